@@ -1,0 +1,79 @@
+// Lint, including the import rules of the rooms (shared/DESIGN.md section 2).
+// A file that crosses a room's wall fails `npm run lint` with "Bad layering".
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+];
+
+/** One no-restricted-imports rule for a room: patterns it may not import, and why. */
+function room(files, forbidden, why) {
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: forbidden, message: `Bad layering: ${why} (shared/DESIGN.md section 2).` },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'bench/.tmp/', '**/*.d.ts'],
+  },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  room(
+    ['shared/**/*.ts'],
+    ['**/electron/**', '**/renderer/**', '**/service/**', 'electron', ...nodeBuiltins],
+    'shared/ is isomorphic and imports nothing from the other rooms',
+  ),
+  room(
+    ['renderer/**/*.{ts,tsx}'],
+    ['**/electron/**', '**/service/**', 'electron', ...nodeBuiltins],
+    'renderer/ imports only shared/ and its own files',
+  ),
+  room(
+    ['electron/core/**/*.ts'],
+    ['electron', 'electron/*', '**/renderer/**', '**/service/**', '**/app/**', '**/cli/**'],
+    'electron/core/ imports shared/ only, never electron, renderer/, service/, app/ or cli/',
+  ),
+  room(
+    ['electron/app/**/*.ts'],
+    ['**/renderer/**', '**/service/**', '**/cli/**'],
+    'electron/app/ imports electron/core/ and shared/ only',
+  ),
+  room(
+    ['electron/cli/**/*.ts'],
+    ['electron', '**/renderer/**', '**/service/**', '**/app/**'],
+    'electron/cli/ imports electron/core/ and shared/ only',
+  ),
+  room(
+    ['service/**/*.ts'],
+    ['**/electron/**', '**/renderer/**', 'electron'],
+    'service/ imports shared/ only, never electron/ or renderer/',
+  ),
+);

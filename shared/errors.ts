@@ -1,0 +1,65 @@
+/**
+ * One set of error codes for the service, the core, the CLI and IPC (STYLE.md, after jose):
+ * one base class, a stable `code` from a literal union, structured fields, never matching on
+ * message text. Messages never carry secret material.
+ */
+export const meshErrorCodes = [
+  // input and encoding
+  'INVALID_ARGUMENT',
+  'INVALID_UDF',
+  'INVALID_SHARE',
+  'INVALID_MESSAGE',
+  // cryptography
+  'SIGNATURE_INVALID',
+  'DECRYPTION_FAILED',
+  'NOT_A_RECIPIENT',
+  'KEY_INVALID',
+  // trust and the log
+  'UNTRUSTED_PROFILE',
+  'PROOF_INVALID',
+  'LOG_INCONSISTENT',
+  // protocol status (seed 001 section 7.2)
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CONFLICT',
+  'TOO_LARGE',
+  'OVERLOADED',
+  'REDIRECT',
+  'SERVICE_ERROR',
+  'NETWORK',
+  'TIMEOUT',
+  'CANCELLED',
+  // device state
+  'KEYCHAIN_UNAVAILABLE',
+  'HOME_LOCKED',
+  'STORE_CORRUPT',
+  'NOT_CONNECTED',
+  'EXPIRED',
+] as const;
+
+export type MeshErrorCode = (typeof meshErrorCodes)[number];
+
+/** The one error type every room throws; `code` is what callers branch on. */
+export class MeshError extends Error {
+  override readonly name = 'MeshError';
+  readonly code: MeshErrorCode;
+  /** Structured, non-secret details (field names, expected and actual sizes, status codes). */
+  readonly details: Readonly<Record<string, string | number | boolean>>;
+
+  constructor(
+    code: MeshErrorCode,
+    message: string,
+    details: Record<string, string | number | boolean> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `value` is a MeshError, optionally of the given code. */
+export function isMeshError(value: unknown, code?: MeshErrorCode): value is MeshError {
+  return value instanceof MeshError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// `npm test`: the one test command. It gives the suite its real parts and then runs Vitest:
+//  - an OS keychain: re-runs itself under `dbus-run-session` with an unlocked gnome-keyring
+//    when no session bus is there (shared/REFERENCE.md, "OS keychain in headless tests");
+//  - a throwaway PostgreSQL from Debian's package on a private port and data directory,
+//    exported as MESH_TEST_POSTGRES_URL;
+// and ends with one line `N passed, N failed, N skipped`.
+// With CI=true a missing keychain or PostgreSQL is an error, not a skip.
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  chownSync,
+  mkdirSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const strict = process.env.CI === 'true' || process.env.MESH_TEST_STRICT === '1';
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+// 1. The keychain session.
+if (!process.env.MESH_TEST_IN_SESSION) {
+  if (have('dbus-run-session') && have('gnome-keyring-daemon')) {
+    const inner =
+      'echo -n mesh-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec node "$0" "$@"';
+    const child = spawn(
+      'dbus-run-session',
+      ['--', 'sh', '-c', inner, fileURLToPath(import.meta.url), ...args],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, MESH_TEST_IN_SESSION: '1', MESH_TEST_KEYCHAIN: '1' },
+      },
+    );
+    child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+    // The parent only waits for the child.
+    await new Promise(() => {});
+  } else if (strict) {
+    console.error(
+      'test: dbus-run-session and gnome-keyring-daemon are needed (apt-get install dbus gnome-keyring).',
+    );
+    process.exit(1);
+  } else {
+    console.error(
+      'test: no dbus-run-session/gnome-keyring-daemon here: keychain tests will be skipped.',
+    );
+  }
+}
+
+// 2. PostgreSQL.
+function findPostgresBin() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return undefined;
+  for (const version of readdirSync(base).sort().reverse()) {
+    const bin = join(base, version, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
+  }
+  return undefined;
+}
+
+let stopPostgres = () => {};
+if (!process.env.MESH_TEST_POSTGRES_URL && process.env.MESH_TEST_NO_POSTGRES !== '1') {
+  const bin = findPostgresBin();
+  if (bin) {
+    const dir = mkdtempSync(join(tmpdir(), 'mesh-pg-'));
+    const asRoot = process.getuid?.() === 0;
+    const run = (command, commandArgs) =>
+      asRoot
+        ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...commandArgs], {
+            encoding: 'utf8',
+          })
+        : spawnSync(join(bin, command), commandArgs, { encoding: 'utf8' });
+    if (asRoot) {
+      spawnSync('chmod', ['755', dir]);
+      const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      chownSync(dir, uid, gid);
+    }
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const init = run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres']);
+    const start =
+      init.status === 0
+        ? run('pg_ctl', [
+            '-D',
+            join(dir, 'data'),
+            '-w',
+            '-l',
+            join(dir, 'log'),
+            '-o',
+            `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`,
+            'start',
+          ])
+        : init;
+    if (start.status === 0) {
+      process.env.MESH_TEST_POSTGRES_URL = `postgres://postgres@127.0.0.1:${port}/postgres`;
+      stopPostgres = () => {
+        run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
+        rmSync(dir, { recursive: true, force: true });
+      };
+    } else {
+      console.error(`test: could not start PostgreSQL: ${start.stderr || start.stdout}`);
+      if (strict) process.exit(1);
+    }
+  } else if (strict) {
+    console.error('test: PostgreSQL is needed (apt-get install postgresql).');
+    process.exit(1);
+  } else {
+    console.error('test: no PostgreSQL here: PostgreSQL tests will be skipped.');
+  }
+}
+
+// 3. Vitest, with a JSON report for the closing line.
+mkdirSync(join(root, 'test-results'), { recursive: true });
+const report = join(root, 'test-results', 'vitest.json');
+rmSync(report, { force: true });
+const vitest = spawn(
+  process.execPath,
+  [
+    join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    ...args,
+  ],
+  { stdio: 'inherit', cwd: root, env: process.env },
+);
+const code = await new Promise((resolve) => vitest.on('exit', (c, s) => resolve(s ? 1 : (c ?? 1))));
+stopPostgres();
+
+let passed = 0,
+  failed = 0,
+  skipped = 0;
+if (existsSync(report)) {
+  const summary = JSON.parse(readFileSync(report, 'utf8'));
+  passed = summary.numPassedTests ?? 0;
+  failed = summary.numFailedTests ?? 0;
+  skipped = (summary.numPendingTests ?? 0) + (summary.numTodoTests ?? 0);
+} else {
+  failed = 1;
+}
+if (code !== 0 && failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(code === 0 && failed === 0 ? 0 : 1);
