@@ -36,6 +36,8 @@ export const meshErrorCodes = [
   'STORE_CORRUPT',
   'NOT_CONNECTED',
   'EXPIRED',
+  // the program itself: a fault in our own code, reported without its details
+  'INTERNAL',
 ] as const;
 
 export type MeshErrorCode = (typeof meshErrorCodes)[number];
