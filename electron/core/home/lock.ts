@@ -1,0 +1,215 @@
+/**
+ * The device home lock (issue 4, "Device state"): one process at a time may open a home. A lock
+ * file created with O_EXCL holds the owner's pid; a lock whose pid is dead on this host is stale
+ * and is taken over, under a short-lived guard file so that two processes finding the same stale
+ * lock cannot both take it (the loser re-reads the lock, finds the winner alive, and fails).
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs, unlinkSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { z } from 'zod';
+import { MeshError } from '../../../shared/errors';
+import { syncDirectory } from './atomic-file';
+
+/** File name of the lock inside the home directory. */
+export const LOCK_FILE = 'home.lock';
+const GUARD_FILE = 'home.lock.takeover';
+/** A lock file this young with unreadable contents is still being written by its owner. */
+const UNREADABLE_GRACE_MS = 2_000;
+const RETRY_DELAY_MS = 25;
+const MAX_ATTEMPTS = 200;
+
+const lockRecordSchema = z.object({
+  pid: z.number().int().positive(),
+  hostname: z.string(),
+  token: z.string().min(1),
+  created: z.string(),
+});
+type LockRecord = z.infer<typeof lockRecordSchema>;
+
+/** A held home lock. `release()` is idempotent; the lock is also released when the process exits. */
+export interface HomeLock {
+  readonly path: string;
+  readonly pid: number;
+  release(): Promise<void>;
+}
+
+/**
+ * Take the lock of the home at `directory` (which must exist). Throws MeshError('HOME_LOCKED')
+ * naming the pid of the live process that holds it.
+ */
+export async function acquireHomeLock(directory: string): Promise<HomeLock> {
+  const path = join(directory, LOCK_FILE);
+  const record: LockRecord = {
+    pid: process.pid,
+    hostname: hostname(),
+    token: randomBytes(16).toString('hex'),
+    created: new Date().toISOString(),
+  };
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (await tryCreate(path, record)) return heldLock(directory, path, record);
+    const holder = await readLock(path);
+    if (holder === 'missing') continue; // released between our create and read: try again
+    if (holder === 'unreadable') {
+      // A lock being written right now is unreadable for an instant; an old one is debris.
+      if (await olderThan(path, UNREADABLE_GRACE_MS)) {
+        await takeOver(directory, path, 'unreadable');
+      } else {
+        await delay(RETRY_DELAY_MS);
+      }
+      continue;
+    }
+    if (holderIsAlive(holder)) throw homeLocked(directory, holder);
+    await takeOver(directory, path, holder);
+  }
+  throw new MeshError('HOME_LOCKED', `could not take the lock of the device home ${directory}`, {
+    directory,
+  });
+}
+
+async function tryCreate(path: string, record: LockRecord): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, 'wx', 0o600);
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(record));
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+async function readLock(path: string): Promise<LockRecord | 'missing' | 'unreadable'> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return 'missing';
+    throw error;
+  }
+  try {
+    const parsed = lockRecordSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : 'unreadable';
+  } catch {
+    return 'unreadable';
+  }
+}
+
+/**
+ * Remove a stale lock, but only if it is still the one we judged stale: the check and the unlink
+ * happen while holding the guard, so a live process's fresh lock is never removed.
+ */
+async function takeOver(
+  directory: string,
+  path: string,
+  stale: LockRecord | 'unreadable',
+): Promise<void> {
+  const guardPath = join(directory, GUARD_FILE);
+  const guard: LockRecord = {
+    pid: process.pid,
+    hostname: hostname(),
+    token: randomBytes(16).toString('hex'),
+    created: new Date().toISOString(),
+  };
+  if (!(await tryCreate(guardPath, guard))) {
+    // Another process is taking over. Its guard lives for milliseconds unless it died there.
+    const other = await readLock(guardPath);
+    const dead =
+      other === 'unreadable'
+        ? await olderThan(guardPath, UNREADABLE_GRACE_MS)
+        : other !== 'missing' && !holderIsAlive(other);
+    if (dead) await fs.rm(guardPath, { force: true });
+    else await delay(RETRY_DELAY_MS);
+    return;
+  }
+  try {
+    const current = await readLock(path);
+    const unchanged =
+      stale === 'unreadable'
+        ? current === 'unreadable'
+        : current !== 'missing' && current !== 'unreadable' && current.token === stale.token;
+    if (unchanged) {
+      await fs.rm(path, { force: true });
+      await syncDirectory(directory);
+    }
+  } finally {
+    await fs.rm(guardPath, { force: true });
+  }
+}
+
+function heldLock(directory: string, path: string, record: LockRecord): HomeLock {
+  let released = false;
+  // Release only our own lock: never remove a lock that another process took after a takeover.
+  const releaseSync = (): void => {
+    if (released) return;
+    released = true;
+    process.removeListener('exit', releaseSync);
+    try {
+      const current = lockRecordSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+      if (current.success && current.data.token === record.token) unlinkSync(path);
+    } catch {
+      // Already gone or unreadable: nothing of ours to remove.
+    }
+  };
+  process.on('exit', releaseSync);
+  return {
+    path,
+    pid: record.pid,
+    async release() {
+      if (released) return;
+      releaseSync();
+      await syncDirectory(directory).catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * Whether the lock's owner still runs. A lock from another host cannot be checked and counts as
+ * held; signal 0 probes a pid without touching it (EPERM: alive, owned by another user).
+ */
+function holderIsAlive(holder: LockRecord): boolean {
+  if (holder.hostname !== hostname()) return true;
+  if (holder.pid === process.pid) return true;
+  try {
+    process.kill(holder.pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
+function homeLocked(directory: string, holder: LockRecord): MeshError {
+  const who =
+    holder.pid === process.pid
+      ? 'this process already has it open'
+      : holder.hostname === hostname()
+        ? `process ${holder.pid} has it open`
+        : `process ${holder.pid} on host ${holder.hostname} has it open`;
+  return new MeshError(
+    'HOME_LOCKED',
+    `the device home ${directory} is in use: ${who}. Close that program, or use another home (--home DIR).`,
+    { directory, pid: holder.pid, hostname: holder.hostname },
+  );
+}
+
+async function olderThan(path: string, ms: number): Promise<boolean> {
+  try {
+    const stat = await fs.stat(path);
+    return Date.now() - stat.mtimeMs > ms;
+  } catch {
+    return false;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error
+    ? String((error as { code: unknown }).code)
+    : undefined;
+}
