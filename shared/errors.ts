@@ -33,6 +33,7 @@ export const meshErrorCodes = [
   // device state
   'KEYCHAIN_UNAVAILABLE',
   'HOME_LOCKED',
+  'PASSPHRASE_INVALID',
   'STORE_CORRUPT',
   'NOT_CONNECTED',
   'EXPIRED',
