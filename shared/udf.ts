@@ -1,0 +1,301 @@
+/**
+ * Uniform Data Fingerprints (DESIGN.md section 4; draft-hallambaker-mesh-udf): the identifiers
+ * of keys and profiles, and the presentation of nonces, secrets and secret shares.
+ *
+ * Two kinds of UDF share one presentation, Base32 (RFC 4648) of `typeByte || value` in groups
+ * of four characters joined by `-`:
+ * - fingerprints (SHA-2-512 96, SHA-3-512 80, authenticator 0) are truncated to a precision of
+ *   `bits` = 5 x characters: a multiple of 20 (whole groups), at least 100, default 140, at
+ *   most what the value holds (520 for a 512-bit digest);
+ * - data values (nonce 104, secret 200, share 144) are always presented in full so that the
+ *   value survives the round trip; their last group may be shorter than four characters.
+ *
+ * A content digest UDF is `typeByte || H(UTF8(contentType) || ":" || H(data))`.
+ */
+import { randomBytes } from '@noble/hashes/utils.js';
+import { sha512 } from '@noble/hashes/sha2.js';
+import { sha3_512 } from '@noble/hashes/sha3.js';
+import { z } from 'zod';
+import { base32DecodePrefix, base32Encode } from './encoding/base32';
+import { utf8Encode } from './encoding/utf8';
+import { MeshError } from './errors';
+
+/** The type bytes of DESIGN.md section 4. */
+export const UDF_TYPE = {
+  sha2_512: 96,
+  sha3_512: 80,
+  nonce: 104,
+  secret: 200,
+  share: 144,
+  authenticator: 0,
+} as const;
+
+export type UdfTypeName = keyof typeof UDF_TYPE;
+
+/** The digest behind a content UDF. */
+export type UdfAlgorithm = 'sha2-512' | 'sha3-512';
+
+/** Default precision of a fingerprint, in bits (28 characters, 7 groups). */
+export const UDF_DEFAULT_BITS = 140;
+/** Lowest precision a fingerprint may be presented at (20 characters, 5 groups). */
+export const UDF_MIN_BITS = 100;
+/** Smallest and largest value a nonce, secret or share UDF may carry, in bytes after the type byte. */
+export const UDF_DATA_MIN_BYTES = 16;
+export const UDF_DATA_MAX_BYTES = 256;
+
+/** A parsed UDF: `bytes` holds the type byte and every whole byte the text carries. */
+export interface ParsedUdf {
+  typeByte: number;
+  bytes: Uint8Array;
+  /** Precision of the presentation: 5 bits per character, type byte included. */
+  bits: number;
+}
+
+const FINGERPRINT_TYPES: ReadonlySet<number> = new Set([
+  UDF_TYPE.sha2_512,
+  UDF_TYPE.sha3_512,
+  UDF_TYPE.authenticator,
+]);
+const DATA_TYPES: ReadonlySet<number> = new Set([UDF_TYPE.nonce, UDF_TYPE.secret, UDF_TYPE.share]);
+
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map([
+  [UDF_TYPE.sha2_512, 'SHA-2-512 fingerprint'],
+  [UDF_TYPE.sha3_512, 'SHA-3-512 fingerprint'],
+  [UDF_TYPE.nonce, 'nonce'],
+  [UDF_TYPE.secret, 'secret'],
+  [UDF_TYPE.share, 'secret share'],
+  [UDF_TYPE.authenticator, 'authenticator'],
+]);
+
+/** A readable name of a UDF type byte, for messages. */
+export function udfTypeName(typeByte: number): string {
+  return TYPE_NAMES.get(typeByte) ?? `unknown type ${typeByte}`;
+}
+
+const separator = utf8Encode(':');
+
+/**
+ * The UDF of `data` of MIME type `contentType` (DESIGN.md section 4 steps 1-2):
+ * `typeByte || H(UTF8(contentType) || ":" || H(data))`, H SHA-2-512 (type 96, default) or
+ * SHA-3-512 (type 80), presented at `bits` precision (default 140).
+ */
+export function udfFromData(
+  data: Uint8Array,
+  contentType: string,
+  opts: { bits?: number; algorithm?: UdfAlgorithm } = {},
+): string {
+  if (contentType.length === 0) {
+    throw new MeshError('INVALID_ARGUMENT', 'UDF: the content type must not be empty');
+  }
+  const algorithm = opts.algorithm ?? 'sha2-512';
+  const hash = algorithm === 'sha3-512' ? sha3_512 : sha512;
+  const typeByte = algorithm === 'sha3-512' ? UDF_TYPE.sha3_512 : UDF_TYPE.sha2_512;
+  const contentTypeBytes = utf8Encode(contentType);
+  const input = new Uint8Array(contentTypeBytes.length + 1 + 64);
+  input.set(contentTypeBytes, 0);
+  input.set(separator, contentTypeBytes.length);
+  input.set(hash(data), contentTypeBytes.length + 1);
+  return udfFromTypedBytes(typeByte, hash(input), opts.bits ?? UDF_DEFAULT_BITS);
+}
+
+/**
+ * The UDF presentation of `typeByte || data` (DESIGN.md section 4 steps 2 and 4). Fingerprint
+ * types (96, 80, 0) are truncated to `bits` (default 140); nonce, secret and share values are
+ * presented in full and take no `bits`.
+ */
+export function udfFromTypedBytes(typeByte: number, data: Uint8Array, bits?: number): string {
+  const bytes = new Uint8Array(data.length + 1);
+  bytes[0] = typeByte;
+  bytes.set(data, 1);
+  if (FINGERPRINT_TYPES.has(typeByte)) {
+    const precision = bits ?? UDF_DEFAULT_BITS;
+    checkFingerprintBits(precision, bytes.length * 8, 'INVALID_ARGUMENT');
+    return groupCharacters(base32Encode(bytes).slice(0, precision / 5));
+  }
+  if (DATA_TYPES.has(typeByte)) {
+    if (bits !== undefined) {
+      throw new MeshError(
+        'INVALID_ARGUMENT',
+        `UDF: a ${udfTypeName(typeByte)} is presented in full and takes no precision`,
+        { typeByte },
+      );
+    }
+    checkDataLength(data.length, typeByte, 'INVALID_ARGUMENT');
+    return groupCharacters(base32Encode(bytes));
+  }
+  throw new MeshError('INVALID_ARGUMENT', `UDF: ${typeByte} is not a known type byte`, {
+    typeByte,
+  });
+}
+
+/**
+ * Parses a UDF (DESIGN.md section 4 step 5): tolerates lower case, missing dashes and spaces;
+ * rejects characters outside Base32, an unknown or unexpected type byte and a bad length with
+ * INVALID_UDF naming what is wrong.
+ */
+export function parseUdf(text: string, opts: { expectType?: number } = {}): ParsedUdf {
+  const characters = canonicalCharacters(text);
+  if (characters.length < 2) {
+    throw new MeshError('INVALID_UDF', 'UDF: too short to hold a type byte', {
+      characters: characters.length,
+    });
+  }
+  const typeByte = base32DecodePrefix(characters.slice(0, 2))[0]!;
+  if (opts.expectType !== undefined && typeByte !== opts.expectType) {
+    throw new MeshError(
+      'INVALID_UDF',
+      `UDF: expected a ${udfTypeName(opts.expectType)} (type ${opts.expectType}), got a ${udfTypeName(typeByte)} (type ${typeByte})`,
+      { expected: opts.expectType, actual: typeByte },
+    );
+  }
+  const bits = characters.length * 5;
+  if (FINGERPRINT_TYPES.has(typeByte)) {
+    // 520 bits: the type byte and a whole 512-bit digest or MAC.
+    checkFingerprintBits(bits, 520, 'INVALID_UDF');
+    return { typeByte, bytes: base32DecodePrefix(characters), bits };
+  }
+  if (DATA_TYPES.has(typeByte)) {
+    const bytes = base32DecodePrefix(characters);
+    // A full-length value has exactly the characters its bytes encode to, with zero fill bits.
+    if (base32Encode(bytes) !== characters) {
+      throw new MeshError(
+        'INVALID_UDF',
+        `UDF: ${characters.length} characters is not the length of a whole ${udfTypeName(typeByte)} (a character is missing or extra)`,
+        { characters: characters.length },
+      );
+    }
+    checkDataLength(bytes.length - 1, typeByte, 'INVALID_UDF');
+    return { typeByte, bytes, bits };
+  }
+  throw new MeshError('INVALID_UDF', `UDF: ${typeByte} is not a known type byte`, { typeByte });
+}
+
+/**
+ * True when two UDFs name the same value: same type byte and equal on the shorter precision
+ * (DESIGN.md section 4). Nonces, secrets and shares match only in full. Throws INVALID_UDF
+ * when either text is not a UDF.
+ */
+export function udfMatches(a: string, b: string): boolean {
+  const left = parseUdf(a);
+  const right = parseUdf(b);
+  if (left.typeByte !== right.typeByte) return false;
+  const leftCharacters = canonicalCharacters(a);
+  const rightCharacters = canonicalCharacters(b);
+  if (DATA_TYPES.has(left.typeByte)) return leftCharacters === rightCharacters;
+  const length = Math.min(leftCharacters.length, rightCharacters.length);
+  return leftCharacters.slice(0, length) === rightCharacters.slice(0, length);
+}
+
+/** The canonical presentation of a UDF (upper case, groups of four); INVALID_UDF if it is none. */
+export function normalizeUdf(text: string, opts: { expectType?: number } = {}): string {
+  parseUdf(text, opts);
+  return groupCharacters(canonicalCharacters(text));
+}
+
+/** A fresh random nonce of `bits` bits (a multiple of 8, 128 to 2048), as a type-104 UDF. */
+export function randomNonce(bits = 128): string {
+  return udfFromTypedBytes(UDF_TYPE.nonce, randomBytes(randomValueBytes(bits)));
+}
+
+/** A fresh random secret of `bits` bits (a multiple of 8, 128 to 2048), as a type-200 UDF. */
+export function randomSecret(bits = 256): string {
+  const secret = randomBytes(randomValueBytes(bits));
+  const udf = udfFromTypedBytes(UDF_TYPE.secret, secret);
+  secret.fill(0);
+  return udf;
+}
+
+/**
+ * A zod schema for a UDF string, optionally of one type; the issue message says what is wrong.
+ * Use it for every UDF field of a protocol message or profile.
+ */
+export function udfSchema(expectType?: number): z.ZodType<string> {
+  return z.string().superRefine((text, context) => {
+    try {
+      parseUdf(text, expectType === undefined ? {} : { expectType });
+    } catch (error) {
+      context.addIssue({
+        code: 'custom',
+        message: error instanceof Error ? error.message : 'not a UDF',
+      });
+    }
+  });
+}
+
+function randomValueBytes(bits: number): number {
+  if (
+    !Number.isInteger(bits) ||
+    bits % 8 !== 0 ||
+    bits < UDF_DATA_MIN_BYTES * 8 ||
+    bits > UDF_DATA_MAX_BYTES * 8
+  ) {
+    throw new MeshError(
+      'INVALID_ARGUMENT',
+      `UDF: a random value has a multiple of 8 bits from ${UDF_DATA_MIN_BYTES * 8} to ${UDF_DATA_MAX_BYTES * 8}, not ${bits}`,
+      { bits },
+    );
+  }
+  return bits / 8;
+}
+
+/** Upper case Base32 characters of a UDF text, with dashes and white space removed. */
+function canonicalCharacters(text: string): string {
+  const characters = text.replace(/[-\s]/g, '').toUpperCase();
+  const bad = /[^A-Z2-7]/.exec(characters);
+  if (bad) {
+    throw new MeshError(
+      'INVALID_UDF',
+      `UDF: character ${JSON.stringify(bad[0])} is not Base32 (A-Z, 2-7)`,
+      { character: bad[0] },
+    );
+  }
+  return characters;
+}
+
+function checkFingerprintBits(
+  bits: number,
+  availableBits: number,
+  code: 'INVALID_ARGUMENT' | 'INVALID_UDF',
+): void {
+  if (!Number.isInteger(bits) || bits % 20 !== 0) {
+    throw new MeshError(
+      code,
+      `UDF: a fingerprint has a multiple of 20 bits (whole groups of 4 characters), not ${bits}`,
+      { bits },
+    );
+  }
+  if (bits < UDF_MIN_BITS) {
+    throw new MeshError(code, `UDF: ${bits} bits is under the minimum of ${UDF_MIN_BITS}`, {
+      bits,
+    });
+  }
+  const maximum = Math.floor(availableBits / 20) * 20;
+  if (bits > maximum) {
+    throw new MeshError(
+      code,
+      `UDF: ${bits} bits is more than the value holds (at most ${maximum})`,
+      {
+        bits,
+        maximum,
+      },
+    );
+  }
+}
+
+function checkDataLength(
+  length: number,
+  typeByte: number,
+  code: 'INVALID_ARGUMENT' | 'INVALID_UDF',
+): void {
+  if (length < UDF_DATA_MIN_BYTES || length > UDF_DATA_MAX_BYTES) {
+    throw new MeshError(
+      code,
+      `UDF: a ${udfTypeName(typeByte)} holds ${UDF_DATA_MIN_BYTES} to ${UDF_DATA_MAX_BYTES} bytes, not ${length}`,
+      { bytes: length },
+    );
+  }
+}
+
+function groupCharacters(characters: string): string {
+  return characters.match(/.{1,4}/g)?.join('-') ?? '';
+}
