@@ -13,17 +13,19 @@
  * CheckpointValue (Status) is that text followed by one more line: base64url of the raw 64-byte
  * Ed25519 signature over it.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { decode as base64urlDecode, encode as base64urlEncode } from 'jose/base64url';
 import { z } from 'zod';
+import type { PublicKeyJwk } from '../crypto/public-key';
+import { udfOfPublicKey } from '../crypto/public-key';
+import { verifyDetached } from '../crypto/jws';
+import { base64urlDecode, base64urlEncode } from '../encoding/base64url';
+import { utf8Encode } from '../encoding/utf8';
 import { MeshError } from '../errors';
+import { normalizeUdf, udfMatches } from '../udf';
 import { decodeHash, encodeHash, isEncodedHash } from './hash-encoding';
 
 /** First line of the signed text: names the format so the bytes cannot mean anything else. */
 export const CHECKPOINT_LABEL = 'mmm-checkpoint-v1';
 
-// UDF presentation: Base32 groups joined by '-'. No newline can slip into the signed text.
-const udfPattern = /^[A-Z2-7]+(-[A-Z2-7]+)*$/;
 const signaturePattern = /^[A-Za-z0-9_-]{86}$/;
 
 /** A checkpoint: what the service signs. Field names PascalCase as on the wire. */
@@ -31,7 +33,7 @@ export const checkpointSchema = z.strictObject({
   TreeSize: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   RootHash: z.string().refine(isEncodedHash, 'must be base64url of 32 bytes'),
   Timestamp: z.iso.datetime(),
-  ServiceKey: z.string().max(256).regex(udfPattern, 'must be a UDF'),
+  ServiceKey: z.string().max(256).refine(isCanonicalUdf, 'must be a UDF in canonical form'),
 });
 export type Checkpoint = z.infer<typeof checkpointSchema>;
 
@@ -40,6 +42,15 @@ export const signedCheckpointSchema = checkpointSchema.extend({
   Signature: z.string().regex(signaturePattern, 'must be base64url of 64 bytes'),
 });
 export type SignedCheckpoint = z.infer<typeof signedCheckpointSchema>;
+
+// A UDF as normalizeUdf() presents it (upper case, groups of four): one spelling, no line breaks.
+function isCanonicalUdf(text: string): boolean {
+  try {
+    return normalizeUdf(text) === text;
+  } catch {
+    return false;
+  }
+}
 
 /** Build a checkpoint from a tree head (the service does this before signing). */
 export function makeCheckpoint(head: {
@@ -71,7 +82,7 @@ export function checkpointSigningText(checkpoint: Checkpoint): string {
 
 /** The exact bytes the service's Ed25519 key signs: UTF-8 of checkpointSigningText(). */
 export function checkpointSigningBytes(checkpoint: Checkpoint): Uint8Array {
-  return new TextEncoder().encode(checkpointSigningText(checkpoint));
+  return utf8Encode(checkpointSigningText(checkpoint));
 }
 
 /** Attach a raw Ed25519 signature (made by the key holder over checkpointSigningBytes). */
@@ -93,24 +104,24 @@ export function checkpointRoot(checkpoint: Checkpoint): Uint8Array {
 }
 
 /**
- * Verify the service's signature on a checkpoint with its raw 32-byte Ed25519 public key (strict
- * RFC 8032 verification). The caller checks that ServiceKey is the UDF of that key. Throws
- * MeshError('SIGNATURE_INVALID').
+ * Verify the service's signature on a checkpoint (strict RFC 8032 Ed25519) with the service key
+ * the caller trusts (from Hello, pinned at first contact); ServiceKey must be that key's UDF.
+ * Throws MeshError('SIGNATURE_INVALID').
  */
-export function verifyCheckpointSignature(signed: SignedCheckpoint, publicKey: Uint8Array): void {
+export function verifyCheckpointSignature(
+  signed: SignedCheckpoint,
+  serviceKey: PublicKeyJwk,
+): void {
   const valid = parseWith(signedCheckpointSchema, signed);
-  let verified = false;
-  try {
-    verified = ed25519.verify(
-      base64urlDecode(valid.Signature),
-      checkpointSigningBytes(valid),
-      publicKey,
-      { zip215: false },
-    );
-  } catch {
-    verified = false; // malformed key or signature encoding: not a valid signature either way
+  if (!udfMatches(valid.ServiceKey, udfOfPublicKey(serviceKey))) {
+    throw new MeshError('SIGNATURE_INVALID', 'the checkpoint names another service key', {
+      field: 'ServiceKey',
+      treeSize: valid.TreeSize,
+    });
   }
-  if (!verified) {
+  if (
+    !verifyDetached(checkpointSigningBytes(valid), base64urlDecode(valid.Signature), serviceKey)
+  ) {
     throw new MeshError('SIGNATURE_INVALID', 'the checkpoint signature does not verify', {
       field: 'Signature',
       treeSize: valid.TreeSize,
