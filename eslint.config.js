@@ -2,16 +2,17 @@
 // A file that crosses a room's wall fails `npm run lint` with "Bad layering".
 import tseslint from 'typescript-eslint';
 
+// Anchored ('/crypto'): a bare 'crypto' pattern would also forbid shared/crypto/ by relative path.
 const nodeBuiltins = [
   'node:*',
-  'fs',
-  'path',
-  'os',
-  'crypto',
-  'child_process',
-  'http',
-  'https',
-  'net',
+  '/fs',
+  '/path',
+  '/os',
+  '/crypto',
+  '/child_process',
+  '/http',
+  '/https',
+  '/net',
 ];
 
 /** One no-restricted-imports rule for a room: patterns it may not import, and why. */
