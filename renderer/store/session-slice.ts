@@ -1,0 +1,61 @@
+/**
+ * The `session` slice: what the program and this device are (app.info) and whether the device
+ * holds a profile (session.status), read through `window.mesh`.
+ */
+import type { StateCreator } from 'zustand';
+import type { AppInfo, MeshApi, MeshIpcError, SessionStatus } from '../../shared/ipc/contract';
+import { fromReply, idle, loading, type Loadable } from './loadable';
+import type { MeshState } from './mesh-store';
+
+// ---- state
+export interface SessionState {
+  readonly appInfo: Loadable<AppInfo>;
+  readonly sessionStatus: Loadable<SessionStatus>;
+}
+
+export const initialSessionState: SessionState = { appInfo: idle, sessionStatus: idle };
+
+// ---- actions
+export interface SessionActions {
+  /** Reads app.info and session.status again. */
+  readonly loadSession: () => Promise<void>;
+}
+
+export type SessionSlice = SessionState & SessionActions;
+
+const noBridge: MeshIpcError = {
+  code: 'NOT_CONNECTED',
+  message: 'window.mesh is missing: this page runs outside Mesh Desktop.',
+  details: {},
+};
+
+/** The slice over `mesh` (null without a preload: every read then fails with NOT_CONNECTED). */
+export function createSessionSlice(
+  mesh: MeshApi | null,
+): StateCreator<MeshState, [], [], SessionSlice> {
+  return (set) => ({
+    ...initialSessionState,
+    loadSession: async () => {
+      if (mesh === null) {
+        set({
+          appInfo: { phase: 'failed', error: noBridge },
+          sessionStatus: { phase: 'failed', error: noBridge },
+        });
+        return;
+      }
+      set({ appInfo: loading, sessionStatus: loading });
+      const [info, status] = await Promise.all([mesh.app.info(), mesh.session.status()]);
+      set({ appInfo: fromReply(info), sessionStatus: fromReply(status) });
+    },
+  });
+}
+
+// ---- selectors
+export const selectAppInfo = (state: MeshState): Loadable<AppInfo> => state.appInfo;
+export const selectSessionStatus = (state: MeshState): Loadable<SessionStatus> =>
+  state.sessionStatus;
+export const selectLoadSession = (state: MeshState): SessionActions['loadSession'] =>
+  state.loadSession;
+/** True once session.status said this device holds a profile. */
+export const selectHasProfile = (state: MeshState): boolean =>
+  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.profile === 'present';

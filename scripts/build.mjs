@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm run build`: the desktop program into dist/ (DESIGN.md section 8):
+//  - the renderer with Vite (vite.config.ts) into dist/renderer;
+//  - the main process and the preload with esbuild, each into ONE CommonJS file
+//    (dist/electron/main.cjs, dist/electron/preload.cjs): a sandboxed preload cannot be an ES
+//    module (shared/REFERENCE.md). `electron` and the native modules stay external.
+// Used as a module by scripts/start.mjs and the tests (buildRenderer, buildElectron, isStale).
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const distDir = join(root, 'dist');
+
+/** Modules that must be required at run time, not bundled: Electron itself and native code. */
+export const externalModules = ['electron', 'keytar', 'better-sqlite3'];
+
+/** The renderer with Vite into `outDir` (default dist/renderer). */
+export async function buildRenderer({ outDir = join(distDir, 'renderer') } = {}) {
+  const { build } = await import('vite');
+  await build({
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  return outDir;
+}
+
+/** The main process and the preload with esbuild into `outDir` (default dist/electron). */
+export async function buildElectron({ outDir = join(distDir, 'electron') } = {}) {
+  const esbuild = await import('esbuild');
+  const common = {
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    external: externalModules,
+    legalComments: 'none',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  };
+  await Promise.all([
+    // Electron 45 runs Node 24 in the main process.
+    esbuild.build({
+      ...common,
+      entryPoints: ['electron/app/main.ts'],
+      outfile: join(outDir, 'main.cjs'),
+      target: 'node24',
+      sourcemap: 'linked',
+    }),
+    // The preload runs in the sandboxed renderer (Chromium of Electron 45).
+    esbuild.build({
+      ...common,
+      entryPoints: ['electron/app/preload.ts'],
+      outfile: join(outDir, 'preload.cjs'),
+      target: 'es2023',
+    }),
+  ]);
+  mkdirSync(outDir, { recursive: true });
+  copyFileSync(join(root, 'build', 'icon.png'), join(outDir, 'icon.png'));
+  return outDir;
+}
+
+/** Everything `npm start` needs. */
+export async function buildAll() {
+  await Promise.all([buildRenderer(), buildElectron()]);
+}
+
+/** Where the program's sources live: a change under any of them makes the build stale. */
+const sourceRoots = [
+  'renderer',
+  'shared',
+  'electron/app',
+  'electron/core',
+  'vite.config.ts',
+  'build/icon.png',
+];
+/** The outputs of a complete build. */
+const outputs = ['renderer/index.html', 'electron/main.cjs', 'electron/preload.cjs'].map((p) =>
+  join(distDir, p),
+);
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry.endsWith('.test.ts') || entry.endsWith('.md')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** True when an output is missing or older than a source. */
+export function isStale() {
+  if (!outputs.every((path) => existsSync(path))) return true;
+  const oldestOutput = Math.min(...outputs.map((path) => statSync(path).mtimeMs));
+  const newestSource = Math.max(...sourceRoots.map((path) => newestMtime(join(root, path))));
+  return newestSource > oldestOutput;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const started = performance.now();
+  try {
+    await buildAll();
+    console.log(
+      `build: dist/renderer and dist/electron in ${Math.round(performance.now() - started)} ms`,
+    );
+  } catch (error) {
+    console.error(`build: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
