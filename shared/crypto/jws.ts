@@ -136,9 +136,18 @@ export async function verifyJws(
   }
 }
 
+// The UDF of each verification key seen, so the kid check does not hash the key every time.
+const keyUdfs = new Map<string, string>();
+
 function kidNamesKey(kid: string, key: PublicKeyJwk): boolean {
+  let udf = keyUdfs.get(key.x);
+  if (udf === undefined) {
+    udf = udfOfPublicKey(key);
+    if (keyUdfs.size >= IMPORTED_KEYS_LIMIT) keyUdfs.delete(keyUdfs.keys().next().value!);
+    keyUdfs.set(key.x, udf);
+  }
   try {
-    return udfMatches(kid, udfOfPublicKey(key));
+    return udfMatches(kid, udf);
   } catch {
     return false;
   }
