@@ -1,0 +1,100 @@
+/**
+ * The PIN of the PIN/QR connection flow (DESIGN.md section 7; seed 004 8.2). An administrator
+ * device makes a one-time PIN; the new device proves it knows the PIN with an HMAC over the
+ * account, its client nonce and its device UDF.
+ *
+ * Two keys are derived from the PIN so that the untrusted service can check a proof without being
+ * able to forge the one the administrator checks:
+ *   PinID        = base64url(HMAC-SHA-256(pin, "mesh/pin/id"))[first 16 bytes]  names the PIN
+ *   service key  = HMAC-SHA-256(pin, "mesh/pin/service")   registered at the service (ConnectPin)
+ *   admin key    = HMAC-SHA-256(pin, "mesh/pin/admin")     never leaves the administrator device
+ *   proof(key)   = base64url(HMAC-SHA-256(key, "MMM-PIN-PROOF-1\n" account "\n" clientNonce "\n" deviceUdf))
+ * The ConnectionRequest carries PinID, PinProof (service key) and PinAdminProof (admin key).
+ * `pin` is the normalized PIN text (upper case, no dashes or spaces) in UTF-8.
+ */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { base64urlEncode } from '../encoding/base64url';
+import { utf8Encode } from '../encoding/utf8';
+import { MeshError } from '../errors';
+
+/** Shortest PIN accepted, in characters after normalization. */
+export const MIN_PIN_LENGTH = 4;
+
+/** The keys derived from one PIN. */
+export interface PinKeys {
+  /** Names the PIN at the service (base64url, 16 bytes). */
+  readonly pinId: string;
+  /** Registered at the service with ConnectPin; checks PinProof. */
+  readonly serviceKey: Uint8Array;
+  /** Kept by the administrator device; checks PinAdminProof. */
+  readonly adminKey: Uint8Array;
+}
+
+/** The fields a PIN proof binds (DESIGN.md section 7). */
+export interface PinProofClaims {
+  /** The account's local part, lower case. */
+  readonly account: string;
+  /** The client nonce of the ConnectionRequest (a nonce UDF). */
+  readonly clientNonce: string;
+  /** The UDF of the requesting device's profile. */
+  readonly deviceUdf: string;
+}
+
+/** Upper case, dashes and white space removed; INVALID_ARGUMENT for a PIN too short or not A-Z0-9. */
+export function normalizePin(pin: string): string {
+  const normalized = pin.replace(/[-\s]/g, '').toUpperCase();
+  if (normalized.length < MIN_PIN_LENGTH || !/^[A-Z0-9]+$/.test(normalized)) {
+    throw new MeshError(
+      'INVALID_ARGUMENT',
+      `a PIN is at least ${MIN_PIN_LENGTH} letters and digits`,
+      { field: 'PIN' },
+    );
+  }
+  return normalized;
+}
+
+/** Derive PinID, the service key and the administrator key from a PIN (module comment). */
+export function derivePinKeys(pin: string): PinKeys {
+  const secret = utf8Encode(normalizePin(pin));
+  const derive = (label: string): Uint8Array => hmac(sha256, secret, utf8Encode(label));
+  const id = derive('mesh/pin/id');
+  const keys = {
+    pinId: base64urlEncode(id.subarray(0, 16)),
+    serviceKey: derive('mesh/pin/service'),
+    adminKey: derive('mesh/pin/admin'),
+  };
+  secret.fill(0);
+  id.fill(0);
+  return keys;
+}
+
+/** The bytes a PIN proof is an HMAC of. */
+export function pinProofInput(claims: PinProofClaims): Uint8Array {
+  for (const [name, value] of Object.entries(claims)) {
+    if (value.includes('\n')) {
+      throw new MeshError('INVALID_ARGUMENT', `PIN proof ${name} must not contain a newline`, {
+        field: name,
+      });
+    }
+  }
+  return utf8Encode(
+    `MMM-PIN-PROOF-1\n${claims.account}\n${claims.clientNonce}\n${claims.deviceUdf}`,
+  );
+}
+
+/** base64url(HMAC-SHA-256(key, pinProofInput(claims))). */
+export function computePinProof(key: Uint8Array, claims: PinProofClaims): string {
+  return base64urlEncode(hmac(sha256, key, pinProofInput(claims)));
+}
+
+/** True when `proof` is the PIN proof of `claims` under `key`; compared in constant time. */
+export function verifyPinProof(key: Uint8Array, claims: PinProofClaims, proof: string): boolean {
+  const expected = computePinProof(key, claims);
+  if (expected.length !== proof.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) {
+    difference |= expected.charCodeAt(i) ^ proof.charCodeAt(i);
+  }
+  return difference === 0;
+}

@@ -1,0 +1,44 @@
+/**
+ * ConnectPending (seed 001 7.13): an administrator device lists the account's unanswered
+ * connection requests. Authenticated by a device of the account.
+ */
+import { z } from 'zod';
+import { signedObjectSchema } from '../../profiles/signed-object';
+import {
+  accountFieldSchema,
+  pageKeySchema,
+  requestBaseShape,
+  responseBaseShape,
+  searchConstraintsSchema,
+} from '../common';
+import { dateTimeSchema } from '../date-time';
+
+/** ConnectPendingRequest (seed 001 7.13.1). */
+export const connectPendingRequestSchema = z.strictObject({
+  ...requestBaseShape,
+  AccountID: accountFieldSchema,
+  SearchConstraints: searchConstraintsSchema.optional(),
+});
+export type ConnectPendingRequest = z.infer<typeof connectPendingRequestSchema>;
+
+/** One unanswered request, with what the administrator needs to recompute the witness. */
+export const pendingConnectionSchema = z.object({
+  DeviceID: z.string(),
+  SignedRequest: signedObjectSchema,
+  ServerNonce: z.string(),
+  /** The service's witness; the administrator recomputes it and never trusts this one. */
+  Witness: z.string(),
+  PinID: z.string().optional(),
+  PinVerified: z.boolean(),
+  Received: dateTimeSchema,
+  Expires: dateTimeSchema,
+});
+export type PendingConnection = z.infer<typeof pendingConnectionSchema>;
+
+/** ConnectPendingResponse (seed 001 7.13.2). */
+export const connectPendingResponseSchema = z.object({
+  ...responseBaseShape,
+  Pending: z.array(pendingConnectionSchema),
+  PageKey: pageKeySchema.optional(),
+});
+export type ConnectPendingResponse = z.infer<typeof connectPendingResponseSchema>;

@@ -1,0 +1,29 @@
+/**
+ * CreateAccount (seed 001 7.7; seed 004 10.11): bind a new account name to a signed personal
+ * profile. Authenticated by a device the submitted profile lists (docs/protocol.md).
+ */
+import { z } from 'zod';
+import { signedObjectSchema } from '../../profiles/signed-object';
+import {
+  accountFieldSchema,
+  requestBaseShape,
+  responseBaseShape,
+  transactionIdSchema,
+} from '../common';
+
+/** CreateRequest (seed 001 7.7.1; the profile as seed 004 10.11.1 MeshProfile). */
+export const createRequestSchema = z.strictObject({
+  ...requestBaseShape,
+  Account: accountFieldSchema,
+  /** The account's SignedPersonalProfile. */
+  Profile: signedObjectSchema,
+});
+export type CreateRequest = z.infer<typeof createRequestSchema>;
+
+/** CreateResponse (seed 004 10.11.2). */
+export const createResponseSchema = z.object({
+  ...responseBaseShape,
+  Reason: z.string().optional(),
+  TransactionID: transactionIdSchema,
+});
+export type CreateResponse = z.infer<typeof createResponseSchema>;
