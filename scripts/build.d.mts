@@ -1,0 +1,8 @@
+// Types of scripts/build.mjs for the TypeScript tests that import it.
+export const root: string;
+export const distDir: string;
+export const externalModules: string[];
+export function buildRenderer(options?: { outDir?: string }): Promise<string>;
+export function buildElectron(options?: { outDir?: string }): Promise<string>;
+export function buildAll(): Promise<void>;
+export function isStale(): boolean;

@@ -1,0 +1,249 @@
+// electron/app/ipc.ts and the preload joined through the recording fake of `electron`: the
+// sender check (checklist 17), the schema check, the backend reached, and events pushed back
+// with only their payload crossing (checklist 20).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { IpcMainInvokeEvent } from 'electron';
+import type { MeshBackend } from '../../electron/app/backend';
+import { createMeshHandlers } from '../../electron/app/handlers';
+import { createMeshEventSender, isTrustedSender, registerMeshIpc } from '../../electron/app/ipc';
+import { createShellBackend } from '../../electron/app/shell-backend';
+import { isMeshError } from '../../shared/errors';
+import type { MeshApi, MeshEventMessage } from '../../shared/ipc/contract';
+import { createMeshDispatcher } from '../../shared/ipc/dispatcher';
+import { createFakeElectron, FakeFrame, FakeWebContents, type FakeElectron } from './fake-electron';
+
+const holder = vi.hoisted(() => ({ fake: null as FakeElectron | null }));
+vi.mock('electron', async () =>
+  (await import('./fake-electron')).delegatingElectronModule(() => holder.fake),
+);
+
+const identity = {
+  name: 'Mesh Desktop',
+  version: '0.1.0',
+  platform: 'linux',
+  arch: 'x64',
+  electron: '45.4.1',
+};
+
+function recordingBackend(): MeshBackend & {
+  statusCalls: number;
+  emit: (m: MeshEventMessage) => void;
+} {
+  const listeners = new Set<(m: MeshEventMessage) => void>();
+  const backend = {
+    statusCalls: 0,
+    sessionStatus: async () => {
+      backend.statusCalls += 1;
+      return { profile: 'none' as const };
+    },
+    serviceLocation: async () => ({ kind: 'embedded' as const }),
+    onEvent: (listener: (m: MeshEventMessage) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (message: MeshEventMessage) => listeners.forEach((l) => l(message)),
+  };
+  return backend;
+}
+
+function ourWindow() {
+  const webContents = new FakeWebContents();
+  return { webContents, isDestroyed: () => false };
+}
+
+type AsEvent = IpcMainInvokeEvent;
+const asEvent = (value: unknown) => value as AsEvent;
+
+describe('isTrustedSender', () => {
+  it('trusts only the top frame of our window showing app://mesh', () => {
+    const window = ourWindow();
+    const top = window.webContents.mainFrame;
+    const event = (sender: unknown, frame: FakeFrame | null) =>
+      asEvent({ sender, senderFrame: frame });
+    expect(isTrustedSender(event(window.webContents, top), window as never)).toBe(true);
+    expect(
+      isTrustedSender(
+        event(window.webContents, new FakeFrame('app://mesh/x', top)),
+        window as never,
+      ),
+    ).toBe(false);
+    expect(
+      isTrustedSender(
+        event(window.webContents, new FakeFrame('https://evil.example/')),
+        window as never,
+      ),
+    ).toBe(false);
+    expect(isTrustedSender(event(window.webContents, new FakeFrame('')), window as never)).toBe(
+      false,
+    );
+    expect(isTrustedSender(event(window.webContents, null), window as never)).toBe(false);
+    expect(isTrustedSender(event(new FakeWebContents(), top), window as never)).toBe(false);
+    expect(isTrustedSender(event(window.webContents, top), null)).toBe(false);
+    expect(
+      isTrustedSender(event(window.webContents, top), {
+        ...window,
+        isDestroyed: () => true,
+      } as never),
+    ).toBe(false);
+  });
+});
+
+describe('registerMeshIpc', () => {
+  function setUp() {
+    const backend = recordingBackend();
+    const window = ourWindow();
+    let handler: ((event: unknown, ...args: unknown[]) => Promise<unknown>) | undefined;
+    registerMeshIpc(
+      { handle: (_channel: string, h: typeof handler) => (handler = h) } as never,
+      createMeshDispatcher(createMeshHandlers(backend, identity)),
+      (event) => isTrustedSender(event, window as never),
+    );
+    const trusted = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    return { backend, window, handler: handler!, trusted };
+  }
+
+  it('passes a valid request from our frame to the backend', async () => {
+    const { backend, handler, trusted } = setUp();
+    expect(await handler(trusted, { method: 'session.status', args: [] })).toEqual({
+      ok: true,
+      value: { profile: 'none' },
+    });
+    expect(backend.statusCalls).toBe(1);
+  });
+
+  it('refuses a request from a wrong sender frame before reading it', async () => {
+    const { backend, handler, window } = setUp();
+    const subframe = new FakeFrame('app://mesh/index.html', window.webContents.mainFrame);
+    const reply = await handler(
+      { sender: window.webContents, senderFrame: subframe },
+      { method: 'session.status', args: [] },
+    );
+    expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(backend.statusCalls).toBe(0);
+  });
+
+  it('answers a malformed request with a typed error naming the field, without reaching the backend', async () => {
+    const { backend, handler, trusted } = setUp();
+    const reply = await handler(trusted, {
+      method: 'session.status',
+      args: [{ account: 'alice' }],
+    });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', details: { field: 'args' } },
+    });
+    expect(backend.statusCalls).toBe(0);
+  });
+});
+
+describe('createMeshEventSender', () => {
+  it('sends checked payloads to our page only', () => {
+    const contents = new FakeWebContents();
+    const send = createMeshEventSender(() => contents);
+    send({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
+    contents.url = 'https://evil.example/';
+    send({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
+    contents.url = 'app://mesh/index.html';
+    contents.destroyed = true;
+    send({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
+    expect(contents.sent).toEqual([
+      {
+        channel: 'mesh:event',
+        args: [{ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } }],
+      },
+    ]);
+  });
+
+  it('refuses a payload outside the contract with MeshError INTERNAL', () => {
+    const contents = new FakeWebContents();
+    const send = createMeshEventSender(() => contents);
+    let thrown: unknown;
+    try {
+      send({ event: 'syncState', payload: { state: 'exploded', lastSyncedAt: null } as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isMeshError(thrown, 'INTERNAL')).toBe(true);
+    expect(contents.sent).toEqual([]);
+  });
+});
+
+describe('preload and main joined in memory', () => {
+  let fake: FakeElectron;
+  let mesh: MeshApi;
+  let backend: ReturnType<typeof recordingBackend>;
+  let window: ReturnType<typeof ourWindow>;
+
+  beforeEach(async () => {
+    fake = createFakeElectron();
+    holder.fake = fake;
+    backend = recordingBackend();
+    window = ourWindow();
+    registerMeshIpc(
+      fake.module.ipcMain as never,
+      createMeshDispatcher(createMeshHandlers(backend, identity)),
+      (event) => isTrustedSender(event, window as never),
+    );
+    // What Electron does between the two processes: structured clone, and the sender's frame.
+    fake.module.ipcRenderer.invokeTarget = (channel, ...args) => {
+      const handler = fake.ipcHandlers.get(channel);
+      if (!handler) return Promise.reject(new Error(`No handler registered for '${channel}'`));
+      const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+      return Promise.resolve(handler(event, ...structuredClone(args)));
+    };
+    window.webContents.send = (channel: string, ...args: unknown[]) =>
+      fake.module.ipcRenderer.deliver(channel, structuredClone(args[0]));
+    backend.onEvent(createMeshEventSender(() => window.webContents));
+    vi.resetModules();
+    await import('../../electron/app/preload');
+    mesh = fake.exposed.get('mesh') as MeshApi;
+  });
+  afterEach(() => {
+    holder.fake = null;
+  });
+
+  it('exposes exactly one object, window.mesh, and nothing raw', () => {
+    expect([...fake.exposed.keys()]).toEqual(['mesh']);
+    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'session']);
+    expect(JSON.stringify(Object.keys(mesh))).not.toContain('ipc');
+  });
+
+  it('calls travel the one channel to the backend and back', async () => {
+    expect(await mesh.session.status()).toEqual({ ok: true, value: { profile: 'none' } });
+    expect(await mesh.app.info()).toMatchObject({ ok: true, value: { version: '0.1.0' } });
+    expect(backend.statusCalls).toBe(1);
+    const channels = fake.calls
+      .filter((c) => c.name === 'ipcRenderer.invoke')
+      .map((c) => c.args[0]);
+    expect(channels).toEqual(['mesh:invoke', 'mesh:invoke']);
+  });
+
+  it('pushes from the backend reach listeners as payloads only, never the IPC event', () => {
+    const received: unknown[][] = [];
+    const stop = mesh.on('pendingApproval', (...args) => received.push(args));
+    const payload = {
+      requestId: 'r1',
+      deviceUdf: 'MDAB-CDEF',
+      deviceDescription: 'Laptop',
+      witness: 'W1TN-ESS0',
+    };
+    backend.emit({ event: 'pendingApproval', payload });
+    expect(received).toEqual([[payload]]);
+    stop();
+    expect(fake.module.ipcRenderer.listenerCount('mesh:event')).toBe(0);
+  });
+});
+
+describe('the shell backend', () => {
+  it('says there is no profile, reports its service and pushes nothing', async () => {
+    const backend = createShellBackend({ kind: 'configured', url: 'https://mesh.example.org/' });
+    expect(await backend.sessionStatus()).toEqual({ profile: 'none' });
+    expect(await backend.serviceLocation()).toEqual({
+      kind: 'configured',
+      url: 'https://mesh.example.org/',
+    });
+    const listener = vi.fn();
+    backend.onEvent(listener)();
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * The browser harness's stand-in for the preload: builds `window.mesh` with the contract's own
+ * generic proxy (shared/ipc/client.ts), over HTTP to the harness instead of `ipcRenderer`.
+ * Requests go to `__mesh/invoke`, pushes come from `__mesh/events` (Server-Sent Events), both
+ * on the page's own origin, which the renderer's CSP (`connect-src 'self'`) allows.
+ */
+import { createMeshApi } from '../../../shared/ipc/client';
+import type { MeshApi, MeshEventMessage } from '../../../shared/ipc/contract';
+
+const listeners = new Set<(message: MeshEventMessage) => void>();
+let events: EventSource | null = null;
+
+function listen(): void {
+  if (events !== null) return;
+  events = new EventSource('./__mesh/events');
+  events.onmessage = (event: MessageEvent<string>) => {
+    const message = JSON.parse(event.data) as MeshEventMessage;
+    for (const listener of listeners) listener(message);
+  };
+}
+
+const mesh: MeshApi = createMeshApi({
+  invoke: async (request) => {
+    const response = await fetch('./__mesh/invoke', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    return (await response.json()) as unknown;
+  },
+  subscribe: (listener) => {
+    listeners.add(listener);
+    listen();
+    return () => {
+      listeners.delete(listener);
+    };
+  },
+});
+
+Object.defineProperty(window, 'mesh', { value: mesh, enumerable: true });
