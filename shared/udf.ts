@@ -288,9 +288,10 @@ function checkDataLength(
   code: 'INVALID_ARGUMENT' | 'INVALID_UDF',
 ): void {
   if (length < UDF_DATA_MIN_BYTES || length > UDF_DATA_MAX_BYTES) {
+    const size = length < UDF_DATA_MIN_BYTES ? 'short' : 'long';
     throw new MeshError(
       code,
-      `UDF: a ${udfTypeName(typeByte)} holds ${UDF_DATA_MIN_BYTES} to ${UDF_DATA_MAX_BYTES} bytes, not ${length}`,
+      `UDF: too ${size} for a ${udfTypeName(typeByte)} (${length} byte${length === 1 ? '' : 's'}; ${UDF_DATA_MIN_BYTES} to ${UDF_DATA_MAX_BYTES})`,
       { bytes: length },
     );
   }

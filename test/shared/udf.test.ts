@@ -296,7 +296,7 @@ describe('parseUdf', () => {
       description: 'a nonce too short to be one',
       text: 'NAAA-CAQD',
       code: 'INVALID_UDF',
-      names: /16 to 256 bytes/,
+      names: /too short for a nonce \(4 bytes; 16 to 256\)/,
     },
     { description: 'an empty text', text: ' - ', code: 'INVALID_UDF', names: /too short/ },
   ];

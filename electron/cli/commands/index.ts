@@ -1,0 +1,9 @@
+/**
+ * Every command group of `mesh`, in the order `mesh --help` lists them. Adding a group is one
+ * line here and one file beside this one (README.md).
+ */
+import type { CommandGroup } from '../command';
+import { hashCommands } from './hash';
+import { keyCommands } from './key';
+
+export const commandGroups: readonly CommandGroup[] = [hashCommands, keyCommands];

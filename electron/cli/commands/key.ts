@@ -1,0 +1,135 @@
+/**
+ * `mesh key ...`: fresh nonces and secrets as UDFs, and k-of-n escrow shares of a secret
+ * (DESIGN.md section 4, "UDF" and "Shares").
+ */
+import { utf8Decode } from '../../../shared/encoding/utf8';
+import {
+  UDF_DATA_MAX_BYTES,
+  UDF_DATA_MIN_BYTES,
+  UDF_TYPE,
+  parseUdf,
+  randomNonce,
+  randomSecret,
+  udfFromTypedBytes,
+} from '../../../shared/udf';
+import { MAX_SHARES, recoverSecret, splitSecret } from '../../core/crypto/escrow-shares';
+import { isMeshError } from '../../../shared/errors';
+import { asUsageError, defineCommand, defineGroup, integerOption, usageError } from '../command';
+import type { CliIo } from '../io';
+
+const bitsOption = (fallback: number) =>
+  ({
+    type: 'string',
+    value: 'N',
+    description: `bits of randomness, a multiple of 8 from ${UDF_DATA_MIN_BYTES * 8} to ${UDF_DATA_MAX_BYTES * 8} (default ${fallback})`,
+  }) as const;
+
+function bits(text: string | undefined, fallback: number): number {
+  return integerOption(text, 'bits', {
+    min: UDF_DATA_MIN_BYTES * 8,
+    max: UDF_DATA_MAX_BYTES * 8,
+    step: 8,
+    fallback,
+  });
+}
+
+/** Arguments, with a lone `-` standing for the non-empty lines of standard input. */
+async function argumentsOrStdin(io: CliIo, args: readonly string[]): Promise<string[]> {
+  if (args.length !== 1 || args[0] !== '-') return [...args];
+  return utf8Decode(await io.stdin.read())
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+const nonce = defineCommand({
+  name: 'nonce',
+  summary: 'print a fresh random nonce (UDF type 104)',
+  options: { bits: bitsOption(128) },
+  run({ options }) {
+    const size = bits(options.bits, 128);
+    const value = randomNonce(size);
+    return { text: value, json: { nonce: value, bits: size } };
+  },
+});
+
+const secret = defineCommand({
+  name: 'secret',
+  summary: 'print a fresh random secret (UDF type 200)',
+  options: { bits: bitsOption(256) },
+  run({ options }) {
+    const size = bits(options.bits, 256);
+    const value = randomSecret(size);
+    return { text: value, json: { secret: value, bits: size } };
+  },
+});
+
+const share = defineCommand({
+  name: 'share',
+  summary: 'split a secret into N shares, any K of which recover it',
+  description:
+    'Prints one share (UDF type 144) a line. SECRET - reads the secret from standard input,\nwhich keeps it out of the shell history and the process list.',
+  positionals: [{ name: 'SECRET', description: 'a secret UDF (mesh key secret), or -' }],
+  options: {
+    shares: {
+      type: 'string',
+      value: 'N',
+      required: true,
+      description: `number of shares, 2 to ${MAX_SHARES}`,
+    },
+    threshold: {
+      type: 'string',
+      value: 'K',
+      required: true,
+      description: 'shares needed to recover, 2 to N',
+    },
+  },
+  async run({ io, options, args }) {
+    const shares = integerOption(options.shares, 'shares', { min: 2, max: MAX_SHARES });
+    const threshold = integerOption(options.threshold, 'threshold', { min: 2, max: MAX_SHARES });
+    const [text] = await argumentsOrStdin(io, args);
+    let value: Uint8Array;
+    try {
+      value = parseUdf(text ?? '', { expectType: UDF_TYPE.secret }).bytes.slice(1);
+    } catch (error) {
+      if (!isMeshError(error, 'INVALID_UDF')) throw error;
+      throw usageError(`SECRET is not a secret UDF: ${error.message.replace(/^UDF: /, '')}`);
+    }
+    try {
+      const pieces = await splitSecret(value, { shares, threshold });
+      return { text: pieces, json: { threshold, shares: pieces } };
+    } catch (error) {
+      throw asUsageError(error);
+    } finally {
+      value.fill(0);
+    }
+  },
+});
+
+const recover = defineCommand({
+  name: 'recover',
+  summary: 'print the secret that K shares were split from',
+  description:
+    'SHARE - reads the shares from standard input, one a line. A share with a typo is named.',
+  positionals: [
+    { name: 'SHARE', description: 'a share UDF (mesh key share), or -', variadic: true },
+  ],
+  async run({ io, args }) {
+    let value: Uint8Array;
+    try {
+      value = await recoverSecret(await argumentsOrStdin(io, args));
+    } catch (error) {
+      throw asUsageError(error);
+    }
+    const recovered = udfFromTypedBytes(UDF_TYPE.secret, value);
+    value.fill(0);
+    return { text: recovered, json: { secret: recovered } };
+  },
+});
+
+/** The `key` group. */
+export const keyCommands = defineGroup({
+  name: 'key',
+  summary: 'random nonces and secrets, escrow shares',
+  commands: [nonce, secret, share, recover],
+});
