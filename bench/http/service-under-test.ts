@@ -1,0 +1,76 @@
+/**
+ * The real Mesh service as the bench runs it: `npm run service`'s command line
+ * (tsx service/main.ts --port 0 --host 127.0.0.1 --data <fresh temporary dir>) in its own
+ * process, found by the `listening on http://HOST:PORT` line it prints first.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { BenchChild } from './child-process';
+import { startTypeScript, stopChild, waitForLine } from './child-process';
+
+export const PROTOCOL_PATH = '/.well-known/mmm/';
+const START_TIMEOUT_MS = 30_000;
+
+export interface RunningService {
+  /** http://127.0.0.1:PORT/.well-known/mmm/ */
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/** Start the service, or say why it cannot run. */
+export async function startMeshService(
+  repoRoot: string,
+): Promise<RunningService | { skipped: string }> {
+  // MESH_BENCH_SERVICE_MAIN points the bench at another entry point (to try the harness).
+  const main = path.resolve(repoRoot, process.env.MESH_BENCH_SERVICE_MAIN ?? 'service/main.ts');
+  if (!existsSync(main)) {
+    return { skipped: `${path.relative(repoRoot, main)} does not exist yet` };
+  }
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mesh-bench-service-'));
+  const extra = (process.env.MESH_BENCH_SERVICE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...extra];
+  let child: BenchChild | undefined;
+  try {
+    child = startTypeScript(main, args, repoRoot);
+    const match = await waitForLine(child, /listening on http:\/\/(\S+?):(\d+)/, START_TIMEOUT_MS);
+    const running = child;
+    return {
+      // Whatever host it names, the bench talks to it over loopback.
+      endpoint: `http://127.0.0.1:${match[2]}${PROTOCOL_PATH}`,
+      stop: async () => {
+        await stopChild(running);
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    if (child) await stopChild(child);
+    await rm(dataDir, { recursive: true, force: true });
+    return {
+      skipped: `the service did not start (${args.join(' ')}): ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
+
+/** One exchange with a server, its reply bytes kept exactly for the bare server to replay. */
+export interface Exchange {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: Uint8Array;
+}
+
+/** POST a JSON body and return the reply. */
+export async function postJson(url: string, body: string): Promise<Exchange> {
+  const reply = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  return {
+    status: reply.status,
+    contentType: reply.headers.get('content-type') ?? 'application/json',
+    body: new Uint8Array(await reply.arrayBuffer()),
+  };
+}
