@@ -1,0 +1,178 @@
+/**
+ * Create a master profile and register an account (DESIGN.md section 7, "Create"; seed 002
+ * "create profile"; seed 001 7.7 CreateAccount, 7.9 Publish): generate the master seed and the
+ * device seed, keep both in the KeyStore, derive the keys, sign the master, device and personal
+ * profiles, bind the account name to the personal profile and publish it. This device becomes the
+ * account's first administrator device.
+ */
+import { hostname } from 'node:os';
+import { isMeshError, MeshError } from '../../../shared/errors';
+import { SECRET_NAMES } from '../keystore/key-store';
+import { parseAccountAddress } from '../client/account-address';
+import { generateSeed } from '../crypto/keys';
+import type { DeviceContext } from './device-context';
+import { readConnectionRequest, writeAccountBinding } from './device-records';
+import { deriveMasterKeys, storeMasterSecrets, wipeMasterKeys } from './master-keys';
+import { fetchPersonalProfile } from './fetch-personal-profile';
+import { signDeviceProfile, signMasterProfile, signPersonalProfile } from './profile-signing';
+
+/** What to create. */
+export interface CreateAccountOptions {
+  /** `local@service`, e.g. `alice@example.com` or `alice@127.0.0.1:8080`. */
+  readonly address: string;
+  /** This device's name in the profile (default: the host name). */
+  readonly deviceName?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The new account and the fingerprints to show (DESIGN.md section 7). */
+export interface CreatedAccount {
+  readonly address: string;
+  readonly account: string;
+  /** UDF of the master profile: the account's fingerprint. */
+  readonly profileUdf: string;
+  /** UDF of this device's profile. */
+  readonly deviceUdf: string;
+  readonly deviceName: string;
+}
+
+const OPERATION = 'create-account';
+const STEPS = 4;
+
+/** Longest device name accepted (the profile schema's limit for Description). */
+export const MAX_DEVICE_NAME = 256;
+
+/** The device name to use: the given one, trimmed, else this machine's host name. */
+export function deviceNameOrDefault(name: string | undefined): string {
+  const chosen = (name ?? hostname()).trim() || 'device';
+  if (chosen.length > MAX_DEVICE_NAME) {
+    throw new MeshError(
+      'INVALID_ARGUMENT',
+      `a device name is at most ${MAX_DEVICE_NAME} characters`,
+      { field: 'deviceName' },
+    );
+  }
+  return chosen;
+}
+
+/**
+ * Create the master profile and register `options.address` for it (module comment). Throws
+ * ALREADY_EXISTS when this home already belongs to an account or the name is taken, and the
+ * protocol client's errors (NETWORK, UNAUTHORIZED, ...) otherwise; after a failure the home holds
+ * no master secret and no account.
+ */
+export async function createAccount(
+  context: DeviceContext,
+  options: CreateAccountOptions,
+): Promise<CreatedAccount> {
+  const address = parseAccountAddress(options.address);
+  const deviceName = deviceNameOrDefault(options.deviceName);
+  refuseIfInUse(context);
+  const progress = (done: number, step: string): void =>
+    context.events.emit('progress', { operation: OPERATION, step, done, total: STEPS });
+  options.signal?.throwIfAborted();
+
+  progress(0, 'Generating the master and device keys');
+  const client = await context.serviceClient(address);
+  const device = await context.ensureDeviceKeys();
+  const seed = generateSeed();
+  const master = deriveMasterKeys(seed);
+  try {
+    const now = context.now();
+    const signedDevice = await signDeviceProfile(device, deviceName, now);
+    const signedMaster = await signMasterProfile(master, now);
+    const personal = await signPersonalProfile({
+      masterUdf: master.sign.udf,
+      content: { SignedMasterProfile: signedMaster, Devices: [signedDevice], Applications: [] },
+      online: master.online,
+      now,
+    });
+    progress(1, 'Keeping the master seed in the key store');
+    await storeMasterSecrets(context.keyStore, seed, master.online);
+
+    try {
+      progress(2, `Registering ${address.text}`);
+      const signer = await context.requestSigner(address.account);
+      await client.call(
+        'CreateAccount',
+        { Account: address.account, Profile: personal.signed },
+        { signer, signal: options.signal },
+      );
+    } catch (error) {
+      await forgetMasterSecrets(context);
+      if (isMeshError(error, 'ALREADY_EXISTS')) {
+        throw new MeshError(
+          'ALREADY_EXISTS',
+          `the account name ${address.account} is taken at ${address.text.slice(address.account.length + 1)}`,
+          { field: 'account' },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+
+    progress(3, 'Publishing the personal profile');
+    await client.call('Publish', { Profile: personal.signed }, { signal: options.signal });
+    // Read it back through the log, so what we bind to is what the service serves.
+    const published = await fetchPersonalProfile(context, address, {
+      signal: options.signal,
+      expected: personal.identifier,
+    });
+    if (published.signed.SignedData !== personal.signed.SignedData) {
+      throw new MeshError(
+        'UNTRUSTED_PROFILE',
+        'the service serves another personal profile than the one just registered',
+        { field: 'Profile' },
+      );
+    }
+    context.cachePersonalProfile(published);
+    writeAccountBinding(context.store, {
+      address: address.text,
+      account: address.account,
+      profileUdf: personal.identifier,
+      deviceUdf: device.udf,
+      deviceName,
+      role: 'administrator',
+      connected: context.timestamp(),
+    });
+    progress(STEPS, 'Done');
+    context.events.emit('connection-state', {
+      state: 'connected',
+      account: address.text,
+      deviceUdf: device.udf,
+    });
+    return {
+      address: address.text,
+      account: address.account,
+      profileUdf: personal.identifier,
+      deviceUdf: device.udf,
+      deviceName,
+    };
+  } finally {
+    seed.fill(0);
+    wipeMasterKeys(master);
+  }
+}
+
+function refuseIfInUse(context: DeviceContext): void {
+  const binding = context.account();
+  if (binding !== undefined) {
+    throw new MeshError(
+      'ALREADY_EXISTS',
+      `this device home already belongs to ${binding.address}; use another home (--home DIR) for another account`,
+      { field: 'home' },
+    );
+  }
+  if (readConnectionRequest(context.store) !== undefined) {
+    throw new MeshError(
+      'ALREADY_EXISTS',
+      'this device home is waiting to join an account (mesh device complete); use another home (--home DIR) to create one',
+      { field: 'home' },
+    );
+  }
+}
+
+async function forgetMasterSecrets(context: DeviceContext): Promise<void> {
+  await context.keyStore.delete(SECRET_NAMES.masterSeed);
+  await context.keyStore.delete(SECRET_NAMES.onlineSigningSeed);
+}

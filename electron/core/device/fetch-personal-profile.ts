@@ -1,0 +1,140 @@
+/**
+ * Fetch an account's personal profile and prove it before use (DESIGN.md sections 6 and 7; issue
+ * 4, "Every profile ... it receives is verified before use"): Get it with its log record and
+ * inclusion proof, check the checkpoint against this device's view of the service log (signature
+ * under the pinned service key, consistency with the last checkpoint it verified), check the
+ * record is in the log and holds that very profile, verify the signature chain up to the master
+ * signing key, and - when the device already holds a version - that the new one may supersede it.
+ */
+import { verifyJws } from '../../../shared/crypto/jws';
+import { isMeshError, MeshError } from '../../../shared/errors';
+import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
+import {
+  checkPersonalProfileUpdate,
+  verifyPersonalProfileChain,
+} from '../../../shared/profiles/personal-profile';
+import type { SignedObject } from '../../../shared/profiles/signed-object';
+import type { DataItem } from '../../../shared/protocol/messages/get';
+import { udfMatches } from '../../../shared/udf';
+import { parseAccountAddress, type AccountAddress } from '../client/account-address';
+import { CheckpointVerifier } from '../client/checkpoint-verifier';
+import type { MeshServiceClient } from '../client/mesh-service-client';
+import type { DeviceContext } from './device-context';
+
+/** What the caller already knows about the profile it fetches. */
+export interface FetchProfileOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** The master profile UDF the account must still be bound to. */
+  readonly expected?: string | undefined;
+  /** The version this device holds: the fetched one must be it or may supersede it. */
+  readonly previous?: VerifiedPersonalProfile | undefined;
+}
+
+/**
+ * The current personal profile of the account at `address`, proven (module comment). Errors:
+ * NOT_FOUND (no such account), LOG_INCONSISTENT / PROOF_INVALID (the log does not hold up),
+ * SIGNATURE_INVALID / UNTRUSTED_PROFILE / INVALID_MESSAGE (the profile does not verify, belongs
+ * to another master profile, or may not replace the version held).
+ */
+export async function fetchPersonalProfile(
+  context: DeviceContext,
+  address: string | AccountAddress,
+  options: FetchProfileOptions = {},
+): Promise<VerifiedPersonalProfile> {
+  const parsed = typeof address === 'string' ? parseAccountAddress(address) : address;
+  const client = await context.serviceClient(parsed);
+  const log = await serviceLog(context, parsed, client, options.signal);
+  const response = await client.call(
+    'Get',
+    { Account: parsed.account, Full: true },
+    { signal: options.signal },
+  );
+  const item = response.DataItems.find((candidate) => candidate.Type === 'PersonalProfile');
+  if (item?.Profile === undefined) {
+    throw new MeshError(
+      'SERVICE_ERROR',
+      `the service answered no personal profile for ${parsed.text}`,
+      {
+        reason: 'malformed-response',
+        field: 'DataItems',
+      },
+    );
+  }
+  if (item.InclusionProof === undefined) {
+    throw new MeshError(
+      'PROOF_INVALID',
+      'the service sent the personal profile without its log record and inclusion proof',
+      { field: 'InclusionProof' },
+    );
+  }
+  await log.verifyGetResponse(response, (fromTreeSize) =>
+    client.call('Status', fromTreeSize === undefined ? {} : { FromTreeSize: fromTreeSize }, {
+      signal: options.signal,
+    }),
+  );
+  checkRecordHolds(item, item.Profile);
+  const verified = await verifyPersonalProfileChain(item.Profile, verifyJws);
+  if (options.expected !== undefined && !udfMatches(verified.identifier, options.expected)) {
+    throw new MeshError(
+      'UNTRUSTED_PROFILE',
+      `${parsed.text} is bound to another master profile (${verified.identifier}) than the one this device knows (${options.expected})`,
+      { field: 'Identifier' },
+    );
+  }
+  const previous = options.previous;
+  if (previous !== undefined && previous.signed.SignedData !== verified.signed.SignedData) {
+    try {
+      checkPersonalProfileUpdate(previous, verified);
+    } catch (error) {
+      if (!isMeshError(error)) throw error;
+      throw new MeshError(
+        'UNTRUSTED_PROFILE',
+        `the service serves a personal profile that may not replace the one this device holds: ${error.message}`,
+        { field: String(error.details.field ?? 'Profile') },
+        { cause: error },
+      );
+    }
+  }
+  return verified;
+}
+
+/**
+ * The log-consistency verifier of the service of `address`, its key pinned from Hello at this
+ * device's first contact with the service (electron/core/client/checkpoint-verifier.ts).
+ */
+export async function serviceLog(
+  context: DeviceContext,
+  address: AccountAddress,
+  client: MeshServiceClient,
+  signal?: AbortSignal,
+): Promise<CheckpointVerifier> {
+  const service = address.text.slice(address.text.lastIndexOf('@') + 1);
+  const verifier = new CheckpointVerifier(context.store, service);
+  if (verifier.serviceKey === undefined) {
+    const hello = await client.call('Hello', {}, { signal });
+    verifier.pinServiceKey(hello.ServiceKey);
+  }
+  return verifier;
+}
+
+/** The log record of a Full item must be a profile publication holding exactly `profile`. */
+function checkRecordHolds(item: DataItem, profile: SignedObject): void {
+  let record: unknown;
+  try {
+    record = JSON.parse(item.Record ?? '');
+  } catch {
+    record = undefined;
+  }
+  const logged = (record as { Profile?: Partial<SignedObject> } | undefined)?.Profile;
+  if (
+    logged === undefined ||
+    logged.Identifier !== profile.Identifier ||
+    logged.SignedData !== profile.SignedData
+  ) {
+    throw new MeshError(
+      'PROOF_INVALID',
+      'the log record the service proved does not hold the personal profile it sent',
+      { field: 'Record', identifier: item.Identifier },
+    );
+  }
+}
