@@ -414,6 +414,12 @@ export function planPasswordImport(
       });
       continue;
     }
+    // A row the entry has already superseded (e.g. the same file imported twice) must not
+    // bring the old password back.
+    if (current.History.some((version) => holdsRow(version, row))) {
+      report.skipped.push({ ...position, reason: 'an earlier version of an entry already there' });
+      continue;
+    }
     // The row wins ties: it is the later statement (a later row, or a fresh import).
     const rowWins = rowUpdated.getTime() >= Date.parse(current.Updated);
     const createdAt = new Date(Math.min(Date.parse(current.Created), rowCreated.getTime()));
