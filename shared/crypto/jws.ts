@@ -198,8 +198,9 @@ export async function verifySignedJson<T>(
 
 /**
  * Verifies a raw 64-byte Ed25519 signature over `bytes` (RFC 8032 section 5.1.7, strict: no
- * ZIP-215 leniency, so it agrees with WebCrypto). False for any signature that does not verify;
- * KEY_INVALID when the key is not an Ed25519 public key.
+ * ZIP-215 leniency). False for any signature that does not verify; KEY_INVALID when the key is
+ * not a sound Ed25519 public key (publicKeyJwkSchema), which is also what keeps this and the
+ * WebCrypto verifiers in agreement.
  */
 export function verifyDetached(
   bytes: Uint8Array,

@@ -3,6 +3,7 @@
  * X25519 to encrypt to), its SubjectPublicKeyInfo DER (RFC 8410) and its UDF (DESIGN.md
  * section 4 step 3). Private parameters never pass this schema: it is an allow-list.
  */
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { z } from 'zod';
 import { base64urlDecode, base64urlEncode } from '../encoding/base64url';
 import { MeshError } from '../errors';
@@ -22,12 +23,41 @@ const rawPublicKey = z.string().refine(
   { message: 'x must be 32 bytes in unpadded base64url' },
 );
 
-/** An Ed25519 or X25519 public key as an RFC 8037 JWK; no other member is accepted. */
-export const publicKeyJwkSchema = z.strictObject({
-  kty: z.literal('OKP'),
-  crv: z.enum(['Ed25519', 'X25519']),
-  x: rawPublicKey,
-});
+// Ed25519 keys already found sound, so that parsing the same key again costs no decompression.
+const soundEd25519Keys = new Set<string>();
+const SOUND_KEYS_LIMIT = 4096;
+
+/**
+ * True when x is the canonical encoding of an Ed25519 point that is not of small order
+ * (RFC 8032 section 5.1.3). Verifiers disagree on such keys (OpenSSL accepts a non-canonical
+ * y, strict RFC 8032 does not) and anyone can sign for a small-order one, so none is accepted.
+ */
+function isSoundEd25519Key(x: string): boolean {
+  if (soundEd25519Keys.has(x)) return true;
+  try {
+    if (ed25519.Point.fromBytes(base64urlDecode(x), false).isSmallOrder()) return false;
+  } catch {
+    return false;
+  }
+  if (soundEd25519Keys.size >= SOUND_KEYS_LIMIT) soundEd25519Keys.clear();
+  soundEd25519Keys.add(x);
+  return true;
+}
+
+/**
+ * An Ed25519 or X25519 public key as an RFC 8037 JWK; no other member is accepted, and an
+ * Ed25519 x must be a canonical point of large order.
+ */
+export const publicKeyJwkSchema = z
+  .strictObject({
+    kty: z.literal('OKP'),
+    crv: z.enum(['Ed25519', 'X25519']),
+    x: rawPublicKey,
+  })
+  .refine((key) => key.crv !== 'Ed25519' || isSoundEd25519Key(key.x), {
+    message: 'x is not a canonical Ed25519 point of large order',
+    path: ['x'],
+  });
 
 export type PublicKeyJwk = z.infer<typeof publicKeyJwkSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { isMeshError, type MeshErrorCode } from '../../../shared/errors';
 import {
@@ -252,5 +252,40 @@ describe('verifyDetached', () => {
     expect(() => verifyDetached(new Uint8Array(1), new Uint8Array(64), key)).toThrow(
       expect.objectContaining({ code: 'KEY_INVALID' }),
     );
+  });
+});
+
+describe('verifiers agree on edge-case keys', () => {
+  // A key OpenSSL (node:crypto, WebCrypto) accepts but strict RFC 8032 decoding refuses: the
+  // identity point with y written as p + 1 (non-canonical). Since anyone can sign for it
+  // ([S]B = R with R = [S]B), such keys are refused outright, by every verifier alike.
+  const p = 2n ** 255n - 19n;
+  const littleEndian = (value: bigint) => {
+    const bytes = Buffer.alloc(32);
+    for (let i = 0; i < 32; i++) bytes[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    return bytes;
+  };
+  const forged: PublicKeyJwk = {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    x: littleEndian(p + 1n).toString('base64url'),
+  };
+  const message = new TextEncoder().encode('anyone can sign this');
+  const signature = new Uint8Array(64);
+  signature[0] = 1; // R = the identity (y = 1) and S = 0: [0]B = R + [k]A holds.
+
+  it('node:crypto accepts the forged signature, which is why the key must be refused', () => {
+    const nodeKey = createPublicKey({ key: { ...forged }, format: 'jwk' });
+    expect(verify(null, message, nodeKey, signature)).toBe(true);
+  });
+
+  it('verifyDetached, verifyDetachedAsync and verifyJws refuse the key with KEY_INVALID', async () => {
+    expect(() => verifyDetached(message, signature, forged)).toThrow(
+      expect.objectContaining({ code: 'KEY_INVALID' }),
+    );
+    expect(
+      isMeshError(await rejection(verifyDetachedAsync(message, signature, forged)), 'KEY_INVALID'),
+    ).toBe(true);
+    expect(isMeshError(await rejection(verifyJws(good, forged)), 'KEY_INVALID')).toBe(true);
   });
 });

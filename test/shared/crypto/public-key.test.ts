@@ -74,6 +74,23 @@ describe('publicKeyJwkSchema', () => {
     },
     { description: 'no x', value: { kty: 'OKP', crv: 'Ed25519' }, member: 'x' },
     { description: 'not an object', value: 'key', member: 'key' },
+    // Ed25519 points: y = 1 is the identity (small order); y = 2 is on no point of the curve;
+    // y = p + 1 (p = 2^255 - 19) is a non-canonical encoding of the identity.
+    {
+      description: 'a small-order Ed25519 point',
+      value: { ...rfc8032Key, x: hex(`01${'00'.repeat(31)}`) },
+      member: 'x',
+    },
+    {
+      description: 'a y that is on no point',
+      value: { ...rfc8032Key, x: hex(`02${'00'.repeat(31)}`) },
+      member: 'x',
+    },
+    {
+      description: 'a non-canonical y',
+      value: { ...rfc8032Key, x: hex(`ee${'ff'.repeat(30)}7f`) },
+      member: 'x',
+    },
   ];
   it.each(mutations)(
     'rejects $description with KEY_INVALID naming $member',
