@@ -1,6 +1,7 @@
 /** Help texts of `mesh`, its groups and its commands, from their declarations. */
 import type { Command, CommandGroup, OptionSpec } from './command';
 
+/** The options every command takes, for help texts. */
 export const GLOBAL_OPTIONS: readonly (readonly [string, string])[] = [
   ['--home DIR', 'the device home (default: MESH_HOME, else the platform application-data folder)'],
   ['--json', 'print results as JSON'],

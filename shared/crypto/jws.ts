@@ -22,10 +22,14 @@ export interface JwsProtectedHeader {
   cty?: string;
 }
 
+// The Mesh uses no JWS extension: a crit or b64 member (RFC 7515 4.1.11, RFC 7797) is refused
+// rather than left to change what the signature covers.
 const protectedHeaderSchema = z.looseObject({
   alg: z.string(),
   kid: z.string().optional(),
   cty: z.string().optional(),
+  crit: z.never().optional(),
+  b64: z.never().optional(),
 });
 
 /**
@@ -58,9 +62,11 @@ export function decodeJwsUnverified(compact: string): {
   }
   const parsed = protectedHeaderSchema.safeParse(header);
   if (!parsed.success) {
-    throw new MeshError('SIGNATURE_INVALID', 'JWS: the protected header has no string alg', {
-      reason: 'form',
-    });
+    throw new MeshError(
+      'SIGNATURE_INVALID',
+      'JWS: the protected header needs a string alg, string kid and cty if any, and no crit or b64',
+      { reason: 'form' },
+    );
   }
   const { alg, kid, cty } = parsed.data;
   return {

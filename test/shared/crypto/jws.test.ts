@@ -126,6 +126,16 @@ describe('verifyJws', () => {
       code: 'SIGNATURE_INVALID',
     },
     {
+      description: 'an unencoded payload (crit b64, RFC 7797)',
+      jws: () => compact({ alg: 'EdDSA', b64: false, crit: ['b64'] }, 'x', alice.privateKey),
+      code: 'SIGNATURE_INVALID',
+    },
+    {
+      description: 'a kid that is not a string',
+      jws: () => compact({ alg: 'EdDSA', kid: 7 }, 'x', alice.privateKey),
+      code: 'SIGNATURE_INVALID',
+    },
+    {
       description: 'an X25519 key',
       jws: () => good,
       key: generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' }) as PublicKeyJwk,
