@@ -14,15 +14,16 @@ import { signPersonalProfile, type PersonalProfileContent } from './profile-sign
 
 export type { PersonalProfileContent };
 
-/** A change: from the current version to the content of the next. */
+/** A change: from the current version to the content of the next; undefined: nothing to change. */
 export type PersonalProfileChange = (
   current: VerifiedPersonalProfile,
-) => PersonalProfileContent | Promise<PersonalProfileContent>;
+) => PersonalProfileContent | undefined | Promise<PersonalProfileContent | undefined>;
 
-/** The version replaced and the version published. */
+/** The version replaced and the version published (the same one when nothing changed). */
 export interface PersonalProfileUpdate {
   readonly previous: VerifiedPersonalProfile;
   readonly profile: VerifiedPersonalProfile;
+  readonly changed: boolean;
 }
 
 /** The content of a verified version, as a change starts from. */
@@ -36,7 +37,8 @@ export function contentOf(profile: PersonalProfile): PersonalProfileContent {
 
 /**
  * Fetch and prove the current version, apply `change`, sign the result with this device's
- * administration key, publish it and cache it. UNAUTHORIZED when this device is not an
+ * administration key, publish it and cache it (nothing is published when `change` returns
+ * undefined). UNAUTHORIZED when this device is not an
  * administrator (or the service refuses the version); the verification errors of
  * fetchPersonalProfile when the current version does not hold up.
  */
@@ -49,6 +51,7 @@ export async function updatePersonalProfile(
   const online = await context.administrationKey();
   const previous = await refreshPersonalProfile(context, options);
   const content = await change(previous);
+  if (content === undefined) return { previous, profile: previous, changed: false };
   options.signal?.throwIfAborted();
   const profile = await signPersonalProfile({
     masterUdf: previous.identifier,
@@ -61,7 +64,7 @@ export async function updatePersonalProfile(
   const client = await context.serviceClient(binding.address);
   await client.call('Publish', { Profile: profile.signed }, { signal: options.signal });
   context.cachePersonalProfile(profile);
-  return { previous, profile };
+  return { previous, profile, changed: true };
 }
 
 /**

@@ -1,0 +1,149 @@
+/**
+ * Recover an account on a fresh device home from escrow shares (DESIGN.md section 7, "Escrow and
+ * recover"; seed 002 "key recovery"): rebuild the master seed from any k shares, regenerate the
+ * master keys, check that the master signing key's UDF is the one of the account's published
+ * (and log-proven) master profile, then join this device to the profile as an administrator: its
+ * device profile is added in a new personal profile version signed with the regenerated online
+ * signing key, and the master seed and online key are kept in this home's KeyStore.
+ */
+import { hostname } from 'node:os';
+import { MeshError } from '../../../shared/errors';
+import { keyUdfMatches } from '../../../shared/profiles/public-key-entry';
+import { verifyJws } from '../../../shared/crypto/jws';
+import { verifyMasterProfile } from '../../../shared/profiles/master-profile';
+import { udfMatches } from '../../../shared/udf';
+import { parseAccountAddress } from '../client/account-address';
+import { recoverSecret } from '../crypto/escrow-shares';
+import { SECRET_NAMES } from '../keystore/key-store';
+import { deviceNameOrDefault } from './create-account';
+import type { DeviceContext } from './device-context';
+import { readConnectionRequest, writeAccountBinding } from './device-records';
+import { fetchPersonalProfile } from './fetch-personal-profile';
+import { deriveMasterKeys, storeMasterSecrets, wipeMasterKeys } from './master-keys';
+import {
+  signDeviceProfile,
+  signMasterProfileWithOnlineKey,
+  signPersonalProfile,
+} from './profile-signing';
+
+/** What to recover. */
+export interface RecoverOptions {
+  /** `local@service` of the account. */
+  readonly address: string;
+  /** At least `threshold` of the shares made by createEscrowShares, in any order. */
+  readonly shares: readonly string[];
+  /** This device's name in the profile (default: the host name). */
+  readonly deviceName?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The recovered account. */
+export interface RecoveredAccount {
+  readonly address: string;
+  readonly account: string;
+  readonly profileUdf: string;
+  readonly deviceUdf: string;
+  readonly deviceName: string;
+}
+
+/**
+ * Recover `options.address` from shares onto this (fresh) home (module comment). INVALID_SHARE
+ * when the shares are too few, mistyped, from different splits, or rebuild a seed that is not
+ * this account's; ALREADY_EXISTS when this home belongs to an account already.
+ */
+export async function recoverAccount(
+  context: DeviceContext,
+  options: RecoverOptions,
+): Promise<RecoveredAccount> {
+  const address = parseAccountAddress(options.address);
+  const deviceName = deviceNameOrDefault(options.deviceName ?? `${hostname()} (recovered)`);
+  const binding = context.account();
+  if (binding !== undefined || readConnectionRequest(context.store) !== undefined) {
+    throw new MeshError(
+      'ALREADY_EXISTS',
+      'recover onto a fresh device home: this one already belongs to, or has asked to join, an account',
+      { field: 'home' },
+    );
+  }
+  const progress = (done: number, step: string): void =>
+    context.events.emit('progress', { operation: 'recover', step, done, total: 4 });
+
+  progress(0, 'Rebuilding the master seed from the shares');
+  const seed = await recoverSecret([...options.shares]);
+  const master = deriveMasterKeys(seed);
+  try {
+    progress(1, `Checking the master profile of ${address.text}`);
+    const current = await fetchPersonalProfile(context, address, { signal: options.signal });
+    if (!udfMatches(current.identifier, master.sign.udf)) {
+      throw new MeshError(
+        'INVALID_SHARE',
+        `the shares rebuild the master key ${master.sign.udf}, but ${address.text} belongs to the master profile ${current.identifier}: they are another account's shares, or come from different splits`,
+        { field: 'shares' },
+      );
+    }
+
+    progress(2, 'Adding this device as an administrator');
+    const now = context.now();
+    const device = await context.ensureDeviceKeys();
+    const signedDevice = await signDeviceProfile(device, deviceName, now);
+    const masterProfile = current.master.profile;
+    // The regenerated online key signs the new version; list it if the profile no longer does.
+    const signedMaster = masterProfile.OnlineSignatureKeys.some((key) =>
+      keyUdfMatches(key, master.online.udf),
+    )
+      ? current.profile.SignedMasterProfile
+      : await signMasterProfileWithOnlineKey(masterProfile, master, now);
+    await verifyMasterProfile(signedMaster, verifyJws);
+    const next = await signPersonalProfile({
+      masterUdf: current.identifier,
+      content: {
+        SignedMasterProfile: signedMaster,
+        Devices: [
+          ...current.profile.Devices.filter((d) => d.Identifier !== device.udf),
+          signedDevice,
+        ],
+        Applications: current.profile.Applications,
+      },
+      online: master.online,
+      now,
+      previousUpdated: current.updated,
+      base: current.profile,
+    });
+    await storeMasterSecrets(context.keyStore, seed, master.online);
+    try {
+      progress(3, 'Publishing the personal profile');
+      const client = await context.serviceClient(address);
+      await client.call('Publish', { Profile: next.signed }, { signal: options.signal });
+    } catch (error) {
+      await context.keyStore.delete(SECRET_NAMES.masterSeed);
+      await context.keyStore.delete(SECRET_NAMES.onlineSigningSeed);
+      throw error;
+    }
+    context.cachePersonalProfile(next);
+    writeAccountBinding(context.store, {
+      address: address.text,
+      account: address.account,
+      profileUdf: current.identifier,
+      deviceUdf: device.udf,
+      deviceName,
+      role: 'administrator',
+      connected: context.timestamp(),
+    });
+    progress(4, 'Done');
+    context.events.emit('connection-state', {
+      state: 'connected',
+      account: address.text,
+      deviceUdf: device.udf,
+    });
+    return {
+      address: address.text,
+      account: address.account,
+      profileUdf: current.identifier,
+      deviceUdf: device.udf,
+      deviceName,
+    };
+  } finally {
+    seed.fill(0);
+    wipeMasterKeys(master);
+  }
+}

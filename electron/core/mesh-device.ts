@@ -1,0 +1,215 @@
+/**
+ * MeshDevice: the public API of the device core (issue 4; DESIGN.md sections 7 and 8), what the
+ * desktop main process and the `mesh` CLI call. One object per open device home, with typed
+ * events (a new pending approval, progress, the connection state, a new profile version) and
+ * cancellable long operations (every method takes an AbortSignal). The flows themselves live in
+ * electron/core/device/, one per file; `context` gives other parts of the core (the catalog and
+ * sync layer) the device context they build on.
+ */
+import { isMeshError } from '../../shared/errors';
+import { acceptConnection, type AcceptedConnection } from './device/accept-connection';
+import { acceptPinConnections } from './device/accept-pin-connections';
+import {
+  completeConnection,
+  type CompleteConnectionOptions,
+  type ConnectionOutcome,
+} from './device/complete-connection';
+import {
+  createAccount,
+  type CreateAccountOptions,
+  type CreatedAccount,
+} from './device/create-account';
+import {
+  openDeviceContext,
+  type DeviceContext,
+  type DeviceContextOptions,
+} from './device/device-context';
+import type { DeviceEventListener, DeviceEventMap, DeviceEventName } from './device/device-events';
+import { createEscrowShares, type EscrowShares } from './device/escrow';
+import { issuePin, type IssuedPinView } from './device/issue-pin';
+import { listDevices, type DeviceListing } from './device/list-devices';
+import {
+  listPendingConnections,
+  type PendingConnection,
+  type PendingConnections,
+} from './device/pending-connections';
+import { recoverAccount, type RecoverOptions, type RecoveredAccount } from './device/recover';
+import { rejectConnection, type RejectedConnection } from './device/reject-connection';
+import { removeDevice, type RemovedDevice } from './device/remove-device';
+import {
+  requestConnection,
+  type ConnectionRequestView,
+  type RequestConnectionOptions,
+} from './device/request-connection';
+import { deviceStatus, type DeviceStatus } from './device/status';
+import { sleep } from './client/retry';
+
+export type {
+  AcceptedConnection,
+  ConnectionOutcome,
+  ConnectionRequestView,
+  CreatedAccount,
+  DeviceContextOptions,
+  DeviceListing,
+  DeviceStatus,
+  EscrowShares,
+  IssuedPinView,
+  PendingConnection,
+  PendingConnections,
+  RecoveredAccount,
+  RejectedConnection,
+  RemovedDevice,
+};
+export type { DeviceEventMap, DeviceEventName } from './device/device-events';
+
+/** Options of a cancellable operation. */
+export interface Cancellable {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** How to watch for pending connection requests. */
+export interface WatchPendingOptions extends Cancellable {
+  /** Time between two looks at the service (default 5 s). */
+  readonly intervalMs?: number;
+  /** Accept requests proving a PIN this device issued, without asking (default true). */
+  readonly acceptPinRequests?: boolean;
+  /** Called with an error of one round (the watch goes on); default: ignore. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The Mesh client of one device home. Open with MeshDevice.open; close when done. */
+export class MeshDevice {
+  /** The device context, for the core's other layers (electron/core/device/README.md). */
+  readonly context: DeviceContext;
+
+  private constructor(context: DeviceContext) {
+    this.context = context;
+  }
+
+  /** Open (and lock) the device home `options.home`. */
+  static async open(options: DeviceContextOptions): Promise<MeshDevice> {
+    return new MeshDevice(await openDeviceContext(options));
+  }
+
+  /** Listen to an event; returns the function that stops listening. */
+  on<E extends DeviceEventName>(name: E, listener: DeviceEventListener<E>): () => void {
+    return this.context.events.on(name, listener);
+  }
+
+  /** The next event of `name`. */
+  once<E extends DeviceEventName>(name: E, signal?: AbortSignal): Promise<DeviceEventMap[E]> {
+    return this.context.events.once(name, signal);
+  }
+
+  /** Create a master profile and register an account for it (this device administers it). */
+  createAccount(options: CreateAccountOptions): Promise<CreatedAccount> {
+    return createAccount(this.context, options);
+  }
+
+  /** Where this device stands; `refresh` asks the service. */
+  status(options: { refresh?: boolean } & Cancellable = {}): Promise<DeviceStatus> {
+    return deviceStatus(this.context, options);
+  }
+
+  /** Ask to connect this device to an account (by witness, or with a PIN / mcu:// URI). */
+  requestConnection(options: RequestConnectionOptions): Promise<ConnectionRequestView> {
+    return requestConnection(this.context, options);
+  }
+
+  /** Learn the answer to this device's request, waiting up to `waitSeconds`. */
+  completeConnection(options: CompleteConnectionOptions = {}): Promise<ConnectionOutcome> {
+    return completeConnection(this.context, options);
+  }
+
+  /** The verified pending requests (witnesses recomputed here). */
+  pendingConnections(options: Cancellable = {}): Promise<PendingConnections> {
+    return listPendingConnections(this.context, options);
+  }
+
+  /** Accept the pending request named by its ID, device UDF or witness. */
+  acceptConnection(selector: string, options: Cancellable = {}): Promise<AcceptedConnection> {
+    return acceptConnection(this.context, selector, options);
+  }
+
+  /** Refuse the pending request named by its ID, device UDF or witness. */
+  rejectConnection(selector: string, options: Cancellable = {}): Promise<RejectedConnection> {
+    return rejectConnection(this.context, selector, options);
+  }
+
+  /** Accept every pending request that proves a PIN this device issued. */
+  acceptPinConnections(options: Cancellable = {}): Promise<AcceptedConnection[]> {
+    return acceptPinConnections(this.context, options);
+  }
+
+  /** Issue a one-time PIN (and its mcu:// URI) for connecting a device. */
+  issuePin(options: { expiresInMs?: number } & Cancellable = {}): Promise<IssuedPinView> {
+    return issuePin(this.context, options);
+  }
+
+  /** The devices of the account. */
+  listDevices(options: { offline?: boolean } & Cancellable = {}): Promise<DeviceListing[]> {
+    return listDevices(this.context, options);
+  }
+
+  /** Remove a device from the account. */
+  removeDevice(udf: string, options: Cancellable = {}): Promise<RemovedDevice> {
+    return removeDevice(this.context, udf, options);
+  }
+
+  /** Split the master seed into k-of-n escrow shares. */
+  createEscrowShares(options: { shares: number; threshold: number }): Promise<EscrowShares> {
+    return createEscrowShares(this.context, options);
+  }
+
+  /** Recover an account onto this fresh home from escrow shares. */
+  recover(options: RecoverOptions): Promise<RecoveredAccount> {
+    return recoverAccount(this.context, options);
+  }
+
+  /**
+   * Watch the account's pending connection requests until `signal` aborts: emit
+   * `pending-connection` once for each new verified request, and accept those that prove a PIN
+   * this device issued. Resolves when aborted.
+   */
+  async watchPendingConnections(options: WatchPendingOptions = {}): Promise<void> {
+    const seen = new Set<string>();
+    const interval = options.intervalMs ?? 5_000;
+    const administrator = this.context.account()?.role === 'administrator';
+    for (;;) {
+      if (options.signal?.aborted) return;
+      try {
+        if (administrator && (options.acceptPinRequests ?? true)) {
+          await acceptPinConnections(this.context, options);
+        }
+        const { pending } = await listPendingConnections(this.context, options);
+        for (const request of pending) {
+          const key = `${request.deviceUdf}/${request.witness}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          this.context.events.emit('pending-connection', {
+            id: request.id,
+            deviceUdf: request.deviceUdf,
+            deviceName: request.deviceName,
+            witness: request.pinVerified ? undefined : request.witness,
+            pinVerified: request.pinVerified,
+            expires: request.expires,
+          });
+        }
+      } catch (error) {
+        if (options.signal?.aborted) return;
+        options.onError?.(error);
+      }
+      try {
+        await sleep(interval, options.signal);
+      } catch (error) {
+        if (isMeshError(error, 'CANCELLED')) return;
+        throw error;
+      }
+    }
+  }
+
+  /** Close the home: release its lock and wipe the keys held in memory. */
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}
