@@ -15,6 +15,8 @@ export interface AccountAddress {
   readonly host: string;
   /** The port, when the address names one. */
   readonly port: number | undefined;
+  /** The service part as written after the @ (lower case, IPv6 in brackets): a stable name. */
+  readonly service: string;
   /** `local@service` with the local part in lower case, the form to show and store. */
   readonly text: string;
 }
@@ -35,7 +37,7 @@ export function parseAccountAddress(text: string): AccountAddress {
   }
   const { host, port } = parseService(text.slice(at + 1));
   const service = (isIP(host) === 6 ? `[${host}]` : host) + (port === undefined ? '' : `:${port}`);
-  return { account: check.name, host, port, text: `${check.name}@${service}` };
+  return { account: check.name, host, port, service, text: `${check.name}@${service}` };
 }
 
 function parseService(service: string): { host: string; port: number | undefined } {

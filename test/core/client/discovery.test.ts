@@ -24,6 +24,7 @@ describe('account addresses (CONTRACTS section 4)', () => {
       account: 'alice',
       host: 'example.com',
       port: undefined,
+      service: 'example.com',
       text: 'alice@example.com',
     });
     expect(parseAccountAddress('bob@127.0.0.1:8080')).toMatchObject({
@@ -34,6 +35,7 @@ describe('account addresses (CONTRACTS section 4)', () => {
     expect(parseAccountAddress('carol@[::1]:9')).toMatchObject({
       host: '::1',
       port: 9,
+      service: '[::1]:9',
       text: 'carol@[::1]:9',
     });
   });
