@@ -18,11 +18,20 @@ export const externalModules = ['electron', 'keytar', 'better-sqlite3'];
 /** The renderer with Vite into `outDir` (default dist/renderer). */
 export async function buildRenderer({ outDir = join(distDir, 'renderer') } = {}) {
   const { build } = await import('vite');
-  await build({
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
+  // Vite and React take production mode from NODE_ENV, which a test process sets to 'test'.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'warn',
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return outDir;
 }
 

@@ -15,7 +15,6 @@ export function App() {
   const hasProfile = useMeshStore(selectHasProfile);
   const loadSession = useMeshStore(selectLoadSession);
   const mainRef = useRef<HTMLElement>(null);
-  const firstRender = useRef(true);
 
   useEffect(() => {
     void loadSession();
@@ -24,12 +23,11 @@ export function App() {
   const offered = visibleScreens(hasProfile);
   const current = offered.find((entry) => entry.id === screen) ?? offered[0];
 
+  // On load focus stays at the top of the page; afterwards it follows the chosen screen.
+  const focusedScreen = useRef(current?.id);
   useEffect(() => {
-    // On load focus stays at the top of the page; afterwards it follows the chosen screen.
-    if (firstRender.current) {
-      firstRender.current = false;
-      return;
-    }
+    if (focusedScreen.current === current?.id) return;
+    focusedScreen.current = current?.id;
     document.getElementById(SCREEN_HEADING_ID)?.focus();
   }, [current?.id]);
 
