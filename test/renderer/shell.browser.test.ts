@@ -180,9 +180,7 @@ describe.skipIf(skip)(
       const received = page.evaluate(
         () =>
           new Promise<unknown[]>((resolve) => {
-            const mesh = (
-              window as unknown as { mesh: import('../../shared/ipc/contract').MeshApi }
-            ).mesh;
+            const mesh = (window as unknown as { mesh: MeshApi }).mesh;
             const stop = mesh.on('syncState', (...args) => {
               stop();
               resolve(args);
