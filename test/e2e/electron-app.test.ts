@@ -92,12 +92,9 @@ describe.skipIf(!electronBinary.found)(
       // Functions copied by contextBridge are proxies the page cannot look into.
       const isolated = await page.evaluate(() => {
         const mesh = (window as unknown as { mesh: { app: { info: () => unknown } } }).mesh;
-        return {
-          proxied: /\[native code\]/.test(Function.prototype.toString.call(mesh.app.info)),
-          frozen: Object.isFrozen(mesh),
-        };
+        return /\[native code\]/.test(Function.prototype.toString.call(mesh.app.info));
       });
-      expect(isolated).toEqual({ proxied: true, frozen: true });
+      expect(isolated).toBe(true);
     });
 
     it("opened one window, from the main process's point of view", async () => {
