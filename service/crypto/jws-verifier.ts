@@ -1,0 +1,113 @@
+/**
+ * Signature verification on the service's hot path (DESIGN.md section 10: at least 0.8 of raw
+ * node:crypto). The same checks as shared/crypto/jws.ts verifyJws - compact JWS, alg EdDSA, a kid
+ * naming the key, a 64-byte signature - with node:crypto's Ed25519 and the imported key objects
+ * kept, so most of the cost is the signature check itself.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { JwsProtectedHeader } from '../../shared/crypto/jws';
+import type { PublicKeyJwk } from '../../shared/crypto/public-key';
+import { udfOfPublicKey } from '../../shared/crypto/public-key';
+import { MeshError } from '../../shared/errors';
+import type { JwsVerifier } from '../../shared/profiles/signed-object';
+import { udfMatches } from '../../shared/udf';
+
+const KEY_LIMIT = 4096;
+const keys = new Map<string, { key: KeyObject; udf: string }>();
+const partPattern = /^[A-Za-z0-9_-]*$/;
+
+/** The node:crypto key object (and UDF) of an Ed25519 public JWK, imported once. */
+export function ed25519KeyObject(jwk: PublicKeyJwk): { key: KeyObject; udf: string } {
+  let found = keys.get(jwk.x);
+  if (found === undefined) {
+    if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') {
+      throw new MeshError('KEY_INVALID', 'an Ed25519 key is needed to verify a signature');
+    }
+    let key: KeyObject;
+    try {
+      key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x }, format: 'jwk' });
+    } catch (error) {
+      throw new MeshError('KEY_INVALID', 'not an Ed25519 public key', {}, { cause: error });
+    }
+    found = { key, udf: udfOfPublicKey(jwk) };
+    if (keys.size >= KEY_LIMIT) keys.delete(keys.keys().next().value as string);
+    keys.set(jwk.x, found);
+  }
+  return found;
+}
+
+/** Raw Ed25519 verification with node:crypto (RFC 8032). False when it does not verify. */
+export function verifyEd25519(
+  bytes: Uint8Array,
+  signature: Uint8Array,
+  jwk: PublicKeyJwk,
+): boolean {
+  if (signature.length !== 64) return false;
+  try {
+    return verify(null, bytes, ed25519KeyObject(jwk).key, signature);
+  } catch {
+    return false;
+  }
+}
+
+function bad(reason: string): MeshError {
+  return new MeshError('SIGNATURE_INVALID', `JWS: ${reason}`, { reason });
+}
+
+/** A JwsVerifier (shared/profiles/signed-object.ts) on node:crypto. */
+export const verifyJwsNode: JwsVerifier = async (compact, jwk) => {
+  const first = compact.indexOf('.');
+  const second = compact.indexOf('.', first + 1);
+  if (first < 0 || second < 0 || compact.indexOf('.', second + 1) >= 0) {
+    throw bad('not a compact serialization');
+  }
+  const headerPart = compact.slice(0, first);
+  const payloadPart = compact.slice(first + 1, second);
+  const signaturePart = compact.slice(second + 1);
+  if (
+    !partPattern.test(headerPart) ||
+    !partPattern.test(payloadPart) ||
+    !partPattern.test(signaturePart)
+  ) {
+    throw bad('a part is not base64url');
+  }
+  let header: JwsProtectedHeader & { crit?: unknown };
+  try {
+    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as typeof header;
+  } catch {
+    throw bad('the header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null || header.alg !== 'EdDSA') {
+    throw bad('alg is not EdDSA');
+  }
+  if (header.crit !== undefined) throw bad('crit is not supported');
+  const { key, udf } = ed25519KeyObject(jwk);
+  if (
+    header.kid !== undefined &&
+    (typeof header.kid !== 'string' || !kidMatches(header.kid, udf))
+  ) {
+    throw bad('kid names another key');
+  }
+  const signature = Buffer.from(signaturePart, 'base64url');
+  if (signature.length !== 64) throw bad('the signature is not 64 bytes');
+  if (!verify(null, Buffer.from(compact.slice(0, second), 'latin1'), key, signature)) {
+    throw bad('the signature does not verify');
+  }
+  return {
+    protectedHeader: {
+      alg: header.alg,
+      ...(typeof header.kid === 'string' ? { kid: header.kid } : {}),
+      ...(typeof header.cty === 'string' ? { cty: header.cty } : {}),
+    },
+    payload: new Uint8Array(Buffer.from(payloadPart, 'base64url')),
+  };
+};
+
+function kidMatches(kid: string, udf: string): boolean {
+  try {
+    return udfMatches(kid, udf);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The service's own Ed25519 key (docs/decisions.md "The service's own key"): it signs the log's
+ * checkpoints. Generated at first start and kept with the data (the SQLite database in the data
+ * directory, or the PostgreSQL database, so every process of one service signs with one key).
+ * This is the service's key, not a user's.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { PublicKeyJwk } from '../../shared/crypto/public-key';
+import { udfOfPublicKey } from '../../shared/crypto/public-key';
+import type { PublicKeyEntry } from '../../shared/profiles/public-key-entry';
+import type { StorageBackend } from '../storage/backend';
+import type { CheckpointSigner } from '../log/log-tree';
+
+/** The name the key is stored under. */
+const SECRET_NAME = 'checkpoint-signing-key';
+
+/** The service key: its public half as a profile key entry, and a signer. */
+export interface ServiceKey extends CheckpointSigner {
+  readonly publicKey: PublicKeyEntry;
+}
+
+function newPrivateKey(): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+}
+
+/** The service key, created and stored on first use. */
+export async function loadServiceKey(backend: StorageBackend): Promise<ServiceKey> {
+  const stored = await backend.serviceSecret(SECRET_NAME, newPrivateKey);
+  const privateKey: KeyObject = createPrivateKey({
+    key: Buffer.from(stored, 'base64'),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  const publicJwk: PublicKeyJwk = { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) };
+  const udf = udfOfPublicKey(publicJwk);
+  return {
+    udf,
+    publicKey: { UDF: udf, PublicParameters: publicJwk },
+    sign: (bytes) => new Uint8Array(sign(null, bytes, privateKey)),
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Canonical identifiers (DESIGN.md section 4 step 5): the service stores every profile, device and
+ * escrow identifier in one form so that lookups match whatever presentation a client used.
+ * Fingerprints (type 96, 80, 0) are kept at 140 bits, upper case, in groups of four; a stored
+ * identifier needs at least that precision. A query may use 100 to 520 bits: 140 or more is cut
+ * to 140 and matched exactly, less is matched as a prefix. Nonce and secret UDFs are matched in
+ * full.
+ */
+import { MeshError } from '../shared/errors';
+import { parseUdf, UDF_DEFAULT_BITS, UDF_TYPE } from '../shared/udf';
+
+const FINGERPRINT_CHARACTERS = UDF_DEFAULT_BITS / 5;
+const fingerprintTypes: ReadonlySet<number> = new Set([
+  UDF_TYPE.sha2_512,
+  UDF_TYPE.sha3_512,
+  UDF_TYPE.authenticator,
+]);
+
+function characters(udf: string): string {
+  return udf.replace(/[-\s]/g, '').toUpperCase();
+}
+
+function grouped(text: string): string {
+  return text.match(/.{1,4}/g)?.join('-') ?? '';
+}
+
+function parse(udf: string, field: string): ReturnType<typeof parseUdf> {
+  try {
+    return parseUdf(udf);
+  } catch (error) {
+    throw new MeshError(
+      'INVALID_MESSAGE',
+      `${field}: ${error instanceof Error ? error.message : 'not a UDF'}`,
+      { field },
+    );
+  }
+}
+
+/** The canonical form of an identifier to store; INVALID_MESSAGE if it is not a UDF of enough bits. */
+export function canonicalIdentifier(udf: string, field = 'Identifier'): string {
+  const parsed = parse(udf, field);
+  const text = characters(udf);
+  if (!fingerprintTypes.has(parsed.typeByte)) return grouped(text);
+  if (text.length < FINGERPRINT_CHARACTERS) {
+    throw new MeshError(
+      'INVALID_MESSAGE',
+      `${field}: a stored identifier needs at least ${UDF_DEFAULT_BITS} bits`,
+      { field },
+    );
+  }
+  return grouped(text.slice(0, FINGERPRINT_CHARACTERS));
+}
+
+/** How to look an identifier up: exactly, or as a prefix when the query is shorter than 140 bits. */
+export function identifierLookup(
+  udf: string,
+  field = 'Identifier',
+): { exact: string } | { prefix: string } {
+  const parsed = parse(udf, field);
+  const text = characters(udf);
+  if (!fingerprintTypes.has(parsed.typeByte) || text.length >= FINGERPRINT_CHARACTERS) {
+    return { exact: canonicalIdentifier(udf, field) };
+  }
+  // A prefix must end on a group boundary to compare with the grouped stored form.
+  const prefix = grouped(text);
+  return { prefix: text.length % 4 === 0 ? `${prefix}-` : prefix };
+}

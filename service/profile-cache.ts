@@ -1,0 +1,58 @@
+/**
+ * Verified profiles, kept (DESIGN.md section 10): verifying a personal profile checks every
+ * signature in its chain, and the same version authenticates many requests, so each signed object
+ * is verified once and remembered by its exact SignedData. A failure is not remembered.
+ */
+import type { VerifiedConnectionRequest } from '../shared/profiles/connection';
+import { verifyConnectionRequest } from '../shared/profiles/connection';
+import type { VerifiedPersonalProfile } from '../shared/profiles/personal-profile';
+import { verifyPersonalProfileChain } from '../shared/profiles/personal-profile';
+import type { JwsVerifier, SignedObject } from '../shared/profiles/signed-object';
+
+class Remembered<T> {
+  private readonly entries = new Map<string, Promise<T>>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string, make: () => Promise<T>): Promise<T> {
+    const found = this.entries.get(key);
+    if (found !== undefined) {
+      // Most recently used last.
+      this.entries.delete(key);
+      this.entries.set(key, found);
+      return found;
+    }
+    const made = make();
+    if (this.entries.size >= this.limit) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+    this.entries.set(key, made);
+    made.catch(() => this.entries.delete(key));
+    return made;
+  }
+}
+
+/** The verified profiles and connection requests of one service process. */
+export class VerifiedProfiles {
+  private readonly personal = new Remembered<VerifiedPersonalProfile>(4096);
+  private readonly requests = new Remembered<VerifiedConnectionRequest>(1024);
+
+  constructor(private readonly verify: JwsVerifier) {}
+
+  /** verifyPersonalProfileChain, remembered. */
+  personalProfile(signed: SignedObject, field = 'Profile'): Promise<VerifiedPersonalProfile> {
+    return this.personal.get(`${field}\n${signed.Identifier}\n${signed.SignedData}`, () =>
+      verifyPersonalProfileChain(signed, this.verify, field),
+    );
+  }
+
+  /** verifyConnectionRequest, remembered. */
+  connectionRequest(
+    signed: SignedObject,
+    field = 'SignedRequest',
+  ): Promise<VerifiedConnectionRequest> {
+    return this.requests.get(`${field}\n${signed.Identifier}\n${signed.SignedData}`, () =>
+      verifyConnectionRequest(signed, this.verify, field),
+    );
+  }
+}

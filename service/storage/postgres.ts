@@ -1,0 +1,653 @@
+/**
+ * The PostgreSQL backend (DESIGN.md section 6: several service processes on one database).
+ * Appends are serialized across processes by a transaction-scoped advisory lock, taken before the
+ * log head is read, so TransactionIDs stay gap-free and every precondition is checked against the
+ * committed state of all processes. Answered connection requests are announced with NOTIFY so a
+ * long poll in any process wakes at once. Request nonces are claimed in a shared table on a
+ * session with synchronous_commit off: cheap, and made durable by the next synchronous commit.
+ */
+import pg from 'pg';
+import { MeshError } from '../../shared/errors';
+import { AnsweredListeners } from './answered-listeners';
+import type {
+  BatchWork,
+  ContainerQuery,
+  PublishedQuery,
+  StateReader,
+  StorageBackend,
+} from './backend';
+import { Mutex } from './mutex';
+import type {
+  AccountRow,
+  ConnectionRow,
+  ContainerEntryRow,
+  ContainerHeadRow,
+  LeafRow,
+  LogRow,
+  PinRow,
+  PublishedRow,
+  StateWrites,
+} from './rows';
+import { prefixUpperBound, schemaStatements } from './schema';
+
+/** Options of the PostgreSQL backend. */
+export interface PostgresOptions {
+  /** postgres://user@host:port/database */
+  readonly url: string;
+  /** A schema to keep the tables in (created if missing); default the search_path's first. */
+  readonly schema?: string;
+  /** Size of the read pool. */
+  readonly poolSize?: number;
+}
+
+type Row = Record<string, unknown>;
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** First half of the advisory lock key: 'MESH'. */
+const LOCK_CLASS = 0x4d455348;
+
+const num = (value: unknown): number => Number(value);
+
+/** A 31-bit FNV-1a hash, to key the advisory lock and the channel per schema. */
+function hash31(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 1) & 0x7fffffff;
+}
+
+function account(row: Row): AccountRow {
+  return {
+    name: String(row.name),
+    profileId: String(row.profile_id),
+    status: row.status === 'Closed' ? 'Closed' : 'Open',
+    created: num(row.created),
+    txId: num(row.tx_id),
+  };
+}
+
+function published(row: Row): PublishedRow {
+  const keys = (row.keys as [string, string][] | null) ?? [];
+  return {
+    txId: num(row.tx_id),
+    identifier: String(row.identifier),
+    type: row.type === 'EscrowEntry' ? 'EscrowEntry' : 'PersonalProfile',
+    account: String(row.account),
+    published: num(row.published),
+    entry: String(row.entry),
+    latest: Boolean(row.latest),
+    keys: keys.map(([key, value]) => [key === 'Name' ? 'Name' : 'Device', value] as const),
+  };
+}
+
+function head(row: Row): ContainerHeadRow {
+  return {
+    account: String(row.account),
+    container: String(row.container),
+    index: num(row.idx),
+    digest: String(row.digest),
+  };
+}
+
+function entry(row: Row): ContainerEntryRow {
+  return {
+    account: String(row.account),
+    container: String(row.container),
+    index: num(row.idx),
+    txId: num(row.tx_id),
+    published: num(row.published),
+    sender: String(row.sender),
+    payload: String(row.payload),
+  };
+}
+
+function connection(row: Row): ConnectionRow {
+  return {
+    account: String(row.account),
+    deviceId: String(row.device_id),
+    txId: num(row.tx_id),
+    request: String(row.request),
+    serverNonce: String(row.server_nonce),
+    witness: String(row.witness),
+    pinId: row.pin_id === null ? null : String(row.pin_id),
+    pinVerified: Boolean(row.pin_verified),
+    received: num(row.received),
+    expires: num(row.expires),
+    state: String(row.state) as ConnectionRow['state'],
+    result: row.result === null ? null : String(row.result),
+  };
+}
+
+function pin(row: Row): PinRow {
+  return {
+    account: String(row.account),
+    pinId: String(row.pin_id),
+    key: String(row.key),
+    expires: num(row.expires),
+    used: Boolean(row.used),
+    failures: num(row.failures),
+  };
+}
+
+const PUBLISHED_COLUMNS = `p.*, (SELECT json_agg(json_build_array(k.key, k.value))
+  FROM published_keys k WHERE k.tx_id = p.tx_id) AS keys`;
+
+/** StateReader over one connection or the pool. */
+class PostgresReader implements StateReader {
+  constructor(protected readonly q: Queryable) {}
+
+  async account(name: string): Promise<AccountRow | undefined> {
+    const { rows } = await this.q.query('SELECT * FROM accounts WHERE name = $1', [name]);
+    return rows[0] === undefined ? undefined : account(rows[0] as Row);
+  }
+
+  async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
+    const { rows } = await this.q.query(
+      `SELECT ${PUBLISHED_COLUMNS} FROM published p WHERE p.identifier = $1 AND p.latest`,
+      [identifier],
+    );
+    return rows[0] === undefined ? undefined : published(rows[0] as Row);
+  }
+
+  async containerHead(name: string, container: string): Promise<ContainerHeadRow | undefined> {
+    const { rows } = await this.q.query(
+      'SELECT * FROM container_heads WHERE account = $1 AND container = $2',
+      [name, container],
+    );
+    return rows[0] === undefined ? undefined : head(rows[0] as Row);
+  }
+
+  async connection(name: string, deviceId: string): Promise<ConnectionRow | undefined> {
+    const { rows } = await this.q.query(
+      'SELECT * FROM connections WHERE account = $1 AND device_id = $2',
+      [name, deviceId],
+    );
+    return rows[0] === undefined ? undefined : connection(rows[0] as Row);
+  }
+
+  async pendingCount(name: string, now: number): Promise<number> {
+    const { rows } = await this.q.query(
+      "SELECT COUNT(*) AS n FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2",
+      [name, now],
+    );
+    return num((rows[0] as Row).n);
+  }
+
+  async pin(name: string, pinId: string): Promise<PinRow | undefined> {
+    const { rows } = await this.q.query('SELECT * FROM pins WHERE account = $1 AND pin_id = $2', [
+      name,
+      pinId,
+    ]);
+    return rows[0] === undefined ? undefined : pin(rows[0] as Row);
+  }
+}
+
+/** Keep the last of several rows with the same key (an upsert may touch a row once). */
+function lastByKey<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const map = new Map<string, T>();
+  for (const row of rows) {
+    const k = key(row);
+    map.delete(k);
+    map.set(k, row);
+  }
+  return [...map.values()];
+}
+
+/** The PostgreSQL implementation of StorageBackend. */
+export class PostgresBackend extends PostgresReader implements StorageBackend {
+  readonly kind = 'postgres';
+  readonly shared = true;
+  private readonly pool: pg.Pool;
+  private readonly noncePool: pg.Pool;
+  private writer: pg.Client | undefined;
+  private listenerClient: pg.Client | undefined;
+  private readonly mutex = new Mutex();
+  private readonly listeners = new AnsweredListeners();
+  private readonly lockKey: number;
+  private readonly channel: string;
+  private closed = false;
+  private nonceClaims = 0;
+
+  constructor(private readonly options: PostgresOptions) {
+    const pool = new pg.Pool(PostgresBackend.config(options, options.poolSize ?? 8));
+    super(pool);
+    this.pool = pool;
+    this.noncePool = new pg.Pool({
+      ...PostgresBackend.config(options, 2, ['-c synchronous_commit=off']),
+    });
+    // An idle client that loses its connection must not crash the process.
+    this.pool.on('error', () => undefined);
+    this.noncePool.on('error', () => undefined);
+    this.lockKey = hash31(options.schema ?? 'public');
+    this.channel = `mesh_answered_${this.lockKey}`;
+  }
+
+  private static config(
+    options: PostgresOptions,
+    max: number,
+    extra: string[] = [],
+  ): pg.PoolConfig {
+    const settings = [...extra];
+    if (options.schema !== undefined) {
+      settings.push(`-c search_path=${options.schema}`);
+    }
+    return {
+      connectionString: options.url,
+      max,
+      ...(settings.length > 0 ? { options: settings.join(' ') } : {}),
+    };
+  }
+
+  async open(): Promise<void> {
+    const client = new pg.Client(PostgresBackend.config(this.options, 1));
+    await client.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS + 1, this.lockKey]);
+      try {
+        if (this.options.schema !== undefined) {
+          await client.query(
+            `CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(this.options.schema)}`,
+          );
+        }
+        for (const statement of schemaStatements({
+          bigint: 'BIGINT',
+          bytes: 'BYTEA',
+          bool: 'BOOLEAN',
+        })) {
+          await client.query(statement);
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS + 1, this.lockKey]);
+      }
+    } finally {
+      await client.end();
+    }
+    await this.listen();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    const client = new pg.Client(PostgresBackend.config(this.options, 1));
+    client.on('notification', (message) => {
+      try {
+        const [name, deviceId] = JSON.parse(message.payload ?? '') as [string, string];
+        this.listeners.emit(name, deviceId);
+      } catch {
+        // not one of ours
+      }
+    });
+    client.on('error', () => {
+      // Reconnect; ConnectStatus re-checks the database periodically, so a notification lost
+      // meanwhile only delays an answer.
+      if (this.listenerClient === client) this.listenerClient = undefined;
+      client.end().catch(() => undefined);
+      setTimeout(() => void this.listen().catch(() => undefined), 500).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    this.listenerClient = client;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.mutex.run(async () => {
+      await this.writer?.end().catch(() => undefined);
+      this.writer = undefined;
+    });
+    await this.listenerClient?.end().catch(() => undefined);
+    await this.pool.end();
+    await this.noncePool.end();
+  }
+
+  private async writerClient(): Promise<pg.Client> {
+    if (this.writer === undefined) {
+      const client = new pg.Client(PostgresBackend.config(this.options, 1));
+      client.on('error', () => {
+        if (this.writer === client) this.writer = undefined;
+      });
+      await client.connect();
+      this.writer = client;
+    }
+    return this.writer;
+  }
+
+  async serviceSecret(name: string, create: () => string): Promise<string> {
+    await this.pool.query(
+      'INSERT INTO service_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+      [name, create()],
+    );
+    const { rows } = await this.pool.query('SELECT value FROM service_secrets WHERE name = $1', [
+      name,
+    ]);
+    return String((rows[0] as Row).value);
+  }
+
+  async writeBatch<T>(work: BatchWork<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      const client = await this.writerClient();
+      let writes: StateWrites;
+      let result: T;
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, this.lockKey]);
+        const { rows } = await client.query('SELECT COALESCE(MAX(id), 0) AS id FROM log');
+        ({ writes, result } = await work(new PostgresReader(client), num((rows[0] as Row).id)));
+        await this.apply(client, writes);
+        for (const { account: name, deviceId } of writes.answered) {
+          await client.query('SELECT pg_notify($1, $2)', [
+            this.channel,
+            JSON.stringify([name, deviceId]),
+          ]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          // The connection is gone: the next batch opens a new one.
+          if (this.writer === client) this.writer = undefined;
+          client.end().catch(() => undefined);
+        });
+        throw error;
+      }
+      for (const { account: name, deviceId } of writes.answered)
+        this.listeners.emit(name, deviceId);
+      return result;
+    });
+  }
+
+  private async apply(client: pg.Client, writes: StateWrites): Promise<void> {
+    if (writes.log.length > 0) {
+      await client.query(
+        `INSERT INTO log (id, time, type, record, leaf_hash)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::bytea[])`,
+        [
+          writes.log.map((row) => row.id),
+          writes.log.map((row) => row.time),
+          writes.log.map((row) => row.type),
+          writes.log.map((row) => row.record),
+          writes.log.map((row) => Buffer.from(row.leafHash)),
+        ],
+      );
+    }
+    const accounts = lastByKey(writes.accounts, (row) => row.name);
+    if (accounts.length > 0) {
+      await client.query(
+        `INSERT INTO accounts (name, profile_id, status, created, tx_id)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+         ON CONFLICT (name) DO UPDATE SET profile_id = EXCLUDED.profile_id,
+           status = EXCLUDED.status, tx_id = EXCLUDED.tx_id`,
+        [
+          accounts.map((row) => row.name),
+          accounts.map((row) => row.profileId),
+          accounts.map((row) => row.status),
+          accounts.map((row) => row.created),
+          accounts.map((row) => row.txId),
+        ],
+      );
+    }
+    if (writes.published.length > 0) {
+      const rows = writes.published;
+      const lastOf = new Map(rows.map((row) => [row.identifier, row.txId]));
+      await client.query(
+        'UPDATE published SET latest = false WHERE identifier = ANY($1) AND latest',
+        [[...lastOf.keys()]],
+      );
+      await client.query(
+        `INSERT INTO published (tx_id, identifier, type, account, published, entry, latest)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[],
+           $6::text[], $7::boolean[])`,
+        [
+          rows.map((row) => row.txId),
+          rows.map((row) => row.identifier),
+          rows.map((row) => row.type),
+          rows.map((row) => row.account),
+          rows.map((row) => row.published),
+          rows.map((row) => row.entry),
+          rows.map((row) => lastOf.get(row.identifier) === row.txId),
+        ],
+      );
+      const keys = rows.flatMap((row) =>
+        row.keys.map(([key, value]) => [key, value, row.txId] as const),
+      );
+      if (keys.length > 0) {
+        await client.query(
+          `INSERT INTO published_keys (key, value, tx_id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
+          [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])],
+        );
+      }
+    }
+    const heads = lastByKey(writes.containerHeads, (row) => `${row.account}\n${row.container}`);
+    if (heads.length > 0) {
+      await client.query(
+        `INSERT INTO container_heads (account, container, idx, digest)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
+         ON CONFLICT (account, container) DO UPDATE SET idx = EXCLUDED.idx, digest = EXCLUDED.digest`,
+        [
+          heads.map((row) => row.account),
+          heads.map((row) => row.container),
+          heads.map((row) => row.index),
+          heads.map((row) => row.digest),
+        ],
+      );
+    }
+    const entries = writes.containerEntries;
+    if (entries.length > 0) {
+      await client.query(
+        `INSERT INTO container_entries (account, container, idx, tx_id, published, sender, payload)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],
+           $6::text[], $7::text[])`,
+        [
+          entries.map((row) => row.account),
+          entries.map((row) => row.container),
+          entries.map((row) => row.index),
+          entries.map((row) => row.txId),
+          entries.map((row) => row.published),
+          entries.map((row) => row.sender),
+          entries.map((row) => row.payload),
+        ],
+      );
+    }
+    for (const row of lastByKey(writes.connections, (r) => `${r.account}\n${r.deviceId}`)) {
+      await client.query(
+        `INSERT INTO connections (account, device_id, tx_id, request, server_nonce, witness, pin_id,
+           pin_verified, received, expires, state, result)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (account, device_id) DO UPDATE SET tx_id = EXCLUDED.tx_id,
+           request = EXCLUDED.request, server_nonce = EXCLUDED.server_nonce,
+           witness = EXCLUDED.witness, pin_id = EXCLUDED.pin_id,
+           pin_verified = EXCLUDED.pin_verified, received = EXCLUDED.received,
+           expires = EXCLUDED.expires, state = EXCLUDED.state, result = EXCLUDED.result`,
+        [
+          row.account,
+          row.deviceId,
+          row.txId,
+          row.request,
+          row.serverNonce,
+          row.witness,
+          row.pinId,
+          row.pinVerified,
+          row.received,
+          row.expires,
+          row.state,
+          row.result,
+        ],
+      );
+    }
+    for (const row of lastByKey(writes.pins, (r) => `${r.account}\n${r.pinId}`)) {
+      await client.query(
+        `INSERT INTO pins (account, pin_id, key, expires, used, failures)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (account, pin_id) DO UPDATE SET key = EXCLUDED.key,
+           expires = EXCLUDED.expires, used = EXCLUDED.used, failures = EXCLUDED.failures`,
+        [row.account, row.pinId, row.key, row.expires, row.used, row.failures],
+      );
+    }
+    if (writes.nonces.length > 0) {
+      await client.query(
+        `INSERT INTO nonces (device, nonce, expires)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING`,
+        [
+          writes.nonces.map((row) => row.device),
+          writes.nonces.map((row) => row.nonce),
+          writes.nonces.map((row) => row.expires),
+        ],
+      );
+    }
+  }
+
+  async logSize(): Promise<number> {
+    const { rows } = await this.pool.query('SELECT COALESCE(MAX(id), 0) AS id FROM log');
+    return num((rows[0] as Row).id);
+  }
+
+  async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
+    const { rows } = await this.pool.query(
+      'SELECT id, time, leaf_hash FROM log WHERE id > $1 ORDER BY id LIMIT $2',
+      [afterId, limit],
+    );
+    return (rows as Row[]).map((row) => ({
+      id: num(row.id),
+      time: num(row.time),
+      leafHash: new Uint8Array(row.leaf_hash as Buffer),
+    }));
+  }
+
+  async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
+    const { rows } = await this.pool.query(
+      'SELECT * FROM log WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3',
+      [afterId, toId, limit],
+    );
+    return (rows as Row[]).map((row) => ({
+      id: num(row.id),
+      time: num(row.time),
+      type: String(row.type),
+      record: String(row.record),
+      leafHash: new Uint8Array(row.leaf_hash as Buffer),
+    }));
+  }
+
+  async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
+    const values: unknown[] = [];
+    const at = (value: unknown): string => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    const where: string[] = [`p.tx_id > ${at(query.afterTxId)}`];
+    if (query.identifier !== undefined) {
+      if ('exact' in query.identifier) {
+        where.push(`p.identifier = ${at(query.identifier.exact)}`);
+      } else {
+        where.push(
+          `p.identifier >= ${at(query.identifier.prefix)} AND p.identifier < ${at(prefixUpperBound(query.identifier.prefix))}`,
+        );
+      }
+    }
+    if (query.type !== undefined) where.push(`p.type = ${at(query.type)}`);
+    if (query.account !== undefined) {
+      where.push(
+        `((p.type = 'PersonalProfile' AND p.identifier = ${at(query.account.profileId)}) OR (p.type = 'EscrowEntry' AND p.account = ${at(query.account.name)}))`,
+      );
+    }
+    for (const [key, value] of [
+      ['Device', query.device],
+      ['Name', query.name],
+    ] as const) {
+      if (value !== undefined) {
+        where.push(
+          `EXISTS (SELECT 1 FROM published_keys k WHERE k.key = ${at(key)} AND k.value = ${at(value)} AND k.tx_id = p.tx_id)`,
+        );
+      }
+    }
+    if (query.notBefore !== undefined) where.push(`p.published >= ${at(query.notBefore)}`);
+    if (query.before !== undefined) where.push(`p.published < ${at(query.before)}`);
+    if (query.latestOnly) where.push('p.latest');
+    const { rows } = await this.pool.query(
+      `SELECT ${PUBLISHED_COLUMNS} FROM published p WHERE ${where.join(' AND ')}
+       ORDER BY p.tx_id LIMIT ${at(query.limit)}`,
+      values,
+    );
+    return (rows as Row[]).map(published);
+  }
+
+  async containerHeads(name: string, containers?: readonly string[]): Promise<ContainerHeadRow[]> {
+    const { rows } =
+      containers === undefined
+        ? await this.pool.query(
+            'SELECT * FROM container_heads WHERE account = $1 ORDER BY container',
+            [name],
+          )
+        : await this.pool.query(
+            'SELECT * FROM container_heads WHERE account = $1 AND container = ANY($2) ORDER BY container',
+            [name, [...containers]],
+          );
+    return (rows as Row[]).map(head);
+  }
+
+  async containerEntries(query: ContainerQuery): Promise<ContainerEntryRow[]> {
+    const values: unknown[] = [query.account, query.container, query.indexMin];
+    const where = ['account = $1', 'container = $2', 'idx >= $3'];
+    if (query.indexMax !== undefined) {
+      values.push(query.indexMax);
+      where.push(`idx <= $${values.length}`);
+    }
+    if (query.notBefore !== undefined) {
+      values.push(query.notBefore);
+      where.push(`published >= $${values.length}`);
+    }
+    if (query.before !== undefined) {
+      values.push(query.before);
+      where.push(`published < $${values.length}`);
+    }
+    values.push(query.limit);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT $${values.length}`,
+      values,
+    );
+    return (rows as Row[]).map(entry);
+  }
+
+  async pendingConnections(
+    name: string,
+    now: number,
+    after: { received: number; deviceId: string } | undefined,
+    limit: number,
+  ): Promise<ConnectionRow[]> {
+    const { rows } = after
+      ? await this.pool.query(
+          `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
+           AND (received, device_id) > ($3, $4) ORDER BY received, device_id LIMIT $5`,
+          [name, now, after.received, after.deviceId, limit],
+        )
+      : await this.pool.query(
+          `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
+           ORDER BY received, device_id LIMIT $3`,
+          [name, now, limit],
+        );
+    return (rows as Row[]).map(connection);
+  }
+
+  async claimNonce(device: string, nonce: string, expires: number): Promise<boolean> {
+    const now = Date.now();
+    if (++this.nonceClaims % 1000 === 0) {
+      this.noncePool.query('DELETE FROM nonces WHERE expires < $1', [now]).catch(() => undefined);
+    }
+    const { rowCount } = await this.noncePool.query(
+      `INSERT INTO nonces (device, nonce, expires) VALUES ($1, $2, $3)
+       ON CONFLICT (device, nonce) DO UPDATE SET expires = EXCLUDED.expires
+       WHERE nonces.expires <= $4`,
+      [device, nonce, expires, now],
+    );
+    return rowCount === 1;
+  }
+
+  onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
+    return this.listeners.add(listener);
+  }
+}
+
+/** MeshError for a PostgreSQL URL that cannot be used. */
+export function postgresUnavailable(cause: unknown): MeshError {
+  return new MeshError('SERVICE_ERROR', 'PostgreSQL is not reachable', {}, { cause });
+}

@@ -1,0 +1,504 @@
+/**
+ * The SQLite backend (DESIGN.md section 6: the embedded default). better-sqlite3 in WAL mode with
+ * synchronous=FULL: a COMMIT returns only once the WAL is on disk, so an acknowledged write
+ * survives a crash. One service process per data directory, enforced by an exclusive lock on
+ * `service.lock` that the operating system releases when the process dies.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MeshError } from '../../shared/errors';
+import type { BatchWork, ContainerQuery, PublishedQuery, StorageBackend } from './backend';
+import type {
+  AccountRow,
+  ConnectionRow,
+  ContainerEntryRow,
+  ContainerHeadRow,
+  LeafRow,
+  LogRow,
+  PinRow,
+  PublishedRow,
+  StateWrites,
+} from './rows';
+import { prefixUpperBound, schemaStatements } from './schema';
+import { NonceMemory } from './nonce-memory';
+import { AnsweredListeners } from './answered-listeners';
+import { Mutex } from './mutex';
+
+type Row = Record<string, unknown>;
+
+/** Options of the SQLite backend. */
+export interface SqliteOptions {
+  /** The data directory; created if missing. The database is `mesh.db` inside it. */
+  readonly directory: string;
+}
+
+const num = (value: unknown): number => Number(value);
+const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
+
+function account(row: Row): AccountRow {
+  return {
+    name: String(row.name),
+    profileId: String(row.profile_id),
+    status: row.status === 'Closed' ? 'Closed' : 'Open',
+    created: num(row.created),
+    txId: num(row.tx_id),
+  };
+}
+
+function published(row: Row, keys: PublishedRow['keys'] = []): PublishedRow {
+  return {
+    txId: num(row.tx_id),
+    identifier: String(row.identifier),
+    type: row.type === 'EscrowEntry' ? 'EscrowEntry' : 'PersonalProfile',
+    account: String(row.account),
+    published: num(row.published),
+    entry: String(row.entry),
+    latest: Boolean(row.latest),
+    keys,
+  };
+}
+
+function head(row: Row): ContainerHeadRow {
+  return {
+    account: String(row.account),
+    container: String(row.container),
+    index: num(row.idx),
+    digest: String(row.digest),
+  };
+}
+
+function entry(row: Row): ContainerEntryRow {
+  return {
+    account: String(row.account),
+    container: String(row.container),
+    index: num(row.idx),
+    txId: num(row.tx_id),
+    published: num(row.published),
+    sender: String(row.sender),
+    payload: String(row.payload),
+  };
+}
+
+function connection(row: Row): ConnectionRow {
+  return {
+    account: String(row.account),
+    deviceId: String(row.device_id),
+    txId: num(row.tx_id),
+    request: String(row.request),
+    serverNonce: String(row.server_nonce),
+    witness: String(row.witness),
+    pinId: row.pin_id === null ? null : String(row.pin_id),
+    pinVerified: Boolean(row.pin_verified),
+    received: num(row.received),
+    expires: num(row.expires),
+    state: String(row.state) as ConnectionRow['state'],
+    result: row.result === null ? null : String(row.result),
+  };
+}
+
+function pin(row: Row): PinRow {
+  return {
+    account: String(row.account),
+    pinId: String(row.pin_id),
+    key: String(row.key),
+    expires: num(row.expires),
+    used: Boolean(row.used),
+    failures: num(row.failures),
+  };
+}
+
+/** The SQLite implementation of StorageBackend. */
+export class SqliteBackend implements StorageBackend {
+  readonly kind = 'sqlite';
+  readonly shared = false;
+  private db: Database.Database | undefined;
+  private lock: Database.Database | undefined;
+  private readonly mutex = new Mutex();
+  private readonly nonces = new NonceMemory();
+  private readonly listeners = new AnsweredListeners();
+  private statements: ReturnType<SqliteBackend['prepare']> | undefined;
+
+  constructor(private readonly options: SqliteOptions) {}
+
+  /** Open (creating) the database, take the directory lock, load the nonce cache. */
+  async open(): Promise<void> {
+    mkdirSync(this.options.directory, { recursive: true, mode: 0o700 });
+    const lock = new Database(join(this.options.directory, 'service.lock'));
+    try {
+      lock.pragma('locking_mode = EXCLUSIVE');
+      lock.exec('CREATE TABLE IF NOT EXISTS held (pid INTEGER)');
+      lock.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      lock.close();
+      throw new MeshError(
+        'STORE_CORRUPT',
+        `another service process is using ${this.options.directory}`,
+        {},
+        { cause: error },
+      );
+    }
+    this.lock = lock;
+    const db = new Database(join(this.options.directory, 'mesh.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    for (const statement of schemaStatements({
+      bigint: 'INTEGER',
+      bytes: 'BLOB',
+      bool: 'INTEGER',
+    })) {
+      db.exec(statement);
+    }
+    this.db = db;
+    this.statements = this.prepare(db);
+    const now = Date.now();
+    db.prepare('DELETE FROM nonces WHERE expires < ?').run(now);
+    for (const row of db.prepare('SELECT device, nonce, expires FROM nonces').all() as Row[]) {
+      this.nonces.claim(String(row.device), String(row.nonce), num(row.expires), now);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      this.db?.close();
+      this.db = undefined;
+      this.statements = undefined;
+      if (this.lock?.inTransaction) this.lock.exec('ROLLBACK');
+      this.lock?.close();
+      this.lock = undefined;
+    });
+  }
+
+  private prepare(db: Database.Database) {
+    return {
+      maxId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
+      account: db.prepare('SELECT * FROM accounts WHERE name = ?'),
+      latest: db.prepare('SELECT * FROM published WHERE identifier = ? AND latest = 1'),
+      keysOf: db.prepare('SELECT key, value FROM published_keys WHERE tx_id = ?'),
+      head: db.prepare('SELECT * FROM container_heads WHERE account = ? AND container = ?'),
+      heads: db.prepare('SELECT * FROM container_heads WHERE account = ? ORDER BY container'),
+      connection: db.prepare('SELECT * FROM connections WHERE account = ? AND device_id = ?'),
+      pendingCount: db.prepare(
+        "SELECT COUNT(*) AS n FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?",
+      ),
+      pin: db.prepare('SELECT * FROM pins WHERE account = ? AND pin_id = ?'),
+      secret: db.prepare('SELECT value FROM service_secrets WHERE name = ?'),
+      insertSecret: db.prepare(
+        'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+      ),
+      leaves: db.prepare('SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?'),
+      logRows: db.prepare('SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
+      insertLog: db.prepare(
+        'INSERT INTO log (id, time, type, record, leaf_hash) VALUES (?, ?, ?, ?, ?)',
+      ),
+      upsertAccount: db.prepare(
+        `INSERT INTO accounts (name, profile_id, status, created, tx_id) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET profile_id = excluded.profile_id,
+           status = excluded.status, tx_id = excluded.tx_id`,
+      ),
+      supersede: db.prepare('UPDATE published SET latest = 0 WHERE identifier = ? AND latest = 1'),
+      insertPublished: db.prepare(
+        `INSERT INTO published (tx_id, identifier, type, account, published, entry, latest)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertKey: db.prepare(
+        'INSERT OR IGNORE INTO published_keys (key, value, tx_id) VALUES (?, ?, ?)',
+      ),
+      upsertHead: db.prepare(
+        `INSERT INTO container_heads (account, container, idx, digest) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account, container) DO UPDATE SET idx = excluded.idx, digest = excluded.digest`,
+      ),
+      insertEntry: db.prepare(
+        `INSERT INTO container_entries (account, container, idx, tx_id, published, sender, payload)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertConnection: db.prepare(
+        `INSERT OR REPLACE INTO connections (account, device_id, tx_id, request, server_nonce,
+           witness, pin_id, pin_verified, received, expires, state, result)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      upsertPin: db.prepare(
+        `INSERT OR REPLACE INTO pins (account, pin_id, key, expires, used, failures)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      insertNonce: db.prepare(
+        'INSERT OR IGNORE INTO nonces (device, nonce, expires) VALUES (?, ?, ?)',
+      ),
+      deleteNonces: db.prepare('DELETE FROM nonces WHERE expires < ?'),
+    };
+  }
+
+  private get s(): NonNullable<SqliteBackend['statements']> {
+    if (this.statements === undefined) {
+      throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
+    }
+    return this.statements;
+  }
+
+  private get database(): Database.Database {
+    if (this.db === undefined) throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
+    return this.db;
+  }
+
+  async serviceSecret(name: string, create: () => string): Promise<string> {
+    const found = this.s.secret.get(name) as Row | undefined;
+    if (found !== undefined) return String(found.value);
+    this.s.insertSecret.run(name, create());
+    return String((this.s.secret.get(name) as Row).value);
+  }
+
+  async account(name: string): Promise<AccountRow | undefined> {
+    const row = this.s.account.get(name) as Row | undefined;
+    return row === undefined ? undefined : account(row);
+  }
+
+  async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
+    const row = this.s.latest.get(identifier) as Row | undefined;
+    return row === undefined ? undefined : published(row, this.keysOf(num(row.tx_id)));
+  }
+
+  private keysOf(txId: number): PublishedRow['keys'] {
+    return (this.s.keysOf.all(txId) as Row[]).map(
+      (row) => [row.key === 'Name' ? 'Name' : 'Device', String(row.value)] as const,
+    );
+  }
+
+  async containerHead(
+    accountName: string,
+    container: string,
+  ): Promise<ContainerHeadRow | undefined> {
+    const row = this.s.head.get(accountName, container) as Row | undefined;
+    return row === undefined ? undefined : head(row);
+  }
+
+  async connection(accountName: string, deviceId: string): Promise<ConnectionRow | undefined> {
+    const row = this.s.connection.get(accountName, deviceId) as Row | undefined;
+    return row === undefined ? undefined : connection(row);
+  }
+
+  async pendingCount(accountName: string, now: number): Promise<number> {
+    return num((this.s.pendingCount.get(accountName, now) as Row).n);
+  }
+
+  async pin(accountName: string, pinId: string): Promise<PinRow | undefined> {
+    const row = this.s.pin.get(accountName, pinId) as Row | undefined;
+    return row === undefined ? undefined : pin(row);
+  }
+
+  async writeBatch<T>(work: BatchWork<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      const db = this.database;
+      db.exec('BEGIN IMMEDIATE');
+      let writes: StateWrites;
+      let result: T;
+      try {
+        const last = num((this.s.maxId.get() as Row).id);
+        ({ writes, result } = await work(this, last));
+        this.apply(writes);
+        db.exec('COMMIT');
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+      for (const { account: name, deviceId } of writes.answered)
+        this.listeners.emit(name, deviceId);
+      return result;
+    });
+  }
+
+  private apply(writes: StateWrites): void {
+    const s = this.s;
+    for (const row of writes.log) {
+      s.insertLog.run(row.id, row.time, row.type, row.record, Buffer.from(row.leafHash));
+    }
+    for (const row of writes.accounts) {
+      s.upsertAccount.run(row.name, row.profileId, row.status, row.created, row.txId);
+    }
+    for (const row of writes.published) {
+      s.supersede.run(row.identifier);
+      s.insertPublished.run(
+        row.txId,
+        row.identifier,
+        row.type,
+        row.account,
+        row.published,
+        row.entry,
+        1,
+      );
+      for (const [key, value] of row.keys) s.insertKey.run(key, value, row.txId);
+    }
+    for (const row of writes.containerHeads) {
+      s.upsertHead.run(row.account, row.container, row.index, row.digest);
+    }
+    for (const row of writes.containerEntries) {
+      s.insertEntry.run(
+        row.account,
+        row.container,
+        row.index,
+        row.txId,
+        row.published,
+        row.sender,
+        row.payload,
+      );
+    }
+    for (const row of writes.connections) {
+      s.upsertConnection.run(
+        row.account,
+        row.deviceId,
+        row.txId,
+        row.request,
+        row.serverNonce,
+        row.witness,
+        row.pinId,
+        row.pinVerified ? 1 : 0,
+        row.received,
+        row.expires,
+        row.state,
+        row.result,
+      );
+    }
+    for (const row of writes.pins) {
+      s.upsertPin.run(row.account, row.pinId, row.key, row.expires, row.used ? 1 : 0, row.failures);
+    }
+    for (const row of writes.nonces) s.insertNonce.run(row.device, row.nonce, row.expires);
+    if (writes.nonces.length > 0 && Math.random() < 0.01) s.deleteNonces.run(Date.now());
+  }
+
+  async logSize(): Promise<number> {
+    return num((this.s.maxId.get() as Row).id);
+  }
+
+  async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
+    return (this.s.leaves.all(afterId, limit) as Row[]).map((row) => ({
+      id: num(row.id),
+      time: num(row.time),
+      leafHash: bytes(row.leaf_hash),
+    }));
+  }
+
+  async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
+    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map((row) => ({
+      id: num(row.id),
+      time: num(row.time),
+      type: String(row.type),
+      record: String(row.record),
+      leafHash: bytes(row.leaf_hash),
+    }));
+  }
+
+  async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
+    const where: string[] = ['p.tx_id > ?'];
+    const values: unknown[] = [query.afterTxId];
+    if (query.identifier !== undefined) {
+      if ('exact' in query.identifier) {
+        where.push('p.identifier = ?');
+        values.push(query.identifier.exact);
+      } else {
+        where.push('p.identifier >= ? AND p.identifier < ?');
+        values.push(query.identifier.prefix, prefixUpperBound(query.identifier.prefix));
+      }
+    }
+    if (query.type !== undefined) {
+      where.push('p.type = ?');
+      values.push(query.type);
+    }
+    if (query.account !== undefined) {
+      where.push(
+        "((p.type = 'PersonalProfile' AND p.identifier = ?) OR (p.type = 'EscrowEntry' AND p.account = ?))",
+      );
+      values.push(query.account.profileId, query.account.name);
+    }
+    for (const [key, value] of [
+      ['Device', query.device],
+      ['Name', query.name],
+    ] as const) {
+      if (value !== undefined) {
+        where.push(
+          'EXISTS (SELECT 1 FROM published_keys k WHERE k.key = ? AND k.value = ? AND k.tx_id = p.tx_id)',
+        );
+        values.push(key, value);
+      }
+    }
+    if (query.notBefore !== undefined) {
+      where.push('p.published >= ?');
+      values.push(query.notBefore);
+    }
+    if (query.before !== undefined) {
+      where.push('p.published < ?');
+      values.push(query.before);
+    }
+    if (query.latestOnly) where.push('p.latest = 1');
+    values.push(query.limit);
+    const rows = this.database
+      .prepare(`SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`)
+      .all(...values) as Row[];
+    return rows.map((row) => published(row, this.keysOf(num(row.tx_id))));
+  }
+
+  async containerHeads(
+    accountName: string,
+    containers?: readonly string[],
+  ): Promise<ContainerHeadRow[]> {
+    const rows = (this.s.heads.all(accountName) as Row[]).map(head);
+    return containers === undefined
+      ? rows
+      : rows.filter((row) => containers.includes(row.container));
+  }
+
+  async containerEntries(query: ContainerQuery): Promise<ContainerEntryRow[]> {
+    const where = ['account = ?', 'container = ?', 'idx >= ?'];
+    const values: unknown[] = [query.account, query.container, query.indexMin];
+    if (query.indexMax !== undefined) {
+      where.push('idx <= ?');
+      values.push(query.indexMax);
+    }
+    if (query.notBefore !== undefined) {
+      where.push('published >= ?');
+      values.push(query.notBefore);
+    }
+    if (query.before !== undefined) {
+      where.push('published < ?');
+      values.push(query.before);
+    }
+    values.push(query.limit);
+    return (
+      this.database
+        .prepare(
+          `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT ?`,
+        )
+        .all(...values) as Row[]
+    ).map(entry);
+  }
+
+  async pendingConnections(
+    accountName: string,
+    now: number,
+    after: { received: number; deviceId: string } | undefined,
+    limit: number,
+  ): Promise<ConnectionRow[]> {
+    const rows = after
+      ? this.database
+          .prepare(
+            `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
+             AND (received > ? OR (received = ? AND device_id > ?))
+             ORDER BY received, device_id LIMIT ?`,
+          )
+          .all(accountName, now, after.received, after.received, after.deviceId, limit)
+      : this.database
+          .prepare(
+            `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
+             ORDER BY received, device_id LIMIT ?`,
+          )
+          .all(accountName, now, limit);
+    return (rows as Row[]).map(connection);
+  }
+
+  async claimNonce(device: string, nonce: string, expires: number): Promise<boolean> {
+    return this.nonces.claim(device, nonce, expires, Date.now());
+  }
+
+  onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
+    return this.listeners.add(listener);
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Get (seed 001 7.8): published profiles and escrow entries by Identifier, Account or KeyValues,
+ * newest version only unless Multiple, paged by MaxEntries / MaxBytes / PageKey, and with Full the
+ * exact log record and an inclusion proof against a checkpoint (DESIGN.md section 5).
+ */
+import { z } from 'zod';
+import { MeshError } from '../../shared/errors';
+import { encodeProof } from '../../shared/merkle/hash-encoding';
+import { requireAccountName } from '../../shared/protocol/account-name';
+import { dateTimeMillis } from '../../shared/protocol/date-time';
+import type { DataItem } from '../../shared/protocol/messages/get';
+import { dataItemTypes } from '../../shared/protocol/messages/get';
+import { STATUS } from '../../shared/protocol/status-codes';
+import { canonicalIdentifier, identifierLookup } from '../identifiers';
+import type { PublishedQuery } from '../storage/backend';
+import type { PublishedRow } from '../storage/rows';
+import { openAccount } from './accounts';
+import type { Handler } from './context';
+import { respond } from './context';
+
+/** The query a Get page key carries. */
+const getStateSchema = z.object({
+  identifier: z
+    .union([z.object({ exact: z.string() }), z.object({ prefix: z.string() })])
+    .optional(),
+  type: z.enum(dataItemTypes).optional(),
+  account: z.object({ name: z.string(), profileId: z.string() }).optional(),
+  device: z.string().optional(),
+  name: z.string().optional(),
+  notBefore: z.number().optional(),
+  before: z.number().optional(),
+  latestOnly: z.boolean(),
+  full: z.boolean(),
+  after: z.number(),
+});
+type GetState = z.infer<typeof getStateSchema>;
+
+function twice(key: string): MeshError {
+  return new MeshError('INVALID_MESSAGE', `GetRequest: ${key} is given twice`, {
+    field: `GetRequest.KeyValues`,
+  });
+}
+
+/** Turn a GetRequest into the stored query (throws 400 / 404 as the request deserves). */
+async function queryOf(
+  context: Parameters<Handler<'Get'>>[0],
+  message: Parameters<Handler<'Get'>>[1],
+): Promise<GetState> {
+  let identifier = message.Identifier;
+  let accountName = message.Account;
+  let type: GetState['type'];
+  let device: string | undefined;
+  let name: string | undefined;
+  for (const { Key, Value } of message.KeyValues ?? []) {
+    if (Key === 'Identifier') {
+      if (identifier !== undefined) throw twice(Key);
+      identifier = Value;
+    } else if (Key === 'Account') {
+      if (accountName !== undefined) throw twice(Key);
+      accountName = Value;
+    } else if (Key === 'Type') {
+      if (type !== undefined) throw twice(Key);
+      const parsed = z.enum(dataItemTypes).safeParse(Value);
+      if (!parsed.success) {
+        throw new MeshError(
+          'INVALID_MESSAGE',
+          `GetRequest.KeyValues: Type must be one of ${dataItemTypes.join(', ')}`,
+          {
+            field: 'GetRequest.KeyValues',
+          },
+        );
+      }
+      type = parsed.data;
+    } else if (Key === 'Device') {
+      if (device !== undefined) throw twice(Key);
+      device = canonicalIdentifier(Value, 'GetRequest.KeyValues.Device');
+    } else if (Key === 'Name') {
+      if (name !== undefined) throw twice(Key);
+      name = Value;
+    }
+  }
+  let account: GetState['account'];
+  if (accountName !== undefined) {
+    const canonical = requireAccountName(
+      accountName,
+      'GetRequest.Account',
+      context.options.accountPolicy,
+    );
+    const row = await openAccount(context.backend, canonical, 'GetRequest.Account');
+    account = { name: row.name, profileId: row.profileId };
+  }
+  if (identifier === undefined && type === undefined) type = 'PersonalProfile';
+  const constraints = message.SearchConstraints;
+  return {
+    ...(identifier === undefined
+      ? {}
+      : { identifier: identifierLookup(identifier, 'GetRequest.Identifier') }),
+    ...(type === undefined ? {} : { type }),
+    ...(account === undefined ? {} : { account }),
+    ...(device === undefined ? {} : { device }),
+    ...(name === undefined ? {} : { name }),
+    ...(constraints?.NotBefore === undefined
+      ? {}
+      : { notBefore: dateTimeMillis(constraints.NotBefore) }),
+    ...(constraints?.Before === undefined ? {} : { before: dateTimeMillis(constraints.Before) }),
+    latestOnly: message.Multiple !== true,
+    full: message.Full === true,
+    after: 0,
+  };
+}
+
+function dataItem(row: PublishedRow): DataItem {
+  const entry = JSON.parse(row.entry) as unknown;
+  return {
+    Type: row.type,
+    Identifier: row.identifier,
+    Account: row.account,
+    Published: new Date(row.published).toISOString(),
+    TransactionID: row.txId,
+    ...(row.type === 'PersonalProfile'
+      ? { Profile: entry as DataItem['Profile'] }
+      : { EscrowEntry: entry as DataItem['EscrowEntry'] }),
+  };
+}
+
+/** Answer Get: 200 with the page, 404 when nothing matches. */
+export const get: Handler<'Get'> = async (context, message) => {
+  const pageKey = message.SearchConstraints?.PageKey;
+  const state =
+    pageKey === undefined
+      ? await queryOf(context, message)
+      : context.pageKeys.open(
+          'Get',
+          pageKey,
+          getStateSchema,
+          'GetRequest.SearchConstraints.PageKey',
+        );
+  const maxEntries = Math.min(
+    message.SearchConstraints?.MaxEntries ?? context.options.limits.maxEntriesPerPage,
+    context.options.limits.maxEntriesPerPage,
+  );
+  const maxBytes = message.SearchConstraints?.MaxBytes ?? Number.POSITIVE_INFINITY;
+  const query: PublishedQuery = {
+    ...(state.identifier === undefined ? {} : { identifier: state.identifier }),
+    ...(state.type === undefined ? {} : { type: state.type }),
+    ...(state.account === undefined ? {} : { account: state.account }),
+    ...(state.device === undefined ? {} : { device: state.device }),
+    ...(state.name === undefined ? {} : { name: state.name }),
+    ...(state.notBefore === undefined ? {} : { notBefore: state.notBefore }),
+    ...(state.before === undefined ? {} : { before: state.before }),
+    latestOnly: state.latestOnly,
+    afterTxId: state.after,
+    limit: maxEntries + 1,
+  };
+  const rows = await context.backend.searchPublished(query);
+  const page: PublishedRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (page.length >= maxEntries) break;
+    if (page.length > 0 && bytes + row.entry.length > maxBytes) break;
+    bytes += row.entry.length;
+    page.push(row);
+  }
+  if (page.length === 0 && pageKey === undefined) {
+    throw new MeshError('NOT_FOUND', 'nothing published matches the request', {
+      field: 'GetRequest',
+    });
+  }
+  const last = page[page.length - 1];
+  const more = page.length < rows.length && last !== undefined;
+  const items = page.map(dataItem);
+  let checkpoint;
+  if (state.full && page.length > 0) {
+    await context.tree.current();
+    checkpoint = context.tree.checkpoint(context.options.clock());
+    for (const [i, row] of page.entries()) {
+      const [record] = await context.backend.logRows(row.txId - 1, row.txId, 1);
+      if (record === undefined || row.txId > checkpoint.TreeSize) {
+        throw new MeshError('LOG_INCONSISTENT', 'a published entry is missing from the log');
+      }
+      items[i] = {
+        ...(items[i] as DataItem),
+        Record: record.record,
+        LeafIndex: row.txId - 1,
+        InclusionProof: encodeProof(context.tree.inclusionProof(row.txId - 1, checkpoint.TreeSize)),
+      };
+    }
+  }
+  return respond(STATUS.OK, {
+    DataItems: items,
+    ...(more ? { PageKey: context.pageKeys.issue('Get', { ...state, after: last.txId }) } : {}),
+    ...(checkpoint === undefined ? {} : { Checkpoint: checkpoint }),
+  });
+};

@@ -1,0 +1,103 @@
+/**
+ * Publish (seed 001 7.9; DESIGN.md section 5): a new version of an account's personal profile, or
+ * an escrow entry. A profile update must verify and be authorized by the version it replaces
+ * (checkPersonalProfileUpdate); otherwise 401 and nothing changes.
+ */
+import { MeshError } from '../../shared/errors';
+import type { EscrowEntry } from '../../shared/profiles/escrow-entry';
+import { checkPersonalProfileUpdate } from '../../shared/profiles/personal-profile';
+import type { SignedObject } from '../../shared/profiles/signed-object';
+import { STATUS } from '../../shared/protocol/status-codes';
+import { canonicalIdentifier } from '../identifiers';
+import { storedSignedObject } from './accounts';
+import type { Handler, RequestContext, ServiceContext } from './context';
+import { requireAuthenticated, respond, retryStale, StaleRead, submit } from './context';
+import { profileRow } from './published-row';
+
+function noAccount(): MeshError {
+  return new MeshError(
+    'NOT_FOUND',
+    'PublishRequest.Profile: no account here holds this profile (CreateAccount first)',
+    { field: 'PublishRequest.Profile' },
+  );
+}
+
+async function publishProfile(
+  context: ServiceContext,
+  request: RequestContext,
+  signed: SignedObject,
+) {
+  const profile = await context.profiles.personalProfile(signed, 'PublishRequest.Profile');
+  const identifier = canonicalIdentifier(signed.Identifier, 'PublishRequest.Profile.Identifier');
+  return retryStale(async () => {
+    const latest = await context.backend.latestPublished(identifier);
+    if (latest === undefined || latest.type !== 'PersonalProfile') throw noAccount();
+    const bound = await context.backend.account(latest.account);
+    if (bound?.status !== 'Open' || bound.profileId !== identifier) throw noAccount();
+    if (storedSignedObject(latest).SignedData === signed.SignedData) {
+      return respond(STATUS.OK, { Identifier: identifier, TransactionID: latest.txId });
+    }
+    const previous = await context.profiles.personalProfile(storedSignedObject(latest));
+    checkPersonalProfileUpdate(previous, profile);
+    const txId = await submit(context, request, async (scope) => {
+      const now = await scope.latestPublished(identifier);
+      if (now?.txId !== latest.txId) throw new StaleRead();
+      const account = await scope.account(latest.account);
+      if (account?.status !== 'Open' || account.profileId !== identifier) throw noAccount();
+      const id = scope.append('Publish', {
+        Identifier: identifier,
+        Profile: { Identifier: signed.Identifier, SignedData: signed.SignedData },
+      });
+      scope.putPublished(profileRow(id, identifier, latest.account, scope.now, signed, profile));
+      return id;
+    });
+    return respond(STATUS.Updated, { Identifier: identifier, TransactionID: txId });
+  });
+}
+
+async function publishEscrow(context: ServiceContext, request: RequestContext, entry: EscrowEntry) {
+  const name = requireAuthenticated(request.auth?.account);
+  const identifier = canonicalIdentifier(entry.Identifier, 'PublishRequest.EscrowEntry.Identifier');
+  const { txId, first } = await submit(context, request, async (scope) => {
+    const account = await scope.account(name);
+    if (account?.status !== 'Open') {
+      throw new MeshError('NOT_FOUND', 'Account: no such account', { field: 'Account' });
+    }
+    const latest = await scope.latestPublished(identifier);
+    if (latest !== undefined && (latest.type !== 'EscrowEntry' || latest.account !== name)) {
+      throw new MeshError('ALREADY_EXISTS', 'PublishRequest.EscrowEntry.Identifier is in use', {
+        field: 'PublishRequest.EscrowEntry.Identifier',
+      });
+    }
+    const id = scope.append('Publish', {
+      Account: name,
+      Identifier: identifier,
+      EscrowEntry: entry,
+    });
+    scope.putPublished({
+      txId: id,
+      identifier,
+      type: 'EscrowEntry',
+      account: name,
+      published: scope.now,
+      entry: JSON.stringify(entry),
+      latest: true,
+      keys: [],
+    });
+    return { txId: id, first: latest === undefined };
+  });
+  return respond(first ? STATUS.Created : STATUS.Updated, {
+    Identifier: identifier,
+    TransactionID: txId,
+  });
+}
+
+/** Answer Publish: 201 / 202 / 200 (already current), 401 for an unauthorized update. */
+export const publish: Handler<'Publish'> = async (context, message, request) => {
+  if (message.Profile !== undefined) return publishProfile(context, request, message.Profile);
+  if (message.EscrowEntry !== undefined)
+    return publishEscrow(context, request, message.EscrowEntry);
+  throw new MeshError('INVALID_MESSAGE', 'PublishRequest: nothing to publish', {
+    field: 'PublishRequest',
+  });
+};
