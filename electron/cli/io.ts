@@ -7,6 +7,8 @@ export interface CliIo {
   stdout(text: string): void;
   /** Writes text to standard error as given (add your own newline). */
   stderr(text: string): void;
+  /** True when standard error is a terminal: long operations show progress there. */
+  readonly stderrIsTTY?: boolean;
   /** The environment variables (MESH_HOME, ...). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Relative paths in arguments are taken from here. */
@@ -24,6 +26,7 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
     env: process.env,
     cwd: process.cwd(),
     stdin: {

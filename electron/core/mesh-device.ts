@@ -8,7 +8,7 @@
  */
 import { isMeshError } from '../../shared/errors';
 import { acceptConnection, type AcceptedConnection } from './device/accept-connection';
-import { acceptPinConnections } from './device/accept-pin-connections';
+import { acceptPinConnections, awaitPinConnection } from './device/accept-pin-connections';
 import {
   completeConnection,
   type CompleteConnectionOptions,
@@ -139,6 +139,14 @@ export class MeshDevice {
   /** Accept every pending request that proves a PIN this device issued. */
   acceptPinConnections(options: Cancellable = {}): Promise<AcceptedConnection[]> {
     return acceptPinConnections(this.context, options);
+  }
+
+  /** Wait for a request proving the PIN `pinId` and accept it (TIMEOUT after `timeoutSeconds`). */
+  awaitPinConnection(
+    pinId: string,
+    options: { timeoutSeconds: number } & Cancellable,
+  ): Promise<AcceptedConnection> {
+    return awaitPinConnection(this.context, pinId, options);
   }
 
   /** Issue a one-time PIN (and its mcu:// URI) for connecting a device. */

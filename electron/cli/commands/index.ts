@@ -3,7 +3,14 @@
  * line here and one file beside this one (README.md).
  */
 import type { CommandGroup } from '../command';
+import { accountCommands } from './account';
+import { deviceCommands } from './device';
 import { hashCommands } from './hash';
 import { keyCommands } from './key';
 
-export const commandGroups: readonly CommandGroup[] = [hashCommands, keyCommands];
+export const commandGroups: readonly CommandGroup[] = [
+  accountCommands,
+  deviceCommands,
+  hashCommands,
+  keyCommands,
+];

@@ -5,6 +5,8 @@
  * never left this device, for a PIN not expired and not used - are approved; the service's
  * PinVerified flag alone is never enough.
  */
+import { MeshError } from '../../../shared/errors';
+import { sleep } from '../client/retry';
 import type { AcceptedConnection } from './accept-connection';
 import { acceptPending } from './accept-connection';
 import type { DeviceContext } from './device-context';
@@ -25,4 +27,36 @@ export async function acceptPinConnections(
     accepted.push(await acceptPending(context, request, options));
   }
   return accepted;
+}
+
+/**
+ * Wait until a request proving the PIN `pinId` arrives and accept it (the administrator side of
+ * `mesh account pin --wait`). ConnectPending has no long poll, so it looks every `intervalMs`
+ * (default 1 s). TIMEOUT when `timeoutSeconds` pass first; CANCELLED when `signal` aborts.
+ */
+export async function awaitPinConnection(
+  context: DeviceContext,
+  pinId: string,
+  options: {
+    timeoutSeconds: number;
+    intervalMs?: number | undefined;
+    signal?: AbortSignal | undefined;
+  },
+): Promise<AcceptedConnection> {
+  await context.administrationKey();
+  const deadline = Date.now() + options.timeoutSeconds * 1000;
+  for (;;) {
+    const { pending } = await listPendingConnections(context, options);
+    const request = pending.find((candidate) => candidate.pinVerified && candidate.pinId === pinId);
+    if (request !== undefined) return acceptPending(context, request, options);
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new MeshError(
+        'TIMEOUT',
+        'no device has asked to connect with the PIN yet; it stays valid until it expires (accept it then with mesh device accept ID)',
+        { seconds: options.timeoutSeconds },
+      );
+    }
+    await sleep(Math.min(options.intervalMs ?? 1_000, remaining), options.signal);
+  }
 }

@@ -1,0 +1,209 @@
+/**
+ * `mesh device ...`: connecting devices to the account and removing them (issue 4, "The CLI";
+ * DESIGN.md section 7). On the new device: request, then complete. On an administrator device:
+ * pending, accept or reject, list, delete.
+ */
+import { MeshError } from '../../../shared/errors';
+import { defineCommand, defineGroup, integerOption } from '../command';
+import { withDevice } from './open-device';
+
+const request = defineCommand({
+  name: 'request',
+  summary: 'ask to connect this device to ACCOUNT; prints the witness to compare',
+  description:
+    'ACCOUNT is local@service, or the mcu://ACCOUNT/PIN URI an administrator device issued.\nCompare the witness with the one the administrator device shows (mesh device pending),\nthen run mesh device complete --wait 300 here.',
+  positionals: [{ name: 'ACCOUNT', description: 'local@service, or an mcu:// connection URI' }],
+  options: {
+    'device-name': {
+      type: 'string',
+      value: 'NAME',
+      description: "this device's name in the profile (default: the host name)",
+    },
+    pin: {
+      type: 'string',
+      value: 'PIN',
+      description: 'a PIN from mesh account pin: approved without comparing witnesses',
+    },
+  },
+  async run(context) {
+    const view = await withDevice(context, (device) =>
+      device.requestConnection({
+        address: context.args[0]!,
+        deviceName: context.options['device-name'],
+        pin: context.options.pin,
+      }),
+    );
+    const next = view.pinVerified
+      ? 'The PIN was accepted: the administrator device approves without comparison.'
+      : 'Compare it with the witness on the administrator device (mesh device pending).';
+    return {
+      text: [
+        `Witness: ${view.witness}`,
+        `Account: ${view.address} (master profile ${view.profileUdf})`,
+        `Device:  ${view.deviceUdf} (${view.deviceName})`,
+        next,
+        'Then run: mesh device complete --wait 300',
+      ],
+      json: view,
+    };
+  },
+});
+
+const pending = defineCommand({
+  name: 'pending',
+  summary: 'list the requests waiting for approval: ID, name, device UDF, witness',
+  description:
+    'Witnesses are recomputed on this device; compare each with the one the new device shows.\nRequests that prove a PIN this device issued show PIN instead of a witness.',
+  async run(context) {
+    const listing = await withDevice(context, (device) => device.pendingConnections());
+    const rows = listing.pending.map((entry) => ({
+      id: entry.id,
+      deviceName: entry.deviceName,
+      deviceUdf: entry.deviceUdf,
+      witness: entry.witness,
+      pinVerified: entry.pinVerified,
+      serviceWitnessAgrees: entry.serviceWitnessAgrees,
+      received: entry.received,
+      expires: entry.expires,
+    }));
+    const text =
+      rows.length === 0
+        ? ['No pending requests.']
+        : rows.map((row) =>
+            [
+              row.id,
+              row.deviceName,
+              row.deviceUdf,
+              row.pinVerified ? 'PIN' : `witness ${row.witness}`,
+              row.serviceWitnessAgrees ? '' : '(WARNING: the service reported another witness)',
+            ]
+              .filter((part) => part !== '')
+              .join('  '),
+          );
+    for (const bad of listing.unverifiable) {
+      text.push(`ignored an unverifiable request from ${bad.deviceId}: ${bad.problem}`);
+    }
+    return { text, json: { pending: rows, unverifiable: listing.unverifiable } };
+  },
+});
+
+const selectorArgument = [
+  {
+    name: 'ID|WITNESS',
+    description: 'the request: its ID or device UDF (mesh device pending), or its witness',
+  },
+] as const;
+
+const accept = defineCommand({
+  name: 'accept',
+  summary: 'accept a pending request: the device joins the account',
+  positionals: selectorArgument,
+  async run(context) {
+    const accepted = await withDevice(context, (device) =>
+      device.acceptConnection(context.args[0]!),
+    );
+    return {
+      text: `Accepted ${accepted.deviceName} (${accepted.deviceUdf})`,
+      json: accepted,
+    };
+  },
+});
+
+const reject = defineCommand({
+  name: 'reject',
+  summary: 'refuse a pending request',
+  positionals: selectorArgument,
+  async run(context) {
+    const rejected = await withDevice(context, (device) =>
+      device.rejectConnection(context.args[0]!),
+    );
+    return {
+      text: `Refused ${rejected.deviceName} (${rejected.deviceUdf})`,
+      json: rejected,
+    };
+  },
+});
+
+const complete = defineCommand({
+  name: 'complete',
+  summary: 'finish connecting this device once an administrator device has answered',
+  description:
+    'Exits 0 once connected; 1 when the request was refused, lapsed, or is still unanswered\nafter --wait seconds (run it again).',
+  options: {
+    wait: {
+      type: 'string',
+      value: 'SECONDS',
+      description: 'wait up to this long for the answer (default 0: ask once)',
+    },
+  },
+  async run(context) {
+    const wait = integerOption(context.options.wait, 'wait', { min: 0, max: 86_400, fallback: 0 });
+    const outcome = await withDevice(context, (device) =>
+      device.completeConnection({ waitSeconds: wait }),
+    );
+    switch (outcome.state) {
+      case 'connected':
+        return {
+          text: [
+            `Connected to ${outcome.address}`,
+            `Master profile: ${outcome.profileUdf}`,
+            `This device:    ${outcome.deviceUdf}`,
+          ],
+          json: outcome,
+        };
+      case 'refused':
+        throw new MeshError('UNAUTHORIZED', 'the administrator device refused this device', {
+          state: 'refused',
+        });
+      case 'expired':
+        throw new MeshError(
+          'EXPIRED',
+          'the request lapsed without an answer: ask again (mesh device request)',
+          { state: 'expired' },
+        );
+      default:
+        throw new MeshError(
+          'TIMEOUT',
+          `no answer yet (witness ${outcome.witness}): run mesh device complete --wait 300 again`,
+          { state: 'requested' },
+        );
+    }
+  },
+});
+
+const list = defineCommand({
+  name: 'list',
+  summary: 'list the devices of the account: name and UDF',
+  options: {
+    offline: { type: 'boolean', description: 'do not ask the service; use the cached profile' },
+  },
+  async run(context) {
+    const devices = await withDevice(context, (device) =>
+      device.listDevices({ offline: context.options.offline === true }),
+    );
+    return {
+      text: devices.map(
+        (entry) => `${entry.name}  ${entry.udf}${entry.thisDevice ? '  (this device)' : ''}`,
+      ),
+      json: { devices },
+    };
+  },
+});
+
+const remove = defineCommand({
+  name: 'delete',
+  summary: 'remove a device from the account',
+  description:
+    'Publishes a personal profile without the device: from then on the service refuses its\nrequests, and application keys are rotated so it cannot read new entries.',
+  positionals: [{ name: 'UDF', description: 'the device UDF (mesh device list), or a prefix' }],
+  async run(context) {
+    const removed = await withDevice(context, (device) => device.removeDevice(context.args[0]!));
+    return { text: `Removed ${removed.name} (${removed.udf})`, json: removed };
+  },
+});
+
+export const deviceCommands = defineGroup({
+  name: 'device',
+  summary: "the account's devices: request, pending, accept, reject, complete, list, delete",
+  commands: [request, pending, accept, reject, complete, list, remove],
+});

@@ -1,0 +1,90 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isMeshError } from '../../shared/errors';
+import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
+import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
+import { startService, TestHomes, type TestService } from './harness';
+
+describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () => {
+  let service: TestService;
+  const homes = new TestHomes();
+
+  beforeAll(async () => {
+    service = await startService();
+  });
+  afterEach(() => homes.cleanup());
+  afterAll(() => service.close());
+
+  it('creates the master profile, registers the account and shows the fingerprints', async () => {
+    const alice = await homes.open('alice');
+    const steps: string[] = [];
+    alice.on('progress', (event) => steps.push(event.step));
+    const created = await alice.createAccount({
+      address: service.address('Alice'),
+      deviceName: 'laptop',
+    });
+    expect(created.account).toBe('alice');
+    expect(created.address).toBe(`alice@127.0.0.1:${service.port}`);
+    expect(created.profileUdf).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){6}$/);
+    expect(created.deviceUdf).not.toBe(created.profileUdf);
+    expect(steps.at(-1)).toBe('Done');
+
+    // The secrets are in the keychain, under this home's id.
+    const secrets = await alice.context.keyStore.list();
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        SECRET_NAMES.deviceSeed,
+        SECRET_NAMES.masterSeed,
+        SECRET_NAMES.onlineSigningSeed,
+      ]),
+    );
+
+    const status = await alice.status({ refresh: true });
+    expect(status).toMatchObject({
+      state: 'connected',
+      online: true,
+      role: 'administrator',
+      profileUdf: created.profileUdf,
+      deviceUdf: created.deviceUdf,
+      devices: 1,
+    });
+    expect(status.checkpointSize).toBeGreaterThan(0);
+    const devices = await alice.listDevices();
+    expect(devices).toEqual([
+      expect.objectContaining({ udf: created.deviceUdf, name: 'laptop', thisDevice: true }),
+    ]);
+  });
+
+  it('refuses a taken name (any case) and leaves no master secret behind', async () => {
+    const first = await homes.open('first');
+    await first.createAccount({ address: service.address('bob'), deviceName: 'one' });
+    const second = await homes.open('second');
+    const error = await second
+      .createAccount({ address: service.address('BOB'), deviceName: 'two' })
+      .catch((caught: unknown) => caught);
+    expect(isMeshError(error, 'ALREADY_EXISTS')).toBe(true);
+    expect((error as Error).message).toContain('bob is taken');
+    const left = await second.context.keyStore.list();
+    expect(left).not.toContain(SECRET_NAMES.masterSeed);
+    expect(left).not.toContain(SECRET_NAMES.onlineSigningSeed);
+    expect((await second.status()).state).toBe('unconnected');
+  });
+
+  it('refuses a second account on the same home', async () => {
+    const home = await homes.open('twice');
+    await home.createAccount({ address: service.address('carol') });
+    await expect(home.createAccount({ address: service.address('carol2') })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
+  });
+
+  it('survives a close and reopen: the binding and profile come back from the store', async () => {
+    const directory = await homes.directory('reopen');
+    const first = await homes.open('reopen', directory);
+    const created = await first.createAccount({ address: service.address('dave') });
+    await first.close();
+    const again = await homes.open('reopen', directory);
+    const status = await again.status();
+    expect(status).toMatchObject({ state: 'connected', profileUdf: created.profileUdf });
+    expect(status.online).toBe(false);
+  });
+});
