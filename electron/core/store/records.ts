@@ -6,7 +6,14 @@
 import { z } from 'zod';
 
 /** Kinds of named documents in the local store. */
-export const documentKinds = ['profile', 'setting', 'container', 'log', 'account'] as const;
+export const documentKinds = [
+  'profile',
+  'setting',
+  'container',
+  'log',
+  'account',
+  'catalog',
+] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 /** A signed object as it travels (CONTRACTS section 2). */
