@@ -44,6 +44,12 @@ beforeAll(async () => {
       response.writeHead(200, { 'content-type': 'application/xml' });
       response.end(`<clientConfig>${'<!-- padding -->'.repeat(40_000)}</clientConfig>`);
     },
+    // moved.example: redirected once on loopback, then to the documents of example.com.
+    '/autoconfig.moved.example/mail/config-v1.1.xml': (_q, response) =>
+      response.writeHead(301, { location: '/autoconfig.example.com/mail/config-v1.1.xml' }).end(),
+    // downgrade.example: redirected to plain HTTP on the internet, which must not be followed.
+    '/autoconfig.downgrade.example/mail/config-v1.1.xml': (_q, response) =>
+      response.writeHead(302, { location: 'http://downgrade.example/config.xml' }).end(),
     // slow.example: never answers.
     '/autoconfig.slow.example/mail/config-v1.1.xml': () => undefined,
   });
@@ -156,6 +162,19 @@ describe('mail discovery against loopback servers', () => {
     expect(result.attempts[0]).toMatchObject({
       outcome: 'failed',
       detail: expect.stringMatching(/^TOO_LARGE/),
+    });
+  });
+
+  it('follows a redirect, but never one to plain HTTP', async () => {
+    const moved = await discoverMailSettings('hal@moved.example', { fetchDocument, resolveSrv });
+    expect(moved.found && moved.method).toBe('autoconfig');
+    const downgrade = await discoverMailSettings('ivy@downgrade.example', {
+      fetchDocument,
+      resolveSrv,
+    });
+    expect(downgrade.attempts[0]).toMatchObject({
+      outcome: 'failed',
+      detail: expect.stringMatching(/^INVALID_ARGUMENT: .*HTTPS only/),
     });
   });
 

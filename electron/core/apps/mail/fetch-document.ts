@@ -2,8 +2,9 @@ import { MeshError } from '../../../../shared/errors';
 
 /**
  * Fetching an autoconfig document over HTTPS with the limits a client needs against a slow or
- * hostile server: a timeout, a size limit read as the body streams, and no redirect to plain
- * HTTP. Plain http:// is accepted only for loopback addresses (tests, a local server).
+ * hostile server: a timeout, a size limit read as the body streams, and at most five
+ * redirects, none to plain HTTP. Plain http:// is accepted only for loopback addresses
+ * (tests, a local server).
  */
 
 /** Returns the document text, or null when the server says there is none (404, 410). */
@@ -21,6 +22,8 @@ export type FetchDocumentOptions = {
 };
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 
 function allowedUrl(text: string): URL {
   let url: URL;
@@ -76,29 +79,41 @@ export function createFetchDocument(options: FetchDocumentOptions = {}): FetchDo
   const maxBytes = options.maxBytes ?? 256 * 1024;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   return async (text) => {
-    const url = allowedUrl(text);
+    let url = allowedUrl(text);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     let response: Response;
-    try {
-      response = await fetchImpl(url, {
-        signal,
-        redirect: 'follow',
-        headers: { accept: 'application/xml, text/xml;q=0.9, */*;q=0.1' },
-      });
-    } catch (error) {
-      if (timeout.aborted) {
-        throw new MeshError('TIMEOUT', `No answer from ${url.host} in time.`, { timeoutMs });
+    for (let hop = 0; ; hop += 1) {
+      try {
+        response = await fetchImpl(url, {
+          signal,
+          // Redirects are followed here, each target checked before it is contacted: a
+          // redirect away from HTTPS would let anyone on the path choose the mail servers.
+          redirect: 'manual',
+          headers: { accept: 'application/xml, text/xml;q=0.9, */*;q=0.1' },
+        });
+      } catch (error) {
+        if (timeout.aborted) {
+          throw new MeshError('TIMEOUT', `No answer from ${url.host} in time.`, { timeoutMs });
+        }
+        if (options.signal?.aborted) throw new MeshError('CANCELLED', 'Cancelled.', {});
+        throw new MeshError(
+          'NETWORK',
+          `Could not reach ${url.host}.`,
+          { host: url.host },
+          {
+            cause: error,
+          },
+        );
       }
-      if (options.signal?.aborted) throw new MeshError('CANCELLED', 'Cancelled.', {});
-      throw new MeshError(
-        'NETWORK',
-        `Could not reach ${url.host}.`,
-        { host: url.host },
-        { cause: error },
-      );
+      const location = response.headers.get('location');
+      if (!redirectStatuses.has(response.status) || location === null) break;
+      await response.body?.cancel();
+      if (hop >= MAX_REDIRECTS) {
+        throw new MeshError('NETWORK', `${url.host} redirects too often.`, { host: url.host });
+      }
+      url = allowedUrl(new URL(location, url).href);
     }
-    if (response.url !== '' && response.url !== url.href) allowedUrl(response.url);
     if (response.status === 404 || response.status === 410) {
       await response.body?.cancel();
       return null;
