@@ -55,6 +55,14 @@ async function startBrowserShell(args) {
     ['--import', 'tsx', join(root, 'test', 'e2e', 'harness', 'serve.ts'), ...args],
     { stdio: 'inherit', cwd: root },
   );
+  forwardSignals(child);
+}
+
+/** Passes Ctrl+C and termination on to the child, and exits with its status. */
+function forwardSignals(child) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => child.kill(signal));
+  }
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
 }
 
@@ -76,10 +84,7 @@ async function startElectron(args) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
   const child = spawn(electron.path, [root, ...args], { stdio: 'inherit', cwd: root, env });
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+  forwardSignals(child);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
