@@ -1,0 +1,75 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { onDeviceRemoved } from '../../electron/core/device/remove-device';
+import { onDeviceAdded } from '../../electron/core/device/accept-connection';
+import type { DeviceChange } from '../../electron/core/device/device-hooks';
+import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
+import { connectedPair } from './connected-pair';
+import { startService, TestHomes, type TestService } from './harness';
+
+describe.runIf(keychainInSession)(`list and remove devices${keychainSkipReason}`, () => {
+  let service: TestService;
+  const homes = new TestHomes();
+
+  beforeAll(async () => {
+    service = await startService();
+  });
+  afterEach(() => homes.cleanup());
+  afterAll(() => service.close());
+
+  it('removes a device: the profile no longer lists it, the hook runs, and the service refuses it (401)', async () => {
+    const { admin, device, adminUdf, deviceUdf } = await connectedPair(
+      homes,
+      service.address('liam'),
+    );
+    // While connected, the device authenticates (ConnectPending needs a device of the account).
+    await expect(device.pendingConnections()).resolves.toMatchObject({ pending: [] });
+
+    const changes: DeviceChange[] = [];
+    onDeviceRemoved(admin.context, async (_context, change) => {
+      changes.push(change);
+    });
+    const removed = await admin.removeDevice(deviceUdf.slice(0, 9));
+    expect(removed).toEqual({ udf: deviceUdf, name: 'phone' });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.device.identifier).toBe(deviceUdf);
+    expect(changes[0]!.previous.devices).toHaveLength(2);
+    expect(changes[0]!.profile.devices.map((d) => d.identifier)).toEqual([adminUdf]);
+
+    expect((await admin.listDevices()).map((d) => d.udf)).toEqual([adminUdf]);
+    await expect(device.pendingConnections()).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      details: { status: 401 },
+    });
+    const states: string[] = [];
+    device.on('connection-state', (event) => states.push(event.state));
+    expect((await device.status({ refresh: true })).state).toBe('removed');
+    expect(states).toEqual(['removed']);
+  });
+
+  it('runs the deviceAdded hook before the result is posted, and refuses to remove itself or an unknown device', async () => {
+    const admin = await homes.open('hooks-admin');
+    const created = await admin.createAccount({ address: service.address('mona') });
+    const added: string[] = [];
+    onDeviceAdded(admin.context, async (_context, change) => {
+      // The new device has not been told yet: its request is still pending.
+      expect((await admin.pendingConnections()).pending).toHaveLength(1);
+      added.push(change.device.profile.Description);
+    });
+    const device = await homes.open('hooks-device');
+    const request = await device.requestConnection({
+      address: service.address('mona'),
+      deviceName: 'watch',
+    });
+    await admin.acceptConnection(request.deviceUdf);
+    expect(added).toEqual(['watch']);
+    expect((await device.completeConnection({ waitSeconds: 5 })).state).toBe('connected');
+
+    await expect(admin.removeDevice(created.deviceUdf)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(admin.removeDevice('AAAA-AAAA-AAAA')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await admin.listDevices()).toHaveLength(2);
+  });
+});
