@@ -18,19 +18,26 @@ export interface TestService {
   readonly service: MeshService;
   readonly url: string;
   readonly port: number;
+  /** The service's SQLite data directory. */
+  readonly directory: string;
   /** `name@127.0.0.1:PORT`. */
   address(name: string): string;
-  close(): Promise<void>;
+  /** Stop the service; its data directory is removed unless `keep`. */
+  close(options?: { keep?: boolean }): Promise<void>;
 }
 
-/** Start a real service on 127.0.0.1:0 with its data in a temporary directory. */
+/**
+ * Start a real service on 127.0.0.1:0 with its data in a temporary directory (or in
+ * `directory`, to restart a service on its data). Rate limits are off: the flows are quick.
+ */
 export async function startService(
   options: Omit<ServiceOptions, 'storage'> = {},
+  directory?: string,
 ): Promise<TestService> {
-  const directory = await mkdtemp(join(tmpdir(), 'mesh-flows-service-'));
+  const data = directory ?? (await mkdtemp(join(tmpdir(), 'mesh-flows-service-')));
   const service = await buildService({
     ...options,
-    storage: { kind: 'sqlite', directory },
+    storage: { kind: 'sqlite', directory: data },
     limits: { requestsPerSecond: 0, ...options.limits },
   });
   const listening = await service.listen({ port: 0, host: '127.0.0.1' });
@@ -38,10 +45,11 @@ export async function startService(
     service,
     url: listening.url,
     port: listening.port,
+    directory: data,
     address: (name) => `${name}@127.0.0.1:${listening.port}`,
-    async close() {
+    async close(closeOptions = {}) {
       await service.close();
-      await rm(directory, { recursive: true, force: true });
+      if (closeOptions.keep !== true) await rm(data, { recursive: true, force: true });
     },
   };
 }
