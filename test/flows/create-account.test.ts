@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isMeshError } from '../../shared/errors';
 import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, TestHomes, type TestService } from './harness';
+import { startProxy, startService, TestHomes, type TestService } from './harness';
 
 describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () => {
   let service: TestService;
@@ -86,5 +86,39 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
     const status = await again.status();
     expect(status).toMatchObject({ state: 'connected', profileUdf: created.profileUdf });
     expect(status.online).toBe(false);
+  });
+
+  it('resumes after the answer to CreateAccount was lost, with the same master seed', async () => {
+    const proxy = await startProxy(service.url);
+    try {
+      let lost = 0;
+      proxy.rewrite = ({ request }) => {
+        if (!request.includes('"CreateRequest"')) return undefined;
+        lost++;
+        return 'the connection broke';
+      };
+      const home = await homes.open('resume');
+      const first = await home
+        .createAccount({ address: proxy.address('erika'), deviceName: 'laptop' })
+        .catch((caught: unknown) => caught);
+      expect(lost).toBe(1);
+      expect(first).toMatchObject({ code: 'SERVICE_ERROR' });
+      expect((first as Error).message).toContain('run the same command again');
+      const seed = await home.context.keyStore.get(SECRET_NAMES.masterSeed);
+      expect(seed).toBeDefined();
+      expect((await home.status()).state).toBe('unconnected');
+
+      proxy.rewrite = undefined;
+      const created = await home.createAccount({ address: proxy.address('erika') });
+      expect(created.deviceName).toBe('laptop');
+      expect(await home.context.keyStore.get(SECRET_NAMES.masterSeed)).toEqual(seed);
+      expect(await home.status({ refresh: true })).toMatchObject({
+        state: 'connected',
+        profileUdf: created.profileUdf,
+        devices: 1,
+      });
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -8,7 +8,12 @@
 import { hostname } from 'node:os';
 import { isMeshError, MeshError } from '../../../shared/errors';
 import { SECRET_NAMES } from '../keystore/key-store';
-import { parseAccountAddress } from '../client/account-address';
+import {
+  findDevice,
+  type VerifiedPersonalProfile,
+} from '../../../shared/profiles/personal-profile';
+import { udfMatches } from '../../../shared/udf';
+import { parseAccountAddress, type AccountAddress } from '../client/account-address';
 import { generateSeed } from '../crypto/keys';
 import type { DeviceContext } from './device-context';
 import { readConnectionRequest, writeAccountBinding } from './device-records';
@@ -58,8 +63,10 @@ export function deviceNameOrDefault(name: string | undefined): string {
 /**
  * Create the master profile and register `options.address` for it (module comment). Throws
  * ALREADY_EXISTS when this home already belongs to an account or the name is taken, and the
- * protocol client's errors (NETWORK, UNAUTHORIZED, ...) otherwise; after a failure the home holds
- * no master secret and no account.
+ * protocol client's errors (NETWORK, UNAUTHORIZED, ...) otherwise. After a definite refusal the
+ * home holds no master secret. When the answer to CreateAccount is lost (network, timeout, a
+ * malformed answer) the master seed is kept, and running createAccount again resumes with it:
+ * it finds the account registered to this very master profile and binds the home to it.
  */
 export async function createAccount(
   context: DeviceContext,
@@ -75,7 +82,9 @@ export async function createAccount(
   progress(0, 'Generating the master and device keys');
   const client = await context.serviceClient(address);
   const device = await context.ensureDeviceKeys();
-  const seed = generateSeed();
+  // A master seed without an account binding: an earlier attempt whose answer was lost.
+  const earlier = await context.keyStore.get(SECRET_NAMES.masterSeed);
+  const seed = earlier ?? generateSeed();
   const master = deriveMasterKeys(seed);
   try {
     const now = context.now();
@@ -88,10 +97,11 @@ export async function createAccount(
       now,
     });
     progress(1, 'Keeping the master seed in the key store');
-    await storeMasterSecrets(context.keyStore, seed, master.online);
+    if (earlier === undefined) await storeMasterSecrets(context.keyStore, seed, master.online);
 
+    progress(2, `Registering ${address.text}`);
+    let registered: VerifiedPersonalProfile = personal;
     try {
-      progress(2, `Registering ${address.text}`);
       const signer = await context.requestSigner(address.account);
       await client.call(
         'CreateAccount',
@@ -99,42 +109,40 @@ export async function createAccount(
         { signer, signal: options.signal },
       );
     } catch (error) {
-      await forgetMasterSecrets(context);
-      if (isMeshError(error, 'ALREADY_EXISTS')) {
-        throw new MeshError(
-          'ALREADY_EXISTS',
-          `the account name ${address.account} is taken at ${address.text.slice(address.account.length + 1)}`,
-          { field: 'account' },
-          { cause: error },
-        );
-      }
-      throw error;
+      registered = await settleRefusedRegistration(context, address, personal, error, options);
     }
-
-    progress(3, 'Publishing the personal profile');
-    await client.call('Publish', { Profile: personal.signed }, { signal: options.signal });
-    // Read it back through the log, so what we bind to is what the service serves.
-    const published = await fetchPersonalProfile(context, address, {
-      signal: options.signal,
-      expected: personal.identifier,
-    });
-    if (published.signed.SignedData !== personal.signed.SignedData) {
+    const listed = findDevice(registered, device.udf);
+    if (listed === undefined) {
       throw new MeshError(
         'UNTRUSTED_PROFILE',
-        'the service serves another personal profile than the one just registered',
-        { field: 'Profile' },
+        'the account registered to this master profile does not list this device',
+        { field: 'Profile.Devices' },
       );
     }
-    context.cachePersonalProfile(published);
-    writeAccountBinding(context.store, {
+    // From here the service holds the account for this master profile: bind the home first.
+    context.cachePersonalProfile(registered);
+    const binding = {
       address: address.text,
       account: address.account,
-      profileUdf: personal.identifier,
+      profileUdf: registered.identifier,
       deviceUdf: device.udf,
-      deviceName,
-      role: 'administrator',
+      deviceName: listed.profile.Description,
+      role: 'administrator' as const,
       connected: context.timestamp(),
+    };
+    writeAccountBinding(context.store, binding);
+
+    progress(3, 'Publishing the personal profile');
+    await client.call('Publish', { Profile: registered.signed }, { signal: options.signal });
+    // Read it back through the log, so what the home holds is what the service serves.
+    const published = await fetchPersonalProfile(context, address, {
+      signal: options.signal,
+      expected: registered.identifier,
+      previous: registered,
     });
+    if (published.signed.SignedData !== registered.signed.SignedData) {
+      context.cachePersonalProfile(published);
+    }
     progress(STEPS, 'Done');
     context.events.emit('connection-state', {
       state: 'connected',
@@ -142,16 +150,61 @@ export async function createAccount(
       deviceUdf: device.udf,
     });
     return {
-      address: address.text,
-      account: address.account,
-      profileUdf: personal.identifier,
-      deviceUdf: device.udf,
-      deviceName,
+      address: binding.address,
+      account: binding.account,
+      profileUdf: binding.profileUdf,
+      deviceUdf: binding.deviceUdf,
+      deviceName: binding.deviceName,
     };
   } finally {
     seed.fill(0);
     wipeMasterKeys(master);
   }
+}
+
+/** Failures after which the request may or may not have reached the service. */
+const AMBIGUOUS: ReadonlySet<string> = new Set([
+  'NETWORK',
+  'TIMEOUT',
+  'CANCELLED',
+  'SERVICE_ERROR',
+  'OVERLOADED',
+]);
+
+/**
+ * CreateAccount failed: when the name is taken by this very master profile (an earlier attempt
+ * got through), return the registered profile; when the outcome is unknown, keep the master
+ * seed for a retry and rethrow; otherwise forget the master secrets and throw.
+ */
+async function settleRefusedRegistration(
+  context: DeviceContext,
+  address: AccountAddress,
+  personal: VerifiedPersonalProfile,
+  error: unknown,
+  options: CreateAccountOptions,
+): Promise<VerifiedPersonalProfile> {
+  if (!isMeshError(error)) throw error;
+  if (AMBIGUOUS.has(error.code)) {
+    throw new MeshError(
+      error.code,
+      `${error.message} - the account may or may not have been created: run the same command again to finish (this device keeps the master seed until then)`,
+      error.details,
+      { cause: error },
+    );
+  }
+  if (error.code === 'ALREADY_EXISTS') {
+    const current = await fetchPersonalProfile(context, address, { signal: options.signal });
+    if (udfMatches(current.identifier, personal.identifier)) return current;
+    await forgetMasterSecrets(context);
+    throw new MeshError(
+      'ALREADY_EXISTS',
+      `the account name ${address.account} is taken at ${address.text.slice(address.account.length + 1)}`,
+      { field: 'account' },
+      { cause: error },
+    );
+  }
+  await forgetMasterSecrets(context);
+  throw error;
 }
 
 function refuseIfInUse(context: DeviceContext): void {

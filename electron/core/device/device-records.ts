@@ -5,6 +5,7 @@
  * the store's own profile records (LocalStore.putProfile).
  */
 import { z } from 'zod';
+import { MeshError } from '../../../shared/errors';
 import type { LocalStore } from '../store/local-store';
 import { signedObjectSchema } from '../../../shared/profiles/signed-object';
 
@@ -103,7 +104,19 @@ export function listIssuedPins(store: LocalStore): IssuedPin[] {
   return store
     .listDocuments('account', z.unknown())
     .filter((document) => document.name.startsWith(PIN_PREFIX))
-    .map((document) => issuedPinSchema.parse(document.value));
+    .map((document) => {
+      const parsed = issuedPinSchema.safeParse(document.value);
+      if (!parsed.success) {
+        throw new MeshError(
+          'STORE_CORRUPT',
+          "the local store's record of an issued PIN is damaged",
+          {
+            reason: 'record',
+          },
+        );
+      }
+      return parsed.data;
+    });
 }
 
 /** Remember an issued PIN's administrator key until it is used or expires. */
