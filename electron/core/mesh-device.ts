@@ -144,7 +144,7 @@ export class MeshDevice {
   /** Wait for a request proving the PIN `pinId` and accept it (TIMEOUT after `timeoutSeconds`). */
   awaitPinConnection(
     pinId: string,
-    options: { timeoutSeconds: number } & Cancellable,
+    options: { timeoutSeconds: number; intervalMs?: number } & Cancellable,
   ): Promise<AcceptedConnection> {
     return awaitPinConnection(this.context, pinId, options);
   }

@@ -100,9 +100,9 @@ describe.runIf(keychainInSession)(`connect a device with a PIN${keychainSkipReas
 
   it('keeps the PIN out of error messages', async () => {
     const device = await homes.open('secret');
-    const error = await device
+    const error = (await device
       .requestConnection({ address: 'mcu://not an address/SECRETPIN1234' })
-      .catch((caught: unknown) => caught as Error);
+      .catch((caught: unknown) => caught)) as Error;
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(error.message).not.toContain('SECRETPIN1234');
   });

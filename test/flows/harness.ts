@@ -110,6 +110,8 @@ export interface TestProxy {
   readonly port: number;
   address(name: string): string;
   rewrite: Rewrite | undefined;
+  /** Called with each request body as it arrives, before it is forwarded. */
+  onRequest: ((body: string) => void) | undefined;
   /** Forward to another service from now on (a forked log). */
   target: string;
   close(): Promise<void>;
@@ -117,12 +119,17 @@ export interface TestProxy {
 
 /** Start a proxy on 127.0.0.1:0 that forwards every request to `target` (a service URL). */
 export async function startProxy(target: string): Promise<TestProxy> {
-  const proxy: { rewrite: Rewrite | undefined; target: string } = { rewrite: undefined, target };
+  const proxy: {
+    rewrite: Rewrite | undefined;
+    onRequest: ((body: string) => void) | undefined;
+    target: string;
+  } = { rewrite: undefined, onRequest: undefined, target };
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
+      proxy.onRequest?.(body.toString('utf8'));
       const url = new URL(incoming.url ?? '/', proxy.target);
       const forward = httpRequest(
         url,
@@ -166,6 +173,12 @@ export async function startProxy(target: string): Promise<TestProxy> {
     },
     set rewrite(value) {
       proxy.rewrite = value;
+    },
+    get onRequest() {
+      return proxy.onRequest;
+    },
+    set onRequest(value) {
+      proxy.onRequest = value;
     },
     get target() {
       return proxy.target;

@@ -40,12 +40,34 @@ export function contentOf(profile: PersonalProfile): PersonalProfileContent {
  * administration key, publish it and cache it (nothing is published when `change` returns
  * undefined). UNAUTHORIZED when this device is not an
  * administrator (or the service refuses the version); the verification errors of
- * fetchPersonalProfile when the current version does not hold up.
+ * fetchPersonalProfile when the current version does not hold up. Updates through one context
+ * run one after the other.
  */
-export async function updatePersonalProfile(
+export function updatePersonalProfile(
   context: DeviceContext,
   change: PersonalProfileChange,
   options: { signal?: AbortSignal | undefined } = {},
+): Promise<PersonalProfileUpdate> {
+  // One update at a time per device: two at once would each start from the same version.
+  const previousTurn = updatesInFlight.get(context) ?? Promise.resolve();
+  const turn = previousTurn.then(() => publishUpdate(context, change, options));
+  const settled = turn.then(
+    () => undefined,
+    () => undefined,
+  );
+  updatesInFlight.set(context, settled);
+  void settled.then(() => {
+    if (updatesInFlight.get(context) === settled) updatesInFlight.delete(context);
+  });
+  return turn;
+}
+
+const updatesInFlight = new WeakMap<DeviceContext, Promise<void>>();
+
+async function publishUpdate(
+  context: DeviceContext,
+  change: PersonalProfileChange,
+  options: { signal?: AbortSignal | undefined },
 ): Promise<PersonalProfileUpdate> {
   const binding = context.requireAccount();
   const online = await context.administrationKey();
