@@ -1,7 +1,8 @@
 /**
  * Verified profiles, kept (DESIGN.md section 10): verifying a personal profile checks every
  * signature in its chain, and the same version authenticates many requests, so each signed object
- * is verified once and remembered by its exact SignedData. A failure is not remembered.
+ * is verified once and remembered by its exact text. A failure is not remembered; a success does
+ * not depend on the field name its errors would have named.
  */
 import type { VerifiedConnectionRequest } from '../shared/profiles/connection';
 import { verifyConnectionRequest } from '../shared/profiles/connection';
@@ -41,7 +42,7 @@ export class VerifiedProfiles {
 
   /** verifyPersonalProfileChain, remembered. */
   personalProfile(signed: SignedObject, field = 'Profile'): Promise<VerifiedPersonalProfile> {
-    return this.personal.get(`${field}\n${signed.Identifier}\n${signed.SignedData}`, () =>
+    return this.personal.get(`${signed.Identifier}\n${signed.SignedData}`, () =>
       verifyPersonalProfileChain(signed, this.verify, field),
     );
   }
@@ -51,7 +52,7 @@ export class VerifiedProfiles {
     signed: SignedObject,
     field = 'SignedRequest',
   ): Promise<VerifiedConnectionRequest> {
-    return this.requests.get(`${field}\n${signed.Identifier}\n${signed.SignedData}`, () =>
+    return this.requests.get(`${signed.Identifier}\n${signed.SignedData}`, () =>
       verifyConnectionRequest(signed, this.verify, field),
     );
   }

@@ -55,8 +55,13 @@ function bad(reason: string): MeshError {
   return new MeshError('SIGNATURE_INVALID', `JWS: ${reason}`, { reason });
 }
 
-/** A JwsVerifier (shared/profiles/signed-object.ts) on node:crypto. */
-export const verifyJwsNode: JwsVerifier = async (compact, jwk) => {
+/** Split a compact JWS (RFC 7515 7.1) without checking it: header and payload, via Buffer. */
+function decodeUnverified(compact: string): {
+  protectedHeader: JwsProtectedHeader & { crit?: unknown };
+  payload: Uint8Array;
+  signingInputLength: number;
+  signaturePart: string;
+} {
   const first = compact.indexOf('.');
   const second = compact.indexOf('.', first + 1);
   if (first < 0 || second < 0 || compact.indexOf('.', second + 1) >= 0) {
@@ -72,36 +77,80 @@ export const verifyJwsNode: JwsVerifier = async (compact, jwk) => {
   ) {
     throw bad('a part is not base64url');
   }
-  let header: JwsProtectedHeader & { crit?: unknown };
+  let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as typeof header;
+    header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8'));
   } catch {
     throw bad('the header is not JSON');
   }
-  if (typeof header !== 'object' || header === null || header.alg !== 'EdDSA') {
-    throw bad('alg is not EdDSA');
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    typeof (header as { alg?: unknown }).alg !== 'string'
+  ) {
+    throw bad('the protected header has no alg');
   }
+  const { alg, kid, cty, crit } = header as Record<string, unknown>;
+  return {
+    protectedHeader: {
+      alg: alg as string,
+      ...(typeof kid === 'string' ? { kid } : {}),
+      ...(typeof cty === 'string' ? { cty } : {}),
+      ...(crit === undefined ? {} : { crit }),
+    },
+    payload: new Uint8Array(Buffer.from(payloadPart, 'base64url')),
+    signingInputLength: second,
+    signaturePart,
+  };
+}
+
+const REMEMBERED_LIMIT = 8192;
+const rememberedVerifications = new Map<string, Promise<unknown>>();
+
+/** A JwsVerifier (shared/profiles/signed-object.ts) on node:crypto. */
+export const verifyJwsNode: JwsVerifier = async (compact, jwk) => {
+  const decoded = decodeUnverified(compact);
+  const header = decoded.protectedHeader;
+  if (header.alg !== 'EdDSA') throw bad('alg is not EdDSA');
   if (header.crit !== undefined) throw bad('crit is not supported');
   const { key, udf } = ed25519KeyObject(jwk);
-  if (
-    header.kid !== undefined &&
-    (typeof header.kid !== 'string' || !kidMatches(header.kid, udf))
-  ) {
-    throw bad('kid names another key');
-  }
-  const signature = Buffer.from(signaturePart, 'base64url');
+  if (header.kid !== undefined && !kidMatches(header.kid, udf)) throw bad('kid names another key');
+  const signature = Buffer.from(decoded.signaturePart, 'base64url');
   if (signature.length !== 64) throw bad('the signature is not 64 bytes');
-  if (!verify(null, Buffer.from(compact.slice(0, second), 'latin1'), key, signature)) {
-    throw bad('the signature does not verify');
-  }
+  const input = Buffer.from(compact.slice(0, decoded.signingInputLength), 'latin1');
+  if (!verify(null, input, key, signature)) throw bad('the signature does not verify');
   return {
     protectedHeader: {
       alg: header.alg,
-      ...(typeof header.kid === 'string' ? { kid: header.kid } : {}),
-      ...(typeof header.cty === 'string' ? { cty: header.cty } : {}),
+      ...(header.kid === undefined ? {} : { kid: header.kid }),
+      ...(header.cty === undefined ? {} : { cty: header.cty }),
     },
-    payload: new Uint8Array(Buffer.from(payloadPart, 'base64url')),
+    payload: decoded.payload,
   };
+};
+
+verifyJwsNode.decodeUnverified = (compact) => {
+  const { protectedHeader, payload } = decodeUnverified(compact);
+  return { protectedHeader, payload };
+};
+
+// Successful verifications of embedded master and device profiles, by their exact text: a new
+// personal profile version usually carries the same ones, and the text includes the signature.
+verifyJwsNode.remember = <T>(
+  kind: string,
+  signed: { Identifier: string; SignedData: string },
+  run: () => Promise<T>,
+): Promise<T> => {
+  const k = `${kind}\n${signed.Identifier}\n${signed.SignedData}`;
+  const found = rememberedVerifications.get(k);
+  if (found !== undefined) return found as Promise<T>;
+  const made = run();
+  if (rememberedVerifications.size >= REMEMBERED_LIMIT) {
+    rememberedVerifications.delete(rememberedVerifications.keys().next().value as string);
+  }
+  rememberedVerifications.set(k, made);
+  made.catch(() => rememberedVerifications.delete(k));
+  return made;
 };
 
 function kidMatches(kid: string, udf: string): boolean {

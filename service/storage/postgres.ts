@@ -69,7 +69,6 @@ function account(row: Row): AccountRow {
 }
 
 function published(row: Row): PublishedRow {
-  const keys = (row.keys as [string, string][] | null) ?? [];
   return {
     txId: num(row.tx_id),
     identifier: String(row.identifier),
@@ -78,7 +77,6 @@ function published(row: Row): PublishedRow {
     published: num(row.published),
     entry: String(row.entry),
     latest: Boolean(row.latest),
-    keys: keys.map(([key, value]) => [key === 'Name' ? 'Name' : 'Device', value] as const),
   };
 }
 
@@ -131,8 +129,7 @@ function pin(row: Row): PinRow {
   };
 }
 
-const PUBLISHED_COLUMNS = `p.*, (SELECT json_agg(json_build_array(k.key, k.value))
-  FROM published_keys k WHERE k.tx_id = p.tx_id) AS keys`;
+const PUBLISHED_COLUMNS = 'p.*';
 
 /** StateReader over one connection or the pool. */
 class PostgresReader implements StateReader {
@@ -408,7 +405,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
         ],
       );
       const keys = rows.flatMap((row) =>
-        row.keys.map(([key, value]) => [key, value, row.txId] as const),
+        (row.keys ?? []).map(([key, value]) => [key, value, row.txId] as const),
       );
       if (keys.length > 0) {
         await client.query(

@@ -49,8 +49,8 @@ export interface PublishedRow {
   readonly entry: string;
   /** Whether this is the newest version of its identifier. */
   readonly latest: boolean;
-  /** Search terms: Device (device UDFs a profile lists) and Name (profile Names). */
-  readonly keys: readonly (readonly [key: 'Device' | 'Name', value: string])[];
+  /** Search terms written with the row: Device (device UDFs a profile lists), Name (its Names). */
+  readonly keys?: readonly (readonly [key: 'Device' | 'Name', value: string])[];
 }
 
 /** The head of one container of an account (seed 004 10.4.5). */

@@ -46,7 +46,7 @@ function account(row: Row): AccountRow {
   };
 }
 
-function published(row: Row, keys: PublishedRow['keys'] = []): PublishedRow {
+function published(row: Row): PublishedRow {
   return {
     txId: num(row.tx_id),
     identifier: String(row.identifier),
@@ -55,7 +55,6 @@ function published(row: Row, keys: PublishedRow['keys'] = []): PublishedRow {
     published: num(row.published),
     entry: String(row.entry),
     latest: Boolean(row.latest),
-    keys,
   };
 }
 
@@ -175,7 +174,6 @@ export class SqliteBackend implements StorageBackend {
       maxId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
       account: db.prepare('SELECT * FROM accounts WHERE name = ?'),
       latest: db.prepare('SELECT * FROM published WHERE identifier = ? AND latest = 1'),
-      keysOf: db.prepare('SELECT key, value FROM published_keys WHERE tx_id = ?'),
       head: db.prepare('SELECT * FROM container_heads WHERE account = ? AND container = ?'),
       heads: db.prepare('SELECT * FROM container_heads WHERE account = ? ORDER BY container'),
       connection: db.prepare('SELECT * FROM connections WHERE account = ? AND device_id = ?'),
@@ -255,13 +253,7 @@ export class SqliteBackend implements StorageBackend {
 
   async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
     const row = this.s.latest.get(identifier) as Row | undefined;
-    return row === undefined ? undefined : published(row, this.keysOf(num(row.tx_id)));
-  }
-
-  private keysOf(txId: number): PublishedRow['keys'] {
-    return (this.s.keysOf.all(txId) as Row[]).map(
-      (row) => [row.key === 'Name' ? 'Name' : 'Device', String(row.value)] as const,
-    );
+    return row === undefined ? undefined : published(row);
   }
 
   async containerHead(
@@ -326,7 +318,7 @@ export class SqliteBackend implements StorageBackend {
         row.entry,
         1,
       );
-      for (const [key, value] of row.keys) s.insertKey.run(key, value, row.txId);
+      for (const [key, value] of row.keys ?? []) s.insertKey.run(key, value, row.txId);
     }
     for (const row of writes.containerHeads) {
       s.upsertHead.run(row.account, row.container, row.index, row.digest);
@@ -433,7 +425,7 @@ export class SqliteBackend implements StorageBackend {
     const rows = this.database
       .prepare(`SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`)
       .all(...values) as Row[];
-    return rows.map((row) => published(row, this.keysOf(num(row.tx_id))));
+    return rows.map(published);
   }
 
   async containerHeads(

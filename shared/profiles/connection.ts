@@ -69,6 +69,7 @@ export async function verifyConnectionRequest(
     'ConnectionRequest',
     connectionRequestSchema,
     field,
+    verify,
   );
   const device = await verifyDeviceProfile(payload.Device, verify, `${field}.Device`);
   await checkSignedBy(signed, header, [device.profile.DeviceSignatureKey], verify, field);
@@ -98,6 +99,7 @@ export async function verifyConnectionResult(
     'ConnectionResult',
     connectionResultSchema,
     field,
+    verify,
   );
   await checkSignedBy(signed, header, personal.master.profile.OnlineSignatureKeys, verify, field);
   if (!udfMatches(payload.ParentUDF, personal.identifier)) {

@@ -8,7 +8,7 @@ import { udfMatches } from '../udf';
 import { profileBaseShape } from './profile-base';
 import { checkPublicKeyEntry, publicKeyEntrySchema } from './public-key-entry';
 import type { JwsVerifier, SignedObject } from './signed-object';
-import { checkSignedBy, readSignedObject } from './signed-object';
+import { checkSignedBy, readSignedObject, remembered } from './signed-object';
 
 /** DeviceProfile (seed 001 5.2.2; DeviceEncryptionKey as DESIGN.md section 3 spells it). */
 export const deviceProfileSchema = z.looseObject({
@@ -36,7 +36,21 @@ export async function verifyDeviceProfile(
   verify: JwsVerifier,
   field = 'Device',
 ): Promise<VerifiedDeviceProfile> {
-  const { header, payload } = readSignedObject(signed, 'DeviceProfile', deviceProfileSchema, field);
+  return remembered(verify, 'DeviceProfile', signed, () => verifyOnce(signed, verify, field));
+}
+
+async function verifyOnce(
+  signed: SignedObject,
+  verify: JwsVerifier,
+  field: string,
+): Promise<VerifiedDeviceProfile> {
+  const { header, payload } = readSignedObject(
+    signed,
+    'DeviceProfile',
+    deviceProfileSchema,
+    field,
+    verify,
+  );
   checkPublicKeyEntry(payload.DeviceSignatureKey, 'Ed25519', `${field}.DeviceSignatureKey`);
   checkPublicKeyEntry(
     payload.DeviceAuthenticationKey,

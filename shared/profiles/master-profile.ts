@@ -8,7 +8,7 @@ import { udfMatches } from '../udf';
 import { profileBaseShape } from './profile-base';
 import { checkPublicKeyEntry, publicKeyEntrySchema } from './public-key-entry';
 import type { JwsVerifier, SignedObject } from './signed-object';
-import { checkSignedBy, readSignedObject } from './signed-object';
+import { checkSignedBy, readSignedObject, remembered } from './signed-object';
 
 /** MasterProfile (seed 001 5.3.2). */
 export const masterProfileSchema = z.looseObject({
@@ -35,7 +35,21 @@ export async function verifyMasterProfile(
   verify: JwsVerifier,
   field = 'SignedMasterProfile',
 ): Promise<VerifiedMasterProfile> {
-  const { header, payload } = readSignedObject(signed, 'MasterProfile', masterProfileSchema, field);
+  return remembered(verify, 'MasterProfile', signed, () => verifyOnce(signed, verify, field));
+}
+
+async function verifyOnce(
+  signed: SignedObject,
+  verify: JwsVerifier,
+  field: string,
+): Promise<VerifiedMasterProfile> {
+  const { header, payload } = readSignedObject(
+    signed,
+    'MasterProfile',
+    masterProfileSchema,
+    field,
+    verify,
+  );
   checkPublicKeyEntry(payload.MasterSignatureKey, 'Ed25519', `${field}.MasterSignatureKey`);
   payload.OnlineSignatureKeys.forEach((key, i) =>
     checkPublicKeyEntry(key, 'Ed25519', `${field}.OnlineSignatureKeys.${i}`),

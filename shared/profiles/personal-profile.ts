@@ -67,6 +67,7 @@ export async function verifyPersonalProfileChain(
     'PersonalProfile',
     personalProfileSchema,
     field,
+    verify,
   );
   const master = await verifyMasterProfile(
     payload.SignedMasterProfile,

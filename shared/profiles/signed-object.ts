@@ -36,11 +36,36 @@ export type SignedObject = z.infer<typeof signedObjectSchema>;
 export type SignedObjectType =
   'MasterProfile' | 'DeviceProfile' | 'PersonalProfile' | 'ConnectionRequest' | 'ConnectionResult';
 
-/** Verifies a compact JWS with one key, as shared/crypto/jws.ts verifyJws does. */
-export type JwsVerifier = (
+/**
+ * Verifies a compact JWS with one key, as shared/crypto/jws.ts verifyJws does. A verifier may
+ * also offer a faster unverified decode (the service's node:crypto one does) and remember what it
+ * verified (`remember`): the chain functions then verify each embedded master and device profile
+ * once, not with every personal profile version that carries it.
+ */
+export type JwsVerifier = ((
   compact: string,
   key: PublicKeyJwk,
-) => Promise<{ protectedHeader: JwsProtectedHeader; payload: Uint8Array }>;
+) => Promise<{ protectedHeader: JwsProtectedHeader; payload: Uint8Array }>) & {
+  decodeUnverified?: (compact: string) => {
+    protectedHeader: JwsProtectedHeader;
+    payload: Uint8Array;
+  };
+  remember?: <T>(
+    kind: SignedObjectType,
+    signed: SignedObject,
+    verify: () => Promise<T>,
+  ) => Promise<T>;
+};
+
+/** Run `verify` through the verifier's memory, if it has one. */
+export function remembered<T>(
+  verifier: JwsVerifier,
+  kind: SignedObjectType,
+  signed: SignedObject,
+  verify: () => Promise<T>,
+): Promise<T> {
+  return verifier.remember === undefined ? verify() : verifier.remember(kind, signed, verify);
+}
 
 /** What the signature and header of a signed object say, before the signature is checked. */
 export interface SignedObjectHeader {
@@ -58,8 +83,10 @@ export function readSignedObject<T>(
   type: SignedObjectType,
   schema: z.ZodType<T>,
   field: string,
+  verifier?: JwsVerifier,
 ): { header: SignedObjectHeader; payload: T } {
-  const { protectedHeader, payload } = decodeJwsUnverified(signed.SignedData);
+  const decode = verifier?.decodeUnverified ?? decodeJwsUnverified;
+  const { protectedHeader, payload } = decode(signed.SignedData);
   if (protectedHeader.alg !== 'EdDSA') {
     throw new MeshError('SIGNATURE_INVALID', `${field}: alg must be EdDSA`, { field });
   }
