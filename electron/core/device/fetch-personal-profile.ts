@@ -18,7 +18,7 @@ import type { DataItem } from '../../../shared/protocol/messages/get';
 import { udfMatches } from '../../../shared/udf';
 import { parseAccountAddress, type AccountAddress } from '../client/account-address';
 import { CheckpointVerifier } from '../client/checkpoint-verifier';
-import type { MeshServiceClient } from '../client/mesh-service-client';
+import { verifiedGet } from '../client/verified-log';
 import type { DeviceContext } from './device-context';
 
 /** What the caller already knows about the profile it fetches. */
@@ -43,10 +43,10 @@ export async function fetchPersonalProfile(
 ): Promise<VerifiedPersonalProfile> {
   const parsed = typeof address === 'string' ? parseAccountAddress(address) : address;
   const client = await context.serviceClient(parsed);
-  const log = await serviceLog(context, parsed, client, options.signal);
-  const response = await client.call(
-    'Get',
-    { Account: parsed.account, Full: true },
+  const response = await verifiedGet(
+    client,
+    serviceLog(context, parsed),
+    { Account: parsed.account },
     { signal: options.signal },
   );
   const item = response.DataItems.find((candidate) => candidate.Type === 'PersonalProfile');
@@ -54,10 +54,7 @@ export async function fetchPersonalProfile(
     throw new MeshError(
       'SERVICE_ERROR',
       `the service answered no personal profile for ${parsed.text}`,
-      {
-        reason: 'malformed-response',
-        field: 'DataItems',
-      },
+      { reason: 'malformed-response', field: 'DataItems' },
     );
   }
   if (item.InclusionProof === undefined) {
@@ -67,11 +64,6 @@ export async function fetchPersonalProfile(
       { field: 'InclusionProof' },
     );
   }
-  await log.verifyGetResponse(response, (fromTreeSize) =>
-    client.call('Status', fromTreeSize === undefined ? {} : { FromTreeSize: fromTreeSize }, {
-      signal: options.signal,
-    }),
-  );
   checkRecordHolds(item, item.Profile);
   const verified = await verifyPersonalProfileChain(item.Profile, verifyJws);
   if (options.expected !== undefined && !udfMatches(verified.identifier, options.expected)) {
@@ -99,22 +91,14 @@ export async function fetchPersonalProfile(
 }
 
 /**
- * The log-consistency verifier of the service of `address`, its key pinned from Hello at this
- * device's first contact with the service (electron/core/client/checkpoint-verifier.ts).
+ * This device's view of the log of the service of `address` (pinned service key, last verified
+ * checkpoint), kept in the local store by electron/core/client/checkpoint-verifier.ts.
  */
-export async function serviceLog(
-  context: DeviceContext,
-  address: AccountAddress,
-  client: MeshServiceClient,
-  signal?: AbortSignal,
-): Promise<CheckpointVerifier> {
-  const service = address.text.slice(address.text.lastIndexOf('@') + 1);
-  const verifier = new CheckpointVerifier(context.store, service);
-  if (verifier.serviceKey === undefined) {
-    const hello = await client.call('Hello', {}, { signal });
-    verifier.pinServiceKey(hello.ServiceKey);
-  }
-  return verifier;
+export function serviceLog(context: DeviceContext, address: AccountAddress): CheckpointVerifier {
+  return new CheckpointVerifier(
+    context.store,
+    address.text.slice(address.text.lastIndexOf('@') + 1),
+  );
 }
 
 /** The log record of a Full item must be a profile publication holding exactly `profile`. */

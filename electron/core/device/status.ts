@@ -6,10 +6,10 @@
 import { isMeshError } from '../../../shared/errors';
 import { findDevice } from '../../../shared/profiles/personal-profile';
 import { parseAccountAddress } from '../client/account-address';
-import { CheckpointVerifier } from '../client/checkpoint-verifier';
 import type { DeviceContext } from './device-context';
 import type { ConnectionState } from './device-events';
 import { readConnectionRequest, type DeviceRole } from './device-records';
+import { serviceLog } from './fetch-personal-profile';
 import { viewOf, type ConnectionRequestView } from './request-connection';
 import { refreshPersonalProfile } from './update-personal-profile';
 
@@ -83,7 +83,7 @@ export async function deviceStatus(
   }
   const syncTimes = context.store.listSyncPositions().map((position) => position.updated);
   const service = serviceOf(binding.address);
-  const checkpoint = new CheckpointVerifier(context.store, service).checkpoint;
+  const checkpoint = serviceLog(context, parseAccountAddress(binding.address)).checkpoint;
   return {
     state: listed ? 'connected' : 'removed',
     address: binding.address,
