@@ -288,6 +288,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     await this.mutex.run(async () => {
       await this.writer?.end().catch(() => undefined);

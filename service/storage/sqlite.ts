@@ -125,6 +125,7 @@ export class SqliteBackend implements StorageBackend {
     mkdirSync(this.options.directory, { recursive: true, mode: 0o700 });
     const lock = new Database(join(this.options.directory, 'service.lock'));
     try {
+      lock.pragma('busy_timeout = 0');
       lock.pragma('locking_mode = EXCLUSIVE');
       lock.exec('CREATE TABLE IF NOT EXISTS held (pid INTEGER)');
       lock.exec('BEGIN EXCLUSIVE');
