@@ -2,6 +2,9 @@
  * `mesh account ...` and `mesh device ...` end to end: four device homes (real keychain) against
  * the real service running as `npm run service` in a child process.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../electron/cli/run';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
@@ -202,5 +205,20 @@ describe.runIf(keychainInSession)(`mesh account and mesh device${keychainSkipRea
     const notConnected = await mesh(home, ['--json', 'device', 'complete']);
     expect(notConnected.status).toBe(EXIT_FAILURE);
     expect(JSON.parse(notConnected.stderr)).toMatchObject({ error: { code: 'NOT_CONNECTED' } });
+  });
+
+  it('runs as the mesh program: bin.mjs in its own process reads the same home', async () => {
+    const bin = join(import.meta.dirname, '..', '..', 'electron', 'cli', 'bin.mjs');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [bin, '--home', desktop, '--json', 'account', 'status', '--offline'],
+      { env: process.env },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      state: 'connected',
+      address: account,
+      role: 'administrator',
+      online: false,
+    });
   });
 });

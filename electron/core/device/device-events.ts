@@ -4,6 +4,7 @@
  * Listeners are called synchronously in the order they were added; one that throws does not stop
  * the others or the flow that emitted the event.
  */
+import { MeshError } from '../../../shared/errors';
 
 /** A connection request waiting on an administrator device (DESIGN.md section 7). */
 export interface PendingConnectionEvent {
@@ -76,10 +77,15 @@ export class DeviceEvents {
     return () => void set.delete(listener as (event: never) => void);
   }
 
-  /** Listen to the next `name` only; resolves with it, or rejects when `signal` aborts. */
+  /** Listen to the next `name` only; resolves with it, or rejects with CANCELLED when `signal` aborts. */
   once<E extends DeviceEventName>(name: E, signal?: AbortSignal): Promise<DeviceEventMap[E]> {
     return new Promise((resolve, reject) => {
-      signal?.throwIfAborted();
+      const cancelled = (): MeshError =>
+        new MeshError('CANCELLED', `stopped waiting for ${name}`, { event: name });
+      if (signal?.aborted) {
+        reject(cancelled());
+        return;
+      }
       const stop = this.on(name, (event) => {
         stop();
         signal?.removeEventListener('abort', abort);
@@ -87,7 +93,7 @@ export class DeviceEvents {
       });
       const abort = (): void => {
         stop();
-        reject(signal?.reason);
+        reject(cancelled());
       };
       signal?.addEventListener('abort', abort, { once: true });
     });
