@@ -15,10 +15,7 @@ if (!file) {
   process.exit(2);
 }
 const response: FixedResponse = decodeFixedResponse(readFileSync(file, 'utf8'));
-const headers = {
-  'content-type': response.contentType,
-  'content-length': String(response.body.length),
-};
+const headers = { ...response.headers, 'content-length': String(response.body.length) };
 
 const server = http.createServer((request, reply) => {
   request.on('data', () => undefined);

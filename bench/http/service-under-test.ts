@@ -1,6 +1,6 @@
 /**
  * The real Mesh service as the bench runs it: `npm run service`'s command line
- * (tsx service/main.ts --port 0 --host 127.0.0.1 --data <fresh temporary dir>) in its own
+ * (tsx service/main.ts --port 0 --host 127.0.0.1 --data <fresh temporary dir> --rate 0) in its own
  * process, found by the `listening on http://HOST:PORT` line it prints first.
  */
 import { existsSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchChild } from './child-process';
+import type { FixedResponse } from './fixed-response';
+import { replayableHeaders } from './fixed-response';
 import { startTypeScript, stopChild, waitForLine } from './child-process';
 
 export const PROTOCOL_PATH = '/.well-known/mmm/';
@@ -30,7 +32,9 @@ export async function startMeshService(
   }
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'mesh-bench-service-'));
   const extra = (process.env.MESH_BENCH_SERVICE_ARGS ?? '').split(' ').filter(Boolean);
-  const args = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...extra];
+  // --rate 0: all bench traffic comes from one address, and the per-client limit (503 above it)
+  // guards against one abusive client; it is not the throughput being measured.
+  const args = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--rate', '0', ...extra];
   let child: BenchChild | undefined;
   try {
     child = startTypeScript(main, args, repoRoot);
@@ -53,12 +57,8 @@ export async function startMeshService(
   }
 }
 
-/** One exchange with a server, its reply bytes kept exactly for the bare server to replay. */
-export interface Exchange {
-  readonly status: number;
-  readonly contentType: string;
-  readonly body: Uint8Array;
-}
+/** One exchange with a server, its reply kept exactly for the bare server to replay. */
+export type Exchange = FixedResponse;
 
 /** POST a JSON body and return the reply. */
 export async function postJson(url: string, body: string): Promise<Exchange> {
@@ -70,7 +70,7 @@ export async function postJson(url: string, body: string): Promise<Exchange> {
   });
   return {
     status: reply.status,
-    contentType: reply.headers.get('content-type') ?? 'application/json',
+    headers: replayableHeaders(reply.headers),
     body: new Uint8Array(await reply.arrayBuffer()),
   };
 }

@@ -197,7 +197,11 @@ export const httpSection: BenchSection = {
         notes.push(skipped('Hello', started.skipped), skipped('Get', started.skipped));
         progress(`  skipped: ${started.skipped}`);
         // Still prove the harness end to end: the bare server alone, with a Hello-sized reply.
-        const stand = { status: 200, contentType: 'application/json', body: standInHello() };
+        const stand = {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: standInHello(),
+        };
         const bare = await startBareServer(stand, scratch);
         try {
           const outcome = await runLoad(bare.url, [HELLO_BODY], scratch);
