@@ -1,0 +1,77 @@
+/**
+ * The kinds of application profile the Mesh keeps (seed 001 5.5-5.9; DESIGN.md section 3): one
+ * application profile per kind, listed in the personal profile by an ApplicationProfileEntry
+ * whose Type is the kind's name, its data a catalog of entries of the kind's schema.
+ */
+import type { z } from 'zod';
+import { mailAccountEntrySchema } from '../../../shared/apps/mail-profile';
+import { networkProfileEntrySchema } from '../../../shared/apps/network-profile';
+import { passwordEntrySchema } from '../../../shared/apps/password-entry';
+import { MeshError } from '../../../shared/errors';
+
+/** The application types, as ApplicationProfileEntry.Type spells them. */
+export const CATALOG_TYPES = ['password', 'mail', 'network'] as const;
+export type CatalogType = (typeof CATALOG_TYPES)[number];
+
+/** An entry of any catalog, as the catalog layer handles it (the kind's schema checks it). */
+export type AnyCatalogEntry = z.output<(typeof CATALOG_KINDS)[CatalogType]['schema']>;
+
+/** What the catalog layer knows of one kind. */
+export interface CatalogKind<Schema extends z.ZodType = z.ZodType> {
+  readonly type: CatalogType;
+  /** ApplicationProfileEntry.Friendly of a new application profile. */
+  readonly friendly: string;
+  /** The names of its containers start with this (then a random generation suffix). */
+  readonly containerPrefix: string;
+  /** The schema of one entry (content, metadata, history). */
+  readonly schema: Schema;
+  /** What one entry is called in messages ("password entry"). */
+  readonly noun: string;
+}
+
+/** Every kind, by type. */
+export const CATALOG_KINDS = {
+  password: {
+    type: 'password',
+    friendly: 'Passwords',
+    containerPrefix: 'mmm_Password_',
+    schema: passwordEntrySchema,
+    noun: 'password entry',
+  },
+  mail: {
+    type: 'mail',
+    friendly: 'Mail accounts',
+    containerPrefix: 'mmm_Mail_',
+    schema: mailAccountEntrySchema,
+    noun: 'mail account',
+  },
+  network: {
+    type: 'network',
+    friendly: 'Network settings',
+    containerPrefix: 'mmm_Network_',
+    schema: networkProfileEntrySchema,
+    noun: 'network profile',
+  },
+} as const satisfies Record<CatalogType, CatalogKind>;
+
+/** True for the application types the catalog layer keeps. */
+export function isCatalogType(type: string): type is CatalogType {
+  return (CATALOG_TYPES as readonly string[]).includes(type);
+}
+
+/** The kind of a catalog type. */
+export function catalogKind(type: CatalogType): CatalogKind {
+  return CATALOG_KINDS[type];
+}
+
+/** The catalog type a container name belongs to, or undefined for other containers (spools). */
+export function typeOfContainer(container: string): CatalogType | undefined {
+  return CATALOG_TYPES.find((type) => container.startsWith(CATALOG_KINDS[type].containerPrefix));
+}
+
+/** A usage-level error for a type the catalog layer does not keep. */
+export function unknownType(type: string): MeshError {
+  return new MeshError('INVALID_ARGUMENT', `there is no application type ${type}`, {
+    field: 'type',
+  });
+}

@@ -1,0 +1,500 @@
+/**
+ * One application's catalog on this device (seed 004 4.6.1 catalogs; DESIGN.md sections 3 and
+ * 7): the state of every entry, derived from what the local store holds -
+ *   - the replica of the application's container(s): the sealed records downloaded or uploaded,
+ *     by index (after a key rotation, briefly also the previous container's), and
+ *   - the queue of local edits not yet uploaded (their records, in plaintext inside the sealed
+ *     local store) -
+ * by merging every record about an entry (catalog-record.ts). Nothing else is stored, so the
+ * state after a crash is exactly what the store committed. A local edit is one queued record; a
+ * downloaded page is one commit of its entries together with the sync position covering them.
+ */
+import { isMeshError, MeshError } from '../../../shared/errors';
+import type { SyncPosition } from '../store/records';
+import type { LocalStore } from '../store/local-store';
+import { deleteCatalogKey, saveCatalogKey, type CatalogKey } from './application-key';
+import type { CatalogKind, CatalogType } from './catalog-kinds';
+import {
+  decodeRecord,
+  encodeRecord,
+  isDeletion,
+  mergeRecords,
+  recordId,
+  recordKey,
+  type CatalogRecord,
+  type RecordEntry,
+} from './catalog-record';
+import { openEntry, sealEntry } from './entry-sealing';
+
+/** An entry of a container as downloaded or uploaded: its index and its sealed payload. */
+export interface SealedEntry {
+  readonly index: number;
+  readonly payload: string;
+}
+
+/** Two devices changed one entry before they synced; `kept` says whose version is current. */
+export interface CatalogConflict {
+  readonly type: CatalogType;
+  readonly identifier: string;
+  /** `local`: this device's edit is current and the other is in History (or was deleted). */
+  readonly kept: 'local' | 'remote';
+}
+
+/** Entries whose state changed, and why. */
+export interface CatalogChange {
+  readonly type: CatalogType;
+  readonly identifiers: readonly string[];
+  readonly source: 'local' | 'sync';
+}
+
+/** Records to upload: the current state of every entry with queued edits. */
+export interface UploadBatch {
+  readonly container: string;
+  readonly items: ReadonlyArray<{ identifier: string; payload: string; seqs: readonly number[] }>;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The catalog of one application type (module comment). */
+export class CatalogReplica {
+  readonly kind: CatalogKind;
+  readonly #store: LocalStore;
+  readonly #records = new Map<string, CatalogRecord>();
+  /** Queued edit positions, by entry. */
+  readonly #pending = new Map<string, number[]>();
+  /** Keys of the containers whose replicas are folded in, by container. */
+  readonly #keys = new Map<string, CatalogKey>();
+  readonly #listeners = new Set<(change: CatalogChange) => void>();
+  #current: CatalogKey | undefined;
+  #unreadable = 0;
+
+  private constructor(kind: CatalogKind, store: LocalStore) {
+    this.kind = kind;
+    this.#store = store;
+  }
+
+  /**
+   * The catalog from the local store: the replicas of every container whose key is in `keys`
+   * (this type's kept keys), then the queued edits. `current` is the key of the application's
+   * container now (from the personal profile), if this device holds it.
+   */
+  static load(
+    store: LocalStore,
+    kind: CatalogKind,
+    keys: readonly CatalogKey[],
+    current: CatalogKey | undefined,
+  ): CatalogReplica {
+    const replica = new CatalogReplica(kind, store);
+    for (const key of keys) if (key.type === kind.type) replica.#keys.set(key.container, key);
+    if (current !== undefined) replica.#useKey(current);
+    replica.#foldStore();
+    return replica;
+  }
+
+  get type(): CatalogType {
+    return this.kind.type;
+  }
+
+  /** The key of the application's current container, once this device holds it. */
+  get currentKey(): CatalogKey | undefined {
+    return this.#current;
+  }
+
+  /** Records this version of Mesh could not read (written by a later version), skipped. */
+  get unreadable(): number {
+    return this.#unreadable;
+  }
+
+  /** Containers folded in besides the current one (left from before a key rotation). */
+  get previousContainers(): string[] {
+    return [...this.#keys.keys()].filter((container) => container !== this.#current?.container);
+  }
+
+  /** Every entry that is not deleted, in no particular order. */
+  entries(): RecordEntry[] {
+    const out: RecordEntry[] = [];
+    for (const record of this.#records.values()) if (record.Entry) out.push(record.Entry);
+    return out;
+  }
+
+  /** The state of one entry (a version or its deletion), if this catalog knows it. */
+  record(identifier: string): CatalogRecord | undefined {
+    return this.#records.get(identifier);
+  }
+
+  /** How far this device holds `container` (undefined before its first entry). */
+  position(container: string): SyncPosition | undefined {
+    return this.#store.getSyncPosition(container);
+  }
+
+  /** Number of entries with edits queued for upload. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /** Listen to changes of entries; returns the function that stops listening. */
+  onChange(listener: (change: CatalogChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /**
+   * Local edits (DESIGN.md section 7): each record is merged into the state and queued for
+   * upload, all in one commit. Returns the resulting states.
+   */
+  change(records: readonly CatalogRecord[]): CatalogRecord[] {
+    const results: CatalogRecord[] = [];
+    const queued: Array<{ identifier: string; seq: number; state: CatalogRecord }> = [];
+    const staged = new Map<string, CatalogRecord>();
+    this.#store.transaction(() => {
+      for (const record of records) {
+        const identifier = recordId(record);
+        const previous = staged.get(identifier) ?? this.#records.get(identifier);
+        const state = previous ? mergeRecords(previous, record) : record;
+        staged.set(identifier, state);
+        const seq = this.#store.enqueueEdit({
+          container: this.kind.type,
+          key: identifier,
+          data: encodeRecord(state),
+        });
+        queued.push({ identifier, seq, state });
+      }
+    });
+    for (const { identifier, seq, state } of queued) {
+      this.#records.set(identifier, state);
+      this.#addPending(identifier, seq);
+      results.push(state);
+    }
+    this.#emit(
+      queued.map((item) => item.identifier),
+      'local',
+    );
+    return results;
+  }
+
+  /**
+   * Take in entries downloaded from `container` (in index order, right after `position`'s
+   * index), storing them with the new position in one commit. Returns the entries whose state
+   * changed and the conflicts with queued local edits; queued edits the service already holds
+   * (an upload whose answer was lost) are dropped.
+   */
+  ingest(
+    container: string,
+    entries: readonly SealedEntry[],
+    position: SyncPosition,
+  ): { changed: string[]; conflicts: CatalogConflict[] } {
+    const key = this.#keyOf(container);
+    const incoming = entries.map((entry) => ({
+      entry,
+      record: this.#openSealed(key, entry.payload),
+    }));
+    const changed = new Set<string>();
+    const conflicts: CatalogConflict[] = [];
+    const satisfied: number[] = [];
+    const next = new Map<string, CatalogRecord>();
+    for (const { record } of incoming) {
+      if (record === undefined) continue;
+      const identifier = recordId(record);
+      const before = next.get(identifier) ?? this.#records.get(identifier);
+      const after = before ? mergeRecords(before, record) : record;
+      const pending = this.#pending.get(identifier);
+      if (pending !== undefined && before !== undefined) {
+        if (recordKey(record) === recordKey(before)) {
+          satisfied.push(...pending); // our own upload, come back
+        } else if (recordKey(after) !== recordKey(before)) {
+          conflicts.push({
+            type: this.kind.type,
+            identifier,
+            kept: sameVersion(after, before) ? 'local' : 'remote',
+          });
+        }
+      }
+      if (before === undefined || recordKey(after) !== recordKey(before)) {
+        next.set(identifier, after);
+        changed.add(identifier);
+      }
+    }
+    this.#store.transaction(() => {
+      this.#store.putEntries(
+        container,
+        entries.map((entry) => ({ index: entry.index, data: encoder.encode(entry.payload) })),
+      );
+      this.#store.setSyncPosition(position);
+      for (const seq of satisfied) this.#store.removeEdit(seq);
+    });
+    for (const [identifier, state] of next) this.#records.set(identifier, state);
+    this.#dropPending(satisfied);
+    if (changed.size > 0) this.#emit([...changed], 'sync');
+    return { changed: [...changed], conflicts };
+  }
+
+  /**
+   * The next upload (at most `maxBytes` of payload, `maxItems` entries): the current state of each entry with
+   * queued edits, sealed under the current key. Undefined when nothing is queued.
+   */
+  nextUpload(maxBytes: number, maxItems: number): UploadBatch | undefined {
+    const key = this.#requireCurrent();
+    const items: Array<{ identifier: string; payload: string; seqs: number[] }> = [];
+    let bytes = 0;
+    for (const [identifier, seqs] of this.#pending) {
+      const state = this.#records.get(identifier);
+      if (state === undefined) continue;
+      const payload = sealEntry(key, encodeRecord(state));
+      if (items.length > 0 && (bytes + payload.length > maxBytes || items.length >= maxItems)) {
+        break;
+      }
+      bytes += payload.length;
+      items.push({ identifier, payload, seqs: [...seqs] });
+    }
+    return items.length === 0 ? undefined : { container: key.container, items };
+  }
+
+  /**
+   * An upload was accepted at `indexes` (one per batch item): store the entries and the new
+   * position, and drop the queued edits the batch covered, in one commit.
+   */
+  uploaded(batch: UploadBatch, indexes: readonly number[], position: SyncPosition): void {
+    if (indexes.length !== batch.items.length) {
+      throw new MeshError('SERVICE_ERROR', 'the service accepted another number of entries', {
+        reason: 'malformed-response',
+      });
+    }
+    const seqs = batch.items.flatMap((item) => item.seqs);
+    this.#store.transaction(() => {
+      this.#store.putEntries(
+        batch.container,
+        batch.items.map((item, i) => ({
+          index: indexes[i]!,
+          data: encoder.encode(item.payload),
+        })),
+      );
+      this.#store.setSyncPosition(position);
+      for (const seq of seqs) this.#store.removeEdit(seq);
+    });
+    this.#dropPending(seqs);
+  }
+
+  /**
+   * Make `key` (the application's key now) current, keeping it in the local store. The
+   * replicas of earlier containers stay folded in until migrate() has carried their records
+   * over.
+   */
+  useKey(key: CatalogKey): void {
+    this.#useKey(key);
+  }
+
+  /**
+   * After the current container has been downloaded in full: queue every entry whose state here
+   * is not what the current container says (records that reached an earlier container after
+   * the administrator re-encrypted it), then forget the earlier containers' replicas and keys.
+   * Returns the number of entries queued.
+   */
+  migrate(): number {
+    const key = this.#requireCurrent();
+    const previous = this.previousContainers;
+    if (previous.length === 0) return 0;
+    const inCurrent = new Map<string, CatalogRecord>();
+    for (const entry of this.#store.getEntries(key.container)) {
+      const record = this.#openSealed(key, decoder.decode(entry.data));
+      if (record === undefined) continue;
+      const identifier = recordId(record);
+      const before = inCurrent.get(identifier);
+      inCurrent.set(identifier, before ? mergeRecords(before, record) : record);
+    }
+    const carried: Array<{ identifier: string; seq: number }> = [];
+    this.#store.transaction(() => {
+      for (const [identifier, state] of this.#records) {
+        if (this.#pending.has(identifier)) continue;
+        const there = inCurrent.get(identifier);
+        if (there !== undefined && recordKey(there) === recordKey(state)) continue;
+        const seq = this.#store.enqueueEdit({
+          container: this.kind.type,
+          key: identifier,
+          data: encodeRecord(state),
+        });
+        carried.push({ identifier, seq });
+      }
+      for (const container of previous) {
+        this.#store.deleteContainer(container);
+        deleteCatalogKey(this.#store, container);
+      }
+    });
+    for (const { identifier, seq } of carried) this.#addPending(identifier, seq);
+    for (const container of previous) this.#keys.delete(container);
+    return carried.length;
+  }
+
+  /**
+   * Every current record sealed under `key` (a new key after a rotation), deletions included,
+   * so the new container alone gives every device the whole catalog.
+   */
+  sealAll(key: CatalogKey): { payloads: string[]; seqs: number[] } {
+    return {
+      payloads: [...this.#records.values()].map((record) => sealEntry(key, encodeRecord(record))),
+      seqs: [...this.#pending.values()].flat(),
+    };
+  }
+
+  /**
+   * After this device re-encrypted the catalog under `key` into its new container (rotation):
+   * hold the uploaded entries as that container's replica, make the key current and forget
+   * the old containers, in one commit. `seqs` are the queued edits sealAll() covered.
+   */
+  rotated(
+    key: CatalogKey,
+    entries: readonly SealedEntry[],
+    position: SyncPosition,
+    seqs: readonly number[],
+  ): void {
+    const old = [...this.#keys.keys()];
+    this.#store.transaction(() => {
+      saveCatalogKey(this.#store, key);
+      this.#store.putEntries(
+        key.container,
+        entries.map((entry) => ({ index: entry.index, data: encoder.encode(entry.payload) })),
+      );
+      this.#store.setSyncPosition(position);
+      for (const container of old) {
+        if (container === key.container) continue;
+        this.#store.deleteContainer(container);
+        deleteCatalogKey(this.#store, container);
+      }
+      for (const seq of seqs) this.#store.removeEdit(seq);
+    });
+    for (const container of old) if (container !== key.container) this.#keys.delete(container);
+    this.#keys.set(key.container, key);
+    this.#current = key;
+    this.#dropPending(seqs);
+  }
+
+  /**
+   * Drop what this device holds of `container` (its entries and sync position; the key stays)
+   * and rebuild the state from the rest: for a replica the service's answers contradict, so the
+   * next sync downloads the container afresh.
+   */
+  discardContainer(container: string): void {
+    const before = new Set(this.#records.keys());
+    this.#store.deleteContainer(container);
+    this.#records.clear();
+    this.#pending.clear();
+    this.#unreadable = 0;
+    this.#foldStore();
+    for (const identifier of this.#records.keys()) before.add(identifier);
+    this.#emit([...before], 'sync');
+  }
+
+  /** Fold in every held container replica, then the queued edits. */
+  #foldStore(): void {
+    for (const key of this.#keys.values()) {
+      for (const entry of this.#store.getEntries(key.container)) {
+        this.#fold(this.#openSealed(key, decoder.decode(entry.data)));
+      }
+    }
+    for (const edit of this.#store.pendingEdits(this.kind.type)) {
+      if (edit.key === undefined) continue;
+      this.#fold(this.#decode(edit.data));
+      this.#addPending(edit.key, edit.seq);
+    }
+  }
+
+  #useKey(key: CatalogKey): void {
+    if (key.type !== this.kind.type) {
+      throw new MeshError('INTERNAL', 'an application key of another type');
+    }
+    const held = this.#keys.get(key.container);
+    if (held !== undefined && held.keyId !== key.keyId) {
+      throw new MeshError(
+        'UNTRUSTED_PROFILE',
+        `the ${this.kind.type} application names a container this device holds under another key`,
+        { field: 'KeyID', type: this.kind.type },
+      );
+    }
+    if (held === undefined) saveCatalogKey(this.#store, key);
+    this.#keys.set(key.container, key);
+    this.#current = key;
+  }
+
+  #requireCurrent(): CatalogKey {
+    if (this.#current === undefined) {
+      throw new MeshError(
+        'NOT_A_RECIPIENT',
+        `this device does not hold the ${this.kind.type} application key yet`,
+        { type: this.kind.type },
+      );
+    }
+    return this.#current;
+  }
+
+  #keyOf(container: string): CatalogKey {
+    const key = this.#keys.get(container);
+    if (key === undefined) {
+      throw new MeshError('INTERNAL', `no key for the container ${container}`);
+    }
+    return key;
+  }
+
+  /** A sealed entry opened and decoded; undefined (counted) when a later version wrote it. */
+  #openSealed(key: CatalogKey, payload: string): CatalogRecord | undefined {
+    const plaintext = openEntry(key, payload);
+    try {
+      return this.#decode(plaintext);
+    } catch (error) {
+      if (!isMeshError(error, 'INVALID_MESSAGE')) throw error;
+      this.#unreadable++;
+      return undefined;
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
+  #decode(bytes: Uint8Array): CatalogRecord {
+    return decodeRecord(this.kind, bytes);
+  }
+
+  #fold(record: CatalogRecord | undefined): void {
+    if (record === undefined) return;
+    const identifier = recordId(record);
+    const before = this.#records.get(identifier);
+    this.#records.set(identifier, before ? mergeRecords(before, record) : record);
+  }
+
+  #addPending(identifier: string, seq: number): void {
+    const list = this.#pending.get(identifier);
+    if (list === undefined) this.#pending.set(identifier, [seq]);
+    else list.push(seq);
+  }
+
+  #dropPending(seqs: readonly number[]): void {
+    if (seqs.length === 0) return;
+    const gone = new Set(seqs);
+    for (const [identifier, list] of this.#pending) {
+      const left = list.filter((seq) => !gone.has(seq));
+      if (left.length === 0) this.#pending.delete(identifier);
+      else if (left.length !== list.length) this.#pending.set(identifier, left);
+    }
+  }
+
+  #emit(identifiers: string[], source: 'local' | 'sync'): void {
+    if (identifiers.length === 0) return;
+    const change: CatalogChange = { type: this.kind.type, identifiers, source };
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure is the listener's: the change is committed either way.
+      }
+    }
+  }
+}
+
+/** True when two records hold the same current version (history aside). */
+function sameVersion(a: CatalogRecord, b: CatalogRecord): boolean {
+  if (isDeletion(a) || isDeletion(b)) return recordKey(a) === recordKey(b);
+  return (
+    a.Entry !== undefined &&
+    b.Entry !== undefined &&
+    a.Entry.Updated === b.Entry.Updated &&
+    a.Entry.UpdatedBy === b.Entry.UpdatedBy
+  );
+}

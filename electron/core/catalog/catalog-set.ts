@@ -1,0 +1,101 @@
+/**
+ * The catalogs of one open device home (DESIGN.md section 3): one CatalogReplica per application
+ * type, loaded from the local store when first asked for and shared by everything that works on
+ * that home - the password and mail APIs, sync, and the hooks that share and rotate application
+ * keys - so that each sees the others' changes at once.
+ */
+import { isMeshError } from '../../../shared/errors';
+import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
+import type { DeviceContext } from '../device/device-context';
+import { findCatalogApplication } from './application-entry';
+import { listCatalogKeys, type CatalogKey } from './application-key';
+import { CatalogEvents } from './catalog-events';
+import { catalogKeyFor } from './catalog-keys';
+import { CATALOG_KINDS, CATALOG_TYPES, type CatalogType } from './catalog-kinds';
+import { CatalogReplica } from './catalog-replica';
+
+const sets = new WeakMap<DeviceContext, CatalogSet>();
+
+/** The catalogs of the home `context` has open (one set per context). */
+export function catalogsOf(context: DeviceContext): CatalogSet {
+  let set = sets.get(context);
+  if (set === undefined) {
+    set = new CatalogSet(context);
+    sets.set(context, set);
+  }
+  return set;
+}
+
+/** The catalogs of one device home (module comment). */
+export class CatalogSet {
+  readonly context: DeviceContext;
+  readonly events = new CatalogEvents();
+  readonly #replicas = new Map<CatalogType, Promise<CatalogReplica>>();
+
+  constructor(context: DeviceContext) {
+    this.context = context;
+  }
+
+  /** The catalog of `type`, loaded from the local store on first use. */
+  replica(type: CatalogType): Promise<CatalogReplica> {
+    let replica = this.#replicas.get(type);
+    if (replica === undefined) {
+      replica = this.#load(type);
+      replica.catch(() => this.#replicas.delete(type));
+      this.#replicas.set(type, replica);
+    }
+    return replica;
+  }
+
+  /** Every catalog, loaded. */
+  all(): Promise<CatalogReplica[]> {
+    return Promise.all(CATALOG_TYPES.map((type) => this.replica(type)));
+  }
+
+  /**
+   * Bring the catalogs up to a newer personal profile (after a refresh or an update this device
+   * published): each application whose container changed (created, or its key rotated) gets its
+   * new key, when this device can unwrap it. Returns the types that moved to a new container.
+   */
+  async applyProfile(profile: VerifiedPersonalProfile): Promise<CatalogType[]> {
+    const moved: CatalogType[] = [];
+    for (const type of CATALOG_TYPES) {
+      const application = findCatalogApplication(profile, type);
+      if (application === undefined) continue;
+      const replica = await this.replica(type);
+      if (replica.currentKey?.container === application.Container) continue;
+      let key: CatalogKey;
+      try {
+        key = await catalogKeyFor(this.context, application);
+      } catch (error) {
+        if (isMeshError(error, 'NOT_A_RECIPIENT')) continue;
+        throw error;
+      }
+      replica.useKey(key);
+      moved.push(type);
+    }
+    return moved;
+  }
+
+  /** Make `key` current for its type (a key this device has just created or rotated to). */
+  async adopt(key: CatalogKey): Promise<void> {
+    (await this.replica(key.type)).useKey(key);
+  }
+
+  async #load(type: CatalogType): Promise<CatalogReplica> {
+    const profile = await this.context.personalProfile();
+    const application = findCatalogApplication(profile, type);
+    let current: CatalogKey | undefined;
+    if (application !== undefined) {
+      try {
+        current = await catalogKeyFor(this.context, application);
+      } catch (error) {
+        if (!isMeshError(error, 'NOT_A_RECIPIENT')) throw error;
+      }
+    }
+    const kept = listCatalogKeys(this.context.store).filter((key) => key.type === type);
+    const replica = CatalogReplica.load(this.context.store, CATALOG_KINDS[type], kept, current);
+    replica.onChange((change) => this.events.emit('catalog-changed', change));
+    return replica;
+  }
+}

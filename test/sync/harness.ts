@@ -1,0 +1,176 @@
+/**
+ * Test harness for the catalogs and sync (issues 4 and 5): a real Mesh service on 127.0.0.1 in
+ * this process (SQLite in a temporary directory) behind a TCP relay that counts every byte each
+ * way (HTTP headers included) and can be cut to play "offline"; device homes in temporary
+ * directories with their secrets in the real OS keychain (wiped at the end); and the accounts
+ * the tests need - one administrator, plus devices it connected by witness.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { MeshApplications } from '../../electron/core/applications/mesh-applications';
+import { MeshDevice } from '../../electron/core/mesh-device';
+import type { ServiceOptions } from '../../service/config';
+import { buildService, type MeshService } from '../../service/service';
+
+/** Bytes moved through the relay since the last reset. */
+export interface ByteCount {
+  sent: number;
+  received: number;
+}
+
+/** A service on loopback behind a counting relay. */
+export interface TestService {
+  readonly service: MeshService;
+  /** The service's data directory (its SQLite files). */
+  readonly directory: string;
+  /** `name@127.0.0.1:PORT` of the relay. */
+  address(name: string): string;
+  /** Bytes through the relay since the last reset (client's view: sent = requests). */
+  readonly bytes: ByteCount;
+  resetBytes(): void;
+  /** Refuse (true) or accept (false) new connections and drop open ones: offline. */
+  setOffline(offline: boolean): void;
+  close(): Promise<void>;
+}
+
+/** Start a service with its data in a temporary directory, behind a counting relay. */
+export async function startService(
+  options: Omit<ServiceOptions, 'storage'> = {},
+): Promise<TestService> {
+  const directory = await mkdtemp(join(tmpdir(), 'mesh-sync-service-'));
+  const service = await buildService({
+    ...options,
+    storage: { kind: 'sqlite', directory },
+    limits: { requestsPerSecond: 0, ...options.limits },
+  });
+  const listening = await service.listen({ port: 0, host: '127.0.0.1' });
+  const bytes: ByteCount = { sent: 0, received: 0 };
+  const sockets = new Set<Socket>();
+  let offline = false;
+  const relay: Server = createServer((client) => {
+    if (offline) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(listening.port, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk: Buffer) => {
+      bytes.sent += chunk.length;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      bytes.received += chunk.length;
+      client.write(chunk);
+    });
+    const close = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('close', close).on('error', close);
+    upstream.on('close', close).on('error', close);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const port = (relay.address() as AddressInfo).port;
+  return {
+    service,
+    directory,
+    address: (name) => `${name}@127.0.0.1:${port}`,
+    bytes,
+    resetBytes() {
+      bytes.sent = 0;
+      bytes.received = 0;
+    },
+    setOffline(value) {
+      offline = value;
+      if (value) for (const socket of sockets) socket.destroy();
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      await service.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An open device home with its applications. */
+export interface TestDevice {
+  readonly device: MeshDevice;
+  readonly apps: MeshApplications;
+  readonly directory: string;
+}
+
+/** Device homes opened by a test; cleanup() closes them and wipes their keychain entries. */
+export class TestHomes {
+  readonly #open = new Set<MeshDevice>();
+  readonly #directories: string[] = [];
+
+  /** Open a fresh home (or reopen `directory`). */
+  async open(label: string, directory?: string): Promise<TestDevice> {
+    const home = directory ?? (await mkdtemp(join(tmpdir(), `mesh-sync-${label}-`)));
+    if (directory === undefined) this.#directories.push(home);
+    const device = await MeshDevice.open({
+      home,
+      keyStore: { kind: 'keychain' },
+      client: { retry: { maxAttempts: 1 }, timeoutMs: 10_000 },
+    });
+    this.#open.add(device);
+    return { device, apps: MeshApplications.of(device.context), directory: home };
+  }
+
+  /** Close a home, keeping its secrets (to reopen it later). */
+  async close(home: TestDevice): Promise<void> {
+    this.#open.delete(home.device);
+    await home.device.close();
+  }
+
+  /** Close every home, delete its keychain entries and its directory. */
+  async cleanup(): Promise<void> {
+    for (const device of this.#open) await device.close();
+    this.#open.clear();
+    for (const directory of this.#directories) {
+      try {
+        const device = await MeshDevice.open({ home: directory, keyStore: { kind: 'keychain' } });
+        for (const name of await device.context.keyStore.list()) {
+          await device.context.keyStore.delete(name);
+        }
+        await device.close();
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
+    }
+    this.#directories.length = 0;
+  }
+}
+
+/** Create `name` on a new administrator home. */
+export async function createAdministrator(
+  homes: TestHomes,
+  service: TestService,
+  name: string,
+): Promise<TestDevice> {
+  const admin = await homes.open('admin');
+  await admin.device.createAccount({ address: service.address(name), deviceName: 'desktop' });
+  return admin;
+}
+
+/** Connect a new home to the administrator's account by witness. */
+export async function connectDevice(
+  homes: TestHomes,
+  admin: TestDevice,
+  label: string,
+): Promise<TestDevice> {
+  const address = admin.device.context.requireAccount().address;
+  const joining = await homes.open(label);
+  const request = await joining.device.requestConnection({ address, deviceName: label });
+  await admin.device.acceptConnection(request.witness);
+  const outcome = await joining.device.completeConnection({ waitSeconds: 10 });
+  expect(outcome.state).toBe('connected');
+  return joining;
+}
