@@ -111,14 +111,15 @@ export class TestHomes {
   readonly #open = new Set<MeshDevice>();
   readonly #directories: string[] = [];
 
-  /** Open a fresh home (or reopen `directory`). */
-  async open(label: string, directory?: string): Promise<TestDevice> {
+  /** Open a fresh home (or reopen `directory`), with its own clock when given. */
+  async open(label: string, directory?: string, now?: () => number): Promise<TestDevice> {
     const home = directory ?? (await mkdtemp(join(tmpdir(), `mesh-sync-${label}-`)));
     if (directory === undefined) this.#directories.push(home);
     const device = await MeshDevice.open({
       home,
       keyStore: { kind: 'keychain' },
       client: { retry: { maxAttempts: 1 }, timeoutMs: 10_000 },
+      ...(now === undefined ? {} : { now }),
     });
     this.#open.add(device);
     return { device, apps: MeshApplications.of(device.context), directory: home };
@@ -160,14 +161,15 @@ export async function createAdministrator(
   return admin;
 }
 
-/** Connect a new home to the administrator's account by witness. */
+/** Connect a new home (with its own clock, when given) to the administrator's account. */
 export async function connectDevice(
   homes: TestHomes,
   admin: TestDevice,
   label: string,
+  now?: () => number,
 ): Promise<TestDevice> {
   const address = admin.device.context.requireAccount().address;
-  const joining = await homes.open(label);
+  const joining = await homes.open(label, undefined, now);
   const request = await joining.device.requestConnection({ address, deviceName: label });
   await admin.device.acceptConnection(request.witness);
   const outcome = await joining.device.completeConnection({ waitSeconds: 10 });

@@ -23,6 +23,7 @@ import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../device/device-context';
 import type { ChangeOptions } from './password-application';
 import { writableCatalog } from './writable-catalog';
+import { checkNotCancelled } from '../sync/cancellation';
 
 /** An account added, with what the user should hear about it. */
 export interface AddedMailAccount {
@@ -102,7 +103,7 @@ export class MailApplication {
         );
       }
     }
-    options.signal?.throwIfAborted();
+    checkNotCancelled(options.signal);
     const replica = await writableCatalog(this.#context, 'mail', options.signal);
     const entry = new MailCatalog().add(account, this.#changeContext());
     replica.change([{ Entry: entry }]);

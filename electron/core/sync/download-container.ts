@@ -12,6 +12,7 @@ import type { CatalogConflict, CatalogReplica, SealedEntry } from '../catalog/ca
 import type { MeshServiceClient } from '../client/mesh-service-client';
 import type { SyncPosition } from '../store/records';
 import { EMPTY_CONTAINER_DIGEST, nextContainerDigest } from './container-digest';
+import { checkNotCancelled } from './cancellation';
 
 /** A container's index and digest as a verified Status answer gave them. */
 export interface ContainerHead {
@@ -88,7 +89,7 @@ export async function downloadContainer(
   const conflicts: CatalogConflict[] = [];
   let pageKey: string | undefined;
   for (;;) {
-    options.signal?.throwIfAborted();
+    checkNotCancelled(options.signal);
     const response = await client.call(
       'Download',
       {

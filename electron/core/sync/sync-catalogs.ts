@@ -27,6 +27,7 @@ import type { MeshServiceClient } from '../client/mesh-service-client';
 import { verifiedStatus } from '../client/verified-log';
 import type { DeviceContext } from '../device/device-context';
 import { refreshPersonalProfile } from '../device/update-personal-profile';
+import { checkNotCancelled } from './cancellation';
 import { EMPTY_CONTAINER_DIGEST } from './container-digest';
 import { downloadContainer, positionOf, type ContainerHead } from './download-container';
 import { rotateApplicationKeys } from './rotate-application-keys';
@@ -116,6 +117,7 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
       ...(done !== undefined && total !== undefined && { done, total }),
     });
 
+  checkNotCancelled(signal);
   progress('Checking the service');
   let replicas = await catalogs.all();
   const client = await context.accountClient();
@@ -160,6 +162,7 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
   replicas = await catalogs.all();
 
   // 4. Downloads.
+  checkNotCancelled(signal);
   const readable = replicas.filter((replica) => replica.currentKey !== undefined);
   const headOf = (replica: CatalogReplica): ContainerHead =>
     heads.get(replica.currentKey!.container) ?? { index: 0, digest: EMPTY_CONTAINER_DIGEST };
@@ -195,6 +198,7 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
   }
 
   // 5. Uploads.
+  checkNotCancelled(signal);
   let uploaded = 0;
   const withEdits = readable.filter((replica) => replica.pendingCount > 0);
   if (withEdits.length > 0) {

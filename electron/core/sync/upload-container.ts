@@ -13,6 +13,7 @@ import { serviceFailure } from '../client/service-errors';
 import type { SyncPosition } from '../store/records';
 import { nextContainerDigest } from './container-digest';
 import { positionOf } from './download-container';
+import { checkNotCancelled } from './cancellation';
 
 /** How many Conflict answers in a row an upload takes before it gives up. */
 export const MAX_UPLOAD_CONFLICTS = 8;
@@ -51,7 +52,7 @@ export async function uploadPending(
   let refusals = 0;
   const conflicts: CatalogConflict[] = [];
   for (;;) {
-    options.signal?.throwIfAborted();
+    checkNotCancelled(options.signal);
     const batch = replica.nextUpload(options.maxPayloadBytes, options.maxEntries);
     if (batch === undefined) return { uploaded, conflicts, retries };
     const accepted = await appendBatch(
