@@ -43,6 +43,7 @@ import {
 } from './device/request-connection';
 import { deviceStatus, type DeviceStatus } from './device/status';
 import { sleep } from './client/retry';
+import { attachCatalogHooks } from './sync/catalog-hooks';
 
 export type {
   AcceptedConnection,
@@ -88,7 +89,10 @@ export class MeshDevice {
 
   /** Open (and lock) the device home `options.home`. */
   static async open(options: DeviceContextOptions): Promise<MeshDevice> {
-    return new MeshDevice(await openDeviceContext(options));
+    const context = await openDeviceContext(options);
+    // Accepting a device shares the application keys with it; removing one rotates them.
+    attachCatalogHooks(context);
+    return new MeshDevice(context);
   }
 
   /** Listen to an event; returns the function that stops listening. */
