@@ -18,6 +18,7 @@ import {
   type Command,
 } from '../command';
 import type { CliIo } from '../io';
+import { syncCommand } from './account-sync';
 import { durationOption, withDevice } from './open-device';
 
 const deviceNameOption = {
@@ -237,7 +238,7 @@ const pin = defineCommand({
 });
 
 /** The account commands; `sync` (the catalog layer's) is added to this list. */
-const accountCommandList: readonly Command[] = [create, status, escrow, recover, pin];
+const accountCommandList: readonly Command[] = [create, status, syncCommand, escrow, recover, pin];
 
 export const accountCommands = defineGroup({
   name: 'account',

@@ -7,10 +7,14 @@ import { accountCommands } from './account';
 import { deviceCommands } from './device';
 import { hashCommands } from './hash';
 import { keyCommands } from './key';
+import { mailCommands } from './mail';
+import { passwordCommands } from './password';
 
 export const commandGroups: readonly CommandGroup[] = [
   accountCommands,
   deviceCommands,
   hashCommands,
   keyCommands,
+  passwordCommands,
+  mailCommands,
 ];

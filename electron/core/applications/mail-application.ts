@@ -6,13 +6,14 @@
  * exporting it. Server passwords are entry fields like any other: sealed under the application
  * key before they leave the device, never in a log or an error.
  */
+import type { Connection } from '../../../shared/apps/connection';
 import type { MailAccountEntry } from '../../../shared/apps/mail-profile';
 import { MeshError } from '../../../shared/errors';
 import { laterThan, type ChangeContext } from '../apps/entry-model';
 import { exportAutoconfig } from '../apps/mail/autoconfig-export';
 import { importAutoconfigAccount } from '../apps/mail/autoconfig-parse';
 import { MailCatalog, type MailAccountInput } from '../apps/mail/mail-catalog';
-import type { MailWarning } from '../apps/mail/mail-connection';
+import { connectionWarnings, type MailWarning } from '../apps/mail/mail-connection';
 import {
   discoverMailSettings,
   type DiscoveryOptions,
@@ -75,24 +76,41 @@ export class MailApplication {
 
   /**
    * Add an account. With `discover`, connections the input leaves out are taken from discovery
-   * (NOT_FOUND when it finds no server and the input gives none). ALREADY_EXISTS when the
+   * (NOT_FOUND when it finds no server and the input gives none), with `credentials` filled in
+   * where discovery has none (the user name defaults to the address). ALREADY_EXISTS when the
    * address has an account.
    */
   async add(
     input: MailAccountInput,
-    options: ChangeOptions & { discover?: boolean; discovery?: DiscoveryOptions } = {},
+    options: ChangeOptions & {
+      discover?: boolean;
+      discovery?: DiscoveryOptions;
+      credentials?: { username?: string | undefined; password?: string | undefined };
+    } = {},
   ): Promise<AddedMailAccount> {
     this.#refuseTaken(input.EmailAddress);
     let discovery: MailDiscovery | undefined;
     let account = input;
-    const warnings: MailWarning[] = [];
+    const warnings: MailWarning[] = [...(input.Inbound ?? []), ...(input.Outbound ?? [])].flatMap(
+      (connection) => connectionWarnings(connection),
+    );
     if (options.discover) {
       discovery = await discoverMailSettings(input.EmailAddress, options.discovery ?? {});
       if (discovery.found) {
+        const credentials = options.credentials ?? {};
+        const withCredentials = (connection: Connection): Connection => ({
+          ...connection,
+          UserName: connection.UserName ?? credentials.username ?? input.EmailAddress,
+          ...(credentials.password === undefined || connection.Password !== undefined
+            ? {}
+            : { Password: credentials.password }),
+        });
         account = {
           ...input,
-          Inbound: input.Inbound?.length ? input.Inbound : discovery.Inbound,
-          Outbound: input.Outbound?.length ? input.Outbound : discovery.Outbound,
+          Inbound: input.Inbound?.length ? input.Inbound : discovery.Inbound.map(withCredentials),
+          Outbound: input.Outbound?.length
+            ? input.Outbound
+            : discovery.Outbound.map(withCredentials),
         };
         warnings.push(...discovery.warnings);
       } else if (!input.Inbound?.length && !input.Outbound?.length) {
@@ -175,7 +193,8 @@ export class MailApplication {
       ...(options.accountName === undefined ? {} : { accountName: options.accountName }),
     });
     const added = await this.add(account, options);
-    return { ...added, warnings: [...warnings, ...added.warnings] };
+    const unique = new Map([...warnings, ...added.warnings].map((item) => [item.message, item]));
+    return { ...added, warnings: [...unique.values()] };
   }
 
   /** Stop following the catalog. */

@@ -1,0 +1,455 @@
+/**
+ * `mesh password ...` (issue 5, "The CLI"; seed 001 5.7): the account's passwords on this device
+ * - add (typed, from standard input, or generated), get by site (the best match first, with the
+ * TOTP code), list and search, delete, generate, import a CSV export, export one. Changes are
+ * synced right away when the service answers and queued otherwise (open-applications.ts).
+ * Passwords are printed only by the commands asked to print them (get, generate, add
+ * --generate); never by list, never in an error.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { PasswordEntry } from '../../../shared/apps/password-entry';
+import { MeshError } from '../../../shared/errors';
+import { displaySite } from '../../core/apps/site-match';
+import {
+  generatePassphrase,
+  generatePassword,
+  type CharacterClass,
+  type GeneratedSecret,
+} from '../../core/apps/passwords/password-generator';
+import { estimateStrength } from '../../core/apps/passwords/password-strength';
+import {
+  PASSWORD_CSV_FORMATS,
+  type PasswordCsvFormat,
+} from '../../core/apps/passwords/csv-formats';
+import type { PasswordImportReport } from '../../core/apps/passwords/csv-import';
+import { entryDisplayName } from '../../core/apps/passwords/password-catalog';
+import {
+  asUsageError,
+  defineCommand,
+  defineGroup,
+  integerOption,
+  usageError,
+  type OptionSpecs,
+} from '../command';
+import {
+  offlineOption,
+  readInput,
+  secretArgument,
+  syncAround,
+  withApplications,
+} from './open-applications';
+
+/** Generator options, shared by `add --generate` and `generate`. */
+const generatorOptions = {
+  length: {
+    type: 'string',
+    value: 'N',
+    description: 'characters in a generated password, 4 to 1024 (default 20)',
+  },
+  classes: {
+    type: 'string',
+    value: 'LIST',
+    description: 'character classes: lowercase,uppercase,digits,symbols (default all)',
+  },
+  'exclude-ambiguous': {
+    type: 'boolean',
+    description: 'leave out characters easily mistaken for one another (0 O o 1 l I |)',
+  },
+  passphrase: { type: 'boolean', description: 'a passphrase of words instead of characters' },
+  words: { type: 'string', value: 'N', description: 'words in a passphrase, 1 to 64 (default 6)' },
+  separator: {
+    type: 'string',
+    value: 'TEXT',
+    description: 'between the words of a passphrase (default -)',
+  },
+  capitalize: { type: 'boolean', description: "capitalise each passphrase word's first letter" },
+} as const satisfies OptionSpecs;
+
+type GeneratorFlags = {
+  readonly length?: string | undefined;
+  readonly classes?: string | undefined;
+  readonly 'exclude-ambiguous'?: boolean | undefined;
+  readonly passphrase?: boolean | undefined;
+  readonly words?: string | undefined;
+  readonly separator?: string | undefined;
+  readonly capitalize?: boolean | undefined;
+};
+
+const CLASSES: readonly CharacterClass[] = ['lowercase', 'uppercase', 'digits', 'symbols'];
+
+/** A password or passphrase as the generator options say (usage errors for bad values). */
+function generate(flags: GeneratorFlags): GeneratedSecret {
+  try {
+    if (flags.passphrase) {
+      if (flags.length !== undefined || flags.classes !== undefined) {
+        throw usageError('--length and --classes are for passwords, not --passphrase');
+      }
+      return generatePassphrase({
+        words: integerOption(flags.words, 'words', { min: 1, max: 64, fallback: 6 }),
+        ...(flags.separator === undefined ? {} : { separator: flags.separator }),
+        capitalize: flags.capitalize === true,
+      });
+    }
+    if (flags.words !== undefined || flags.separator !== undefined || flags.capitalize) {
+      throw usageError('--words, --separator and --capitalize need --passphrase');
+    }
+    let classes: CharacterClass[] | undefined;
+    if (flags.classes !== undefined) {
+      classes = flags.classes.split(',').map((name) => {
+        const trimmed = name.trim() as CharacterClass;
+        if (!CLASSES.includes(trimmed)) {
+          throw usageError(`--classes takes ${CLASSES.join(', ')}, not ${JSON.stringify(name)}`);
+        }
+        return trimmed;
+      });
+    }
+    return generatePassword({
+      length: integerOption(flags.length, 'length', { min: 4, max: 1024, fallback: 20 }),
+      ...(classes === undefined ? {} : { classes }),
+      excludeAmbiguous: flags['exclude-ambiguous'] === true,
+    });
+  } catch (error) {
+    throw asUsageError(error);
+  }
+}
+
+/** An entry as --json shows it in a listing: no password, no TOTP secret, no history. */
+function listed(entry: PasswordEntry) {
+  return {
+    identifier: entry.Identifier,
+    name: entryDisplayName(entry),
+    ...(entry.Title === undefined ? {} : { title: entry.Title }),
+    sites: entry.Sites,
+    ...(entry.Username === undefined ? {} : { username: entry.Username }),
+    hasTotp: entry.TOTP !== undefined,
+    updated: entry.Updated,
+  };
+}
+
+const add = defineCommand({
+  name: 'add',
+  summary: 'add a password for SITE and USERNAME (typed, from standard input, or generated)',
+  description:
+    'SITE may be a host (example.com), a URL, or *.example.com for every subdomain. Give the\npassword with --password P, or --password - to read it from standard input (out of the shell\nhistory and the process list), or make one with --generate (printed once).',
+  positionals: [
+    { name: 'SITE', description: 'a host, URL or *.domain pattern' },
+    { name: 'USERNAME', description: 'the user name at the site' },
+  ],
+  options: {
+    password: { type: 'string', value: 'P', description: 'the password, or - for standard input' },
+    generate: { type: 'boolean', description: 'generate the password (see the options below)' },
+    ...generatorOptions,
+    title: { type: 'string', value: 'TEXT', description: 'what to call the entry' },
+    notes: { type: 'string', value: 'TEXT', description: 'notes kept with the entry' },
+    totp: {
+      type: 'string',
+      value: 'SECRET',
+      description: 'a TOTP secret (base32 or otpauth:// URI), or - for standard input',
+    },
+    site: {
+      type: 'string',
+      multiple: true,
+      value: 'SITE',
+      description: 'a further site for the same login (repeatable)',
+    },
+    offline: offlineOption,
+  },
+  async run(context) {
+    const { options, args } = context;
+    if ((options.password === undefined) === (options.generate !== true)) {
+      throw usageError('give either --password P (or --password -) or --generate');
+    }
+    if (options.password === '-' && options.totp === '-') {
+      throw usageError('only one of --password and --totp can be read from standard input');
+    }
+    const generated = options.generate ? generate(options) : undefined;
+    if (!options.generate && (options.length !== undefined || options.passphrase)) {
+      throw usageError('--length, --passphrase and the other generator options need --generate');
+    }
+    const password = generated?.secret ?? (await secretArgument(context, options.password!));
+    const totp =
+      options.totp === undefined ? undefined : await secretArgument(context, options.totp);
+    const [site, username] = args as [string, string];
+    return withApplications(context, async (applications) => {
+      const passwords = await applications.passwords();
+      let entry: PasswordEntry;
+      try {
+        entry = await passwords.add({
+          Sites: [site, ...(options.site ?? [])],
+          Username: username,
+          Password: password,
+          Title: options.title,
+          Notes: options.notes,
+          TOTP: totp,
+        });
+      } catch (error) {
+        throw error instanceof MeshError && error.code === 'INVALID_ARGUMENT'
+          ? asUsageError(error)
+          : error;
+      }
+      const sync = await syncAround(context, applications, 'after');
+      const weak =
+        generated === undefined ? await weakPasswordNote(password, [username, site]) : undefined;
+      if (weak !== undefined) context.io.stderr(`mesh: ${weak}\n`);
+      const name = entryDisplayName(entry);
+      return {
+        text: [
+          `Added ${name} (${username})`,
+          ...(generated === undefined
+            ? []
+            : [
+                `Password: ${generated.secret}`,
+                `Strength: ${Math.round(generated.entropyBits)} bits`,
+              ]),
+        ],
+        json: {
+          ...listed(entry),
+          ...(generated === undefined
+            ? {}
+            : { generated: { password: generated.secret, entropyBits: generated.entropyBits } }),
+          sync,
+        },
+      };
+    });
+  },
+});
+
+/** A note when a typed password is weak (zxcvbn score below 3), never showing it. */
+async function weakPasswordNote(password: string, context: string[]): Promise<string | undefined> {
+  const estimate = await estimateStrength(password, context);
+  if (estimate.score >= 3) return undefined;
+  return `this password is weak (strength ${estimate.score} of 4, cracked in ${estimate.crackTimeDisplay} offline); mesh password generate makes a strong one`;
+}
+
+const get = defineCommand({
+  name: 'get',
+  summary: 'print the site, user name and password for SITE (and the TOTP code, if any)',
+  description: 'The best match comes first: the exact host, then the nearest *. pattern.',
+  positionals: [{ name: 'SITE', description: 'a host or URL' }],
+  options: {
+    username: { type: 'string', value: 'U', description: 'the entry with this user name' },
+    offline: offlineOption,
+  },
+  async run(context) {
+    const site = context.args[0]!;
+    return withApplications(context, async (applications) => {
+      const sync = await syncAround(context, applications, 'before');
+      const passwords = await applications.passwords();
+      let matches;
+      try {
+        matches = passwords.find(site, context.options.username);
+      } catch (error) {
+        throw asUsageError(error);
+      }
+      const best = matches[0];
+      if (best === undefined) {
+        throw new MeshError('NOT_FOUND', 'no password entry matches this site', { field: 'SITE' });
+      }
+      const entry = best.entry;
+      const totp = passwords.totp(entry);
+      const others = matches.length - 1;
+      return {
+        text: [
+          `Site:     ${displaySite(best.site)}`,
+          ...(entry.Title === undefined ? [] : [`Title:    ${entry.Title}`]),
+          `Username: ${entry.Username ?? ''}`,
+          `Password: ${entry.Password ?? ''}`,
+          ...(totp === undefined
+            ? []
+            : [`TOTP:     ${totp.code} (${totp.remainingSeconds} s left)`]),
+          ...(entry.Notes === undefined ? [] : [`Notes:    ${entry.Notes}`]),
+          ...(others > 0
+            ? [
+                `(${others} more ${others === 1 ? 'entry matches' : 'entries match'}: --username chooses)`,
+              ]
+            : []),
+        ],
+        json: {
+          ...listed(entry),
+          site: best.site,
+          password: entry.Password ?? null,
+          ...(entry.Notes === undefined ? {} : { notes: entry.Notes }),
+          ...(totp === undefined
+            ? {}
+            : { totp: { code: totp.code, remainingSeconds: totp.remainingSeconds } }),
+          otherMatches: others,
+          sync,
+        },
+      };
+    });
+  },
+});
+
+const list = defineCommand({
+  name: 'list',
+  summary: 'list the password entries (without passwords), or those matching QUERY',
+  positionals: [
+    {
+      name: 'QUERY',
+      description: 'words to look for in titles, sites, user names and notes',
+      optional: true,
+    },
+  ],
+  options: { offline: offlineOption },
+  async run(context) {
+    return withApplications(context, async (applications) => {
+      const sync = await syncAround(context, applications, 'before');
+      const entries = (await applications.passwords()).list(context.args[0] ?? '');
+      return {
+        text:
+          entries.length === 0
+            ? ['No password entries.']
+            : entries.map(
+                (entry) =>
+                  `${entryDisplayName(entry)}\t${entry.Username ?? ''}\t${entry.Sites.map(displaySite).join(' ')}`,
+              ),
+        json: { entries: entries.map(listed), sync },
+      };
+    });
+  },
+});
+
+const remove = defineCommand({
+  name: 'delete',
+  summary: 'delete the entry for SITE (with --username when several have it)',
+  positionals: [{ name: 'SITE', description: 'the site as the entry lists it' }],
+  options: {
+    username: { type: 'string', value: 'U', description: 'the entry with this user name' },
+    offline: offlineOption,
+  },
+  async run(context) {
+    return withApplications(context, async (applications) => {
+      const passwords = await applications.passwords();
+      let deleted: PasswordEntry[];
+      try {
+        deleted = await passwords.deleteBySite(context.args[0]!, context.options.username);
+      } catch (error) {
+        throw error instanceof MeshError && error.code === 'INVALID_ARGUMENT'
+          ? asUsageError(error)
+          : error;
+      }
+      const sync = await syncAround(context, applications, 'after');
+      return {
+        text: deleted.map(
+          (entry) => `Deleted ${entryDisplayName(entry)} (${entry.Username ?? ''})`,
+        ),
+        json: { deleted: deleted.map(listed), sync },
+      };
+    });
+  },
+});
+
+const generateCommand = defineCommand({
+  name: 'generate',
+  summary: 'print a new random password or passphrase',
+  options: generatorOptions,
+  run({ options }) {
+    const secret = generate(options);
+    return {
+      text: secret.secret,
+      json: { kind: secret.kind, secret: secret.secret, entropyBits: secret.entropyBits },
+    };
+  },
+});
+
+/** The lines of an import report: counts, then each skipped row and warning (never values). */
+function reportLines(report: PasswordImportReport): string[] {
+  return [
+    `Imported a ${report.format} export of ${report.rows} rows: ${report.added.length} added, ${report.merged.length} merged, ${report.skipped.length} skipped`,
+    ...report.skipped.map((row) => `  row ${row.row} (line ${row.line}) skipped: ${row.reason}`),
+    ...report.warnings.map(
+      (warning) =>
+        `  ${warning.row === undefined ? `line ${warning.line ?? 1}` : `row ${warning.row}`}: ${warning.message}`,
+    ),
+  ];
+}
+
+const importCommand = defineCommand({
+  name: 'import',
+  summary: 'import a CSV export (Chrome, Firefox, Bitwarden, LastPass, KeePassXC)',
+  description:
+    'The format is detected from the header unless --format names it. An entry for the same site\nand user name is merged, not duplicated: the newer version is current, the other kept in its\nhistory. A malformed file changes nothing.',
+  positionals: [{ name: 'FILE', description: 'the CSV file, or - for standard input' }],
+  options: {
+    format: { type: 'string', value: 'FORMAT', description: PASSWORD_CSV_FORMATS.join('|') },
+    offline: offlineOption,
+  },
+  async run(context) {
+    const format = context.options.format;
+    if (format !== undefined && !(PASSWORD_CSV_FORMATS as readonly string[]).includes(format)) {
+      throw usageError(
+        `--format takes ${PASSWORD_CSV_FORMATS.join(', ')}, not ${JSON.stringify(format)}`,
+      );
+    }
+    const file = await readInput(context, context.args[0]!);
+    return withApplications(context, async (applications) => {
+      const passwords = await applications.passwords();
+      const showProgress = !context.json && context.io.stderrIsTTY === true;
+      let report: PasswordImportReport;
+      try {
+        report = await passwords.import(file, {
+          format: format as PasswordCsvFormat | undefined,
+          ...(showProgress && {
+            onProgress: ({ done, total }: { done: number; total: number }) =>
+              context.io.stderr(`\r\u001b[KReading rows [${done}/${total}]`),
+          }),
+        });
+      } catch (error) {
+        throw asUsageError(error);
+      } finally {
+        if (showProgress) context.io.stderr('\r\u001b[K');
+      }
+      const sync = await syncAround(context, applications, 'after');
+      return { text: reportLines(report), json: { ...report, sync } };
+    });
+  },
+});
+
+const exportCommand = defineCommand({
+  name: 'export',
+  summary: 'write every entry to FILE as CSV (the passwords in the clear)',
+  description:
+    "Bitwarden's columns by default (title, several sites, notes and TOTP survive), Chrome's\nwith --format chrome. The file is created readable by you only; an existing file is kept\nunless --force.",
+  positionals: [{ name: 'FILE', description: 'the file to write, or - for standard output' }],
+  options: {
+    format: { type: 'string', value: 'FORMAT', description: 'bitwarden (default) or chrome' },
+    force: { type: 'boolean', description: 'replace FILE if it exists' },
+    offline: offlineOption,
+  },
+  async run(context) {
+    const format = context.options.format ?? 'bitwarden';
+    if (format !== 'bitwarden' && format !== 'chrome') {
+      throw usageError(`--format takes bitwarden or chrome, not ${JSON.stringify(format)}`);
+    }
+    const target = context.args[0]!;
+    return withApplications(context, async (applications) => {
+      const sync = await syncAround(context, applications, 'before');
+      const passwords = await applications.passwords();
+      const csv = passwords.export(format);
+      if (target === '-') {
+        context.io.stdout(csv);
+        return;
+      }
+      const path = resolve(context.io.cwd, target);
+      try {
+        await writeFile(path, csv, { mode: 0o600, flag: context.options.force ? 'w' : 'wx' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+          throw usageError(`${target} exists: choose another file, or --force to replace it`);
+        }
+        throw new MeshError('INVALID_ARGUMENT', `cannot write ${target}`, { field: 'FILE' });
+      }
+      return {
+        text: `Exported ${passwords.size} entries to ${target}`,
+        json: { file: path, entries: passwords.size, format, sync },
+      };
+    });
+  },
+});
+
+export const passwordCommands = defineGroup({
+  name: 'password',
+  summary: 'passwords on every device: add, get, list, delete, generate, import, export',
+  commands: [add, get, list, remove, generateCommand, importCommand, exportCommand],
+});
