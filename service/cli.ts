@@ -214,6 +214,7 @@ export async function run(
     },
     transferAccounts: settings.transferAccounts,
     logger,
+    logLevel: settings.logLevel,
   };
   let service;
   let address;

@@ -5,7 +5,7 @@
  */
 import type { AccountPolicy } from '../shared/protocol/account-name';
 import { DEFAULT_ACCOUNT_POLICY } from '../shared/protocol/account-name';
-import type { Logger } from './logger';
+import type { Logger, LogLevel } from './logger';
 
 /** Where the service keeps its state. */
 export type StorageOptions =
@@ -46,6 +46,8 @@ export interface ServiceOptions {
   /** Accounts whose devices may read the whole log with Transfer. */
   readonly transferAccounts?: readonly string[];
   readonly logger?: Logger;
+  /** The logger's level: request lines are made only at 'debug'. */
+  readonly logLevel?: LogLevel;
   /** The clock (tests). */
   readonly clock?: () => number;
   /** How long an unanswered connection request lives, in ms. */

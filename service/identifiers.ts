@@ -36,8 +36,26 @@ function parse(udf: string, field: string): ReturnType<typeof parseUdf> {
   }
 }
 
+const MEMO_LIMIT = 8192;
+const canonicalMemo = new Map<string, string>();
+const lookupMemo = new Map<string, { exact: string } | { prefix: string }>();
+
+function memo<T>(table: Map<string, T>, key: string, make: () => T): T {
+  const found = table.get(key);
+  if (found !== undefined) return found;
+  const made = make();
+  if (table.size >= MEMO_LIMIT) table.delete(table.keys().next().value as string);
+  table.set(key, made);
+  return made;
+}
+
 /** The canonical form of an identifier to store; INVALID_MESSAGE if it is not a UDF of enough bits. */
 export function canonicalIdentifier(udf: string, field = 'Identifier'): string {
+  // Only successes are remembered; a failure names its field each time.
+  return memo(canonicalMemo, udf, () => canonicalOf(udf, field));
+}
+
+function canonicalOf(udf: string, field: string): string {
   const parsed = parse(udf, field);
   const text = characters(udf);
   if (!fingerprintTypes.has(parsed.typeByte)) return grouped(text);
@@ -56,6 +74,10 @@ export function identifierLookup(
   udf: string,
   field = 'Identifier',
 ): { exact: string } | { prefix: string } {
+  return memo(lookupMemo, udf, () => lookupOf(udf, field));
+}
+
+function lookupOf(udf: string, field: string): { exact: string } | { prefix: string } {
   const parsed = parse(udf, field);
   const text = characters(udf);
   if (!fingerprintTypes.has(parsed.typeByte) || text.length >= FINGERPRINT_CHARACTERS) {

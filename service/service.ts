@@ -107,6 +107,7 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
       requestsPerSecond: options.limits.requestsPerSecond,
       requestBurst: options.limits.requestBurst,
       logger,
+      debug: serviceOptions.logLevel === 'debug',
       clock: options.clock,
       shutdown: shutdown.signal,
       answer: (request) => dispatch(context, request),
@@ -119,7 +120,7 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
       backend,
       serviceKey,
       handle: (request) =>
-        dispatch(context, { ...request, signal: request.signal ?? shutdown.signal }),
+        dispatch(context, { ...request, signal: () => request.signal ?? shutdown.signal }),
       listen: (listen) =>
         new Promise((resolve, reject) => {
           const server: Server = listen.tls

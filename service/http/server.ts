@@ -23,6 +23,8 @@ export interface BindingTarget {
   readonly requestsPerSecond: number;
   readonly requestBurst: number;
   readonly logger: Logger;
+  /** Whether request lines are logged (debug level). */
+  readonly debug: boolean;
   readonly clock: () => number;
   /** Aborted at shutdown. */
   readonly shutdown: AbortSignal;
@@ -74,7 +76,7 @@ export function createBinding(target: BindingTarget): {
     encodeMeshResponse({ Status: status, StatusDescription: description });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const started = performance.now();
+    const started = target.debug ? performance.now() : 0;
     const path = (request.url ?? '').split('?')[0];
     if (path !== SERVICE_PATH && path !== SERVICE_PATH.slice(0, -1)) {
       send(
@@ -120,25 +122,37 @@ export function createBinding(target: BindingTarget): {
       }
       return;
     }
-    const aborted = new AbortController();
-    const onClose = (): void => {
-      if (!response.writableFinished) aborted.abort();
-    };
-    response.once('close', onClose);
-    const signal = AbortSignal.any([aborted.signal, target.shutdown]);
+    // The abort signal is made only if a handler asks for it (a long poll): most never do.
+    let closedEarly = false;
+    let controller: AbortController | undefined;
+    let signal: AbortSignal | undefined;
+    response.once('close', () => {
+      if (response.writableFinished) return;
+      closedEarly = true;
+      controller?.abort();
+    });
     const authorization = request.headers.authorization;
     const answer = await target.answer({
       body,
       ...(authorization === undefined ? {} : { authorization }),
-      signal,
+      signal: () => {
+        if (signal === undefined) {
+          controller = new AbortController();
+          if (closedEarly) controller.abort();
+          signal = AbortSignal.any([controller.signal, target.shutdown]);
+        }
+        return signal;
+      },
     });
     send(response, answer.status, answer.body);
-    target.logger.debug('request', {
-      transaction: answer.transaction,
-      status: answer.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      bytes: body.length,
-    });
+    if (target.debug) {
+      target.logger.debug('request', {
+        transaction: answer.transaction,
+        status: answer.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        bytes: body.length,
+      });
+    }
   }
 
   return {

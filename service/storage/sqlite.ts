@@ -27,6 +27,9 @@ import { Mutex } from './mutex';
 
 type Row = Record<string, unknown>;
 
+/** How many identifiers' newest rows are kept in memory. */
+const LATEST_ROWS_CACHED = 16_384;
+
 /** Options of the SQLite backend. */
 export interface SqliteOptions {
   /** The data directory; created if missing. The database is `mesh.db` inside it. */
@@ -117,6 +120,13 @@ export class SqliteBackend implements StorageBackend {
   private readonly nonces = new NonceMemory();
   private readonly listeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
+  /** Statements built from query shapes (searchPublished and the like), by SQL text. */
+  private readonly dynamic = new Map<string, Database.Statement>();
+  /**
+   * The newest published row of recently used identifiers. This process is the only writer of
+   * the directory, so the cache is updated with each commit and never goes stale.
+   */
+  private readonly latestRows = new Map<string, PublishedRow>();
 
   constructor(private readonly options: SqliteOptions) {}
 
@@ -140,6 +150,9 @@ export class SqliteBackend implements StorageBackend {
     }
     this.lock = lock;
     const db = new Database(join(this.options.directory, 'mesh.db'));
+    // One process per directory (the lock above), so the database lock is held for good: reads
+    // then take no file locks at all and the WAL index lives in memory (sqlite.org/wal.html 8).
+    db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
@@ -161,6 +174,8 @@ export class SqliteBackend implements StorageBackend {
 
   async close(): Promise<void> {
     await this.mutex.run(async () => {
+      this.dynamic.clear();
+      this.latestRows.clear();
       this.db?.close();
       this.db = undefined;
       this.statements = undefined;
@@ -240,6 +255,16 @@ export class SqliteBackend implements StorageBackend {
     return this.db;
   }
 
+  /** A prepared statement for `sql`, kept (the query shapes are few). */
+  private statement(sql: string): Database.Statement {
+    let found = this.dynamic.get(sql);
+    if (found === undefined) {
+      found = this.database.prepare(sql);
+      this.dynamic.set(sql, found);
+    }
+    return found;
+  }
+
   async serviceSecret(name: string, create: () => string): Promise<string> {
     const found = this.s.secret.get(name) as Row | undefined;
     if (found !== undefined) return String(found.value);
@@ -253,8 +278,21 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
+    const cached = this.latestRows.get(identifier);
+    if (cached !== undefined) return cached;
     const row = this.s.latest.get(identifier) as Row | undefined;
-    return row === undefined ? undefined : published(row);
+    if (row === undefined) return undefined;
+    const found = published(row);
+    this.remember(found);
+    return found;
+  }
+
+  private remember(row: PublishedRow): void {
+    this.latestRows.delete(row.identifier);
+    if (this.latestRows.size >= LATEST_ROWS_CACHED) {
+      this.latestRows.delete(this.latestRows.keys().next().value as string);
+    }
+    this.latestRows.set(row.identifier, { ...row, keys: [] });
   }
 
   async containerHead(
@@ -294,6 +332,7 @@ export class SqliteBackend implements StorageBackend {
         if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
       }
+      for (const row of writes.published) this.remember(row);
       for (const { account: name, deviceId } of writes.answered)
         this.listeners.emit(name, deviceId);
       return result;
@@ -381,6 +420,23 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
+    if (
+      query.identifier !== undefined &&
+      'exact' in query.identifier &&
+      query.latestOnly &&
+      query.afterTxId === 0 &&
+      query.limit > 0 &&
+      query.type === undefined &&
+      query.account === undefined &&
+      query.device === undefined &&
+      query.name === undefined &&
+      query.notBefore === undefined &&
+      query.before === undefined
+    ) {
+      // Get by Identifier, the common case: the newest version, from the cache.
+      const row = await this.latestPublished(query.identifier.exact);
+      return row === undefined ? [] : [row];
+    }
     const where: string[] = ['p.tx_id > ?'];
     const values: unknown[] = [query.afterTxId];
     if (query.identifier !== undefined) {
@@ -423,9 +479,9 @@ export class SqliteBackend implements StorageBackend {
     }
     if (query.latestOnly) where.push('p.latest = 1');
     values.push(query.limit);
-    const rows = this.database
-      .prepare(`SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`)
-      .all(...values) as Row[];
+    const rows = this.statement(
+      `SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`,
+    ).all(...values) as Row[];
     return rows.map(published);
   }
 
@@ -456,11 +512,9 @@ export class SqliteBackend implements StorageBackend {
     }
     values.push(query.limit);
     return (
-      this.database
-        .prepare(
-          `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT ?`,
-        )
-        .all(...values) as Row[]
+      this.statement(
+        `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT ?`,
+      ).all(...values) as Row[]
     ).map(entry);
   }
 
@@ -471,19 +525,15 @@ export class SqliteBackend implements StorageBackend {
     limit: number,
   ): Promise<ConnectionRow[]> {
     const rows = after
-      ? this.database
-          .prepare(
-            `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
+      ? this.statement(
+          `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
              AND (received > ? OR (received = ? AND device_id > ?))
              ORDER BY received, device_id LIMIT ?`,
-          )
-          .all(accountName, now, after.received, after.received, after.deviceId, limit)
-      : this.database
-          .prepare(
-            `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
+        ).all(accountName, now, after.received, after.received, after.deviceId, limit)
+      : this.statement(
+          `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
              ORDER BY received, device_id LIMIT ?`,
-          )
-          .all(accountName, now, limit);
+        ).all(accountName, now, limit);
     return (rows as Row[]).map(connection);
   }
 

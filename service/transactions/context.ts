@@ -49,12 +49,23 @@ export interface RequestContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * A response already encoded (through encodeResponse, so its allow-list applied), which a handler
+ * may return to answer many requests with one encoding (Hello).
+ */
+export class EncodedResponse {
+  constructor(
+    readonly status: StatusCode,
+    readonly body: string,
+  ) {}
+}
+
 /** A transaction handler. */
 export type Handler<T extends TransactionName> = (
   context: ServiceContext,
   message: ValidRequestOf<T>,
   request: RequestContext,
-) => Promise<ResponseOf<T> | FailureOf<T>>;
+) => Promise<ResponseOf<T> | FailureOf<T> | EncodedResponse>;
 
 /** A response of `status` with the default description and the given fields. */
 export function respond<F extends object>(

@@ -10,7 +10,11 @@ import { findDevice } from '../../shared/profiles/personal-profile';
 import type { SignedObject } from '../../shared/profiles/signed-object';
 import { requireAccountName } from '../../shared/protocol/account-name';
 import type { DecodedRequest } from '../../shared/protocol/envelope';
-import { decodeRequest, encodeMeshResponse, encodeResponse } from '../../shared/protocol/envelope';
+import {
+  decodeRequest,
+  encodeMeshResponse,
+  encodeResponseAllowListed,
+} from '../../shared/protocol/envelope';
 import { STATUS, statusDescription, statusForError } from '../../shared/protocol/status-codes';
 import type { StatusCode } from '../../shared/protocol/status-codes';
 import type { TransactionName } from '../../shared/protocol/transactions';
@@ -25,6 +29,7 @@ import { connectPin } from './connect-pin';
 import { connectStart } from './connect-start';
 import { connectStatus } from './connect-status';
 import type { Handler, ServiceContext } from './context';
+import { EncodedResponse } from './context';
 import { createAccount } from './create-account';
 import { deleteAccount } from './delete-account';
 import { download } from './download';
@@ -62,7 +67,8 @@ export interface IncomingRequest {
   /** The exact body bytes (what the Authorization signature covers). */
   readonly body: Uint8Array;
   readonly authorization?: string;
-  readonly signal: AbortSignal;
+  /** Aborted when the client goes away or the service stops; made on first use (long polls). */
+  signal(): AbortSignal;
 }
 
 /** The answer: HTTP status (= payload Status) and body text. */
@@ -211,7 +217,11 @@ export async function dispatch(
 ): Promise<OutgoingResponse> {
   let request: DecodedRequest;
   try {
-    request = decodeRequest(Buffer.from(incoming.body).toString('utf8'));
+    const body = incoming.body;
+    const text = Buffer.isBuffer(body)
+      ? body.toString('utf8')
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    request = decodeRequest(text);
   } catch (error) {
     const { status, description } = failure(context, error, undefined);
     return { status, body: encodeMeshResponse({ Status: status, StatusDescription: description }) };
@@ -222,18 +232,26 @@ export async function dispatch(
     const handler = handlers[transaction] as Handler<TransactionName>;
     const response = await handler(context, request.message, {
       ...(auth === undefined ? {} : { auth }),
-      signal: incoming.signal,
+      get signal() {
+        return incoming.signal();
+      },
     });
+    if (response instanceof EncodedResponse) {
+      return { status: response.status, body: response.body, transaction };
+    }
     return {
       status: response.Status as StatusCode,
-      body: encodeResponse(transaction, response),
+      body: encodeResponseAllowListed(transaction, response),
       transaction,
     };
   } catch (error) {
     const { status, description } = failure(context, error, transaction);
     return {
       status,
-      body: encodeResponse(transaction, { Status: status, StatusDescription: description }),
+      body: encodeResponseAllowListed(transaction, {
+        Status: status,
+        StatusDescription: description,
+      }),
       transaction,
     };
   }

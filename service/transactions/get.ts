@@ -16,7 +16,7 @@ import type { PublishedQuery } from '../storage/backend';
 import type { PublishedRow } from '../storage/rows';
 import { openAccount } from './accounts';
 import type { Handler } from './context';
-import { respond } from './context';
+import { EncodedResponse, respond } from './context';
 
 /** The query a Get page key carries. */
 const getStateSchema = z.object({
@@ -34,6 +34,7 @@ const getStateSchema = z.object({
   after: z.number(),
 });
 type GetState = z.infer<typeof getStateSchema>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function twice(key: string): MeshError {
   return new MeshError('INVALID_MESSAGE', `GetRequest: ${key} is given twice`, {
@@ -91,22 +92,37 @@ async function queryOf(
   }
   if (identifier === undefined && type === undefined) type = 'PersonalProfile';
   const constraints = message.SearchConstraints;
-  return {
-    ...(identifier === undefined
-      ? {}
-      : { identifier: identifierLookup(identifier, 'GetRequest.Identifier') }),
-    ...(type === undefined ? {} : { type }),
-    ...(account === undefined ? {} : { account }),
-    ...(device === undefined ? {} : { device }),
-    ...(name === undefined ? {} : { name }),
-    ...(constraints?.NotBefore === undefined
-      ? {}
-      : { notBefore: dateTimeMillis(constraints.NotBefore) }),
-    ...(constraints?.Before === undefined ? {} : { before: dateTimeMillis(constraints.Before) }),
+  const state: GetState = {
     latestOnly: message.Multiple !== true,
     full: message.Full === true,
     after: 0,
   };
+  if (identifier !== undefined)
+    state.identifier = identifierLookup(identifier, 'GetRequest.Identifier');
+  if (type !== undefined) state.type = type;
+  if (account !== undefined) state.account = account;
+  if (device !== undefined) state.device = device;
+  if (name !== undefined) state.name = name;
+  if (constraints?.NotBefore !== undefined) state.notBefore = dateTimeMillis(constraints.NotBefore);
+  if (constraints?.Before !== undefined) state.before = dateTimeMillis(constraints.Before);
+  return state;
+}
+
+/**
+ * The GetResponse body of a page without Full, written directly: each stored entry is already the
+ * JSON the service wrote when it accepted it (a SignedObject of exactly Identifier and SignedData,
+ * or an EscrowEntry that passed its schema), so it is embedded as it is rather than parsed and
+ * re-encoded. Same bytes as encodeResponse would give, field for field (test/service/get-encoding).
+ */
+export function encodeGetPage(rows: readonly PublishedRow[], pageKey: string | undefined): string {
+  const items = rows.map(
+    (row) =>
+      `{"Type":${JSON.stringify(row.type)},"Identifier":${JSON.stringify(row.identifier)},` +
+      `"Account":${JSON.stringify(row.account)},"Published":"${new Date(row.published).toISOString()}",` +
+      `"TransactionID":${row.txId},"${row.type === 'PersonalProfile' ? 'Profile' : 'EscrowEntry'}":${row.entry}}`,
+  );
+  const more = pageKey === undefined ? '' : `,"PageKey":${JSON.stringify(pageKey)}`;
+  return `{"GetResponse":{"Status":200,"StatusDescription":"OK","DataItems":[${items.join(',')}]${more}}}`;
 }
 
 function dataItem(row: PublishedRow): DataItem {
@@ -140,18 +156,18 @@ export const get: Handler<'Get'> = async (context, message) => {
     context.options.limits.maxEntriesPerPage,
   );
   const maxBytes = message.SearchConstraints?.MaxBytes ?? Number.POSITIVE_INFINITY;
-  const query: PublishedQuery = {
-    ...(state.identifier === undefined ? {} : { identifier: state.identifier }),
-    ...(state.type === undefined ? {} : { type: state.type }),
-    ...(state.account === undefined ? {} : { account: state.account }),
-    ...(state.device === undefined ? {} : { device: state.device }),
-    ...(state.name === undefined ? {} : { name: state.name }),
-    ...(state.notBefore === undefined ? {} : { notBefore: state.notBefore }),
-    ...(state.before === undefined ? {} : { before: state.before }),
+  const query: Mutable<PublishedQuery> = {
     latestOnly: state.latestOnly,
     afterTxId: state.after,
     limit: maxEntries + 1,
   };
+  if (state.identifier !== undefined) query.identifier = state.identifier;
+  if (state.type !== undefined) query.type = state.type;
+  if (state.account !== undefined) query.account = state.account;
+  if (state.device !== undefined) query.device = state.device;
+  if (state.name !== undefined) query.name = state.name;
+  if (state.notBefore !== undefined) query.notBefore = state.notBefore;
+  if (state.before !== undefined) query.before = state.before;
   const rows = await context.backend.searchPublished(query);
   const page: PublishedRow[] = [];
   let bytes = 0;
@@ -168,9 +184,11 @@ export const get: Handler<'Get'> = async (context, message) => {
   }
   const last = page[page.length - 1];
   const more = page.length < rows.length && last !== undefined;
+  const nextKey = more ? context.pageKeys.issue('Get', { ...state, after: last.txId }) : undefined;
+  if (!state.full) return new EncodedResponse(STATUS.OK, encodeGetPage(page, nextKey));
   const items = page.map(dataItem);
   let checkpoint;
-  if (state.full && page.length > 0) {
+  if (page.length > 0) {
     await context.tree.current();
     checkpoint = context.tree.checkpoint(context.options.clock());
     for (const [i, row] of page.entries()) {
@@ -188,7 +206,7 @@ export const get: Handler<'Get'> = async (context, message) => {
   }
   return respond(STATUS.OK, {
     DataItems: items,
-    ...(more ? { PageKey: context.pageKeys.issue('Get', { ...state, after: last.txId }) } : {}),
+    ...(nextKey === undefined ? {} : { PageKey: nextKey }),
     ...(checkpoint === undefined ? {} : { Checkpoint: checkpoint }),
   });
 };

@@ -1,12 +1,18 @@
-/** Hello (seed 001 7.5; seed 004 10.5): versions, account policy, service key and limits. */
+/**
+ * Hello (seed 001 7.5; seed 004 10.5): versions, account policy, service key and limits. The
+ * answer changes only with the clock, which it reports to the second, so it is encoded once a
+ * second and that encoding answers every Hello meanwhile.
+ */
 import { INVALID_ACCOUNT_CHARACTERS } from '../../shared/protocol/account-name';
+import { encodeResponse } from '../../shared/protocol/envelope';
 import { STATUS } from '../../shared/protocol/status-codes';
-import type { Handler } from './context';
-import { respond } from './context';
+import type { Handler, ServiceContext } from './context';
+import { EncodedResponse, respond } from './context';
 
-/** Answer Hello: always 200. */
-export const hello: Handler<'Hello'> = async (context) => {
-  const { limits, accountPolicy, authenticationWindowMs, clock } = context.options;
+const encoded = new WeakMap<ServiceContext, { second: number; response: EncodedResponse }>();
+
+function helloResponse(context: ServiceContext, second: number) {
+  const { limits, accountPolicy, authenticationWindowMs } = context.options;
   return respond(STATUS.OK, {
     Version: { Major: 1, Minor: 0, Encodings: [{ ID: ['application/json'] }] },
     Alternates: [],
@@ -16,7 +22,7 @@ export const hello: Handler<'Hello'> = async (context) => {
       InvalidCharacters: INVALID_ACCOUNT_CHARACTERS,
     },
     ServiceKey: context.serviceKey.publicKey,
-    Time: new Date(clock()).toISOString(),
+    Time: new Date(second * 1000).toISOString(),
     Limits: {
       MaxRequestBytes: limits.maxRequestBytes,
       MaxEntriesPerPage: limits.maxEntriesPerPage,
@@ -27,4 +33,16 @@ export const hello: Handler<'Hello'> = async (context) => {
       AuthenticationWindowSeconds: Math.floor(authenticationWindowMs / 1000),
     },
   });
+}
+
+/** Answer Hello: always 200. */
+export const hello: Handler<'Hello'> = async (context) => {
+  const second = Math.floor(context.options.clock() / 1000);
+  let cached = encoded.get(context);
+  if (cached?.second !== second) {
+    const body = encodeResponse('Hello', helloResponse(context, second));
+    cached = { second, response: new EncodedResponse(STATUS.OK, body) };
+    encoded.set(context, cached);
+  }
+  return cached.response;
 };

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { MeshError } from '../errors';
+import { allowListed } from './allow-list';
 import { meshResponseSchema } from './common';
 import type { MeshResponse } from './common';
 import { isSuccess } from './status-codes';
@@ -123,6 +124,19 @@ export function encodeResponse<T extends TransactionName>(
     });
   }
   return JSON.stringify({ [definition.response]: result.data });
+}
+
+/**
+ * encodeResponse() for the service's hot path: the same allow-list (only declared fields leave),
+ * without re-running the schema's checks on values the service built itself (allow-list.ts).
+ */
+export function encodeResponseAllowListed<T extends TransactionName>(
+  transaction: T,
+  message: ResponseOf<T> | FailureOf<T>,
+): string {
+  const definition = transactions[transaction];
+  const schema = isSuccess(message.Status) ? definition.responseSchema : definition.failureSchema;
+  return `{${JSON.stringify(definition.response)}:${JSON.stringify(allowListed(schema, message))}}`;
 }
 
 /** The body of a MeshResponse: the answer to a request that could not be decoded. */

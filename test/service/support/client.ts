@@ -10,7 +10,8 @@ import {
 } from '../../../shared/protocol/authentication';
 import { randomNonce } from '../../../shared/udf';
 import type { RequestOf, TransactionName } from '../../../shared/protocol/transactions';
-import { transactions } from '../../../shared/protocol/transactions';
+import { transactionNames, transactions } from '../../../shared/protocol/transactions';
+import { decodeResponse } from '../../../shared/protocol/envelope';
 import { signDetached } from '../../../electron/core/crypto/sign';
 import type { TestDevice } from './identity';
 
@@ -69,6 +70,12 @@ export class TestClient {
     const text = await response.text();
     const json = JSON.parse(text) as Record<string, Answer['payload']>;
     const [name, payload] = Object.entries(json)[0] as [string, Answer['payload']];
+    // Every answer must also pass the client's own check of its response schema.
+    const transaction = transactionNames.find((t) => transactions[t].response === name);
+    if (transaction !== undefined) decodeResponse(transaction, text);
+    if (payload.Status !== response.status) {
+      throw new Error(`HTTP status ${response.status} differs from the payload Status: ${text}`);
+    }
     return { httpStatus: response.status, name, payload, text };
   }
 
