@@ -153,10 +153,22 @@ verifyJwsNode.remember = <T>(
   return made;
 };
 
+const kidMatchesKnown = new Map<string, boolean>();
+
+/** Whether a kid names the key of this UDF (remembered: the same few keys sign most objects). */
 function kidMatches(kid: string, udf: string): boolean {
-  try {
-    return udfMatches(kid, udf);
-  } catch {
-    return false;
+  const key = `${kid}\n${udf}`;
+  let matches = kidMatchesKnown.get(key);
+  if (matches === undefined) {
+    try {
+      matches = udfMatches(kid, udf);
+    } catch {
+      matches = false;
+    }
+    if (kidMatchesKnown.size >= KEY_LIMIT) {
+      kidMatchesKnown.delete(kidMatchesKnown.keys().next().value as string);
+    }
+    kidMatchesKnown.set(key, matches);
   }
+  return matches;
 }
