@@ -4,5 +4,7 @@ export const distDir: string;
 export const externalModules: string[];
 export function buildRenderer(options?: { outDir?: string }): Promise<string>;
 export function buildElectron(options?: { outDir?: string }): Promise<string>;
+export const serviceExternalModules: string[];
+export function buildService(options?: { outDir?: string }): Promise<string>;
 export function buildAll(): Promise<void>;
 export function isStale(): boolean;

@@ -4,6 +4,9 @@
 //  - the main process and the preload with esbuild, each into ONE CommonJS file
 //    (dist/electron/main.cjs, dist/electron/preload.cjs): a sandboxed preload cannot be an ES
 //    module (shared/REFERENCE.md). `electron` and the native modules stay external.
+//  - the Mesh service with esbuild into one ES module (dist/service/main.mjs): the desktop runs
+//    it as its embedded local service, a child process (electron/app/embedded-service.ts).
+//    better-sqlite3 and pg stay external.
 // Used as a module by scripts/start.mjs and the tests (buildRenderer, buildElectron, isStale).
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -69,9 +72,49 @@ export async function buildElectron({ outDir = join(distDir, 'electron') } = {})
   return outDir;
 }
 
+/** Modules the service bundle requires at run time: native code, and pg (optional natives). */
+export const serviceExternalModules = ['better-sqlite3', 'pg'];
+
+/**
+ * Prepended to the service bundle. `require` for any CommonJS code bundled into the ES module;
+ * and, for the embedded service only (MESH_SERVICE_STOP_ON_STDIN_END=1, set by the desktop),
+ * a clean stop when stdin ends: the desktop holds that pipe, so if it dies without stopping the
+ * service, the service does not linger holding its port and its data directory's lock.
+ */
+const serviceBanner = `import { createRequire as __meshCreateRequire } from 'node:module';
+const require = __meshCreateRequire(import.meta.url);
+if (process.env.MESH_SERVICE_STOP_ON_STDIN_END === '1') {
+  process.stdin.on('end', () => {
+    if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
+    else process.exit(0);
+  });
+  process.stdin.resume();
+}`;
+
+/** The Mesh service with esbuild into `outDir` (default dist/service): `main.mjs`. */
+export async function buildService({ outDir = join(distDir, 'service') } = {}) {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: ['service/main.ts'],
+    outfile: join(outDir, 'main.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    // Run by Electron's Node 24 in the desktop, by Node 20 in the tests.
+    target: 'node20',
+    external: serviceExternalModules,
+    banner: { js: serviceBanner },
+    legalComments: 'none',
+    logLevel: 'warning',
+    sourcemap: 'linked',
+    absWorkingDir: root,
+  });
+  return outDir;
+}
+
 /** Everything `npm start` needs. */
 export async function buildAll() {
-  await Promise.all([buildRenderer(), buildElectron()]);
+  await Promise.all([buildRenderer(), buildElectron(), buildService()]);
 }
 
 /** Where the program's sources live: a change under any of them makes the build stale. */
@@ -80,13 +123,17 @@ const sourceRoots = [
   'shared',
   'electron/app',
   'electron/core',
+  'service',
   'vite.config.ts',
   'build/icon.png',
 ];
 /** The outputs of a complete build. */
-const outputs = ['renderer/index.html', 'electron/main.cjs', 'electron/preload.cjs'].map((p) =>
-  join(distDir, p),
-);
+const outputs = [
+  'renderer/index.html',
+  'electron/main.cjs',
+  'electron/preload.cjs',
+  'service/main.mjs',
+].map((p) => join(distDir, p));
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -113,7 +160,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     await buildAll();
     console.log(
-      `build: dist/renderer and dist/electron in ${Math.round(performance.now() - started)} ms`,
+      `build: dist/renderer, dist/electron and dist/service in ${Math.round(performance.now() - started)} ms`,
     );
   } catch (error) {
     console.error(`build: ${error instanceof Error ? error.message : String(error)}`);

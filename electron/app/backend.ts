@@ -1,13 +1,14 @@
 /**
- * What the desktop's IPC handlers call: the device's Mesh client. `electron/core` implements it
- * (key store, profiles, protocol client, sync); until then `shell-backend.ts` answers with what
- * is real without it. Every method returns only public, non-secret values: its results cross
- * IPC.
+ * What the desktop's IPC handlers call: the device's Mesh client. `core-backend.ts` implements it
+ * on electron/core (key store, profiles, protocol client, sync); `shell-backend.ts` answers what
+ * is true without a core (the browser harness). Every method returns only public, non-secret
+ * values: its results cross IPC.
  */
 import type {
   MeshEventMessage,
   MeshUnsubscribe,
   ServiceLocation,
+  ServiceStatus,
   SessionStatus,
 } from '../../shared/ipc/contract';
 
@@ -17,6 +18,8 @@ export interface MeshBackend {
   sessionStatus(): Promise<SessionStatus>;
   /** The Mesh service this device uses (settings): configured by URL, or the embedded one. */
   serviceLocation(): Promise<ServiceLocation>;
+  /** Where that service stands: the embedded one starting, ready, failed or stopped. */
+  serviceStatus(): Promise<ServiceStatus>;
   /** Pushes for the renderer (pending approvals, sync state) until unsubscribed. */
   onEvent(listener: (message: MeshEventMessage) => void): MeshUnsubscribe;
 }

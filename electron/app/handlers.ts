@@ -14,5 +14,6 @@ export function createMeshHandlers(backend: MeshBackend, identity: AppIdentity):
   return {
     'app.info': async () => ({ ...identity, service: await backend.serviceLocation() }),
     'session.status': () => backend.sessionStatus(),
+    'service.status': () => backend.serviceStatus(),
   };
 }

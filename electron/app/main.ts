@@ -1,7 +1,8 @@
 /**
  * The main process of Mesh Desktop (DESIGN.md section 8): lifecycle, one hardened window, the
  * `app://` protocol, session policies and IPC. Thin glue: what the renderer asks goes through
- * the IPC contract to the backend (electron/core). Each security measure lives in its own
+ * the IPC contract to the backend (electron/core, start-backend.ts), which also runs the
+ * embedded Mesh service where none is configured. Each security measure lives in its own
  * module; docs/electron-security.md maps the Electron checklist to them and to their tests.
  */
 import { join } from 'node:path';
@@ -14,14 +15,16 @@ import { createMeshHandlers } from './handlers';
 import { createMeshEventSender, isTrustedSender, registerMeshIpc } from './ipc';
 import { restrictNavigation } from './navigation';
 import { denyAllPermissions } from './permissions';
-import { parseServiceSetting } from './service-setting';
-import { createShellBackend } from './shell-backend';
+import { startBackend } from './start-backend';
 import { createMainWindow } from './window';
 
 // Both must happen before `ready`: every renderer sandboxed (checklist 4), and `app://`
 // privileged as a secure standard scheme (checklist 18).
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+
+/** The longest the program waits for the device and the embedded service to stop at quit. */
+const SHUTDOWN_LIMIT_MS = 10_000;
 
 /** Starts the program in the first instance: policies, protocol, IPC, then the window. */
 async function startFirstInstance(): Promise<void> {
@@ -42,7 +45,35 @@ async function startFirstInstance(): Promise<void> {
   await app.whenReady();
 
   const appRoot = app.getAppPath();
-  const backend = createShellBackend(parseServiceSetting(process.env.MESH_SERVICE_URL));
+  // The service (configured, or the embedded one as a child process) and the device core.
+  const { backend, shutdown } = await startBackend({
+    appRoot,
+    userData: app.getPath('userData'),
+    executable: process.execPath,
+    env: process.env,
+    warn: (message) => console.error(message),
+  });
+  // Close the device home and stop the embedded service before the process ends; a shutdown
+  // that hangs must not keep the program from quitting.
+  let shuttingDown = false;
+  let shutDown = false;
+  app.on('will-quit', (event) => {
+    if (shutDown) return;
+    event.preventDefault();
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const limit = setTimeout(() => app.exit(0), SHUTDOWN_LIMIT_MS);
+    void shutdown()
+      .catch((error: unknown) =>
+        console.error(`mesh: could not shut down cleanly: ${String(error)}`),
+      )
+      .finally(() => {
+        clearTimeout(limit);
+        shutDown = true;
+        app.quit();
+      });
+  });
+
   const dispatcher = createMeshDispatcher(
     createMeshHandlers(backend, {
       name: 'Mesh Desktop',

@@ -53,11 +53,30 @@ export const sessionStatusSchema = z.discriminatedUnion('profile', [
     masterProfileUdf: z.string().min(1),
     /** UDF of this device's own device profile. */
     deviceUdf: z.string().min(1),
+    /** This device's name in the profile. */
+    deviceName: z.string(),
     /** True when this device holds the master profile's administration keys. */
     administrator: z.boolean(),
   }),
 ]);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+/**
+ * Where the Mesh service this device uses stands (DESIGN.md section 8, settings): the embedded
+ * local service is a child process that may be starting, ready, failed (it crashed or could not
+ * start: the program goes on and says so) or stopped; a configured service is ready as set.
+ */
+export const serviceStatusSchema = z.strictObject({
+  location: serviceLocationSchema,
+  state: z.enum(['starting', 'ready', 'failed', 'stopped']),
+  /** The base URL requests go to while ready (`http://127.0.0.1:PORT` when embedded), else null. */
+  url: z.string().min(1).nullable(),
+  /** The service part of account addresses there, `local@<this>` (`127.0.0.1:PORT`), else null. */
+  accountService: z.string().min(1).nullable(),
+  /** Why it is not ready, for people (failed, stopped); null otherwise. Never a secret. */
+  message: z.string().nullable(),
+});
+export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
 
 // ---- methods -----------------------------------------------------------------------------
 
@@ -82,6 +101,7 @@ function method<Args extends z.ZodTuple, Result extends z.ZodType>(
 export const meshMethods = {
   'app.info': method(z.tuple([]), appInfoSchema),
   'session.status': method(z.tuple([]), sessionStatusSchema),
+  'service.status': method(z.tuple([]), serviceStatusSchema),
 } as const satisfies { readonly [M in MeshMethodName]: MethodSpec<z.ZodTuple, z.ZodType> };
 
 /** The arguments a caller passes to method M. */
@@ -139,8 +159,15 @@ export const meshEvents = {
     requestId: z.string().min(1),
     deviceUdf: z.string().min(1),
     deviceDescription: z.string(),
-    /** The witness both devices show, recomputed by this device (DESIGN.md section 4). */
-    witness: z.string().min(1),
+    /**
+     * The witness both devices show, recomputed by this device (DESIGN.md section 4); null for a
+     * request that proved a PIN instead.
+     */
+    witness: z.string().min(1).nullable(),
+    /** The request proved a one-time PIN an administrator issued. */
+    pinVerified: z.boolean(),
+    /** RFC 3339 time after which the request lapses. */
+    expires: z.string().min(1),
   }),
   /** Where synchronisation with the service stands (DESIGN.md section 7, Sync). */
   syncState: z.strictObject({
@@ -148,6 +175,24 @@ export const meshEvents = {
     /** RFC 3339 time of the last completed sync, or null before the first. */
     lastSyncedAt: z.string().nullable(),
   }),
+  /** This device's connection to its account changed (created, requested, accepted, removed...). */
+  connectionState: z.strictObject({
+    state: z.enum(['unconnected', 'requested', 'connected', 'refused', 'expired', 'removed']),
+    /** `local@service`, when known. */
+    account: z.string().min(1).nullable(),
+    deviceUdf: z.string().min(1).nullable(),
+  }),
+  /** How far a long operation (create, connect, recover, sync...) has got. */
+  progress: z.strictObject({
+    operation: z.string().min(1),
+    /** The step it is at, in words a person can read. */
+    step: z.string(),
+    /** Steps done and steps in all, or null when not counted. */
+    done: z.number().int().nonnegative().nullable(),
+    total: z.number().int().nonnegative().nullable(),
+  }),
+  /** The Mesh service's state changed (the embedded service started, failed or stopped). */
+  serviceState: serviceStatusSchema,
 } as const satisfies { readonly [E in MeshEventName]: z.ZodType };
 
 export type MeshEventPayload<E extends MeshEventName> = z.output<(typeof meshEvents)[E]>;

@@ -12,9 +12,15 @@ export const MESH_INVOKE_CHANNEL = 'mesh:invoke';
 export const MESH_EVENT_CHANNEL = 'mesh:event';
 
 /** Every method the renderer may call, `namespace.method`; `window.mesh.<namespace>.<method>`. */
-export const meshMethodNames = ['app.info', 'session.status'] as const;
+export const meshMethodNames = ['app.info', 'session.status', 'service.status'] as const;
 export type MeshMethodName = (typeof meshMethodNames)[number];
 
 /** Every push the main process may send. */
-export const meshEventNames = ['pendingApproval', 'syncState'] as const;
+export const meshEventNames = [
+  'pendingApproval',
+  'syncState',
+  'connectionState',
+  'progress',
+  'serviceState',
+] as const;
 export type MeshEventName = (typeof meshEventNames)[number];

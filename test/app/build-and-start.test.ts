@@ -44,7 +44,7 @@ describe('the main and preload bundles', () => {
     runInNewContext(preload, { require: sandboxRequire, module, exports: module.exports });
     expect([...exposed.keys()]).toEqual(['mesh']);
     const mesh = exposed.get('mesh') as Record<string, unknown>;
-    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'session']);
+    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'service', 'session']);
   });
 
   it('bundles the main process as CommonJS with electron and native modules external', () => {

@@ -70,6 +70,8 @@ export function createFakeElectron() {
   const app = {
     singleInstanceLock: true,
     appPath: '/opt/mesh-desktop',
+    /** What getPath answers, by name (userData...); a name not here throws, as Electron does. */
+    paths: {} as Record<string, string>,
     enableSandbox: () => record('app.enableSandbox'),
     requestSingleInstanceLock: () => {
       record('app.requestSingleInstanceLock');
@@ -86,6 +88,12 @@ export function createFakeElectron() {
     },
     emit: (event: string, ...args: unknown[]) => appEvents.emit(event, ...args),
     getAppPath: () => app.appPath,
+    getPath: (name: string) => {
+      record('app.getPath', name);
+      const path = app.paths[name];
+      if (path === undefined) throw new Error(`Failed to get '${name}' path`);
+      return path;
+    },
     getVersion: () => '0.1.0',
     quit: () => record('app.quit'),
     exit: (code: number) => record('app.exit', code),

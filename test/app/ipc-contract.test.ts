@@ -26,6 +26,13 @@ function handlers(overrides: Partial<MeshHandlers> = {}): MeshHandlers {
   return {
     'app.info': async () => info,
     'session.status': async () => ({ profile: 'none' }),
+    'service.status': async () => ({
+      location: info.service,
+      state: 'ready',
+      url: 'http://127.0.0.1:41234',
+      accountService: '127.0.0.1:41234',
+      message: null,
+    }),
     ...overrides,
   };
 }
@@ -61,9 +68,10 @@ describe('the contract table', () => {
 describe('window.mesh over an in-memory pair', () => {
   it('has one function per method, grouped by namespace, and on()', () => {
     const { api } = pair(handlers());
-    expect(Object.keys(api).sort()).toEqual(['app', 'on', 'session']);
+    expect(Object.keys(api).sort()).toEqual(['app', 'on', 'service', 'session']);
     expect(Object.keys(api.app)).toEqual(['info']);
     expect(Object.keys(api.session)).toEqual(['status']);
+    expect(Object.keys(api.service)).toEqual(['status']);
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.isFrozen(api.app)).toBe(true);
   });
@@ -134,7 +142,14 @@ describe('window.mesh over an in-memory pair', () => {
     const stop = api.on('syncState', (payload) => seen.push(payload));
     push({
       event: 'pendingApproval',
-      payload: { requestId: 'r', deviceUdf: 'u', deviceDescription: 'd', witness: 'w' },
+      payload: {
+        requestId: 'r',
+        deviceUdf: 'u',
+        deviceDescription: 'd',
+        witness: 'w',
+        pinVerified: false,
+        expires: '2026-11-23T12:00:00Z',
+      },
     });
     push({ event: 'syncState', payload: { state: 'syncing', lastSyncedAt: null } });
     stop();

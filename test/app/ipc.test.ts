@@ -37,6 +37,13 @@ function recordingBackend(): MeshBackend & {
       return { profile: 'none' as const };
     },
     serviceLocation: async () => ({ kind: 'embedded' as const }),
+    serviceStatus: async () => ({
+      location: { kind: 'embedded' as const },
+      state: 'starting' as const,
+      url: null,
+      accountService: null,
+      message: null,
+    }),
     onEvent: (listener: (m: MeshEventMessage) => void) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -204,7 +211,7 @@ describe('preload and main joined in memory', () => {
 
   it('exposes exactly one object, window.mesh, and nothing raw', () => {
     expect([...fake.exposed.keys()]).toEqual(['mesh']);
-    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'session']);
+    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'service', 'session']);
     expect(JSON.stringify(Object.keys(mesh))).not.toContain('ipc');
   });
 
@@ -226,6 +233,8 @@ describe('preload and main joined in memory', () => {
       deviceUdf: 'MDAB-CDEF',
       deviceDescription: 'Laptop',
       witness: 'W1TN-ESS0',
+      pinVerified: false,
+      expires: '2026-11-23T12:00:00Z',
     };
     backend.emit({ event: 'pendingApproval', payload });
     expect(received).toEqual([[payload]]);
@@ -242,8 +251,24 @@ describe('the shell backend', () => {
       kind: 'configured',
       url: 'https://mesh.example.org/',
     });
+    expect(await backend.serviceStatus()).toEqual({
+      location: { kind: 'configured', url: 'https://mesh.example.org/' },
+      state: 'ready',
+      url: 'https://mesh.example.org/',
+      accountService: 'mesh.example.org',
+      message: null,
+    });
     const listener = vi.fn();
     backend.onEvent(listener)();
     expect(listener).not.toHaveBeenCalled();
+  });
+
+  it('says the embedded service does not run without the desktop program', async () => {
+    const backend = createShellBackend({ kind: 'embedded' });
+    expect(await backend.serviceStatus()).toMatchObject({
+      location: { kind: 'embedded' },
+      state: 'stopped',
+      url: null,
+    });
   });
 });

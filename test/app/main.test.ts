@@ -1,27 +1,93 @@
 // The main process (electron/app/main.ts) booted against a recording fake of `electron`
 // (DESIGN.md section 9): lifecycle order, the window's options, session policies, the app://
-// protocol, navigation and IPC, each checked on what main.ts actually registered.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// protocol, navigation and IPC, each checked on what main.ts actually registered; and the
+// backend it starts: the real device core on the app's data folder (a passphrase key file, so
+// no keychain is needed here) and the embedded service's launcher, replaced by a recording one.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../electron/app/content-security-policy';
+import type * as EmbeddedServiceModule from '../../electron/app/embedded-service';
+import type {
+  EmbeddedService,
+  EmbeddedServiceExit,
+  EmbeddedServiceLaunch,
+} from '../../electron/app/embedded-service';
+import { MeshDevice } from '../../electron/core/mesh-device';
 import { createFakeElectron, FakeEvent, FakeFrame, type FakeElectron } from './fake-electron';
 
-const holder = vi.hoisted(() => ({ fake: null as FakeElectron | null }));
+const holder = vi.hoisted(() => ({
+  fake: null as FakeElectron | null,
+  launches: [] as EmbeddedServiceLaunch[],
+  stops: [] as number[],
+}));
 vi.mock('electron', async () =>
   (await import('./fake-electron')).delegatingElectronModule(() => holder.fake),
 );
+// The launcher is tested for real in embedded-service.test.ts; here it records and answers.
+vi.mock('../../electron/app/embedded-service', async (importOriginal) => ({
+  ...(await importOriginal<typeof EmbeddedServiceModule>()),
+  launchEmbeddedService: async (launch: EmbeddedServiceLaunch): Promise<EmbeddedService> => {
+    holder.launches.push(launch);
+    const port = launch.port === 0 ? 47001 : launch.port;
+    let exit: (value: EmbeddedServiceExit) => void = () => {};
+    const exited = new Promise<EmbeddedServiceExit>((resolve) => {
+      exit = resolve;
+    });
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      pid: 0,
+      exited,
+      stop: async () => {
+        holder.stops.push(port);
+        exit({ code: 0, signal: null, requested: true });
+        return exited;
+      },
+    };
+  },
+}));
 
-/** Boots main.ts on a fresh fake; resolves once it made its window. */
+const folders: string[] = [];
+afterAll(() => {
+  vi.unstubAllEnvs();
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the file's tests. */
+function folder(label: string): string {
+  const path = mkdtempSync(join(tmpdir(), `mesh-${label}-`));
+  folders.push(path);
+  return path;
+}
+
+/**
+ * Boots main.ts on a fresh fake with a fresh app data folder; resolves once it made its window.
+ * Secrets go to a passphrase key file with a cheap key derivation: this suite needs no keychain.
+ */
 async function boot(configure: (fake: FakeElectron) => void = () => {}) {
+  vi.stubEnv('MESH_KEYSTORE', 'file');
+  vi.stubEnv('MESH_PASSPHRASE', 'main process test passphrase');
+  vi.stubEnv('MESH_HOME', undefined);
   const fake = createFakeElectron();
+  fake.module.app.paths.userData = folder('user-data');
   configure(fake);
   holder.fake = fake;
   vi.resetModules();
   const window = fake.nextWindow();
   await import('../../electron/app/main');
   return { fake, window };
+}
+
+/** Calls the IPC handler as our window's top frame. */
+async function invoke(fake: FakeElectron, window: { webContents: unknown }, method: string) {
+  const handle = fake.ipcHandlers.get('mesh:invoke')!;
+  const contents = window.webContents as { mainFrame: FakeFrame };
+  return handle(
+    { sender: window.webContents, senderFrame: contents.mainFrame },
+    { method, args: [] },
+  );
 }
 
 describe('main process', () => {
@@ -244,23 +310,30 @@ describe('main process, second instance', () => {
 });
 
 describe('main process, service setting', () => {
-  it('reports a configured service in app.info', async () => {
+  it('reports a configured service in app.info and starts no embedded service', async () => {
     vi.stubEnv('MESH_SERVICE_URL', 'https://mesh.example.org/');
     try {
+      const launchesBefore = holder.launches.length;
       const { fake, window } = await boot();
       fake.emitReady();
       const created = await window;
-      const handle = fake.ipcHandlers.get('mesh:invoke')!;
-      const reply = await handle(
-        { sender: created.webContents, senderFrame: created.webContents.mainFrame },
-        { method: 'app.info', args: [] },
-      );
-      expect(reply).toMatchObject({
+      expect(await invoke(fake, created, 'app.info')).toMatchObject({
         ok: true,
         value: { service: { kind: 'configured', url: 'https://mesh.example.org/' } },
       });
+      expect(await invoke(fake, created, 'service.status')).toEqual({
+        ok: true,
+        value: {
+          location: { kind: 'configured', url: 'https://mesh.example.org/' },
+          state: 'ready',
+          url: 'https://mesh.example.org/',
+          accountService: 'mesh.example.org',
+          message: null,
+        },
+      });
+      expect(holder.launches).toHaveLength(launchesBefore);
     } finally {
-      vi.unstubAllEnvs();
+      vi.stubEnv('MESH_SERVICE_URL', undefined);
     }
   });
 
@@ -269,6 +342,7 @@ describe('main process, service setting', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       const fake = createFakeElectron();
+      fake.module.app.paths.userData = folder('user-data');
       holder.fake = fake;
       vi.resetModules();
       const exited = new Promise<void>((resolve) => {
@@ -286,7 +360,103 @@ describe('main process, service setting', () => {
       expect(fake.windows).toHaveLength(0);
     } finally {
       errors.mockRestore();
-      vi.unstubAllEnvs();
+      vi.stubEnv('MESH_SERVICE_URL', undefined);
     }
+  });
+});
+
+describe('main process, backend', () => {
+  let fake: FakeElectron;
+  let window: Awaited<ReturnType<FakeElectron['nextWindow']>>;
+  let appDir: string;
+  let userData: string;
+  let launch: EmbeddedServiceLaunch;
+
+  beforeAll(async () => {
+    appDir = folder('app');
+    const launchesBefore = holder.launches.length;
+    const booted = await boot((f) => {
+      f.module.app.appPath = appDir;
+    });
+    fake = booted.fake;
+    userData = fake.module.app.paths.userData!;
+    fake.emitReady();
+    window = await booted.window;
+    expect(holder.launches).toHaveLength(launchesBefore + 1);
+    launch = holder.launches.at(-1)!;
+  });
+
+  it('without MESH_SERVICE_URL launches the embedded service: Electron as Node, data in userData', () => {
+    expect(launch).toMatchObject({
+      executable: process.execPath,
+      entry: join(appDir, 'dist', 'service', 'main.mjs'),
+      dataDirectory: join(userData, 'embedded-service'),
+      port: 0,
+    });
+    expect(launch.env?.ELECTRON_RUN_AS_NODE).toBe('1');
+  });
+
+  it('answers service.status with the embedded service once it listens, and keeps its port', async () => {
+    await vi.waitFor(
+      async () =>
+        expect(await invoke(fake, window, 'service.status')).toEqual({
+          ok: true,
+          value: {
+            location: { kind: 'embedded' },
+            state: 'ready',
+            url: 'http://127.0.0.1:47001',
+            accountService: '127.0.0.1:47001',
+            message: null,
+          },
+        }),
+      { timeout: 5_000 },
+    );
+    const settings = JSON.parse(readFileSync(join(userData, 'desktop-settings.json'), 'utf8'));
+    expect(settings).toEqual({ embeddedServicePort: 47001 });
+  });
+
+  it('opens the device home in userData: no profile there yet', async () => {
+    expect(await invoke(fake, window, 'session.status')).toEqual({
+      ok: true,
+      value: { profile: 'none' },
+    });
+    expect(existsSync(join(userData, 'home.json'))).toBe(true);
+  });
+
+  it('on quit closes the device home and stops the embedded service before quitting', async () => {
+    const quitting = new Promise<void>((resolve) => {
+      fake.module.app.quit = () => {
+        fake.calls.push({ name: 'app.quit', args: [] });
+        resolve();
+      };
+    });
+    const event = new FakeEvent();
+    fake.module.app.emit('will-quit', event);
+    expect(event.defaultPrevented).toBe(true);
+    await quitting;
+    expect(holder.stops).toContain(47001);
+    // The home's lock is released: another process (here, this one) can open it.
+    const device = await MeshDevice.open({
+      home: userData,
+      keyStore: { kind: 'file', passphrase: 'main process test passphrase' },
+    });
+    await device.close();
+    // Electron asks again after app.quit(): now the program may end.
+    const again = new FakeEvent();
+    fake.module.app.emit('will-quit', again);
+    expect(again.defaultPrevented).toBe(false);
+  });
+
+  it('starts the embedded service on the port it saved last time', async () => {
+    const before = holder.launches.length;
+    const { fake: second, window: opened } = await boot((f) => {
+      writeFileSync(
+        join(f.module.app.paths.userData!, 'desktop-settings.json'),
+        JSON.stringify({ embeddedServicePort: 47123 }),
+      );
+    });
+    second.emitReady();
+    await opened;
+    expect(holder.launches.slice(before).map((l) => l.port)).toEqual([47123]);
   });
 });

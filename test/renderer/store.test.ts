@@ -24,7 +24,17 @@ const info = {
 };
 
 function meshOver(status: MeshHandlers['session.status']) {
-  const dispatch = createMeshDispatcher({ 'app.info': async () => info, 'session.status': status });
+  const dispatch = createMeshDispatcher({
+    'app.info': async () => info,
+    'session.status': status,
+    'service.status': async () => ({
+      location: info.service,
+      state: 'starting',
+      url: null,
+      accountService: null,
+      message: null,
+    }),
+  });
   return createMeshApi({ invoke: dispatch, subscribe: () => () => {} });
 }
 
@@ -49,6 +59,7 @@ describe('the session slice', () => {
       account: 'alice@example.com',
       masterProfileUdf: 'MDAB-CDEF-GHIJ',
       deviceUdf: 'MDKL-MNOP-QRST',
+      deviceName: 'laptop',
       administrator: true,
     };
     const store = createMeshStore(meshOver(async () => present));
