@@ -91,9 +91,20 @@ describe('a catalog replica', () => {
     expect(again.pendingCount).toBe(2);
     expect(again.record(a.Identifier)?.Entry).toMatchObject({ Password: 'three' });
     expect(again.entries()).toHaveLength(2);
+    // Each version is queued on its own, in order, without the History the catalog holds.
     const batch = again.nextUpload(1_000_000, 1000)!;
     expect(batch.container).toBe(key.container);
-    expect(batch.items.map((item) => item.seqs.length).sort()).toEqual([1, 2]);
+    expect(batch.items.map((item) => item.identifier)).toEqual([
+      a.Identifier,
+      expect.any(String),
+      a.Identifier,
+    ]);
+    const queued = store
+      .pendingEdits('password')
+      .map((edit) => JSON.parse(new TextDecoder().decode(edit.data)) as CatalogRecord);
+    expect(queued[2]?.Entry).toMatchObject({ Password: 'three', History: [] });
+    expect(again.record(a.Identifier)?.Entry?.History).toHaveLength(1);
+    expect(again.nextUpload(1_000_000, 2)?.items).toHaveLength(2);
   });
 
   it('takes in downloaded entries with their position in one commit, and reports conflicts with queued edits', () => {

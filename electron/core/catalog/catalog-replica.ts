@@ -10,6 +10,7 @@
  * downloaded page is one commit of its entries together with the sync position covering them.
  */
 import { isMeshError, MeshError } from '../../../shared/errors';
+import { contentKey } from '../apps/entry-model';
 import type { SyncPosition } from '../store/records';
 import type { LocalStore } from '../store/local-store';
 import { deleteCatalogKey, saveCatalogKey, type CatalogKey } from './application-key';
@@ -61,8 +62,8 @@ export class CatalogReplica {
   readonly kind: CatalogKind;
   readonly #store: LocalStore;
   readonly #records = new Map<string, CatalogRecord>();
-  /** Queued edit positions, by entry. */
-  readonly #pending = new Map<string, number[]>();
+  /** Queued local versions, by edit position (in the order they were made). */
+  readonly #queued = new Map<number, { identifier: string; record: CatalogRecord }>();
   /** Keys of the containers whose replicas are folded in, by container. */
   readonly #keys = new Map<string, CatalogKey>();
   readonly #listeners = new Set<(change: CatalogChange) => void>();
@@ -130,7 +131,7 @@ export class CatalogReplica {
 
   /** Number of entries with edits queued for upload. */
   get pendingCount(): number {
-    return this.#pending.size;
+    return new Set([...this.#queued.values()].map((item) => item.identifier)).size;
   }
 
   /** Listen to changes of entries; returns the function that stops listening. */
@@ -140,30 +141,39 @@ export class CatalogReplica {
   }
 
   /**
-   * Local edits (DESIGN.md section 7): each record is merged into the state and queued for
-   * upload, all in one commit. Returns the resulting states.
+   * Local edits (DESIGN.md section 7): each record - a new version of an entry, or its deletion
+   * - is merged into the state and queued for upload, all in one commit. What is queued is the
+   * version itself, without the earlier versions its History repeats from this catalog: every
+   * device rebuilds History by merging the records of the container, so a change costs one
+   * version whatever the length of the entry's history. Returns the resulting states.
    */
   change(records: readonly CatalogRecord[]): CatalogRecord[] {
     const results: CatalogRecord[] = [];
-    const queued: Array<{ identifier: string; seq: number; state: CatalogRecord }> = [];
+    const queued: Array<{
+      identifier: string;
+      seq: number;
+      record: CatalogRecord;
+      state: CatalogRecord;
+    }> = [];
     const staged = new Map<string, CatalogRecord>();
     this.#store.transaction(() => {
-      for (const record of records) {
-        const identifier = recordId(record);
+      for (const change of records) {
+        const identifier = recordId(change);
         const previous = staged.get(identifier) ?? this.#records.get(identifier);
+        const record = previous === undefined ? change : withoutKnownHistory(change, previous);
         const state = previous ? mergeRecords(previous, record) : record;
         staged.set(identifier, state);
         const seq = this.#store.enqueueEdit({
           container: this.kind.type,
           key: identifier,
-          data: encodeRecord(state),
+          data: encodeRecord(record),
         });
-        queued.push({ identifier, seq, state });
+        queued.push({ identifier, seq, record, state });
       }
     });
-    for (const { identifier, seq, state } of queued) {
+    for (const { identifier, seq, record, state } of queued) {
       this.#records.set(identifier, state);
-      this.#addPending(identifier, seq);
+      this.#queued.set(seq, { identifier, record });
       results.push(state);
     }
     this.#emit(
@@ -176,8 +186,8 @@ export class CatalogReplica {
   /**
    * Take in entries downloaded from `container` (in index order, right after `position`'s
    * index), storing them with the new position in one commit. Returns the entries whose state
-   * changed and the conflicts with queued local edits; queued edits the service already holds
-   * (an upload whose answer was lost) are dropped.
+   * changed and the conflicts with queued local edits; a queued version the service already
+   * holds (an upload whose answer was lost) is dropped from the queue.
    */
   ingest(
     container: string,
@@ -198,10 +208,12 @@ export class CatalogReplica {
       const identifier = recordId(record);
       const before = next.get(identifier) ?? this.#records.get(identifier);
       const after = before ? mergeRecords(before, record) : record;
-      const pending = this.#pending.get(identifier);
-      if (pending !== undefined && before !== undefined) {
-        if (recordKey(record) === recordKey(before)) {
-          satisfied.push(...pending); // our own upload, come back
+      const mine = this.#queuedFor(identifier);
+      if (mine.length > 0 && before !== undefined) {
+        const key = recordKey(record);
+        const echoed = mine.filter((item) => recordKey(item.record) === key);
+        if (echoed.length > 0) {
+          satisfied.push(...echoed.map((item) => item.seq)); // our own upload, come back
         } else if (recordKey(after) !== recordKey(before)) {
           conflicts.push({
             type: this.kind.type,
@@ -224,28 +236,26 @@ export class CatalogReplica {
       for (const seq of satisfied) this.#store.removeEdit(seq);
     });
     for (const [identifier, state] of next) this.#records.set(identifier, state);
-    this.#dropPending(satisfied);
+    for (const seq of satisfied) this.#queued.delete(seq);
     if (changed.size > 0) this.#emit([...changed], 'sync');
     return { changed: [...changed], conflicts };
   }
 
   /**
-   * The next upload (at most `maxBytes` of payload, `maxItems` entries): the current state of each entry with
-   * queued edits, sealed under the current key. Undefined when nothing is queued.
+   * The next upload (at most `maxBytes` of payload, `maxItems` entries): queued versions in the
+   * order they were made, sealed under the current key. Undefined when nothing is queued.
    */
   nextUpload(maxBytes: number, maxItems: number): UploadBatch | undefined {
     const key = this.#requireCurrent();
     const items: Array<{ identifier: string; payload: string; seqs: number[] }> = [];
     let bytes = 0;
-    for (const [identifier, seqs] of this.#pending) {
-      const state = this.#records.get(identifier);
-      if (state === undefined) continue;
-      const payload = sealEntry(key, encodeRecord(state));
+    for (const [seq, { identifier, record }] of this.#queued) {
+      const payload = sealEntry(key, encodeRecord(record));
       if (items.length > 0 && (bytes + payload.length > maxBytes || items.length >= maxItems)) {
         break;
       }
       bytes += payload.length;
-      items.push({ identifier, payload, seqs: [...seqs] });
+      items.push({ identifier, payload, seqs: [seq] });
     }
     return items.length === 0 ? undefined : { container: key.container, items };
   }
@@ -272,7 +282,7 @@ export class CatalogReplica {
       this.#store.setSyncPosition(position);
       for (const seq of seqs) this.#store.removeEdit(seq);
     });
-    this.#dropPending(seqs);
+    for (const seq of seqs) this.#queued.delete(seq);
   }
 
   /**
@@ -302,10 +312,11 @@ export class CatalogReplica {
       const before = inCurrent.get(identifier);
       inCurrent.set(identifier, before ? mergeRecords(before, record) : record);
     }
-    const carried: Array<{ identifier: string; seq: number }> = [];
+    const carried: Array<{ identifier: string; seq: number; record: CatalogRecord }> = [];
+    const queuedIds = new Set([...this.#queued.values()].map((item) => item.identifier));
     this.#store.transaction(() => {
       for (const [identifier, state] of this.#records) {
-        if (this.#pending.has(identifier)) continue;
+        if (queuedIds.has(identifier)) continue;
         const there = inCurrent.get(identifier);
         if (there !== undefined && recordKey(there) === recordKey(state)) continue;
         const seq = this.#store.enqueueEdit({
@@ -313,14 +324,15 @@ export class CatalogReplica {
           key: identifier,
           data: encodeRecord(state),
         });
-        carried.push({ identifier, seq });
+        carried.push({ identifier, seq, record: state });
       }
       for (const container of previous) {
         this.#store.deleteContainer(container);
         deleteCatalogKey(this.#store, container);
       }
     });
-    for (const { identifier, seq } of carried) this.#addPending(identifier, seq);
+    for (const { identifier, seq, record } of carried)
+      this.#queued.set(seq, { identifier, record });
     for (const container of previous) this.#keys.delete(container);
     return carried.length;
   }
@@ -332,7 +344,7 @@ export class CatalogReplica {
   sealAll(key: CatalogKey): { payloads: string[]; seqs: number[] } {
     return {
       payloads: [...this.#records.values()].map((record) => sealEntry(key, encodeRecord(record))),
-      seqs: [...this.#pending.values()].flat(),
+      seqs: [...this.#queued.keys()],
     };
   }
 
@@ -365,7 +377,7 @@ export class CatalogReplica {
     for (const container of old) if (container !== key.container) this.#keys.delete(container);
     this.#keys.set(key.container, key);
     this.#current = key;
-    this.#dropPending(seqs);
+    for (const seq of seqs) this.#queued.delete(seq);
   }
 
   /**
@@ -377,7 +389,7 @@ export class CatalogReplica {
     const before = new Set(this.#records.keys());
     this.#store.deleteContainer(container);
     this.#records.clear();
-    this.#pending.clear();
+    this.#queued.clear();
     this.#unreadable = 0;
     this.#foldStore();
     for (const identifier of this.#records.keys()) before.add(identifier);
@@ -393,8 +405,9 @@ export class CatalogReplica {
     }
     for (const edit of this.#store.pendingEdits(this.kind.type)) {
       if (edit.key === undefined) continue;
-      this.#fold(this.#decode(edit.data));
-      this.#addPending(edit.key, edit.seq);
+      const record = this.#decode(edit.data);
+      this.#fold(record);
+      this.#queued.set(edit.seq, { identifier: recordId(record), record });
     }
   }
 
@@ -459,20 +472,12 @@ export class CatalogReplica {
     this.#records.set(identifier, before ? mergeRecords(before, record) : record);
   }
 
-  #addPending(identifier: string, seq: number): void {
-    const list = this.#pending.get(identifier);
-    if (list === undefined) this.#pending.set(identifier, [seq]);
-    else list.push(seq);
-  }
-
-  #dropPending(seqs: readonly number[]): void {
-    if (seqs.length === 0) return;
-    const gone = new Set(seqs);
-    for (const [identifier, list] of this.#pending) {
-      const left = list.filter((seq) => !gone.has(seq));
-      if (left.length === 0) this.#pending.delete(identifier);
-      else if (left.length !== list.length) this.#pending.set(identifier, left);
+  #queuedFor(identifier: string): Array<{ seq: number; record: CatalogRecord }> {
+    const out: Array<{ seq: number; record: CatalogRecord }> = [];
+    for (const [seq, item] of this.#queued) {
+      if (item.identifier === identifier) out.push({ seq, record: item.record });
     }
+    return out;
   }
 
   #emit(identifiers: string[], source: 'local' | 'sync'): void {
@@ -497,4 +502,24 @@ function sameVersion(a: CatalogRecord, b: CatalogRecord): boolean {
     a.Entry.Updated === b.Entry.Updated &&
     a.Entry.UpdatedBy === b.Entry.UpdatedBy
   );
+}
+
+/** Identity of one version: when, by whom, what (as the entry model tells versions apart). */
+function versionIdentity(version: { Updated: string; UpdatedBy: string }): string {
+  return `${version.Updated}\u0000${version.UpdatedBy}\u0000${contentKey(version)}`;
+}
+
+/**
+ * `change` without the History versions `previous` already holds (its current version and its
+ * History): those are in the container or the queue already.
+ */
+function withoutKnownHistory(change: CatalogRecord, previous: CatalogRecord): CatalogRecord {
+  if (change.Entry === undefined || change.Entry.History.length === 0) return change;
+  const known = new Set<string>();
+  if (previous.Entry !== undefined) {
+    known.add(versionIdentity(previous.Entry));
+    for (const version of previous.Entry.History) known.add(versionIdentity(version));
+  }
+  const History = change.Entry.History.filter((version) => !known.has(versionIdentity(version)));
+  return { Entry: { ...change.Entry, History } };
 }

@@ -2,9 +2,10 @@
  * One catalog entry as the service stores it (DESIGN.md section 3; seed 004 4.6 "can't read
  * content of any message"): a JWE in compact serialization (RFC 7516 section 7.1) with direct
  * encryption under the application key - `alg: "dir"`, `enc: "A256GCM"` (RFC 7518 sections 4.5
- * and 5.3) - and `kid` = the key's KeyID. The protected header is the AES-GCM associated data, so
- * a payload cannot be moved under another key's name. Everything else, including the entry's
- * Identifier, is inside the ciphertext: the service sees opaque, unlinkable payloads.
+ * and 5.3). The protected header is the AES-GCM associated data. It names no key: a container
+ * holds entries under one application key only (application-key.ts), and an entry moved to
+ * another container does not decrypt there. Everything else, including the entry's Identifier,
+ * is inside the ciphertext: the service sees opaque, unlinkable payloads.
  *
  * Done with node:crypto rather than jose: one entry is sealed per change and thousands are
  * opened on a first sync, and the compact form with `dir` is five base64url fields.
@@ -16,23 +17,19 @@ import type { CatalogKey } from './application-key';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** The protected header of entries sealed under `key`, base64url (the AES-GCM AAD). */
-function protectedHeader(key: CatalogKey): string {
-  return Buffer.from(
-    JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: key.keyId }),
-    'utf8',
-  ).toString('base64url');
-}
+/** The protected header of every sealed entry, base64url (the AES-GCM associated data). */
+const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM' })).toString(
+  'base64url',
+);
 
 /** Seals `plaintext` (a catalog record's UTF-8 JSON) under the application key. */
 export function sealEntry(key: CatalogKey, plaintext: Uint8Array): string {
-  const header = protectedHeader(key);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(header, 'ascii'));
+  cipher.setAAD(Buffer.from(PROTECTED_HEADER, 'ascii'));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return [
-    header,
+    PROTECTED_HEADER,
     '',
     iv.toString('base64url'),
     ciphertext.toString('base64url'),
@@ -41,8 +38,9 @@ export function sealEntry(key: CatalogKey, plaintext: Uint8Array): string {
 }
 
 /**
- * Opens a sealed entry: DECRYPTION_FAILED when it is not a compact `dir`/A256GCM JWE under this
- * key's KeyID, or when its bytes were altered.
+ * Opens a sealed entry: DECRYPTION_FAILED when it is not a compact `dir`/A256GCM JWE (reason
+ * `malformed`), or does not decrypt under this key - its bytes altered, or sealed under another
+ * key (reason `undecryptable`).
  */
 export function openEntry(key: CatalogKey, payload: string): Uint8Array {
   const parts = payload.split('.');
@@ -60,15 +58,8 @@ export function openEntry(key: CatalogKey, payload: string): Uint8Array {
   } catch {
     throw notSealed('has an unreadable header');
   }
-  const { alg, enc, kid } = (fields ?? {}) as Record<string, unknown>;
+  const { alg, enc } = (fields ?? {}) as Record<string, unknown>;
   if (alg !== 'dir' || enc !== 'A256GCM') throw notSealed('is not dir/A256GCM');
-  if (kid !== key.keyId) {
-    throw new MeshError(
-      'DECRYPTION_FAILED',
-      `a ${key.type} entry is encrypted under another application key`,
-      { reason: 'other-key', type: key.type },
-    );
-  }
   const iv = Buffer.from(ivText, 'base64url');
   const tag = Buffer.from(tagText, 'base64url');
   if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw notSealed('has a bad iv or tag');
@@ -84,8 +75,8 @@ export function openEntry(key: CatalogKey, payload: string): Uint8Array {
   } catch (error) {
     throw new MeshError(
       'DECRYPTION_FAILED',
-      `a ${key.type} entry does not decrypt under its application key (altered)`,
-      { reason: 'altered', type: key.type },
+      `a ${key.type} entry does not decrypt under the application key (altered, or sealed under another key)`,
+      { reason: 'undecryptable', type: key.type },
       { cause: error },
     );
   }
