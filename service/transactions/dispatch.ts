@@ -128,6 +128,7 @@ async function keysFor(
         request.message.DeviceID,
         'ConnectStatusRequest.DeviceID',
       );
+      await openAccount(context.backend, account, field);
       const pending = await context.backend.connection(account, deviceId);
       if (pending === undefined) {
         throw new MeshError('NOT_FOUND', 'no connection request of this device is waiting', {

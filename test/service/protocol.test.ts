@@ -845,6 +845,11 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
 
     it('DeleteAccount: closes the account; its name stays taken; it no longer authenticates', async () => {
       const { name, user } = await newAccount('delete');
+      const waiting = await makeDevice('waiting');
+      const { signed } = await connectionRequest(waiting, user.master.udf);
+      expect(
+        (await client.call('ConnectStart', { AccountID: name, SignedRequest: signed })).httpStatus,
+      ).toBe(201);
       const unsigned = await client.call('DeleteAccount', { Account: name });
       expect(unsigned.httpStatus).toBe(401);
       const deleted = await client.call('DeleteAccount', { Account: name }, as(name, user.device));
@@ -853,6 +858,12 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       expect(
         (await client.call('Status', { Account: name }, as(name, user.device))).httpStatus,
       ).toBe(404);
+      const orphan = await client.call(
+        'ConnectStatus',
+        { AccountID: name, DeviceID: waiting.udf },
+        as(name, waiting),
+      );
+      expect(orphan.httpStatus).toBe(404);
       const other = await TestUser.create();
       const recreate = await client.call(
         'CreateAccount',
