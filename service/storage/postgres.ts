@@ -301,7 +301,10 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
 
   private async writerClient(): Promise<pg.Client> {
     if (this.writer === undefined) {
-      const client = new pg.Client(PostgresBackend.config(this.options, 1));
+      // Acknowledged means durable, whatever the database's default says.
+      const client = new pg.Client(
+        PostgresBackend.config(this.options, 1, ['-c synchronous_commit=on']),
+      );
       client.on('error', () => {
         if (this.writer === client) this.writer = undefined;
       });
