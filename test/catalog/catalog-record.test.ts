@@ -6,6 +6,7 @@ import {
   encodeRecord,
   mergeRecords,
   recordKey,
+  SETTINGS_ID,
   type CatalogRecord,
 } from '../../electron/core/catalog/catalog-record';
 
@@ -58,6 +59,34 @@ describe('catalog records', () => {
     expect(recordKey(mergeRecords(later, other))).toBe(recordKey(mergeRecords(other, later)));
   });
 
+  it('settings: the later wins, and only kinds with settings read them', () => {
+    const settings = (updated: string, neverAsk: string[]): CatalogRecord => ({
+      Settings: {
+        Identifier: SETTINGS_ID,
+        Updated: updated,
+        UpdatedBy: 'DEVICE-A',
+        NeverAsk: neverAsk,
+      },
+    });
+    const older = settings('2025-01-01T00:00:00.000Z', ['a.example']);
+    const newer = settings('2025-01-02T00:00:00.000Z', []);
+    expect(mergeRecords(older, newer)).toBe(newer);
+    expect(mergeRecords(newer, older)).toBe(newer);
+    expect(decodeRecord(CATALOG_KINDS.password, encodeRecord(older))).toEqual(older);
+    expect(() => decodeRecord(CATALOG_KINDS.mail, encodeRecord(older))).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_MESSAGE',
+        details: { field: 'Settings', type: 'mail' },
+      }),
+    );
+    const bad = {
+      Settings: { Identifier: SETTINGS_ID, Updated: 'x', UpdatedBy: 'D', NeverAsk: [] },
+    };
+    expect(() => decodeRecord(CATALOG_KINDS.password, bytes(bad))).toThrow(
+      expect.objectContaining({ code: 'INVALID_MESSAGE' }),
+    );
+  });
+
   it('refuses to merge records of different entries', () => {
     const a: CatalogRecord = { Entry: entry('one', '2025-01-02T00:00:00.000Z') };
     const b: CatalogRecord = {
@@ -82,6 +111,7 @@ describe('catalog records', () => {
       [{ Deleted: { Identifier: 'x' } }, 'Deleted.Updated'],
       [{ Entry: {}, Deleted: {} }, ''],
       [{ Settings: {} }, 'Settings'],
+      [{ Other: {} }, 'Other'],
       [['s3cret-value'], ''],
     ];
     for (const [value, field] of cases) {

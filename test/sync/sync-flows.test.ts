@@ -140,6 +140,33 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     }
   });
 
+  it('entries written before a device joins reach it, and so do the password settings', async () => {
+    const admin = await createAdministrator(homes, service, 'hana');
+    const adminPasswords = await admin.apps.passwords();
+    await adminPasswords.add({
+      Sites: ['early.example'],
+      Username: 'h',
+      Password: 'before-joining',
+    });
+    await adminPasswords.neverAsk('*.ads.example');
+    await adminPasswords.autoGenerate(true);
+    await admin.apps.sync();
+
+    const tablet = await connectDevice(homes, admin, 'tablet'); // the hook wraps the keys for it
+    const report = await tablet.apps.sync();
+    expect(report.downloaded).toBe(3);
+    const tabletPasswords = await tablet.apps.passwords();
+    expect(tabletPasswords.find('early.example')[0]?.entry.Password).toBe('before-joining');
+    expect(tabletPasswords.settings()).toEqual({ AutoGenerate: true, NeverAsk: ['*.ads.example'] });
+    expect(tabletPasswords.mayAskToStore('https://track.ads.example/login')).toBe(false);
+    expect(tabletPasswords.mayAskToStore('https://early.example/')).toBe(true);
+
+    await tabletPasswords.askAgain('*.ads.example');
+    await tablet.apps.sync();
+    await admin.apps.sync();
+    expect(adminPasswords.settings()).toEqual({ AutoGenerate: true, NeverAsk: [] });
+  });
+
   it('a removed device cannot read entries written after its removal', async () => {
     const admin = await createAdministrator(homes, service, 'erin');
     const phone = await connectDevice(homes, admin, 'phone');

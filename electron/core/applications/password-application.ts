@@ -16,9 +16,17 @@ import {
   type PasswordEntryInput,
   type SiteMatch,
 } from '../apps/passwords/password-catalog';
+import {
+  addNeverAsk,
+  mayAskToStore,
+  readPasswordSettings,
+  removeNeverAsk,
+  setAutoGenerate,
+  type PasswordSettings,
+} from '../apps/passwords/password-settings';
 import { totpCode, type TotpCode } from '../apps/passwords/totp';
 import type { CatalogChange, CatalogReplica } from '../catalog/catalog-replica';
-import type { CatalogRecord } from '../catalog/catalog-record';
+import { SETTINGS_ID, type CatalogRecord } from '../catalog/catalog-record';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../device/device-context';
 import { writableCatalog } from './writable-catalog';
@@ -193,9 +201,64 @@ export class PasswordApplication {
     return exportPasswordsCsv(this.#catalog.list(), { format });
   }
 
+  /** The password settings (seed 001 5.7.2): the NeverAsk sites and AutoGenerate. */
+  settings(): PasswordSettings {
+    const record = this.#replica.record(SETTINGS_ID);
+    if (record?.Settings === undefined) return readPasswordSettings();
+    const { AutoGenerate, NeverAsk } = record.Settings;
+    return readPasswordSettings({
+      ...(AutoGenerate === undefined ? {} : { AutoGenerate }),
+      NeverAsk,
+    });
+  }
+
+  /** Whether to offer to store a password for a visited site (not on NeverAsk; seed 001 5.7.2). */
+  mayAskToStore(siteOrUrl: string): boolean {
+    return mayAskToStore(this.settings(), siteOrUrl);
+  }
+
+  /** Never ask to store passwords for `site` (a host, URL or `*.` pattern). */
+  neverAsk(site: string, options: ChangeOptions = {}): Promise<PasswordSettings> {
+    return this.#changeSettings((settings) => addNeverAsk(settings, site), options);
+  }
+
+  /** Ask again for `site`. */
+  askAgain(site: string, options: ChangeOptions = {}): Promise<PasswordSettings> {
+    return this.#changeSettings((settings) => removeNeverAsk(settings, site), options);
+  }
+
+  /** Set AutoGenerate: whether to offer generated passwords (seed 001 5.7.2). */
+  autoGenerate(value: boolean, options: ChangeOptions = {}): Promise<PasswordSettings> {
+    return this.#changeSettings((settings) => setAutoGenerate(settings, value), options);
+  }
+
   /** Stop following the catalog (the application object is not used afterwards). */
   close(): void {
     this.#stop();
+  }
+
+  async #changeSettings(
+    change: (settings: PasswordSettings) => PasswordSettings,
+    options: ChangeOptions,
+  ): Promise<PasswordSettings> {
+    const current = this.settings();
+    const next = change(current);
+    if (next === current) return current;
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const previous = this.#replica.record(SETTINGS_ID)?.Settings?.Updated;
+    const now = new Date(this.#context.now());
+    this.#commit(replica, [
+      {
+        Settings: {
+          Identifier: SETTINGS_ID,
+          Updated: previous === undefined ? now.toISOString() : laterThan(previous, now),
+          UpdatedBy: this.#changeContext().deviceUdf,
+          ...(next.AutoGenerate === undefined ? {} : { AutoGenerate: next.AutoGenerate }),
+          NeverAsk: next.NeverAsk,
+        },
+      },
+    ]);
+    return this.settings();
   }
 
   #commit(replica: CatalogReplica, records: CatalogRecord[]): void {

@@ -3,11 +3,14 @@
  * application profile per kind, listed in the personal profile by an ApplicationProfileEntry
  * whose Type is the kind's name, its data a catalog of entries of the kind's schema.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { mailAccountEntrySchema } from '../../../shared/apps/mail-profile';
 import { networkProfileEntrySchema } from '../../../shared/apps/network-profile';
-import { passwordEntrySchema } from '../../../shared/apps/password-entry';
-import { MeshError } from '../../../shared/errors';
+import {
+  passwordEntrySchema,
+  passwordProfilePrivateSchema,
+} from '../../../shared/apps/password-entry';
+import { settingsStampShape } from './catalog-record';
 
 /** The application types, as ApplicationProfileEntry.Type spells them. */
 export const CATALOG_TYPES = ['password', 'mail', 'network'] as const;
@@ -27,7 +30,16 @@ export interface CatalogKind<Schema extends z.ZodType = z.ZodType> {
   readonly schema: Schema;
   /** What one entry is called in messages ("password entry"). */
   readonly noun: string;
+  /** The schema of the application's settings record, when it has settings. */
+  readonly settingsSchema?: z.ZodType;
 }
+
+/** PasswordProfilePrivate's settings (seed 001 5.7.2: AutoGenerate, NeverAsk) as a record. */
+const passwordSettingsSchema = z.strictObject({
+  ...settingsStampShape,
+  AutoGenerate: passwordProfilePrivateSchema.shape.AutoGenerate,
+  NeverAsk: passwordProfilePrivateSchema.shape.NeverAsk,
+});
 
 /** Every kind, by type. */
 export const CATALOG_KINDS = {
@@ -37,6 +49,7 @@ export const CATALOG_KINDS = {
     containerPrefix: 'mmm_Password_',
     schema: passwordEntrySchema,
     noun: 'password entry',
+    settingsSchema: passwordSettingsSchema,
   },
   mail: {
     type: 'mail',
@@ -67,11 +80,4 @@ export function catalogKind(type: CatalogType): CatalogKind {
 /** The catalog type a container name belongs to, or undefined for other containers (spools). */
 export function typeOfContainer(container: string): CatalogType | undefined {
   return CATALOG_TYPES.find((type) => container.startsWith(CATALOG_KINDS[type].containerPrefix));
-}
-
-/** A usage-level error for a type the catalog layer does not keep. */
-export function unknownType(type: string): MeshError {
-  return new MeshError('INVALID_ARGUMENT', `there is no application type ${type}`, {
-    field: 'type',
-  });
 }

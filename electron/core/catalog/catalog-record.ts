@@ -1,10 +1,13 @@
 /**
- * What one catalog entry in a container says (DESIGN.md sections 3 and 7 "Sync"): either a
- * version of an entry - `{"Entry": {...}}`, the entry with its metadata and history as the apps
- * schemas define it - or its deletion - `{"Deleted": {"Identifier", "Updated", "UpdatedBy"}}`.
- * Containers are append-only, so an entry's state is the merge of every record about it:
- * two versions merge as the entry model says (the newer Updated wins, the other stays in
- * History); a version and a deletion: the later one wins, the deletion on a tie.
+ * What one catalog entry in a container says (DESIGN.md sections 3 and 7 "Sync"): a version of
+ * an entry - `{"Entry": {...}}`, the entry with its metadata (and the History versions that are
+ * not in the container already) as the apps schemas define it; its deletion -
+ * `{"Deleted": {"Identifier", "Updated", "UpdatedBy"}}`; or the application's settings -
+ * `{"Settings": {"Identifier": "#settings", "Updated", "UpdatedBy", ...}}` (seed 001 5.7.2
+ * NeverAsk and AutoGenerate for passwords). Containers are append-only, so an entry's state is
+ * the merge of every record about it: two versions merge as the entry model says (the newer
+ * Updated wins, the other stays in History); a version and a deletion, or two settings: the
+ * later one wins (a deletion on a tie).
  */
 import { z } from 'zod';
 import type { CatalogEntry } from '../../../shared/apps/entry';
@@ -17,6 +20,9 @@ import type { CatalogKind } from './catalog-kinds';
 /** An entry of any kind, as the record layer sees it. */
 export type RecordEntry = CatalogEntry<object>;
 
+/** The Identifier of an application's settings record (never an entry's: those are UUIDs). */
+export const SETTINGS_ID = '#settings';
+
 /** A deletion: which entry, when, by which device. */
 export interface Deletion {
   readonly Identifier: string;
@@ -24,10 +30,23 @@ export interface Deletion {
   readonly UpdatedBy: string;
 }
 
-/** A record: a version of an entry, or its deletion. */
+/** An application's settings: when, by which device, and the kind's fields. */
+export interface ApplicationSettings {
+  readonly Identifier: typeof SETTINGS_ID;
+  readonly Updated: string;
+  readonly UpdatedBy: string;
+  readonly [field: string]: unknown;
+}
+
+/** A record: a version of an entry, its deletion, or the application's settings. */
 export type CatalogRecord<E extends RecordEntry = RecordEntry> =
-  | { readonly Entry: E; readonly Deleted?: undefined }
-  | { readonly Deleted: Deletion; readonly Entry?: undefined };
+  | { readonly Entry: E; readonly Deleted?: undefined; readonly Settings?: undefined }
+  | { readonly Deleted: Deletion; readonly Entry?: undefined; readonly Settings?: undefined }
+  | {
+      readonly Settings: ApplicationSettings;
+      readonly Entry?: undefined;
+      readonly Deleted?: undefined;
+    };
 
 const deletionSchema = z.strictObject({
   Identifier: z.string().min(1).max(256),
@@ -35,15 +54,21 @@ const deletionSchema = z.strictObject({
   UpdatedBy: z.string().min(1).max(256),
 });
 
-/** The Identifier of the entry a record is about. */
-export function recordId(record: CatalogRecord): string {
-  return record.Entry ? record.Entry.Identifier : record.Deleted.Identifier;
+/** The fields every settings record has, besides the kind's own. */
+export const settingsStampShape = {
+  Identifier: z.literal(SETTINGS_ID),
+  Updated: timestampSchema,
+  UpdatedBy: z.string().min(1).max(256),
+} as const;
+
+/** The metadata of a record (what its Identifier, Updated and UpdatedBy are). */
+function stampOf(record: CatalogRecord): Deletion {
+  return record.Entry ?? record.Deleted ?? record.Settings;
 }
 
-/** When the record's version was made, and by whom. */
-function versionStamp(record: CatalogRecord): { time: number; by: string } {
-  const stamp = record.Entry ?? record.Deleted;
-  return { time: Date.parse(stamp.Updated), by: stamp.UpdatedBy };
+/** The Identifier of the entry a record is about (SETTINGS_ID for settings). */
+export function recordId(record: CatalogRecord): string {
+  return stampOf(record).Identifier;
 }
 
 /** True when the record is a deletion. */
@@ -60,7 +85,8 @@ export function recordKey(record: CatalogRecord): string {
 
 /**
  * The merge of two records about the same entry (module comment). Versions merge with
- * mergeEntryVersions; otherwise the later (Updated, then UpdatedBy) wins, a deletion on a tie.
+ * mergeEntryVersions; otherwise the later (Updated, then UpdatedBy, then content) wins, a
+ * deletion over a version on a tie, so every device picks the same.
  */
 export function mergeRecords<E extends RecordEntry>(
   a: CatalogRecord<E>,
@@ -72,26 +98,31 @@ export function mergeRecords<E extends RecordEntry>(
     });
   }
   if (a.Entry && b.Entry) return { Entry: mergeEntryVersions(a.Entry, b.Entry) as E };
-  const sa = versionStamp(a);
-  const sb = versionStamp(b);
-  if (sa.time !== sb.time) return sa.time > sb.time ? a : b;
+  const sa = stampOf(a);
+  const sb = stampOf(b);
+  const ta = Date.parse(sa.Updated);
+  const tb = Date.parse(sb.Updated);
+  if (ta !== tb) return ta > tb ? a : b;
   if (a.Deleted && !b.Deleted) return a;
   if (b.Deleted && !a.Deleted) return b;
-  if (sa.by !== sb.by) return sa.by > sb.by ? a : b;
-  return a;
+  if (sa.UpdatedBy !== sb.UpdatedBy) return sa.UpdatedBy > sb.UpdatedBy ? a : b;
+  return recordKey(a) >= recordKey(b) ? a : b;
 }
 
 /** The UTF-8 JSON of a record, as it is sealed. */
 export function encodeRecord(record: CatalogRecord): Uint8Array {
-  return utf8Encode(
-    JSON.stringify(record.Entry ? { Entry: record.Entry } : { Deleted: record.Deleted }),
-  );
+  const value = record.Entry
+    ? { Entry: record.Entry }
+    : record.Deleted
+      ? { Deleted: record.Deleted }
+      : { Settings: record.Settings };
+  return utf8Encode(JSON.stringify(value));
 }
 
 /**
- * A record from its UTF-8 JSON, the entry checked against the kind's schema. INVALID_MESSAGE
- * (naming the field, never a value) when it is not a record of this kind - e.g. one written by a
- * later version of Mesh with fields this one does not know.
+ * A record from its UTF-8 JSON, the entry (or settings) checked against the kind's schema.
+ * INVALID_MESSAGE (naming the field, never a value) when it is not a record of this kind - e.g.
+ * one written by a later version of Mesh with fields this one does not know.
  */
 export function decodeRecord(kind: CatalogKind, bytes: Uint8Array): CatalogRecord {
   let value: unknown;
@@ -104,15 +135,21 @@ export function decodeRecord(kind: CatalogKind, bytes: Uint8Array): CatalogRecor
     throw malformed(kind, '');
   const keys = Object.keys(value);
   if (keys.length !== 1) throw malformed(kind, '');
+  const body = (value as Record<string, unknown>)[keys[0]!];
   if (keys[0] === 'Deleted') {
-    const parsed = deletionSchema.safeParse((value as { Deleted: unknown }).Deleted);
+    const parsed = deletionSchema.safeParse(body);
     if (!parsed.success) throw malformed(kind, pathOf(parsed.error, 'Deleted'));
     return { Deleted: parsed.data };
   }
   if (keys[0] === 'Entry') {
-    const parsed = kind.schema.safeParse((value as { Entry: unknown }).Entry);
+    const parsed = kind.schema.safeParse(body);
     if (!parsed.success) throw malformed(kind, pathOf(parsed.error, 'Entry'));
     return { Entry: parsed.data as RecordEntry };
+  }
+  if (keys[0] === 'Settings' && kind.settingsSchema !== undefined) {
+    const parsed = kind.settingsSchema.safeParse(body);
+    if (!parsed.success) throw malformed(kind, pathOf(parsed.error, 'Settings'));
+    return { Settings: parsed.data as ApplicationSettings };
   }
   throw malformed(kind, keys[0] ?? '');
 }

@@ -495,13 +495,10 @@ export class CatalogReplica {
 
 /** True when two records hold the same current version (history aside). */
 function sameVersion(a: CatalogRecord, b: CatalogRecord): boolean {
-  if (isDeletion(a) || isDeletion(b)) return recordKey(a) === recordKey(b);
-  return (
-    a.Entry !== undefined &&
-    b.Entry !== undefined &&
-    a.Entry.Updated === b.Entry.Updated &&
-    a.Entry.UpdatedBy === b.Entry.UpdatedBy
-  );
+  if (isDeletion(a) !== isDeletion(b)) return false;
+  const sa = a.Entry ?? a.Deleted ?? a.Settings;
+  const sb = b.Entry ?? b.Deleted ?? b.Settings;
+  return sa.Updated === sb.Updated && sa.UpdatedBy === sb.UpdatedBy;
 }
 
 /** Identity of one version: when, by whom, what (as the entry model tells versions apart). */
