@@ -167,6 +167,30 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     expect(adminPasswords.settings()).toEqual({ AutoGenerate: true, NeverAsk: [] });
   });
 
+  it('recovery from escrow shares gets the catalogs back: the keys are wrapped for the master escrow key too', async () => {
+    const admin = await createAdministrator(homes, service, 'ivan');
+    await (
+      await admin.apps.passwords()
+    ).add({
+      Sites: ['kept-safe.example'],
+      Username: 'ivan',
+      Password: 'survives-the-lost-laptop',
+    });
+    await admin.apps.sync();
+    const escrow = await admin.device.createEscrowShares({ shares: 3, threshold: 2 });
+    await homes.close(admin); // the laptop is lost
+
+    const fresh = await homes.open('recovered');
+    await fresh.device.recover({
+      address: service.address('ivan'),
+      shares: escrow.shares.slice(1),
+    });
+    const report = await fresh.apps.sync();
+    expect(report.shared).toEqual(['password', 'mail', 'network']); // now wrapped for this device
+    const passwords = await fresh.apps.passwords();
+    expect(passwords.find('kept-safe.example')[0]?.entry.Password).toBe('survives-the-lost-laptop');
+  });
+
   it('a removed device cannot read entries written after its removal', async () => {
     const admin = await createAdministrator(homes, service, 'erin');
     const phone = await connectDevice(homes, admin, 'phone');

@@ -49,14 +49,25 @@ describe.runIf(keychainInSession)(`sync at 10,000 entries${keychainSkipReason}`,
     const uploadMs = ms(start);
     expect(pushed.uploaded).toBe(ENTRIES);
 
+    const progress: Array<{ done?: number; total?: number }> = [];
+    const stop = phone.device.on('progress', (event) => {
+      if (event.operation === 'sync' && event.done !== undefined) progress.push(event);
+    });
     service.resetBytes();
     start = performance.now();
     const first = await phone.apps.sync();
+    stop();
     const firstSyncMs = ms(start);
     const fullBytes = service.bytes.sent + service.bytes.received;
     expect(first.downloaded).toBe(ENTRIES);
     const phonePasswords = await phone.apps.passwords();
     expect(phonePasswords.size).toBe(ENTRIES);
+    // Progress page by page (the service's page is 1,000 entries), up to the whole catalog.
+    expect(progress.length).toBeGreaterThanOrEqual(ENTRIES / 1000);
+    expect(progress.at(-1)).toMatchObject({ done: ENTRIES, total: ENTRIES });
+    expect(progress.map((event) => event.done)).toEqual(
+      [...progress.map((event) => event.done!)].sort((a, b) => a - b),
+    );
 
     start = performance.now();
     const found = phonePasswords.list('user4242@');
@@ -78,6 +89,22 @@ describe.runIf(keychainInSession)(`sync at 10,000 entries${keychainSkipReason}`,
     const incrementalBytes = service.bytes.sent + service.bytes.received;
     expect(incremental.downloaded).toBe(1);
     expect(phonePasswords.entry(target.Identifier)?.Password).toBe('the-one-change');
+
+    // A first sync can be cancelled between pages; the next one goes on from there.
+    const tablet = await connectDevice(homes, admin, 'tablet');
+    const controller = new AbortController();
+    tablet.device.on('progress', (event) => {
+      if (event.operation === 'sync' && (event.done ?? 0) >= 2000) controller.abort();
+    });
+    await expect(tablet.apps.sync({ signal: controller.signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+    const held = (await tablet.apps.passwords()).size;
+    expect(held).toBeGreaterThanOrEqual(2000);
+    expect(held).toBeLessThan(ENTRIES);
+    const resumed = await tablet.apps.sync();
+    expect(resumed.downloaded).toBe(ENTRIES + 1 - held);
+    expect((await tablet.apps.passwords()).size).toBe(ENTRIES);
 
     // Reopening the phone's home rebuilds the catalog from the local store.
     await homes.close(phone);
