@@ -6,6 +6,7 @@
  * it runs in tests without Electron; main.ts passes Electron's paths and binary.
  */
 import { join } from 'node:path';
+import { resolveHomeDirectory } from '../core/home/paths';
 import { keyStoreChoiceFromEnvironment } from '../core/keystore/open-key-store';
 import { createCoreBackend, type CoreBackend, type CoreBackendOptions } from './core-backend';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings';
@@ -42,15 +43,14 @@ export interface StartedBackend {
 }
 
 /**
- * The device home of the desktop program: MESH_HOME when set (as for the `mesh` CLI), else the
- * app's data folder.
+ * The device home of the desktop program: MESH_HOME when set (as for the `mesh` CLI; a relative
+ * one from the working directory), else the app's data folder.
  */
 export function desktopHomeDirectory(
   env: Readonly<Record<string, string | undefined>>,
   userData: string,
 ): string {
-  const home = env.MESH_HOME?.trim();
-  return home === undefined || home === '' ? userData : home;
+  return resolveHomeDirectory({ home: env.MESH_HOME?.trim() || userData, env });
 }
 
 /**
