@@ -70,6 +70,21 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     expect(match?.entry.History.map((version) => version.Password)).toEqual(['written-on-a-plane']);
   });
 
+  it('two syncs asked for at once run one after the other and upload each version once', async () => {
+    const admin = await createAdministrator(homes, service, 'kim');
+    const passwords = await admin.apps.passwords();
+    for (const site of ['a.example', 'b.example', 'c.example']) {
+      await passwords.add({ Sites: [site], Username: 'k', Password: site });
+    }
+    const states: string[] = [];
+    admin.apps.on('sync-state', (event) => states.push(event.state));
+    const [first, second] = await Promise.all([admin.apps.sync(), admin.apps.sync()]);
+    expect(states).toEqual(['syncing', 'synced', 'syncing', 'synced']);
+    expect([first.uploaded, second.uploaded]).toEqual([3, 0]);
+    const catalog = second.catalogs.find((item) => item.type === 'password');
+    expect(catalog).toMatchObject({ index: 3, entries: 3, pending: 0 });
+  });
+
   it('concurrent edits of one entry on two devices keep both versions: the newer wins, the older is in History', async () => {
     const admin = await createAdministrator(homes, service, 'carol');
     // The phone's clock runs a minute ahead, so its edit is the later one.

@@ -80,11 +80,31 @@ const OPERATION = 'sync';
 const SEEN_SETTING = 'catalog-containers';
 const seenSchema = z.array(z.string());
 
-/** Sync every catalog of this home's account (module comment). */
-export async function syncCatalogs(
+/** The sync running on each context, so that two never interleave their requests. */
+const running = new WeakMap<DeviceContext, Promise<unknown>>();
+
+/**
+ * Sync every catalog of this home's account (module comment). Syncs of one home run one after
+ * the other: one asked for while another runs starts when it ends (and sees its results).
+ */
+export function syncCatalogs(
   context: DeviceContext,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
+  const before = running.get(context) ?? Promise.resolve();
+  const turn = before.then(
+    () => syncOnce(context, options),
+    () => syncOnce(context, options),
+  );
+  const settled = turn.catch(() => undefined);
+  running.set(context, settled);
+  void settled.then(() => {
+    if (running.get(context) === settled) running.delete(context);
+  });
+  return turn;
+}
+
+async function syncOnce(context: DeviceContext, options: SyncOptions): Promise<SyncReport> {
   const catalogs = catalogsOf(context);
   const pendingNow = async (): Promise<number> =>
     (await catalogs.all()).reduce((sum, replica) => sum + replica.pendingCount, 0);
