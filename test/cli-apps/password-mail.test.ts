@@ -108,6 +108,20 @@ describe.runIf(keychainInSession)(`mesh password and mesh mail${keychainSkipReas
     };
     expect(asJson).toMatchObject({ password: SECRET, sync: { state: 'synced' } });
 
+    // Adding the same login again changes it; the previous password stays in its history.
+    const again = await run(
+      phone,
+      ['password', 'add', 'accounts.example.com', 'gina', '--password', '-'],
+      'the-new-one\n',
+    );
+    expect(again.stdout).toContain('Updated accounts.example.com (gina)');
+    const changed = (await json(desktop, ['password', 'get', 'accounts.example.com'])) as {
+      password: string;
+      totp: unknown;
+    };
+    expect(changed.password).toBe('the-new-one');
+    expect(changed.totp).toBeDefined();
+
     const listed = await run(phone, ['password', 'list', 'accounts']);
     expect(listed.stdout).toContain('accounts.example.com\tgina');
     expect(listed.stdout).not.toContain(SECRET);

@@ -174,15 +174,16 @@ const add = defineCommand({
     return withApplications(context, async (applications) => {
       const passwords = await applications.passwords();
       let entry: PasswordEntry;
+      let replaced: boolean;
       try {
-        entry = await passwords.add({
+        ({ entry, replaced } = await passwords.put({
           Sites: [site, ...(options.site ?? [])],
           Username: username,
           Password: password,
           Title: options.title,
           Notes: options.notes,
           TOTP: totp,
-        });
+        }));
       } catch (error) {
         throw error instanceof MeshError && error.code === 'INVALID_ARGUMENT'
           ? asUsageError(error)
@@ -195,7 +196,9 @@ const add = defineCommand({
       const name = entryDisplayName(entry);
       return {
         text: [
-          `Added ${name} (${username})`,
+          replaced
+            ? `Updated ${name} (${username}); the previous password is kept in its history`
+            : `Added ${name} (${username})`,
           ...(generated === undefined
             ? []
             : [
@@ -205,6 +208,7 @@ const add = defineCommand({
         ],
         json: {
           ...listed(entry),
+          replaced,
           ...(generated === undefined
             ? {}
             : { generated: { password: generated.secret, entropyBits: generated.entropyBits } }),

@@ -97,6 +97,27 @@ export class PasswordApplication {
   }
 
   /**
+   * Add an entry, or - when one entry already lists the first site (as normalised) with this
+   * user name - make `input` its new version (the previous one stays in History). What `mesh
+   * password add` does, so adding a login twice changes it instead of duplicating it.
+   */
+  async put(
+    input: PasswordEntryInput,
+    options: ChangeOptions = {},
+  ): Promise<{ entry: PasswordEntry; replaced: boolean }> {
+    const [site] = input.Sites;
+    const existing =
+      site === undefined ? [] : this.#catalog.findExact(site, input.Username ?? undefined);
+    const target = existing.length === 1 ? existing[0] : undefined;
+    if (target === undefined || input.Username === undefined) {
+      return { entry: await this.add(input, options), replaced: false };
+    }
+    const sites = [...target.Sites, ...input.Sites];
+    const entry = await this.update(target.Identifier, { ...input, Sites: sites }, options);
+    return { entry, replaced: true };
+  }
+
+  /**
    * Change an entry: the given fields replace the current ones (an empty string clears one),
    * and the previous version goes to History. NOT_FOUND when there is no such entry.
    */
