@@ -81,14 +81,12 @@ export function createCoreBackend(options: CoreBackendOptions): CoreBackend {
   let opening: Promise<OpenDevice> | undefined;
   let closed: Promise<void> | undefined;
   const open = (): Promise<OpenDevice> => {
-    if (closed !== undefined) {
-      return Promise.reject(new Error('the desktop backend is closed'));
-    }
+    if (closed !== undefined) return Promise.reject(closedError());
     opening ??= OpenDevice.open(options, emit, warn).then(
       async (device) => {
         if (closed !== undefined) {
           await device.close();
-          throw new Error('the desktop backend is closed');
+          throw closedError();
         }
         return device;
       },
@@ -99,7 +97,7 @@ export function createCoreBackend(options: CoreBackendOptions): CoreBackend {
     );
     return opening;
   };
-  // Open at once: the renderer's first question should not wait for the keychain.
+  // Open at once, so that the renderer's first question finds the home open (or why not).
   open().catch(() => {
     // Reported to the renderer by session.status, which tries again.
   });
@@ -134,6 +132,11 @@ export function createCoreBackend(options: CoreBackendOptions): CoreBackend {
       return closed;
     },
   };
+}
+
+/** What a request gets once the program is quitting. */
+function closedError(): MeshError {
+  return new MeshError('CANCELLED', 'Mesh Desktop is closing: the device home is closed');
 }
 
 type Emit = <E extends MeshEventName>(event: E, payload: MeshEventPayload<E>) => void;

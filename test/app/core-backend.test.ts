@@ -169,7 +169,7 @@ describe.runIf(keychainInSession)(`the core-backed backend${keychainSkipReason}`
   it('on close stops watching, forwards nothing more and releases the home', async () => {
     expect(await (await backend.device()).context.keyStore.list()).not.toHaveLength(0);
     await backend.close();
-    await expect(backend.device()).rejects.toThrow('closed');
+    await expect(backend.device()).rejects.toMatchObject({ code: 'CANCELLED' });
     const count = events.seen.length;
     const reopened = await MeshDevice.open({ home, keyStore: { kind: 'keychain' } });
     try {
