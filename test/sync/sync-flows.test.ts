@@ -209,11 +209,20 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
   it('a removed device cannot read entries written after its removal', async () => {
     const admin = await createAdministrator(homes, service, 'erin');
     const phone = await connectDevice(homes, admin, 'phone');
+    const tablet = await connectDevice(homes, admin, 'tablet');
     const adminPasswords = await admin.apps.passwords();
-    await adminPasswords.add({ Sites: ['before.example'], Username: 'e', Password: 'old' });
+    const before = await adminPasswords.add({
+      Sites: ['before.example'],
+      Username: 'e',
+      Password: 'old',
+    });
     await admin.apps.sync();
     await phone.apps.sync();
+    await tablet.apps.sync();
     expect((await phone.apps.passwords()).size).toBe(1);
+    // The tablet edits while the removal happens elsewhere; its edit is queued.
+    const tabletPasswords = await tablet.apps.passwords();
+    await tabletPasswords.update(before.Identifier, { Notes: 'written on the tablet' });
     const phoneUdf = phone.device.context.requireAccount().deviceUdf;
     const oldContainer = findCatalogApplication(
       await admin.device.context.personalProfile(),
@@ -229,6 +238,20 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     await admin.apps.sync();
     expect(adminPasswords.size).toBe(2);
 
+    // The tablet finds the new container, takes the new key, and uploads its edit there.
+    const moved = await tablet.apps.sync();
+    expect(moved.profileRefreshed).toBe(true);
+    expect(moved.catalogs.find((item) => item.type === 'password')?.container).toBe(
+      application.Container,
+    );
+    expect(tabletPasswords.find('after.example')[0]?.entry.Password).toBe('new-secret');
+    await admin.apps.sync();
+    expect(adminPasswords.entry(before.Identifier)?.Notes).toBe('written on the tablet');
+    expect(listCatalogKeys(tablet.device.context.store).map((key) => key.container)).toEqual(
+      expect.arrayContaining([application.Container]),
+    );
+    expect(tablet.device.context.store.getEntries(oldContainer)).toEqual([]);
+
     // The phone can no longer talk to the service...
     await expect(phone.apps.sync()).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
@@ -241,7 +264,7 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
       code: 'NOT_A_RECIPIENT',
     });
     const payloads = await containerPayloads(admin, application.Container);
-    expect(payloads.length).toBe(2);
+    expect(payloads.length).toBe(3); // the re-encrypted entry, the new one, the tablet's edit
     const held = listCatalogKeys(phone.device.context.store);
     expect(held.length).toBeGreaterThan(0);
     for (const key of held) {
