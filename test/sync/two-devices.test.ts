@@ -84,13 +84,21 @@ describe.runIf(keychainInSession)(`catalogs across two devices${keychainSkipReas
         }),
       ],
     });
+    const network = await admin.apps.network();
+    await network.add({
+      Sites: ['*.intranet-corp.example'],
+      DNS: [{ ServiceName: 'dns.intranet-corp.example', Port: 853, Security: ['Direct'] }],
+      Prefix: ['intranet-corp.example'],
+    });
     expect(passwords.pending).toBe(1);
     const pushed = await admin.apps.sync();
-    expect(pushed.uploaded).toBe(2);
+    expect(pushed.uploaded).toBe(3);
     expect(passwords.pending).toBe(0);
 
     const pulled = await phone.apps.sync();
-    expect(pulled.downloaded).toBe(2);
+    expect(pulled.downloaded).toBe(3);
+    const [profile] = (await phone.apps.network()).forSite('https://wiki.intranet-corp.example/');
+    expect(profile?.DNS[0]).toMatchObject({ ServiceName: 'dns.intranet-corp.example', Port: 853 });
     const phonePasswords = await phone.apps.passwords();
     const [match] = phonePasswords.find(`https://www.${secrets.site}/account`);
     expect(match?.entry).toMatchObject({
@@ -111,6 +119,9 @@ describe.runIf(keychainInSession)(`catalogs across two devices${keychainSkipReas
       expect(stored.includes(Buffer.from(secret, 'utf8'))).toBe(false);
       expect(log.includes(secret)).toBe(false);
     }
-    expect(stored.includes(Buffer.from('mail-provider', 'utf8'))).toBe(false);
+    for (const name of ['mail-provider', 'intranet-corp', 'bank-of-elsewhere']) {
+      expect(stored.includes(Buffer.from(name, 'utf8'))).toBe(false);
+      expect(log.includes(name)).toBe(false);
+    }
   });
 });

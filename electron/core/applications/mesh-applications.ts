@@ -10,6 +10,7 @@ import type { DeviceContext } from '../device/device-context';
 import { attachCatalogHooks } from '../sync/catalog-hooks';
 import { syncCatalogs, type SyncOptions, type SyncReport } from '../sync/sync-catalogs';
 import { MailApplication } from './mail-application';
+import { NetworkApplication } from './network-application';
 import { PasswordApplication } from './password-application';
 
 export type { SyncOptions, SyncReport };
@@ -21,6 +22,7 @@ export class MeshApplications {
   readonly context: DeviceContext;
   #passwords: Promise<PasswordApplication> | undefined;
   #mail: Promise<MailApplication> | undefined;
+  #network: Promise<NetworkApplication> | undefined;
 
   private constructor(context: DeviceContext) {
     this.context = context;
@@ -62,6 +64,13 @@ export class MeshApplications {
     this.#mail ??= MailApplication.open(this.context);
     this.#mail.catch(() => (this.#mail = undefined));
     return this.#mail;
+  }
+
+  /** The network application (seed 001 5.9), loaded on first use. */
+  network(): Promise<NetworkApplication> {
+    this.#network ??= NetworkApplication.open(this.context);
+    this.#network.catch(() => (this.#network = undefined));
+    return this.#network;
   }
 
   /** Sync every catalog with the service (electron/core/sync/sync-catalogs.ts). */
