@@ -180,6 +180,17 @@ describe('a catalog replica', () => {
     ).toEqual([a.Identifier, b.Identifier].sort());
   });
 
+  it('overwrites the keys it holds when told to, and cannot seal afterwards', () => {
+    const replica = load();
+    replica.change([{ Entry: login('w.example', 'w') }]);
+    const held = replica.currentKey!;
+    replica.wipeKeys();
+    expect(held.key.every((byte) => byte === 0)).toBe(true);
+    expect(() => replica.nextUpload(1000, 10)).toThrow(
+      expect.objectContaining({ code: 'NOT_A_RECIPIENT' }),
+    );
+  });
+
   it('skips (and counts) records a later version wrote, and refuses altered ones', () => {
     const replica = load();
     const future = { Entry: { ...login('f.example', 'f'), Colour: 'red' } };

@@ -128,12 +128,16 @@ export class TestHomes {
   /** Close a home, keeping its secrets (to reopen it later). */
   async close(home: TestDevice): Promise<void> {
     this.#open.delete(home.device);
+    await home.apps.close();
     await home.device.close();
   }
 
   /** Close every home, delete its keychain entries and its directory. */
   async cleanup(): Promise<void> {
-    for (const device of this.#open) await device.close();
+    for (const device of this.#open) {
+      await MeshApplications.of(device.context).close();
+      await device.close();
+    }
     this.#open.clear();
     for (const directory of this.#directories) {
       try {

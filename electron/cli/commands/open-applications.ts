@@ -37,7 +37,14 @@ export function withApplications<T>(
   context: CommandContext,
   work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
 ): Promise<T> {
-  return withDevice(context, (device) => work(MeshApplications.of(device.context), device));
+  return withDevice(context, async (device) => {
+    const applications = MeshApplications.of(device.context);
+    try {
+      return await work(applications, device);
+    } finally {
+      await applications.close();
+    }
+  });
 }
 
 /**

@@ -73,6 +73,18 @@ export class MeshApplications {
     return this.#network;
   }
 
+  /**
+   * Close the applications of this home: overwrite the application keys held in memory. Call it
+   * before closing the device (MeshDevice.close); the object is not used afterwards.
+   */
+  async close(): Promise<void> {
+    opened.delete(this.context);
+    for (const application of await Promise.allSettled([this.#passwords, this.#mail])) {
+      if (application.status === 'fulfilled') application.value?.close();
+    }
+    await catalogsOf(this.context).close();
+  }
+
   /** Sync every catalog with the service (electron/core/sync/sync-catalogs.ts). */
   sync(options: SyncOptions = {}): Promise<SyncReport> {
     return syncCatalogs(this.context, options);

@@ -5,9 +5,9 @@
  * one record of the catalog - stored and queued for upload in one commit, so it reaches every
  * device with the next sync, also when made offline.
  */
-import type { PasswordEntry, PasswordEntryContent } from '../../../shared/apps/password-entry';
+import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
-import { contentOf, laterThan, type ChangeContext } from '../apps/entry-model';
+import { laterThan, type ChangeContext } from '../apps/entry-model';
 import { exportPasswordsCsv, type PasswordCsvExportFormat } from '../apps/passwords/csv-export';
 import { planPasswordImport, type PasswordImportReport } from '../apps/passwords/csv-import';
 import type { PasswordCsvFormat } from '../apps/passwords/csv-formats';
@@ -311,9 +311,4 @@ export class PasswordApplication {
       else if (this.#catalog.get(identifier) !== undefined) this.#catalog.delete(identifier);
     }
   }
-}
-
-/** The fields of an entry a user edits (for display and forms). */
-export function passwordContent(entry: PasswordEntry): PasswordEntryContent {
-  return contentOf<PasswordEntryContent>(entry);
 }

@@ -18,7 +18,7 @@ import { updatePersonalProfile } from '../device/update-personal-profile';
 import { findCatalogApplication, listsDevice, type CatalogApplication } from './application-entry';
 import { newCatalogKey, wrapCatalogKey, type CatalogKey } from './application-key';
 import { catalogKeyFor, keyRecipients } from './catalog-keys';
-import { CATALOG_KINDS, CATALOG_TYPES, isCatalogType, type CatalogType } from './catalog-kinds';
+import { CATALOG_KINDS, CATALOG_TYPES, type CatalogType } from './catalog-kinds';
 import { catalogsOf } from './catalog-set';
 
 /** What an application of one type needs (module comment). */
@@ -149,11 +149,6 @@ export async function shareApplications(
     await catalogs.applyProfile(profile);
   }
   return { profile, created: created.map((key) => key.type), shared, rotate };
-}
-
-/** True when the profile lists an entry of a type other than the catalog's (left untouched). */
-export function isForeignApplication(entry: ApplicationProfileEntry): boolean {
-  return !isCatalogType(entry.Type);
 }
 
 function sameUdf(a: string, b: string): boolean {

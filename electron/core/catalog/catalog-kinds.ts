@@ -16,9 +16,6 @@ import { settingsStampShape } from './catalog-record';
 export const CATALOG_TYPES = ['password', 'mail', 'network'] as const;
 export type CatalogType = (typeof CATALOG_TYPES)[number];
 
-/** An entry of any catalog, as the catalog layer handles it (the kind's schema checks it). */
-export type AnyCatalogEntry = z.output<(typeof CATALOG_KINDS)[CatalogType]['schema']>;
-
 /** What the catalog layer knows of one kind. */
 export interface CatalogKind<Schema extends z.ZodType = z.ZodType> {
   readonly type: CatalogType;
@@ -66,16 +63,6 @@ export const CATALOG_KINDS = {
     noun: 'network profile',
   },
 } as const satisfies Record<CatalogType, CatalogKind>;
-
-/** True for the application types the catalog layer keeps. */
-export function isCatalogType(type: string): type is CatalogType {
-  return (CATALOG_TYPES as readonly string[]).includes(type);
-}
-
-/** The kind of a catalog type. */
-export function catalogKind(type: CatalogType): CatalogKind {
-  return CATALOG_KINDS[type];
-}
 
 /** The catalog type a container name belongs to, or undefined for other containers (spools). */
 export function typeOfContainer(container: string): CatalogType | undefined {

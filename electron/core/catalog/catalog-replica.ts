@@ -13,7 +13,12 @@ import { isMeshError, MeshError } from '../../../shared/errors';
 import { contentKey } from '../apps/entry-model';
 import type { SyncPosition } from '../store/records';
 import type { LocalStore } from '../store/local-store';
-import { deleteCatalogKey, saveCatalogKey, type CatalogKey } from './application-key';
+import {
+  deleteCatalogKey,
+  saveCatalogKey,
+  wipeCatalogKey,
+  type CatalogKey,
+} from './application-key';
 import type { CatalogKind, CatalogType } from './catalog-kinds';
 import {
   decodeRecord,
@@ -409,6 +414,13 @@ export class CatalogReplica {
       this.#fold(record);
       this.#queued.set(edit.seq, { identifier: recordId(record), record });
     }
+  }
+
+  /** Overwrite the application keys this catalog holds in memory (it is not used afterwards). */
+  wipeKeys(): void {
+    for (const key of this.#keys.values()) wipeCatalogKey(key);
+    this.#keys.clear();
+    this.#current = undefined;
   }
 
   #useKey(key: CatalogKey): void {

@@ -77,6 +77,17 @@ export class CatalogSet {
     return moved;
   }
 
+  /**
+   * Forget the catalogs of this home and overwrite the application keys they hold in memory
+   * (when the home closes); a later catalogsOf(context) loads afresh.
+   */
+  async close(): Promise<void> {
+    sets.delete(this.context);
+    const loaded = await Promise.allSettled(this.#replicas.values());
+    this.#replicas.clear();
+    for (const result of loaded) if (result.status === 'fulfilled') result.value.wipeKeys();
+  }
+
   /** Make `key` current for its type (a key this device has just created or rotated to). */
   async adopt(key: CatalogKey): Promise<void> {
     (await this.replica(key.type)).useKey(key);
