@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <section>...]`: the performance targets of DESIGN.md section 10, measured as
  * ratios within one run, with the machine and date beside them; printed and written to
- * bench/RESULTS.md (each section's block replaced). Sections: proofs, http, sync. Traffic goes to
+ * bench/RESULTS.md (each section's block replaced). Sections: proofs, verify, http, publish,
+ * sync. Traffic goes to
  * 127.0.0.1 only; every measurement bounds its own time.
  */
 import os from 'node:os';
@@ -12,9 +13,17 @@ import { writeSection } from './report';
 import type { BenchSection } from './section';
 import { httpSection } from './sections/http';
 import { proofsSection } from './sections/proofs';
+import { publishSection } from './sections/publish';
 import { syncSection } from './sections/sync';
+import { verifySection } from './sections/verify';
 
-const sections: readonly BenchSection[] = [proofsSection, httpSection, syncSection];
+const sections: readonly BenchSection[] = [
+  proofsSection,
+  verifySection,
+  httpSection,
+  publishSection,
+  syncSection,
+];
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -1,0 +1,163 @@
+/**
+ * Publish throughput (DESIGN.md section 10, issue 3): at least 2,000 durable transactions per
+ * second through group commit, with p50 and p99 latency. The service runs as `npm run service`
+ * does (its own process, SQLite with synchronous=FULL in a fresh directory); the load generator
+ * is another process (publish/publish-generator.ts) sending pre-signed PublishRequests
+ * (service/publish-workload.ts), so the clock covers the service's verify + append + commit only.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTypeScript, stopChild, waitForLine } from '../http/child-process';
+import { checkLoopback } from '../http/load-plan';
+import type { RunningService } from '../http/service-under-test';
+import { startMeshService } from '../http/service-under-test';
+import type { PublishOutcome, PublishPlan } from '../publish/publish-plan';
+import { PUBLISH_OUTCOME_PREFIX } from '../publish/publish-plan';
+import { count, ratio, table, verdict } from '../report';
+import type { BenchSection } from '../section';
+import { skipped } from '../section';
+import { preparePublishWorkload } from '../service/publish-workload';
+
+const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const repoRoot = path.dirname(benchDir);
+const TARGET_PER_SECOND = 2000;
+/** Accounts = Publishes in flight (one connection each). */
+const ACCOUNTS = 128;
+const ROUNDS = 2;
+/** Versions per account and round: about 4 s of load per round at the target rate. */
+const VERSIONS_PER_ROUND = Number(process.env.MESH_BENCH_PUBLISH_VERSIONS ?? 60);
+const WARMUP_SECONDS = 0.5;
+const LIMIT_SECONDS = 30;
+const PREPARE_TIMEOUT_MS = 120_000;
+
+/** Run one round of the load generator process and return what it measured. */
+async function runRound(
+  endpoint: string,
+  series: readonly (readonly string[])[],
+  scratch: string,
+  round: number,
+): Promise<PublishOutcome> {
+  checkLoopback(endpoint);
+  const plan: PublishPlan = {
+    url: endpoint,
+    series,
+    warmupSeconds: WARMUP_SECONDS,
+    limitSeconds: LIMIT_SECONDS,
+  };
+  const planFile = path.join(scratch, `publish-plan-${round}.json`);
+  await writeFile(planFile, JSON.stringify(plan));
+  const child = startTypeScript(
+    path.join(benchDir, 'publish', 'publish-generator.ts'),
+    [planFile],
+    repoRoot,
+  );
+  try {
+    const match = await waitForLine(
+      child,
+      new RegExp(`^${PUBLISH_OUTCOME_PREFIX}(.*)$`),
+      (LIMIT_SECONDS + 45) * 1000,
+    );
+    return JSON.parse(match[1] as string) as PublishOutcome;
+  } finally {
+    await stopChild(child);
+  }
+}
+
+export const publishSection: BenchSection = {
+  name: 'publish',
+  title: 'Publish through group commit',
+  async run(progress) {
+    const lines: string[] = [
+      `The service as \`npm run service\` runs it (own process, SQLite synchronous=FULL, WAL, on ` +
+        `${os.tmpdir()}); the load generator in another process keeps one Publish in flight per ` +
+        `account (${ACCOUNTS} accounts, one keep-alive connection each), each account's ` +
+        `pre-signed profile versions in order. ${ROUNDS} rounds of ${VERSIONS_PER_ROUND} versions ` +
+        `per account; the first ${WARMUP_SECONDS} s of each round is not counted; judged by the ` +
+        'best round. Every counted answer is a 202 given after its COMMIT. Loopback only.',
+      '',
+    ];
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'mesh-bench-publish-'));
+    let service: RunningService | undefined;
+    try {
+      const started = await startMeshService(repoRoot);
+      if ('skipped' in started) return [...lines, skipped('Publish', started.skipped)];
+      service = started;
+      progress(`  creating ${ACCOUNTS} accounts and signing their versions...`);
+      const workload = await Promise.race([
+        preparePublishWorkload(
+          { endpoint: service.endpoint },
+          ACCOUNTS,
+          VERSIONS_PER_ROUND * ROUNDS,
+        ),
+        new Promise<{ skipped: string }>((resolve) =>
+          setTimeout(
+            () => resolve({ skipped: `preparing took over ${PREPARE_TIMEOUT_MS / 1000} s` }),
+            PREPARE_TIMEOUT_MS,
+          ).unref(),
+        ),
+      ]);
+      if ('skipped' in workload) return [...lines, skipped('Publish', workload.skipped)];
+      const outcomes: PublishOutcome[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const from = round * VERSIONS_PER_ROUND;
+        const series = workload.series.map((s) => s.slice(from, from + VERSIONS_PER_ROUND));
+        const outcome = await runRound(service.endpoint, series, scratch, round);
+        outcomes.push(outcome);
+        progress(
+          `  Publish, round ${round + 1}: ${count(outcome.perSecond)}/s, p50 ` +
+            `${outcome.p50Ms.toFixed(1)} ms, p99 ${outcome.p99Ms.toFixed(1)} ms, ` +
+            `${count(outcome.accepted)} accepted, ${outcome.refused + outcome.errors} failed`,
+        );
+      }
+      const failed = outcomes.reduce((sum, o) => sum + o.refused + o.errors, 0);
+      const bestRound = [...outcomes].sort((a, b) => b.perSecond - a.perSecond)[0];
+      if (bestRound === undefined) return lines;
+      const achieved = bestRound.perSecond;
+      const rows = [
+        [
+          'Publish (verify profile chain, append, COMMIT)',
+          count(achieved),
+          outcomes.map((o) => count(o.perSecond)).join(', '),
+          bestRound.p50Ms.toFixed(1),
+          bestRound.p99Ms.toFixed(1),
+          `${count(bestRound.measured)} in ${bestRound.windowSeconds.toFixed(2)} s`,
+          count(outcomes.reduce((sum, o) => sum + o.accepted, 0)) +
+            (failed > 0 ? ` (**${count(failed)} failed**)` : ''),
+          ratio(achieved / TARGET_PER_SECOND),
+          `≥ ${count(TARGET_PER_SECOND)}/s`,
+          failed > 0
+            ? '**invalid: failed requests**'
+            : verdict(achieved, TARGET_PER_SECOND, 'at-least'),
+        ],
+      ];
+      const notes =
+        failed > 0
+          ? ['', `- first failure: ${outcomes.find((o) => o.firstRefusal)?.firstRefusal ?? ''}`]
+          : [];
+      return [
+        ...lines,
+        ...table(
+          [
+            'request',
+            'durable/s (best round)',
+            'per round',
+            'p50 ms',
+            'p99 ms',
+            'counted',
+            'accepted (all rounds)',
+            'ratio to target',
+            'target',
+            'verdict',
+          ],
+          rows,
+        ),
+        ...notes,
+      ];
+    } finally {
+      await service?.stop();
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+};
