@@ -1,22 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseConnectionUri } from '../../electron/core/device/connection-uri';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, TestHomes, type TestService } from './harness';
+import { startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 describe.runIf(keychainInSession)(`connect a device with a PIN${keychainSkipReason}`, () => {
-  let service: TestService;
   // The service's clock runs this far ahead of ours (to let PINs expire without waiting).
   let serviceClockOffset = 0;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService({ clock: () => Date.now() + serviceClockOffset });
-  });
-  afterEach(async () => {
-    serviceClockOffset = 0;
-    await homes.cleanup();
-  });
-  afterAll(() => service.close());
+  const service = serviceForSuite(
+    () => startService({ clock: () => Date.now() + serviceClockOffset }),
+    homes,
+    () => {
+      serviceClockOffset = 0;
+    },
+  );
 
   it('approves a request proving the PIN without comparing witnesses; the PIN is single use', async () => {
     const admin = await homes.open('pin-admin');

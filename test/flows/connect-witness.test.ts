@@ -1,17 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, TestHomes, type TestService } from './harness';
+import { startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 describe.runIf(keychainInSession)(`connect a device by witness${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService(), homes);
 
   it('connects a new device: the same witness on both, completion within a second of the acceptance', async () => {
     const admin = await homes.open('admin');

@@ -1,18 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isMeshError } from '../../shared/errors';
 import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startProxy, startService, TestHomes, type TestService } from './harness';
+import { startProxy, startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService(), homes);
 
   it('creates the master profile, registers the account and shows the fingerprints', async () => {
     const alice = await homes.open('alice');

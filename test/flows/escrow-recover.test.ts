@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { connectedPair } from './connected-pair';
-import { startService, TestHomes, type TestService } from './harness';
+import { startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 /** The share with one character changed (a typo). */
 function mistype(share: string): string {
@@ -12,14 +13,8 @@ function mistype(share: string): string {
 }
 
 describe.runIf(keychainInSession)(`escrow and recover${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService(), homes);
 
   it('recovers on a fresh home from any 3 of 5 shares, with administration back', async () => {
     const { admin, device } = await connectedPair(homes, service.address('nora'));

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { buildService, type MeshService } from '../../service/service';
 import type { ServiceOptions } from '../../service/config';
+import { wipeHome } from '../support/service-suite';
 
 /** A running service and how to name accounts on it. */
 export interface TestService {
@@ -82,17 +83,7 @@ export class TestHomes {
   /** Wipe every home: close it, delete its keychain entries, remove its directory. */
   async cleanup(): Promise<void> {
     for (const { device } of this.#open) await device.close();
-    for (const directory of this.#directories) {
-      try {
-        // Reopen the home so its key store (namespaced by its home id) can be reached.
-        const device = await MeshDevice.open({ home: directory, keyStore: { kind: 'keychain' } });
-        const keyStore = device.context.keyStore;
-        for (const name of await keyStore.list()) await keyStore.delete(name);
-        await device.close();
-      } finally {
-        await rm(directory, { recursive: true, force: true });
-      }
-    }
+    for (const directory of this.#directories) await wipeHome(directory);
     this.#open.length = 0;
     this.#directories.length = 0;
   }

@@ -1,20 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { onDeviceRemoved } from '../../electron/core/device/remove-device';
 import { onDeviceAdded } from '../../electron/core/device/accept-connection';
 import type { DeviceChange } from '../../electron/core/device/device-hooks';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { connectedPair } from './connected-pair';
-import { startService, TestHomes, type TestService } from './harness';
+import { startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 describe.runIf(keychainInSession)(`list and remove devices${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService(), homes);
 
   it('removes a device: the profile no longer lists it, the hook runs, and the service refuses it (401)', async () => {
     const { admin, device, adminUdf, deviceUdf } = await connectedPair(

@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, TestHomes, type TestService } from './harness';
+import { startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 describe.runIf(keychainInSession)(`MeshDevice events${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService(), homes);
 
   it('announces each new pending request once and accepts PIN requests while it watches', async () => {
     const admin = await homes.open('watch-admin');

@@ -15,6 +15,7 @@ import { MeshApplications } from '../../electron/core/applications/mesh-applicat
 import { MeshDevice } from '../../electron/core/mesh-device';
 import type { ServiceOptions } from '../../service/config';
 import { buildService, type MeshService } from '../../service/service';
+import { wipeHome } from '../support/service-suite';
 
 /** Bytes moved through the relay since the last reset. */
 export interface ByteCount {
@@ -139,17 +140,7 @@ export class TestHomes {
       await device.close();
     }
     this.#open.clear();
-    for (const directory of this.#directories) {
-      try {
-        const device = await MeshDevice.open({ home: directory, keyStore: { kind: 'keychain' } });
-        for (const name of await device.context.keyStore.list()) {
-          await device.context.keyStore.delete(name);
-        }
-        await device.close();
-      } finally {
-        await rm(directory, { recursive: true, force: true });
-      }
-    }
+    for (const directory of this.#directories) await wipeHome(directory);
     this.#directories.length = 0;
   }
 }

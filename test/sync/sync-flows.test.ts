@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CatalogConflict } from '../../electron/core/catalog/catalog-replica';
 import { findCatalogApplication } from '../../electron/core/catalog/application-entry';
 import { listCatalogKeys } from '../../electron/core/catalog/application-key';
@@ -11,8 +11,8 @@ import {
   startService,
   TestHomes,
   type TestDevice,
-  type TestService,
 } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 /** The payloads of a container as the service holds them, read by `device`. */
 async function containerPayloads(device: TestDevice, container: string): Promise<string[]> {
@@ -26,17 +26,12 @@ async function containerPayloads(device: TestDevice, container: string): Promise
 }
 
 describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(async () => {
-    service.setOffline(false);
-    await homes.cleanup();
-  });
-  afterAll(() => service.close());
+  const service = serviceForSuite(
+    () => startService(),
+    homes,
+    (started) => started.setOffline(false),
+  );
 
   it('queues edits made offline, keeps them across a restart, and uploads them on reconnect', async () => {
     const admin = await createAdministrator(homes, service, 'bob');

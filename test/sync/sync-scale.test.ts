@@ -1,13 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import {
-  connectDevice,
-  createAdministrator,
-  startService,
-  TestHomes,
-  type TestService,
-} from './harness';
+import { connectDevice, createAdministrator, startService, TestHomes } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 const ENTRIES = 10_000;
 
@@ -25,14 +20,8 @@ function chromeExport(count: number): string {
 const ms = (start: number): number => Math.round(performance.now() - start);
 
 describe.runIf(keychainInSession)(`sync at 10,000 entries${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService();
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService(), homes);
 
   it('one changed entry in a 10,000-entry catalog syncs in under 4 KB, at least 100 times fewer bytes than the whole catalog', async () => {
     const admin = await createAdministrator(homes, service, 'frank');

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildMailConnection } from '../../electron/core/apps/mail/mail-connection';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import {
@@ -11,6 +11,7 @@ import {
   type TestDevice,
   type TestService,
 } from './harness';
+import { serviceForSuite } from '../support/service-suite';
 
 /** Every file of the service's data directory, as bytes (SQLite database, WAL, journal). */
 async function serviceBytes(service: TestService): Promise<Buffer> {
@@ -37,14 +38,8 @@ async function transferText(device: TestDevice, account: string): Promise<string
 }
 
 describe.runIf(keychainInSession)(`catalogs across two devices${keychainSkipReason}`, () => {
-  let service: TestService;
   const homes = new TestHomes();
-
-  beforeAll(async () => {
-    service = await startService({ transferAccounts: ['alice'] });
-  });
-  afterEach(() => homes.cleanup());
-  afterAll(() => service.close());
+  const service = serviceForSuite(() => startService({ transferAccounts: ['alice'] }), homes);
 
   it('a password and a mail account added on one device are read on another; the service holds no plaintext', async () => {
     const admin = await createAdministrator(homes, service, 'alice');
