@@ -6,7 +6,6 @@
  */
 import { utf8Decode } from '../../../shared/encoding/utf8';
 import { isMeshError } from '../../../shared/errors';
-import { MAX_SHARES } from '../../core/crypto/escrow-shares';
 import { DEFAULT_PIN_LIFETIME_MS } from '../../core/device/issue-pin';
 import type { DeviceStatus } from '../../core/mesh-device';
 import {
@@ -20,6 +19,7 @@ import {
 import type { CliIo } from '../io';
 import { syncCommand } from './account-sync';
 import { durationOption, withDevice } from './open-device';
+import { shareCountOptions, shareCounts } from './share-options';
 
 const deviceNameOption = {
   type: 'string',
@@ -111,26 +111,9 @@ const escrow = defineCommand({
   summary: 'split the master seed into N shares, any K of which recover the account',
   description:
     'Prints one share a line. Hand each share to a different keeper (or print and store them\napart): any K of them rebuild the master seed; fewer reveal nothing.',
-  options: {
-    shares: {
-      type: 'string',
-      value: 'N',
-      required: true,
-      description: `number of shares, 2 to ${MAX_SHARES}`,
-    },
-    threshold: {
-      type: 'string',
-      value: 'K',
-      required: true,
-      description: 'shares needed to recover, 2 to N',
-    },
-  },
+  options: shareCountOptions,
   async run(context) {
-    const shares = integerOption(context.options.shares, 'shares', { min: 2, max: MAX_SHARES });
-    const threshold = integerOption(context.options.threshold, 'threshold', {
-      min: 2,
-      max: MAX_SHARES,
-    });
+    const { shares, threshold } = shareCounts(context.options);
     if (threshold > shares) throw usageError('--threshold must not exceed --shares');
     const made = await withDevice(context, (device) =>
       device.createEscrowShares({ shares, threshold }),

@@ -12,10 +12,11 @@ import {
   randomSecret,
   udfFromTypedBytes,
 } from '../../../shared/udf';
-import { MAX_SHARES, recoverSecret, splitSecret } from '../../core/crypto/escrow-shares';
+import { recoverSecret, splitSecret } from '../../core/crypto/escrow-shares';
 import { isMeshError } from '../../../shared/errors';
 import { asUsageError, defineCommand, defineGroup, integerOption, usageError } from '../command';
 import type { CliIo } from '../io';
+import { shareCountOptions, shareCounts } from './share-options';
 
 const bitsOption = (fallback: number) =>
   ({
@@ -70,23 +71,9 @@ const share = defineCommand({
   description:
     'Prints one share (UDF type 144) a line. SECRET - reads the secret from standard input,\nwhich keeps it out of the shell history and the process list.',
   positionals: [{ name: 'SECRET', description: 'a secret UDF (mesh key secret), or -' }],
-  options: {
-    shares: {
-      type: 'string',
-      value: 'N',
-      required: true,
-      description: `number of shares, 2 to ${MAX_SHARES}`,
-    },
-    threshold: {
-      type: 'string',
-      value: 'K',
-      required: true,
-      description: 'shares needed to recover, 2 to N',
-    },
-  },
+  options: shareCountOptions,
   async run({ io, options, args }) {
-    const shares = integerOption(options.shares, 'shares', { min: 2, max: MAX_SHARES });
-    const threshold = integerOption(options.threshold, 'threshold', { min: 2, max: MAX_SHARES });
+    const { shares, threshold } = shareCounts(options);
     const [text] = await argumentsOrStdin(io, args);
     let value: Uint8Array;
     try {
