@@ -9,7 +9,7 @@
 import type { Connection } from '../../../shared/apps/connection';
 import type { MailAccountEntry } from '../../../shared/apps/mail-profile';
 import { MeshError } from '../../../shared/errors';
-import { laterThan, type ChangeContext } from '../apps/entry-model';
+import { laterThan } from '../apps/entry-model';
 import { exportAutoconfig } from '../apps/mail/autoconfig-export';
 import { importAutoconfigAccount } from '../apps/mail/autoconfig-parse';
 import { MailCatalog, type MailAccountInput } from '../apps/mail/mail-catalog';
@@ -19,10 +19,11 @@ import {
   type DiscoveryOptions,
   type MailDiscovery,
 } from '../apps/mail/mail-discovery';
-import type { CatalogChange, CatalogReplica } from '../catalog/catalog-replica';
+import type { CatalogReplica } from '../catalog/catalog-replica';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../device/device-context';
 import type { ChangeOptions } from './password-application';
+import { deviceChangeContext, followCatalog } from './follow-catalog';
 import { writableCatalog } from './writable-catalog';
 import { checkNotCancelled } from '../sync/cancellation';
 
@@ -46,7 +47,7 @@ export class MailApplication {
     this.#context = context;
     this.#replica = replica;
     this.#catalog = new MailCatalog(replica.entries() as MailAccountEntry[]);
-    this.#stop = replica.onChange((change) => this.#follow(change));
+    this.#stop = replica.onChange((change) => followCatalog(replica, this.#catalog, change));
   }
 
   /** The mail application of the home `context` has open. */
@@ -123,7 +124,7 @@ export class MailApplication {
     }
     checkNotCancelled(options.signal);
     const replica = await writableCatalog(this.#context, 'mail', options.signal);
-    const entry = new MailCatalog().add(account, this.#changeContext());
+    const entry = new MailCatalog().add(account, deviceChangeContext(this.#context));
     replica.change([{ Entry: entry }]);
     return {
       entry: this.#catalog.get(entry.Identifier) ?? entry,
@@ -149,7 +150,7 @@ export class MailApplication {
     const revised = new MailCatalog([current]).update(
       current.Identifier,
       changes,
-      this.#changeContext(),
+      deviceChangeContext(this.#context),
     );
     if (revised.Updated === current.Updated) return current;
     replica.change([{ Entry: revised }]);
@@ -165,7 +166,7 @@ export class MailApplication {
         Deleted: {
           Identifier: entry.Identifier,
           Updated: laterThan(entry.Updated, new Date(this.#context.now())),
-          UpdatedBy: this.#changeContext().deviceUdf,
+          UpdatedBy: this.#context.requireAccount().deviceUdf,
         },
       },
     ]);
@@ -214,21 +215,6 @@ export class MailApplication {
       });
     }
     return entry;
-  }
-
-  #changeContext(): ChangeContext {
-    return {
-      deviceUdf: this.#context.requireAccount().deviceUdf,
-      now: () => new Date(this.#context.now()),
-    };
-  }
-
-  #follow(change: CatalogChange): void {
-    for (const identifier of change.identifiers) {
-      const record = this.#replica.record(identifier);
-      if (record?.Entry) this.#catalog.put(record.Entry as MailAccountEntry);
-      else if (this.#catalog.get(identifier) !== undefined) this.#catalog.delete(identifier);
-    }
   }
 }
 

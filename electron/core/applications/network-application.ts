@@ -24,6 +24,7 @@ import type { CatalogReplica } from '../catalog/catalog-replica';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../device/device-context';
 import type { ChangeOptions } from './password-application';
+import { deviceChangeContext } from './follow-catalog';
 import { writableCatalog } from './writable-catalog';
 
 const contentSchema = z.strictObject(networkProfileContentShape);
@@ -62,7 +63,7 @@ export class NetworkApplication {
   async add(input: NetworkProfileInput, options: ChangeOptions = {}): Promise<NetworkProfileEntry> {
     const content = this.#content(input);
     const replica = await writableCatalog(this.#context, 'network', options.signal);
-    const entry = createEntry(content, this.#changeContext()) as NetworkProfileEntry;
+    const entry = createEntry(content, deviceChangeContext(this.#context)) as NetworkProfileEntry;
     replica.change([{ Entry: entry }]);
     return entry;
   }
@@ -76,7 +77,11 @@ export class NetworkApplication {
     const current = this.#require(identifier);
     const content = this.#content(input);
     const replica = await writableCatalog(this.#context, 'network', options.signal);
-    const revised = reviseEntry<NetworkProfilePrivate>(current, content, this.#changeContext());
+    const revised = reviseEntry<NetworkProfilePrivate>(
+      current,
+      content,
+      deviceChangeContext(this.#context),
+    );
     if (revised.Updated !== current.Updated) replica.change([{ Entry: revised }]);
     return revised as NetworkProfileEntry;
   }
@@ -90,7 +95,7 @@ export class NetworkApplication {
         Deleted: {
           Identifier: identifier,
           Updated: laterThan(current.Updated, new Date(this.#context.now())),
-          UpdatedBy: this.#changeContext().deviceUdf,
+          UpdatedBy: this.#context.requireAccount().deviceUdf,
         },
       },
     ]);
@@ -112,12 +117,5 @@ export class NetworkApplication {
       });
     }
     return record.Entry as NetworkProfileEntry;
-  }
-
-  #changeContext(): { deviceUdf: string; now: () => Date } {
-    return {
-      deviceUdf: this.#context.requireAccount().deviceUdf,
-      now: () => new Date(this.#context.now()),
-    };
   }
 }

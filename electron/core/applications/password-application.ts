@@ -7,7 +7,7 @@
  */
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
-import { laterThan, type ChangeContext } from '../apps/entry-model';
+import { laterThan } from '../apps/entry-model';
 import { exportPasswordsCsv, type PasswordCsvExportFormat } from '../apps/passwords/csv-export';
 import { planPasswordImport, type PasswordImportReport } from '../apps/passwords/csv-import';
 import type { PasswordCsvFormat } from '../apps/passwords/csv-formats';
@@ -25,10 +25,11 @@ import {
   type PasswordSettings,
 } from '../apps/passwords/password-settings';
 import { totpCode, type TotpCode } from '../apps/passwords/totp';
-import type { CatalogChange, CatalogReplica } from '../catalog/catalog-replica';
+import type { CatalogReplica } from '../catalog/catalog-replica';
 import { SETTINGS_ID, type CatalogRecord } from '../catalog/catalog-record';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../device/device-context';
+import { deviceChangeContext, followCatalog } from './follow-catalog';
 import { writableCatalog } from './writable-catalog';
 
 /** Options of a change: cancellation of the service calls it may need (see writableCatalog). */
@@ -47,7 +48,7 @@ export class PasswordApplication {
     this.#context = context;
     this.#replica = replica;
     this.#catalog = new PasswordCatalog(replica.entries() as PasswordEntry[]);
-    this.#stop = replica.onChange((change) => this.#follow(change));
+    this.#stop = replica.onChange((change) => followCatalog(replica, this.#catalog, change));
   }
 
   /** The password application of the home `context` has open (loaded from its local store). */
@@ -91,7 +92,7 @@ export class PasswordApplication {
   /** Add an entry (sites may be URLs, hosts or `*.` patterns). */
   async add(input: PasswordEntryInput, options: ChangeOptions = {}): Promise<PasswordEntry> {
     const replica = await writableCatalog(this.#context, 'password', options.signal);
-    const entry = new PasswordCatalog().add(input, this.#changeContext());
+    const entry = new PasswordCatalog().add(input, deviceChangeContext(this.#context));
     this.#commit(replica, [{ Entry: entry }]);
     return this.#catalog.get(entry.Identifier) ?? entry;
   }
@@ -131,7 +132,7 @@ export class PasswordApplication {
     const revised = new PasswordCatalog([current]).update(
       identifier,
       changes,
-      this.#changeContext(),
+      deviceChangeContext(this.#context),
     );
     if (revised === current || revised.Updated === current.Updated) return current;
     this.#commit(replica, [{ Entry: revised }]);
@@ -177,7 +178,7 @@ export class PasswordApplication {
     const entries = identifiers.map((identifier) => this.#require(identifier));
     const replica = await writableCatalog(this.#context, 'password', options.signal);
     const now = new Date(this.#context.now());
-    const device = this.#changeContext().deviceUdf;
+    const device = this.#context.requireAccount().deviceUdf;
     this.#commit(
       replica,
       entries.map((entry) => ({
@@ -204,7 +205,7 @@ export class PasswordApplication {
   ): Promise<PasswordImportReport> {
     const replica = await writableCatalog(this.#context, 'password', options.signal);
     const plan = planPasswordImport(this.#catalog.list(), file, {
-      context: this.#changeContext(),
+      context: deviceChangeContext(this.#context),
       ...(options.format === undefined ? {} : { format: options.format }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
@@ -273,7 +274,7 @@ export class PasswordApplication {
         Settings: {
           Identifier: SETTINGS_ID,
           Updated: previous === undefined ? now.toISOString() : laterThan(previous, now),
-          UpdatedBy: this.#changeContext().deviceUdf,
+          UpdatedBy: this.#context.requireAccount().deviceUdf,
           ...(next.AutoGenerate === undefined ? {} : { AutoGenerate: next.AutoGenerate }),
           NeverAsk: next.NeverAsk,
         },
@@ -294,21 +295,5 @@ export class PasswordApplication {
       });
     }
     return entry;
-  }
-
-  #changeContext(): ChangeContext {
-    return {
-      deviceUdf: this.#context.requireAccount().deviceUdf,
-      now: () => new Date(this.#context.now()),
-    };
-  }
-
-  /** Keep the in-memory catalog equal to the synced one. */
-  #follow(change: CatalogChange): void {
-    for (const identifier of change.identifiers) {
-      const record = this.#replica.record(identifier);
-      if (record?.Entry) this.#catalog.put(record.Entry as PasswordEntry);
-      else if (this.#catalog.get(identifier) !== undefined) this.#catalog.delete(identifier);
-    }
   }
 }
