@@ -51,7 +51,6 @@ export const status: Handler<'Status'> = async (context, message, request) => {
     LastCheckpointTime: checkpoint.Timestamp,
     NextCheckpointTime: new Date(Math.max(now, Date.parse(checkpoint.Timestamp))).toISOString(),
     CheckpointValue: formatCheckpointValue(checkpoint),
-    Checkpoint: checkpoint,
     ...(consistency === undefined ? {} : { ConsistencyProof: consistency }),
     ...(containers === undefined ? {} : { ContainerStatus: containers }),
   });

@@ -15,6 +15,7 @@ import { spawnService, stopService } from './support/child-service';
 import type { ServiceProcess } from './support/child-service';
 import {
   checkCheckpoint,
+  statusCheckpoint,
   checkConsistency,
   serviceKeyOf,
   transferWholeLog,
@@ -137,7 +138,7 @@ export async function killAndRestart(
       }
     })();
     const status = await client.call('Status', {});
-    seenCheckpoints.push(status.payload.Checkpoint as SignedCheckpoint);
+    seenCheckpoints.push(statusCheckpoint(status.payload));
     const [low, high] = options.writeMs;
     await new Promise((resolve) => setTimeout(resolve, low + Math.random() * (high - low)));
     running = false;
@@ -197,7 +198,7 @@ export async function killAndRestart(
     checkCheckpoint(checkpoint, serviceKey);
     for (const older of seenCheckpoints) {
       const answer = await client.call('Status', { FromTreeSize: older.TreeSize });
-      const newer = answer.payload.Checkpoint as SignedCheckpoint;
+      const newer = statusCheckpoint(answer.payload);
       checkConsistency(older, newer, (answer.payload.ConsistencyProof as { Path: string[] }).Path);
     }
     const published = new Map(

@@ -12,6 +12,7 @@ import { authorizationFor, TestClient } from './support/client';
 import { connectionRequest, connectionResult, makeDevice, TestUser } from './support/identity';
 import {
   checkCheckpoint,
+  statusCheckpoint,
   checkConsistency,
   checkInclusion,
   serviceKeyOf,
@@ -183,10 +184,10 @@ describe.skipIf(postgresUrl === undefined)(
         item.InclusionProof,
       );
       // A checkpoint from A extends to one from B after more writes through A.
-      const older = (await clientA.call('Status', {})).payload.Checkpoint as SignedCheckpoint;
+      const older = statusCheckpoint((await clientA.call('Status', {})).payload);
       await clientA.call('Publish', { Profile: await users[0]!.profile() });
       const status = await clientB.call('Status', { FromTreeSize: older.TreeSize });
-      const newer = status.payload.Checkpoint as SignedCheckpoint;
+      const newer = statusCheckpoint(status.payload);
       expect(newer.TreeSize).toBe(older.TreeSize + 1);
       checkConsistency(older, newer, (status.payload.ConsistencyProof as { Path: string[] }).Path);
     });

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import {
   accountFieldSchema,
-  checkpointFieldSchema,
   containerNameSchema,
   containerStatusSchema,
   proofPathSchema,
@@ -40,9 +39,11 @@ export const statusResponseSchema = z.object({
   LastWriteTime: dateTimeSchema.optional(),
   LastCheckpointTime: dateTimeSchema,
   NextCheckpointTime: dateTimeSchema,
-  /** The checkpoint in its text form (shared/merkle/checkpoint.ts formatCheckpointValue). */
-  CheckpointValue: z.string(),
-  Checkpoint: checkpointFieldSchema,
+  /**
+   * The signed checkpoint, in its one form: the text of shared/merkle/checkpoint.ts
+   * formatCheckpointValue (DESIGN.md section 5), read with parseCheckpointValue.
+   */
+  CheckpointValue: z.string().max(1024),
   ConsistencyProof: consistencyProofSchema.optional(),
   ContainerStatus: z.array(containerStatusSchema).optional(),
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMeshError, type MeshError } from '../../../shared/errors';
+import { parseCheckpointValue } from '../../../shared/merkle/checkpoint';
 import { encodeProof } from '../../../shared/merkle/hash-encoding';
 import type { StatusResponse } from '../../../shared/protocol/messages/status';
 import { CheckpointVerifier } from '../../../electron/core/client/checkpoint-verifier';
@@ -123,23 +124,25 @@ describe('CheckpointVerifier: checkpoints', () => {
     expect(caught(() => verifier.acceptStatus(impostor.status())).code).toBe('SIGNATURE_INVALID');
   });
 
-  it('refuses a bad signature and disagreeing checkpoint forms', () => {
+  it('refuses a bad signature and a CheckpointValue that is not a checkpoint', () => {
     const log = new FakeLog().append('a', 'b');
     const verifier = started(log);
     log.append('c');
     const status = log.status(2);
-    const signature = status.Checkpoint.Signature;
+    const signature = parseCheckpointValue(status.CheckpointValue).Signature;
     const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
-    const forged = { ...status, Checkpoint: { ...status.Checkpoint, Signature: flipped } };
-    expect(caught(() => verifier.acceptStatus(forged))).toMatchObject({
-      code: 'SERVICE_ERROR',
-      details: { field: 'CheckpointValue' },
-    });
-    const forgedBoth = {
-      ...forged,
+    const forged = {
+      ...status,
       CheckpointValue: status.CheckpointValue.replace(signature, flipped),
     };
-    expect(caught(() => verifier.acceptStatus(forgedBoth)).code).toBe('SIGNATURE_INVALID');
+    expect(caught(() => verifier.acceptStatus(forged)).code).toBe('SIGNATURE_INVALID');
+    const truncated = { ...status, CheckpointValue: status.CheckpointValue.slice(0, -2) };
+    expect(caught(() => verifier.acceptStatus(truncated))).toMatchObject({
+      code: 'SERVICE_ERROR',
+      details: { reason: 'malformed-response', field: 'CheckpointValue' },
+    });
+    // The refused answers left the last verified checkpoint as it was.
+    expect(verifier.checkpoint?.TreeSize).toBe(2);
   });
 
   it('needs a pinned key before verifying anything', () => {

@@ -88,7 +88,6 @@ export class FakeLog {
       LastCheckpointTime: checkpoint.Timestamp,
       NextCheckpointTime: checkpoint.Timestamp,
       CheckpointValue: formatCheckpointValue(checkpoint),
-      Checkpoint: checkpoint,
       ...(from !== undefined &&
         from <= size && {
           ConsistencyProof: {

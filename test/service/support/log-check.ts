@@ -5,7 +5,11 @@
  */
 import type { PublicKeyJwk } from '../../../shared/crypto/public-key';
 import type { SignedCheckpoint } from '../../../shared/merkle/checkpoint';
-import { checkpointRoot, verifyCheckpointSignature } from '../../../shared/merkle/checkpoint';
+import {
+  checkpointRoot,
+  parseCheckpointValue,
+  verifyCheckpointSignature,
+} from '../../../shared/merkle/checkpoint';
 import { decodeProof } from '../../../shared/merkle/hash-encoding';
 import { leafHash } from '../../../shared/merkle/hashing';
 import { MerkleTree } from '../../../shared/merkle/tree';
@@ -23,6 +27,12 @@ export async function serviceKeyOf(client: TestClient): Promise<PublicKeyJwk> {
 }
 
 /** Verify a checkpoint's signature (throws PROOF/SIGNATURE errors). */
+/** The checkpoint of a Status answer: its CheckpointValue text (the one form it carries). */
+export function statusCheckpoint(payload: Record<string, unknown>): SignedCheckpoint {
+  return parseCheckpointValue(String(payload.CheckpointValue));
+}
+
+/** Verify a checkpoint's signature under the service key. */
 export function checkCheckpoint(checkpoint: SignedCheckpoint, key: PublicKeyJwk): void {
   verifyCheckpointSignature(checkpoint, key);
 }
