@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MeshError } from '../../shared/errors';
 import { writeFileAtomic } from '../core/home/atomic-file';
+import { readJsonFile } from '../core/home/json-file';
 
 /** The settings file in the app's data folder (Electron's userData). */
 export const DESKTOP_SETTINGS_FILE = 'desktop-settings.json';
@@ -31,20 +32,8 @@ export async function readDesktopSettings(
   directory: string,
   warn: (message: string) => void = () => {},
 ): Promise<DesktopSettings> {
-  let text: string;
-  try {
-    text = await fs.readFile(join(directory, DESKTOP_SETTINGS_FILE), 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const result = settingsSchema.safeParse(parsed);
+  const result = await readJsonFile(join(directory, DESKTOP_SETTINGS_FILE), settingsSchema);
+  if (result === undefined) return {};
   if (!result.success) {
     warn(`mesh: ${DESKTOP_SETTINGS_FILE} is not valid; using the default settings`);
     return {};

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
 import { removeStaleTemporaries, writeFileAtomic } from './atomic-file';
+import { readJsonFile } from './json-file';
 import { acquireHomeLock, type HomeLock } from './lock';
 
 /** The file naming the home: its id and which key store keeps its secrets. */
@@ -71,20 +72,8 @@ export async function openDeviceHome(directory: string): Promise<DeviceHome> {
 }
 
 async function readHomeRecord(path: string): Promise<HomeRecord | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const result = homeRecordSchema.safeParse(parsed);
+  const result = await readJsonFile(path, homeRecordSchema);
+  if (result === undefined) return undefined;
   if (!result.success) {
     throw new MeshError('STORE_CORRUPT', `${path} is not a Mesh device home file`, {
       file: HOME_FILE,

@@ -7,10 +7,10 @@
  * atomically with a fresh IV.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
 import { writeFileAtomic } from '../home/atomic-file';
+import { readJsonFile } from '../home/json-file';
 import { checkSecret, checkSecretName, type KeyStore } from './key-store';
 
 /** File name of the key file inside a device home. */
@@ -164,20 +164,8 @@ interface KeyFile {
 }
 
 async function readKeyFile(path: string): Promise<KeyFile | undefined> {
-  let text: string;
-  try {
-    text = await fs.readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const result = fileSchema.safeParse(parsed);
+  const result = await readJsonFile(path, fileSchema);
+  if (result === undefined) return undefined;
   if (!result.success) {
     throw new MeshError('STORE_CORRUPT', `${path} is not a Mesh key file`, { file: KEY_FILE });
   }
