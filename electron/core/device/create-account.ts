@@ -16,8 +16,18 @@ import { udfMatches } from '../../../shared/udf';
 import { parseAccountAddress, type AccountAddress } from '../client/account-address';
 import { generateSeed } from '../crypto/keys';
 import type { DeviceContext } from './device-context';
-import { readConnectionRequest, writeAccountBinding } from './device-records';
-import { deriveMasterKeys, storeMasterSecrets, wipeMasterKeys } from './master-keys';
+import {
+  announceConnected,
+  bindAdministrator,
+  type AdministeredAccount,
+} from './administrator-binding';
+import { readConnectionRequest } from './device-records';
+import {
+  deriveMasterKeys,
+  forgetMasterSecrets,
+  storeMasterSecrets,
+  wipeMasterKeys,
+} from './master-keys';
 import { fetchPersonalProfile } from './fetch-personal-profile';
 import { signDeviceProfile, signMasterProfile, signPersonalProfile } from './profile-signing';
 
@@ -31,15 +41,7 @@ export interface CreateAccountOptions {
 }
 
 /** The new account and the fingerprints to show (DESIGN.md section 7). */
-export interface CreatedAccount {
-  readonly address: string;
-  readonly account: string;
-  /** UDF of the master profile: the account's fingerprint. */
-  readonly profileUdf: string;
-  /** UDF of this device's profile. */
-  readonly deviceUdf: string;
-  readonly deviceName: string;
-}
+export type CreatedAccount = AdministeredAccount;
 
 const OPERATION = 'create-account';
 const STEPS = 4;
@@ -121,16 +123,11 @@ export async function createAccount(
     }
     // From here the service holds the account for this master profile: bind the home first.
     context.cachePersonalProfile(registered);
-    const binding = {
-      address: address.text,
-      account: address.account,
+    const account = bindAdministrator(context, address, {
       profileUdf: registered.identifier,
       deviceUdf: device.udf,
       deviceName: listed.profile.Description,
-      role: 'administrator' as const,
-      connected: context.timestamp(),
-    };
-    writeAccountBinding(context.store, binding);
+    });
 
     progress(3, 'Publishing the personal profile');
     await client.call('Publish', { Profile: registered.signed }, { signal: options.signal });
@@ -144,18 +141,8 @@ export async function createAccount(
       context.cachePersonalProfile(published);
     }
     progress(STEPS, 'Done');
-    context.events.emit('connection-state', {
-      state: 'connected',
-      account: address.text,
-      deviceUdf: device.udf,
-    });
-    return {
-      address: binding.address,
-      account: binding.account,
-      profileUdf: binding.profileUdf,
-      deviceUdf: binding.deviceUdf,
-      deviceName: binding.deviceName,
-    };
+    announceConnected(context, account);
+    return account;
   } finally {
     seed.fill(0);
     wipeMasterKeys(master);
@@ -195,7 +182,7 @@ async function settleRefusedRegistration(
   if (error.code === 'ALREADY_EXISTS') {
     const current = await fetchPersonalProfile(context, address, { signal: options.signal });
     if (udfMatches(current.identifier, personal.identifier)) return current;
-    await forgetMasterSecrets(context);
+    await forgetMasterSecrets(context.keyStore);
     throw new MeshError(
       'ALREADY_EXISTS',
       `the account name ${address.account} is taken at ${address.text.slice(address.account.length + 1)}`,
@@ -203,7 +190,7 @@ async function settleRefusedRegistration(
       { cause: error },
     );
   }
-  await forgetMasterSecrets(context);
+  await forgetMasterSecrets(context.keyStore);
   throw error;
 }
 
@@ -223,9 +210,4 @@ function refuseIfInUse(context: DeviceContext): void {
       { field: 'home' },
     );
   }
-}
-
-async function forgetMasterSecrets(context: DeviceContext): Promise<void> {
-  await context.keyStore.delete(SECRET_NAMES.masterSeed);
-  await context.keyStore.delete(SECRET_NAMES.onlineSigningSeed);
 }

@@ -61,6 +61,12 @@ export async function storeMasterSecrets(
   }
 }
 
+/** Delete the master seed and the online signing key from the KeyStore (undoes storeMasterSecrets). */
+export async function forgetMasterSecrets(keyStore: KeyStore): Promise<void> {
+  await keyStore.delete(SECRET_NAMES.masterSeed);
+  await keyStore.delete(SECRET_NAMES.onlineSigningSeed);
+}
+
 /**
  * The online signing key of this device, when it is an administrator: from its own secret, else
  * derived from the master seed; undefined when the home holds neither.

@@ -14,12 +14,21 @@ import { verifyMasterProfile } from '../../../shared/profiles/master-profile';
 import { udfMatches } from '../../../shared/udf';
 import { parseAccountAddress } from '../client/account-address';
 import { recoverSecret } from '../crypto/escrow-shares';
-import { SECRET_NAMES } from '../keystore/key-store';
 import { deviceNameOrDefault } from './create-account';
 import type { DeviceContext } from './device-context';
-import { readConnectionRequest, writeAccountBinding } from './device-records';
+import {
+  announceConnected,
+  bindAdministrator,
+  type AdministeredAccount,
+} from './administrator-binding';
+import { readConnectionRequest } from './device-records';
 import { fetchPersonalProfile } from './fetch-personal-profile';
-import { deriveMasterKeys, storeMasterSecrets, wipeMasterKeys } from './master-keys';
+import {
+  deriveMasterKeys,
+  forgetMasterSecrets,
+  storeMasterSecrets,
+  wipeMasterKeys,
+} from './master-keys';
 import {
   signDeviceProfile,
   signMasterProfileWithOnlineKey,
@@ -38,13 +47,7 @@ export interface RecoverOptions {
 }
 
 /** The recovered account. */
-export interface RecoveredAccount {
-  readonly address: string;
-  readonly account: string;
-  readonly profileUdf: string;
-  readonly deviceUdf: string;
-  readonly deviceName: string;
-}
+export type RecoveredAccount = AdministeredAccount;
 
 /**
  * Recover `options.address` from shares onto this (fresh) home (module comment). INVALID_SHARE
@@ -115,33 +118,18 @@ export async function recoverAccount(
       const client = await context.serviceClient(address);
       await client.call('Publish', { Profile: next.signed }, { signal: options.signal });
     } catch (error) {
-      await context.keyStore.delete(SECRET_NAMES.masterSeed);
-      await context.keyStore.delete(SECRET_NAMES.onlineSigningSeed);
+      await forgetMasterSecrets(context.keyStore);
       throw error;
     }
     context.cachePersonalProfile(next);
-    writeAccountBinding(context.store, {
-      address: address.text,
-      account: address.account,
+    const account = bindAdministrator(context, address, {
       profileUdf: current.identifier,
       deviceUdf: device.udf,
       deviceName,
-      role: 'administrator',
-      connected: context.timestamp(),
     });
     progress(4, 'Done');
-    context.events.emit('connection-state', {
-      state: 'connected',
-      account: address.text,
-      deviceUdf: device.udf,
-    });
-    return {
-      address: address.text,
-      account: address.account,
-      profileUdf: current.identifier,
-      deviceUdf: device.udf,
-      deviceName,
-    };
+    announceConnected(context, account);
+    return account;
   } finally {
     seed.fill(0);
     wipeMasterKeys(master);
