@@ -121,8 +121,9 @@ export async function unwrapCatalogKey(
   let wrapped: z.infer<typeof wrappedKeySchema>;
   try {
     wrapped = wrappedKeySchema.parse(JSON.parse(utf8Decode(plaintext)));
-  } catch (error) {
-    throw badWrap(application, 'is not a wrapped application key', error);
+  } catch {
+    // No cause: JSON.parse quotes the text it failed on, and this text is a decrypted key.
+    throw badWrap(application, 'is not a wrapped application key');
   } finally {
     plaintext.fill(0);
   }
