@@ -113,7 +113,7 @@ export function keychainKeyStore(options: KeychainKeyStoreOptions): KeyStore {
       return call((k) => k.deletePassword(service, prefix + name));
     },
     async list() {
-      const credentials = await call((k) => k.findCredentials(service));
+      const credentials = await call((k) => findCredentialsSettled(k, service));
       return credentials
         .map((credential) => credential.account)
         .filter((account) => account.startsWith(prefix))
@@ -121,6 +121,28 @@ export function keychainKeyStore(options: KeychainKeyStoreOptions): KeyStore {
         .sort();
     },
   };
+}
+
+/** Reads of the service's items before a vanishing item counts as a failure. */
+const LIST_ATTEMPTS = 3;
+
+/**
+ * findCredentials reads every item of the service, other homes' too; an item another home
+ * deletes meanwhile makes the Secret Service answer "No such secret item". That is a race with
+ * a concurrent delete, not a missing keychain, so read again. Other failures are not retried
+ * (a locked keychain would prompt again).
+ */
+async function findCredentialsSettled(
+  keychain: KeychainBackend,
+  service: string,
+): Promise<Array<{ account: string; password: string }>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await keychain.findCredentials(service);
+    } catch (error) {
+      if (attempt >= LIST_ATTEMPTS || !/No such secret item/i.test(describe(error))) throw error;
+    }
+  }
 }
 
 function decodeSecret(value: string, name: string): Uint8Array {

@@ -171,6 +171,32 @@ describe('keychain KeyStore without a keychain service', () => {
     expect(result.message).toContain('MESH_PASSPHRASE');
   });
 
+  it('lists again when an item vanishes while it is read (another home deleting its secrets)', async () => {
+    let reads = 0;
+    const unused = async (): Promise<never> => {
+      throw new Error('not used by list');
+    };
+    const store = await openKeychainKeyStore({
+      homeId: 'h',
+      backend: {
+        getPassword: unused,
+        setPassword: unused,
+        deletePassword: unused,
+        findCredentials: async () => {
+          reads++;
+          if (reads === 1) {
+            throw new Error(
+              'No such secret item at path: /org/freedesktop/secrets/collection/login/7',
+            );
+          }
+          return [{ account: 'h/device-seed', password: 'AAAA' }];
+        },
+      },
+    });
+    expect(await store.list()).toEqual(['device-seed']);
+    expect(reads).toBe(3); // one vanished item and one good read on open, one on list
+  });
+
   it('maps any keychain failure to KEYCHAIN_UNAVAILABLE', async () => {
     const failing = async (): Promise<never> => {
       throw new Error('Cannot create an item in a locked collection');
