@@ -187,14 +187,15 @@ export class MeshDevice {
     const seen = new Set<string>();
     const interval = options.intervalMs ?? 5_000;
     const administrator = this.context.account()?.role === 'administrator';
+    const acceptingPins = administrator && (options.acceptPinRequests ?? true);
     for (;;) {
       if (options.signal?.aborted) return;
       try {
-        if (administrator && (options.acceptPinRequests ?? true)) {
-          await acceptPinConnections(this.context, options);
-        }
+        if (acceptingPins) await acceptPinConnections(this.context, options);
         const { pending } = await listPendingConnections(this.context, options);
         for (const request of pending) {
+          // One that arrived since the accepting above is accepted next round, not announced.
+          if (acceptingPins && request.pinVerified) continue;
           const key = `${request.deviceUdf}/${request.witness}`;
           if (seen.has(key)) continue;
           seen.add(key);
