@@ -51,6 +51,8 @@ function memo<T>(table: Map<string, T>, key: string, make: () => T): T {
 
 /** The canonical form of an identifier to store; INVALID_MESSAGE if it is not a UDF of enough bits. */
 export function canonicalIdentifier(udf: string, field = 'Identifier'): string {
+  const canonical = alreadyCanonical(udf);
+  if (canonical !== undefined) return canonical;
   // Only successes are remembered; a failure names its field each time.
   return memo(canonicalMemo, udf, () => canonicalOf(udf, field));
 }
@@ -69,11 +71,27 @@ function canonicalOf(udf: string, field: string): string {
   return grouped(text.slice(0, FINGERPRINT_CHARACTERS));
 }
 
+// A 140-bit fingerprint already in the stored form: seven upper-case groups of four Base32
+// characters. Its type byte is in the first two characters; nothing else needs parsing.
+const CANONICAL_FINGERPRINT = /^[A-Z2-7]{4}(?:-[A-Z2-7]{4}){6}$/;
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** The identifier itself when it is a fingerprint in canonical form, else undefined. */
+function alreadyCanonical(udf: string): string | undefined {
+  if (udf.length !== 34 || !CANONICAL_FINGERPRINT.test(udf)) return undefined;
+  const typeByte =
+    (BASE32.indexOf(udf[0] as string) << 3) | (BASE32.indexOf(udf[1] as string) >> 2);
+  return fingerprintTypes.has(typeByte) ? udf : undefined;
+}
+
 /** How to look an identifier up: exactly, or as a prefix when the query is shorter than 140 bits. */
 export function identifierLookup(
   udf: string,
   field = 'Identifier',
 ): { exact: string } | { prefix: string } {
+  // The common query (a Get by the Identifier the service returned) needs no parse, no memo.
+  const exact = alreadyCanonical(udf);
+  if (exact !== undefined) return { exact };
   return memo(lookupMemo, udf, () => lookupOf(udf, field));
 }
 

@@ -11,7 +11,7 @@ import { STATUS, statusDescription } from '../../shared/protocol/status-codes';
 import type { StatusCode } from '../../shared/protocol/status-codes';
 import type { Logger } from '../logger';
 import type { IncomingRequest, OutgoingResponse } from '../transactions/dispatch';
-import { readBody } from './body';
+import { readBodyThen } from './body';
 import { RateLimiter } from './rate-limit';
 
 /** The path of the service (seed 001 section 7). */
@@ -31,14 +31,71 @@ export interface BindingTarget {
   answer(request: IncomingRequest): Promise<OutgoingResponse>;
 }
 
-const HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-content-type-options': 'nosniff',
-};
-
 /** Drain the unread rest of a refused body for at most this long before closing the socket. */
 const LINGER_MS = 2000;
+
+// Per-request state kept on the response, so its one 'close' listener needs no closure.
+const abortOnClose = Symbol('mesh abort on close');
+type TrackedResponse = ServerResponse & { [abortOnClose]?: AbortController };
+
+/**
+ * The request as the dispatcher sees it. A class, so that the lazily made abort signal costs
+ * nothing per request unless a handler (a long poll) asks for it.
+ */
+class HttpIncoming implements IncomingRequest {
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    readonly body: Uint8Array,
+    readonly authorization: string | undefined,
+    private readonly response: TrackedResponse,
+    private readonly shutdown: AbortSignal,
+  ) {}
+
+  signal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const controller = new AbortController();
+      const { response } = this;
+      if (response.destroyed && !response.writableFinished) controller.abort();
+      else response[abortOnClose] = controller;
+      this.#signal = AbortSignal.any([controller.signal, this.shutdown]);
+    }
+    return this.#signal;
+  }
+}
+
+/** Write a whole reply at once: status, headers with its length, and the body bytes. */
+function send(
+  response: ServerResponse,
+  status: StatusCode,
+  body: string | Buffer,
+  close = false,
+): void {
+  if (response.headersSent || response.destroyed) return;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  response.writeHead(
+    status,
+    close
+      ? {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'content-length': bytes.length,
+          connection: 'close',
+        }
+      : {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+          'content-length': bytes.length,
+        },
+  );
+  response.end(bytes);
+}
+
+function meshFailure(status: StatusCode, description = statusDescription(status)): string {
+  return encodeMeshResponse({ Status: status, StatusDescription: description });
+}
 
 /** The request listener, and a promise of the moment no request is in flight. */
 export function createBinding(target: BindingTarget): {
@@ -49,42 +106,63 @@ export function createBinding(target: BindingTarget): {
   const limiter = new RateLimiter(target.requestsPerSecond, target.requestBurst);
   let inFlight = 0;
   let waiters: (() => void)[] = [];
-  const finished = (): void => {
+  function closed(this: TrackedResponse): void {
     inFlight--;
+    if (!this.writableFinished) this[abortOnClose]?.abort();
     if (inFlight === 0) {
       for (const wake of waiters) wake();
       waiters = [];
     }
-  };
+  }
 
-  const send = (
-    response: ServerResponse,
-    status: StatusCode,
-    body: string,
-    close = false,
-  ): void => {
-    if (response.headersSent || response.destroyed) return;
-    response.writeHead(status, {
-      ...HEADERS,
-      'content-length': Buffer.byteLength(body),
-      ...(close ? { connection: 'close' } : {}),
+  const failed = (response: ServerResponse, error: unknown): void => {
+    target.logger.error('request failed', {
+      error: error instanceof Error ? error.message : String(error),
     });
-    response.end(body);
+    send(response, STATUS.Internal, meshFailure(STATUS.Internal));
   };
 
-  const meshFailure = (status: StatusCode, description = statusDescription(status)): string =>
-    encodeMeshResponse({ Status: status, StatusDescription: description });
+  function answer(
+    request: IncomingMessage,
+    response: TrackedResponse,
+    body: Buffer,
+    started: number,
+  ): void {
+    const incoming = new HttpIncoming(
+      body,
+      request.headers.authorization,
+      response,
+      target.shutdown,
+    );
+    target.answer(incoming).then(
+      (outgoing) => {
+        send(response, outgoing.status, outgoing.bytes ?? outgoing.body);
+        if (target.debug) {
+          target.logger.debug('request', {
+            transaction: outgoing.transaction,
+            status: outgoing.status,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            bytes: body.length,
+          });
+        }
+      },
+      (error: unknown) => failed(response, error),
+    );
+  }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  function handle(request: IncomingMessage, response: TrackedResponse): void {
     const started = target.debug ? performance.now() : 0;
-    const path = (request.url ?? '').split('?')[0];
-    if (path !== SERVICE_PATH && path !== SERVICE_PATH.slice(0, -1)) {
-      send(
-        response,
-        STATUS.NotFound,
-        meshFailure(STATUS.NotFound, `no Mesh service at ${path ?? ''}`),
-      );
-      return;
+    const url = request.url ?? '';
+    if (url !== SERVICE_PATH) {
+      const path = url.split('?')[0];
+      if (path !== SERVICE_PATH && path !== SERVICE_PATH.slice(0, -1)) {
+        send(
+          response,
+          STATUS.NotFound,
+          meshFailure(STATUS.NotFound, `no Mesh service at ${path ?? ''}`),
+        );
+        return;
+      }
     }
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
@@ -106,11 +184,10 @@ export function createBinding(target: BindingTarget): {
       request.resume();
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readBody(request, target.maxRequestBytes);
-    } catch (error) {
-      if (isMeshError(error, 'TOO_LARGE')) {
+    readBodyThen(request, target.maxRequestBytes, (error, body) => {
+      if (body !== undefined) {
+        answer(request, response, body, started);
+      } else if (isMeshError(error, 'TOO_LARGE')) {
         send(response, STATUS.TooLarge, meshFailure(STATUS.TooLarge, error.message), true);
         // Discard (never buffer) what the client is still sending, then close.
         request.resume();
@@ -120,51 +197,18 @@ export function createBinding(target: BindingTarget): {
       } else {
         request.socket.destroy();
       }
-      return;
-    }
-    // The abort signal is made only if a handler asks for it (a long poll): most never do.
-    let closedEarly = false;
-    let controller: AbortController | undefined;
-    let signal: AbortSignal | undefined;
-    response.once('close', () => {
-      if (response.writableFinished) return;
-      closedEarly = true;
-      controller?.abort();
     });
-    const authorization = request.headers.authorization;
-    const answer = await target.answer({
-      body,
-      ...(authorization === undefined ? {} : { authorization }),
-      signal: () => {
-        if (signal === undefined) {
-          controller = new AbortController();
-          if (closedEarly) controller.abort();
-          signal = AbortSignal.any([controller.signal, target.shutdown]);
-        }
-        return signal;
-      },
-    });
-    send(response, answer.status, answer.body);
-    if (target.debug) {
-      target.logger.debug('request', {
-        transaction: answer.transaction,
-        status: answer.status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-        bytes: body.length,
-      });
-    }
   }
 
   return {
     listener: (request, response) => {
       inFlight++;
-      response.once('close', finished);
-      handle(request, response).catch((error: unknown) => {
-        target.logger.error('request failed', {
-          error: error instanceof Error ? error.message : String(error),
-        });
-        send(response, STATUS.Internal, meshFailure(STATUS.Internal));
-      });
+      response.once('close', closed);
+      try {
+        handle(request, response);
+      } catch (error) {
+        failed(response, error);
+      }
     },
     inFlight: () => inFlight,
     idle: () =>

@@ -54,10 +54,18 @@ export interface RequestContext {
  * may return to answer many requests with one encoding (Hello).
  */
 export class EncodedResponse {
+  #bytes: Buffer | undefined;
+
   constructor(
     readonly status: StatusCode,
     readonly body: string,
   ) {}
+
+  /** The body's UTF-8 bytes, made once (a cached answer is written many times). */
+  get bytes(): Buffer {
+    this.#bytes ??= Buffer.from(this.body, 'utf8');
+    return this.#bytes;
+  }
 }
 
 /** A transaction handler. */

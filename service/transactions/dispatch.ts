@@ -66,9 +66,18 @@ export interface IncomingRequest {
 export interface OutgoingResponse {
   readonly status: StatusCode;
   readonly body: string;
+  /** The body's UTF-8 bytes when already made (a cached answer), so they are not made again. */
+  readonly bytes?: Buffer;
   /** The transaction, when the request could be decoded (for logs). */
   readonly transaction?: TransactionName;
 }
+
+const HELLO_BYTES = Buffer.from('{"HelloRequest":{}}', 'utf8');
+const HELLO_REQUEST: DecodedRequest = (() => {
+  const decoded = decodeRequest(HELLO_BYTES.toString('utf8'));
+  Object.freeze(decoded.message);
+  return Object.freeze(decoded);
+})();
 
 function failure(
   context: ServiceContext,
@@ -101,10 +110,11 @@ export async function dispatch(
   let request: DecodedRequest;
   try {
     const body = incoming.body;
-    const text = Buffer.isBuffer(body)
-      ? body.toString('utf8')
-      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-    request = decodeRequest(text);
+    const bytes = Buffer.isBuffer(body)
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    // The usual Hello is these exact bytes, which decode to the same (frozen) request every time.
+    request = bytes.equals(HELLO_BYTES) ? HELLO_REQUEST : decodeRequest(bytes.toString('utf8'));
   } catch (error) {
     const { status, description } = failure(context, error, undefined);
     return { status, body: encodeMeshResponse({ Status: status, StatusDescription: description }) };
@@ -120,7 +130,7 @@ export async function dispatch(
       },
     });
     if (response instanceof EncodedResponse) {
-      return { status: response.status, body: response.body, transaction };
+      return { status: response.status, body: response.body, bytes: response.bytes, transaction };
     }
     return {
       status: response.Status as StatusCode,

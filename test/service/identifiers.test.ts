@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalIdentifier, identifierLookup } from '../../service/identifiers';
+import { randomNonce, udfFromData } from '../../shared/udf';
+
+const data = (i: number) => new TextEncoder().encode(`profile ${i}`);
+
+describe('identifiers: the canonical fast path gives what parsing gives', () => {
+  it('a 140-bit fingerprint in stored form is itself, exactly', () => {
+    for (let i = 0; i < 50; i++) {
+      for (const algorithm of ['sha2-512', 'sha3-512'] as const) {
+        const udf = udfFromData(data(i), 'application/json', { algorithm });
+        expect(canonicalIdentifier(udf)).toBe(udf);
+        expect(identifierLookup(udf)).toEqual({ exact: udf });
+        // The same identifier in other presentations goes through the parser to the same form.
+        const other = udf.toLowerCase().replace(/-/g, '');
+        expect(canonicalIdentifier(other)).toBe(udf);
+        expect(identifierLookup(other)).toEqual({ exact: udf });
+        const longer = udfFromData(data(i), 'application/json', { algorithm, bits: 200 });
+        expect(identifierLookup(longer)).toEqual({ exact: udf });
+      }
+    }
+  });
+
+  it('text shaped like a fingerprint but of another type, or not Base32, is parsed', () => {
+    // A nonce grouped like a fingerprint: matched in full, never cut to 140 bits.
+    const nonce = randomNonce();
+    expect(canonicalIdentifier(nonce)).toBe(nonce);
+    const notBase32 = 'MAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAA1';
+    expect(() => identifierLookup(notBase32, 'GetRequest.Identifier')).toThrow(/GetRequest/);
+    // A type byte no UDF has (first characters 'Z7'): refused, as the parser refuses it.
+    const unknownType = 'Z7AA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA';
+    expect(() => canonicalIdentifier(unknownType, 'Identifier')).toThrow();
+  });
+});
