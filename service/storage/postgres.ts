@@ -252,6 +252,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
           bigint: 'BIGINT',
           bytes: 'BYTEA',
           bool: 'BOOLEAN',
+          true: 'true',
         })) {
           await client.query(statement);
         }

@@ -9,11 +9,14 @@ interface Dialect {
   readonly bigint: string;
   readonly bytes: string;
   readonly bool: string;
+  /** The literal of true in that boolean column type. */
+  readonly true: string;
 }
 
 /** DDL statements, in order; each is idempotent (IF NOT EXISTS). */
 export function schemaStatements(dialect: Dialect): string[] {
   const { bigint, bytes, bool } = dialect;
+  const isTrue = dialect.true;
   return [
     `CREATE TABLE IF NOT EXISTS log (
        id ${bigint} PRIMARY KEY, time ${bigint} NOT NULL, type TEXT NOT NULL,
@@ -29,6 +32,9 @@ export function schemaStatements(dialect: Dialect): string[] {
        latest ${bool} NOT NULL)`,
     `CREATE INDEX IF NOT EXISTS published_identifier ON published (identifier, tx_id)`,
     `CREATE INDEX IF NOT EXISTS published_account ON published (account, type, tx_id)`,
+    // The current version of an identifier in one step: without it, superseding it on every
+    // Publish reads every earlier version of that identifier.
+    `CREATE INDEX IF NOT EXISTS published_latest ON published (identifier) WHERE latest = ${isTrue}`,
     `CREATE TABLE IF NOT EXISTS published_keys (
        key TEXT NOT NULL, value TEXT NOT NULL, tx_id ${bigint} NOT NULL,
        PRIMARY KEY (key, value, tx_id))`,

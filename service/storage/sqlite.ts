@@ -160,6 +160,7 @@ export class SqliteBackend implements StorageBackend {
       bigint: 'INTEGER',
       bytes: 'BLOB',
       bool: 'INTEGER',
+      true: '1',
     })) {
       db.exec(statement);
     }
