@@ -12,8 +12,10 @@
  *   L + 3   5       checksum: the first 5 bytes of SHA-512 over bytes 0 .. L + 2
  *
  * For a 32-byte seed that is 40 bytes: exactly 64 Base32 characters in 16 groups, no fill bits.
- * The checksum catches a mistyped or swapped character (a false accept has probability 2^-40);
- * a missing or extra character already fails as a bad length. The index is ours (1..n); the
+ * The checksum catches a mistyped or swapped character (a false accept has probability 2^-40).
+ * A missing or extra character usually fails as a bad length, but not always: the fill bits
+ * of a shortened text can happen to be zero, and then it fails the checksum instead; among
+ * several shares, a length unlike the others' then names it. The index is ours (1..n); the
  * library draws its own x coordinates. Shares from two different splits with the same
  * threshold and distinct indexes cannot be told apart here: they recover a wrong secret,
  * which recovery catches by comparing the regenerated master key UDF with the profile.
@@ -87,7 +89,23 @@ interface ReadShare {
   piece: Uint8Array;
 }
 
-function readShare(text: string, position: number, count: number): ReadShare {
+/** Characters of a share as typed, less the separators parseUdf tolerates. */
+function shareCharacters(text: string): number {
+  return text.replace(/[\s-]/g, '').length;
+}
+
+/** Why a share fails its checksum: a length unlike the other shares' means a lost or extra character. */
+function checksumFailure(where: string, text: string, others: string[]): string {
+  const length = shareCharacters(text);
+  const other = others.map(shareCharacters).find((candidate) => candidate !== length);
+  if (other !== undefined && others.every((candidate) => shareCharacters(candidate) === other)) {
+    return `${where} is not a share: a character is missing or extra (${length} characters where the others have ${other})`;
+  }
+  return `${where} does not check: a character is mistyped, missing or extra, or two are swapped`;
+}
+
+function readShare(text: string, position: number, shares: string[]): ReadShare {
+  const count = shares.length;
   const where = count === 1 ? 'the share' : `share ${position} of ${count}`;
   let bytes: Uint8Array;
   try {
@@ -105,11 +123,10 @@ function readShare(text: string, position: number, count: number): ReadShare {
   const expected = checksum(body);
   const actual = bytes.subarray(bytes.length - CHECKSUM_BYTES);
   if (body.length < 4 || !expected.every((byte, offset) => byte === actual[offset])) {
-    throw new MeshError(
-      'INVALID_SHARE',
-      `${where} does not check: a character is mistyped or two are swapped`,
-      { share: position },
-    );
+    const others = shares.filter((_, offset) => offset !== position - 1);
+    throw new MeshError('INVALID_SHARE', checksumFailure(where, text, others), {
+      share: position,
+    });
   }
   const threshold = body[1]! >> 4;
   const index = (body[1]! & 0x0f) + 1;
@@ -130,7 +147,7 @@ export async function recoverSecret(shares: string[]): Promise<Uint8Array> {
   if (shares.length === 0) {
     throw new MeshError('INVALID_SHARE', 'shares: none given', { needed: 2, given: 0 });
   }
-  const read = shares.map((text, offset) => readShare(text, offset + 1, shares.length));
+  const read = shares.map((text, offset) => readShare(text, offset + 1, shares));
   try {
     const first = read[0]!;
     const byIndex = new Map<number, number>();
