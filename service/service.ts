@@ -27,7 +27,7 @@ import { SqliteBackend } from './storage/sqlite';
 import { ConnectionWaiters } from './transactions/connection-waiters';
 import type { ServiceContext } from './transactions/context';
 import type { IncomingRequest, OutgoingResponse } from './transactions/dispatch';
-import { dispatch } from './transactions/dispatch';
+import { answerAtOnce, dispatch } from './transactions/dispatch';
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -111,6 +111,7 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
       clock: options.clock,
       shutdown: shutdown.signal,
       answer: (request) => dispatch(context, request),
+      answerAtOnce: (body) => answerAtOnce(context, body),
     });
     const servers: Server[] = [];
     let closing: Promise<void> | undefined;

@@ -29,6 +29,8 @@ export interface BindingTarget {
   /** Aborted at shutdown. */
   readonly shutdown: AbortSignal;
   answer(request: IncomingRequest): Promise<OutgoingResponse>;
+  /** The answer without dispatch when the body needs none (a plain Hello), else undefined. */
+  answerAtOnce?(body: Uint8Array): OutgoingResponse | undefined;
 }
 
 /** Drain the unread rest of a refused body for at most this long before closing the socket. */
@@ -122,12 +124,26 @@ export function createBinding(target: BindingTarget): {
     send(response, STATUS.Internal, meshFailure(STATUS.Internal));
   };
 
+  const debugLine = (outgoing: OutgoingResponse, started: number, bytes: number): void =>
+    target.logger.debug('request', {
+      transaction: outgoing.transaction,
+      status: outgoing.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      bytes,
+    });
+
   function answer(
     request: IncomingMessage,
     response: TrackedResponse,
     body: Buffer,
     started: number,
   ): void {
+    const atOnce = target.answerAtOnce?.(body);
+    if (atOnce !== undefined) {
+      send(response, atOnce.status, atOnce.bytes ?? atOnce.body);
+      if (target.debug) debugLine(atOnce, started, body.length);
+      return;
+    }
     const incoming = new HttpIncoming(
       body,
       request.headers.authorization,
@@ -137,14 +153,7 @@ export function createBinding(target: BindingTarget): {
     target.answer(incoming).then(
       (outgoing) => {
         send(response, outgoing.status, outgoing.bytes ?? outgoing.body);
-        if (target.debug) {
-          target.logger.debug('request', {
-            transaction: outgoing.transaction,
-            status: outgoing.status,
-            ms: Math.round((performance.now() - started) * 10) / 10,
-            bytes: body.length,
-          });
-        }
+        if (target.debug) debugLine(outgoing, started, body.length);
       },
       (error: unknown) => failed(response, error),
     );

@@ -26,7 +26,7 @@ import { createAccount } from './create-account';
 import { deleteAccount } from './delete-account';
 import { download } from './download';
 import { get } from './get';
-import { hello } from './hello';
+import { encodedHello, hello } from './hello';
 import { post } from './post';
 import { publish } from './publish';
 import { status } from './status';
@@ -100,6 +100,25 @@ function failure(
     });
   }
   return { status: STATUS.Internal, description: statusDescription(STATUS.Internal) };
+}
+
+/**
+ * The answer to a request that needs no storage, no authentication and no waiting, given at once
+ * (the usual Hello: exactly `{"HelloRequest":{}}`, public, its answer cached per second); undefined
+ * for every other request, which goes through dispatch().
+ */
+export function answerAtOnce(
+  context: ServiceContext,
+  body: Uint8Array,
+): OutgoingResponse | undefined {
+  if (body.length !== HELLO_BYTES.length || !HELLO_BYTES.equals(body)) return undefined;
+  const response = encodedHello(context);
+  return {
+    status: response.status,
+    body: response.body,
+    bytes: response.bytes,
+    transaction: 'Hello',
+  };
 }
 
 /** Answer one request (the whole protocol behind the HTTP binding). */

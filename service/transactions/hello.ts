@@ -35,8 +35,8 @@ function helloResponse(context: ServiceContext, second: number) {
   });
 }
 
-/** Answer Hello: always 200. */
-export const hello: Handler<'Hello'> = async (context) => {
+/** The Hello answer of this second, encoded once (body and bytes) and then reused. */
+export function encodedHello(context: ServiceContext): EncodedResponse {
   const second = Math.floor(context.options.clock() / 1000);
   let cached = encoded.get(context);
   if (cached?.second !== second) {
@@ -45,4 +45,7 @@ export const hello: Handler<'Hello'> = async (context) => {
     encoded.set(context, cached);
   }
   return cached.response;
-};
+}
+
+/** Answer Hello: always 200. */
+export const hello: Handler<'Hello'> = async (context) => encodedHello(context);
