@@ -65,13 +65,18 @@ export interface KeychainKeyStoreOptions {
   readonly backend?: KeychainBackend;
 }
 
+/** A name no secret is stored under: reading it asks the keychain to answer and reads nothing. */
+const AVAILABILITY_PROBE = 'keychain-probe';
+
 /**
  * Open the keychain KeyStore for one home and check that the keychain answers, so a missing or
- * locked keychain is reported now, with the fix, rather than at the first secret.
+ * locked keychain is reported now, with the fix, rather than at the first secret. The check reads
+ * one absent item of this home: listing would read every home's secrets, and race with other
+ * homes deleting theirs.
  */
 export async function openKeychainKeyStore(options: KeychainKeyStoreOptions): Promise<KeyStore> {
   const store = keychainKeyStore(options);
-  await store.list();
+  await store.get(AVAILABILITY_PROBE);
   return store;
 }
 

@@ -179,7 +179,7 @@ describe('keychain KeyStore without a keychain service', () => {
     const store = await openKeychainKeyStore({
       homeId: 'h',
       backend: {
-        getPassword: unused,
+        getPassword: async () => null,
         setPassword: unused,
         deletePassword: unused,
         findCredentials: async () => {
@@ -194,7 +194,24 @@ describe('keychain KeyStore without a keychain service', () => {
       },
     });
     expect(await store.list()).toEqual(['device-seed']);
-    expect(reads).toBe(3); // one vanished item and one good read on open, one on list
+    expect(reads).toBe(2); // one vanished item, then one good read
+  });
+
+  it("opens by reading one absent item of its own home, never every home's secrets", async () => {
+    const asked: string[] = [];
+    const refuse = async (): Promise<never> => {
+      throw new Error('not used on open');
+    };
+    await openKeychainKeyStore({
+      homeId: 'h',
+      backend: {
+        getPassword: async (_service, account) => (asked.push(account), null),
+        setPassword: refuse,
+        deletePassword: refuse,
+        findCredentials: refuse,
+      },
+    });
+    expect(asked).toEqual(['h/keychain-probe']);
   });
 
   it('maps any keychain failure to KEYCHAIN_UNAVAILABLE', async () => {
