@@ -17,6 +17,7 @@ import type {
   StorageBackend,
 } from './backend';
 import { Mutex } from './mutex';
+import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 import type {
   AccountRow,
   ConnectionRow,
@@ -40,13 +41,10 @@ export interface PostgresOptions {
   readonly poolSize?: number;
 }
 
-type Row = Record<string, unknown>;
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
 /** First half of the advisory lock key: 'MESH'. */
 const LOCK_CLASS = 0x4d455348;
-
-const num = (value: unknown): number => Number(value);
 
 /** A 31-bit FNV-1a hash, to key the advisory lock and the channel per schema. */
 function hash31(text: string): number {
@@ -56,77 +54,6 @@ function hash31(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 1) & 0x7fffffff;
-}
-
-function account(row: Row): AccountRow {
-  return {
-    name: String(row.name),
-    profileId: String(row.profile_id),
-    status: row.status === 'Closed' ? 'Closed' : 'Open',
-    created: num(row.created),
-    txId: num(row.tx_id),
-  };
-}
-
-function published(row: Row): PublishedRow {
-  return {
-    txId: num(row.tx_id),
-    identifier: String(row.identifier),
-    type: row.type === 'EscrowEntry' ? 'EscrowEntry' : 'PersonalProfile',
-    account: String(row.account),
-    published: num(row.published),
-    entry: String(row.entry),
-    latest: Boolean(row.latest),
-  };
-}
-
-function head(row: Row): ContainerHeadRow {
-  return {
-    account: String(row.account),
-    container: String(row.container),
-    index: num(row.idx),
-    digest: String(row.digest),
-  };
-}
-
-function entry(row: Row): ContainerEntryRow {
-  return {
-    account: String(row.account),
-    container: String(row.container),
-    index: num(row.idx),
-    txId: num(row.tx_id),
-    published: num(row.published),
-    sender: String(row.sender),
-    payload: String(row.payload),
-  };
-}
-
-function connection(row: Row): ConnectionRow {
-  return {
-    account: String(row.account),
-    deviceId: String(row.device_id),
-    txId: num(row.tx_id),
-    request: String(row.request),
-    serverNonce: String(row.server_nonce),
-    witness: String(row.witness),
-    pinId: row.pin_id === null ? null : String(row.pin_id),
-    pinVerified: Boolean(row.pin_verified),
-    received: num(row.received),
-    expires: num(row.expires),
-    state: String(row.state) as ConnectionRow['state'],
-    result: row.result === null ? null : String(row.result),
-  };
-}
-
-function pin(row: Row): PinRow {
-  return {
-    account: String(row.account),
-    pinId: String(row.pin_id),
-    key: String(row.key),
-    expires: num(row.expires),
-    used: Boolean(row.used),
-    failures: num(row.failures),
-  };
 }
 
 const PUBLISHED_COLUMNS = 'p.*';

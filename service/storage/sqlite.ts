@@ -24,8 +24,7 @@ import { prefixUpperBound, schemaStatements } from './schema';
 import { NonceMemory } from './nonce-memory';
 import { AnsweredListeners } from './answered-listeners';
 import { Mutex } from './mutex';
-
-type Row = Record<string, unknown>;
+import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 
 /** How many identifiers' newest rows are kept in memory. */
 const LATEST_ROWS_CACHED = 16_384;
@@ -36,79 +35,7 @@ export interface SqliteOptions {
   readonly directory: string;
 }
 
-const num = (value: unknown): number => Number(value);
 const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
-
-function account(row: Row): AccountRow {
-  return {
-    name: String(row.name),
-    profileId: String(row.profile_id),
-    status: row.status === 'Closed' ? 'Closed' : 'Open',
-    created: num(row.created),
-    txId: num(row.tx_id),
-  };
-}
-
-function published(row: Row): PublishedRow {
-  return {
-    txId: num(row.tx_id),
-    identifier: String(row.identifier),
-    type: row.type === 'EscrowEntry' ? 'EscrowEntry' : 'PersonalProfile',
-    account: String(row.account),
-    published: num(row.published),
-    entry: String(row.entry),
-    latest: Boolean(row.latest),
-  };
-}
-
-function head(row: Row): ContainerHeadRow {
-  return {
-    account: String(row.account),
-    container: String(row.container),
-    index: num(row.idx),
-    digest: String(row.digest),
-  };
-}
-
-function entry(row: Row): ContainerEntryRow {
-  return {
-    account: String(row.account),
-    container: String(row.container),
-    index: num(row.idx),
-    txId: num(row.tx_id),
-    published: num(row.published),
-    sender: String(row.sender),
-    payload: String(row.payload),
-  };
-}
-
-function connection(row: Row): ConnectionRow {
-  return {
-    account: String(row.account),
-    deviceId: String(row.device_id),
-    txId: num(row.tx_id),
-    request: String(row.request),
-    serverNonce: String(row.server_nonce),
-    witness: String(row.witness),
-    pinId: row.pin_id === null ? null : String(row.pin_id),
-    pinVerified: Boolean(row.pin_verified),
-    received: num(row.received),
-    expires: num(row.expires),
-    state: String(row.state) as ConnectionRow['state'],
-    result: row.result === null ? null : String(row.result),
-  };
-}
-
-function pin(row: Row): PinRow {
-  return {
-    account: String(row.account),
-    pinId: String(row.pin_id),
-    key: String(row.key),
-    expires: num(row.expires),
-    used: Boolean(row.used),
-    failures: num(row.failures),
-  };
-}
 
 /** The SQLite implementation of StorageBackend. */
 export class SqliteBackend implements StorageBackend {
