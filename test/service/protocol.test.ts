@@ -770,34 +770,17 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       const pin = 'K7QD-3MZX-P2WB-9TLA';
       const keys = derivePinKeys(pin);
       const expires = new Date(Date.now() + 10 * 60_000).toISOString();
-      const unsigned = await client.call('ConnectPin', {
+      const registration = {
         AccountID: name,
         PinID: keys.pinId,
         PinKey: base64urlEncode(keys.serviceKey),
         Expires: expires,
-      });
+      };
+      const unsigned = await client.call('ConnectPin', registration);
       expect(unsigned.httpStatus).toBe(401);
-      const registered = await client.call(
-        'ConnectPin',
-        {
-          AccountID: name,
-          PinID: keys.pinId,
-          PinKey: base64urlEncode(keys.serviceKey),
-          Expires: expires,
-        },
-        admin(),
-      );
+      const registered = await client.call('ConnectPin', registration, admin());
       expect(registered.httpStatus).toBe(201);
-      const duplicate = await client.call(
-        'ConnectPin',
-        {
-          AccountID: name,
-          PinID: keys.pinId,
-          PinKey: base64urlEncode(keys.serviceKey),
-          Expires: expires,
-        },
-        admin(),
-      );
+      const duplicate = await client.call('ConnectPin', registration, admin());
       expect(duplicate.httpStatus).toBe(409);
       const past = await client.call(
         'ConnectPin',
