@@ -10,8 +10,8 @@ import {
   udfFromData,
   udfFromTypedBytes,
   udfMatches,
-  udfSchema,
 } from '../../shared/udf';
+import { udfSchema } from '../../shared/udf-schema';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
