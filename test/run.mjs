@@ -7,18 +7,10 @@
 // and ends with one line `N passed, N failed, N skipped`.
 // With CI=true a missing keychain or PostgreSQL is an error, not a skip.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  chownSync,
-  mkdirSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findPostgresBin, startThrowawayPostgres } from './support/throwaway-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -56,65 +48,22 @@ if (!process.env.MESH_TEST_IN_SESSION) {
   }
 }
 
-// 2. PostgreSQL.
-function findPostgresBin() {
-  const base = '/usr/lib/postgresql';
-  if (!existsSync(base)) return undefined;
-  for (const version of readdirSync(base).sort().reverse()) {
-    const bin = join(base, version, 'bin');
-    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
-  }
-  return undefined;
-}
-
+// 2. PostgreSQL (test/support/throwaway-postgres.mjs).
 let stopPostgres = () => {};
 if (!process.env.MESH_TEST_POSTGRES_URL && process.env.MESH_TEST_NO_POSTGRES !== '1') {
-  const bin = findPostgresBin();
-  if (bin) {
-    const dir = mkdtempSync(join(tmpdir(), 'mesh-pg-'));
-    const asRoot = process.getuid?.() === 0;
-    const run = (command, commandArgs) =>
-      asRoot
-        ? spawnSync('runuser', ['-u', 'postgres', '--', join(bin, command), ...commandArgs], {
-            encoding: 'utf8',
-          })
-        : spawnSync(join(bin, command), commandArgs, { encoding: 'utf8' });
-    if (asRoot) {
-      spawnSync('chmod', ['755', dir]);
-      const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-      const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-      chownSync(dir, uid, gid);
+  const postgres = startThrowawayPostgres();
+  if ('url' in postgres) {
+    process.env.MESH_TEST_POSTGRES_URL = postgres.url;
+    stopPostgres = () => postgres.stop();
+  } else if (findPostgresBin() === undefined) {
+    if (strict) {
+      console.error('test: PostgreSQL is needed (apt-get install postgresql).');
+      process.exit(1);
     }
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const init = run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres']);
-    const start =
-      init.status === 0
-        ? run('pg_ctl', [
-            '-D',
-            join(dir, 'data'),
-            '-w',
-            '-l',
-            join(dir, 'log'),
-            '-o',
-            `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on`,
-            'start',
-          ])
-        : init;
-    if (start.status === 0) {
-      process.env.MESH_TEST_POSTGRES_URL = `postgres://postgres@127.0.0.1:${port}/postgres`;
-      stopPostgres = () => {
-        run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'immediate', 'stop']);
-        rmSync(dir, { recursive: true, force: true });
-      };
-    } else {
-      console.error(`test: could not start PostgreSQL: ${start.stderr || start.stdout}`);
-      if (strict) process.exit(1);
-    }
-  } else if (strict) {
-    console.error('test: PostgreSQL is needed (apt-get install postgresql).');
-    process.exit(1);
-  } else {
     console.error('test: no PostgreSQL here: PostgreSQL tests will be skipped.');
+  } else {
+    console.error(`test: ${postgres.skipped}`);
+    if (strict) process.exit(1);
   }
 }
 

@@ -11,17 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-
-export const CLI_TIMES_PREFIX = 'CLI_TIMES ';
-
-/** What the timer reports: the wall time of every run of each command, ms. */
-export interface CliTimes {
-  readonly rounds: number;
-  readonly keyStore: string;
-  readonly runs: Readonly<Record<string, readonly number[]>>;
-  /** Why `password get` could not be measured, if it could not. */
-  readonly passwordSkipped?: string;
-}
+import { CLI_TIMES_PREFIX, type CliTimes } from './cli-times';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = path.join(repoRoot, 'electron', 'cli', 'bin.mjs');

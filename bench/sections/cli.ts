@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildCli, buildNodeService } from '../../scripts/build.mjs';
-import { CLI_TIMES_PREFIX, type CliTimes } from '../cli/cli-timer';
+import { CLI_TIMES_PREFIX, type CliTimes } from '../cli/cli-times';
 import { ratio, table, verdict } from '../report';
 import type { BenchSection } from '../section';
 import { skipped } from '../section';
