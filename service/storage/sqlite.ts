@@ -2,7 +2,8 @@
  * The SQLite backend (DESIGN.md section 6: the embedded default). better-sqlite3 in WAL mode with
  * synchronous=FULL: a COMMIT returns only once the WAL is on disk, so an acknowledged write
  * survives a crash. One service process per data directory, enforced by an exclusive lock on
- * `service.lock` that the operating system releases when the process dies.
+ * `service.lock` that the operating system releases when the process dies. Writes and their
+ * COMMIT run in a worker thread (sqlite-writer.ts); this thread's connection reads.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
@@ -24,6 +25,7 @@ import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 import { NonceMemory } from './nonce-memory';
 import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
+import { SqliteWriter, type WriteOperation } from './sqlite-writer';
 import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 
 /** How many identifiers' newest rows are kept in memory. */
@@ -79,6 +81,8 @@ export class SqliteBackend implements StorageBackend {
   private readonly listeners = new AnsweredListeners();
   private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
+  /** Runs each batch's writes and its COMMIT off the event loop (sqlite-writer.ts). */
+  private writer: SqliteWriter | undefined;
   /** Statements built from query shapes (searchPublished and the like), by SQL text. */
   private readonly dynamic = new Map<string, Database.Statement>();
   /**
@@ -117,9 +121,8 @@ export class SqliteBackend implements StorageBackend {
     }
     this.lock = lock;
     const db = new Database(join(this.options.directory, 'mesh.db'));
-    // One process per directory (the lock above), so the database lock is held for good: reads
-    // then take no file locks at all and the WAL index lives in memory (sqlite.org/wal.html 8).
-    db.pragma('locking_mode = EXCLUSIVE');
+    // One process per directory (the lock above), but two connections in it: this one reads,
+    // the writer's (sqlite-writer.ts, a worker thread) writes; so normal locking, not EXCLUSIVE.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
@@ -137,6 +140,7 @@ export class SqliteBackend implements StorageBackend {
     }
     this.db = db;
     this.statements = this.prepare(db);
+    this.writer = new SqliteWriter(join(this.options.directory, 'mesh.db'));
     const now = Date.now();
     db.prepare('DELETE FROM nonces WHERE expires < ?').run(now);
     for (const row of db.prepare('SELECT device, nonce, expires FROM nonces').all() as Row[]) {
@@ -146,6 +150,8 @@ export class SqliteBackend implements StorageBackend {
 
   async close(): Promise<void> {
     await this.mutex.run(async () => {
+      await this.writer?.close();
+      this.writer = undefined;
       this.dynamic.clear();
       this.latestRows.clear();
       this.db?.close();
@@ -295,19 +301,14 @@ export class SqliteBackend implements StorageBackend {
 
   async writeBatch<T>(work: BatchWork<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const db = this.database;
-      db.exec('BEGIN IMMEDIATE');
-      let writes: StateWrites;
-      let result: T;
-      try {
-        const last = num((this.s.maxId.get() as Row).id);
-        ({ writes, result } = await work(this, last));
-        this.apply(writes);
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
+      // Batches run one at a time (the mutex) and only the writer writes, so what `work` reads
+      // here is what the batch's transaction starts from.
+      const last = num((this.s.maxId.get() as Row).id);
+      const { writes, result } = await work(this, last);
+      const writer = this.writer;
+      if (writer === undefined)
+        throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
+      await writer.commit(this.operations(writes));
       for (const row of writes.published) this.remember(row);
       for (const { account: name, deviceId } of writes.answered)
         this.listeners.emit(name, deviceId);
@@ -317,17 +318,22 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  private apply(writes: StateWrites): void {
+  /** The statements that write `writes`, for the writer: each prepared statement's SQL and values. */
+  private operations(writes: StateWrites): WriteOperation[] {
     const s = this.s;
+    const operations: WriteOperation[] = [];
+    const op = (statement: Database.Statement) => ({
+      run: (...values: unknown[]): void => void operations.push([statement.source, values]),
+    });
     for (const row of writes.log) {
-      s.insertLog.run(row.id, row.time, row.type, row.record, Buffer.from(row.leafHash));
+      op(s.insertLog).run(row.id, row.time, row.type, row.record, row.leafHash);
     }
     for (const row of writes.accounts) {
-      s.upsertAccount.run(row.name, row.profileId, row.status, row.created, row.txId);
+      op(s.upsertAccount).run(row.name, row.profileId, row.status, row.created, row.txId);
     }
     for (const row of writes.published) {
-      s.supersede.run(row.identifier);
-      s.insertPublished.run(
+      op(s.supersede).run(row.identifier);
+      op(s.insertPublished).run(
         row.txId,
         row.identifier,
         row.type,
@@ -336,13 +342,13 @@ export class SqliteBackend implements StorageBackend {
         row.entry,
         1,
       );
-      for (const [key, value] of row.keys ?? []) s.insertKey.run(key, value, row.txId);
+      for (const [key, value] of row.keys ?? []) op(s.insertKey).run(key, value, row.txId);
     }
     for (const row of writes.containerHeads) {
-      s.upsertHead.run(row.account, row.container, row.index, row.digest);
+      op(s.upsertHead).run(row.account, row.container, row.index, row.digest);
     }
     for (const row of writes.containerEntries) {
-      s.insertEntry.run(
+      op(s.insertEntry).run(
         row.account,
         row.container,
         row.index,
@@ -353,7 +359,7 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     for (const row of writes.connections) {
-      s.upsertConnection.run(
+      op(s.upsertConnection).run(
         row.account,
         row.deviceId,
         row.txId,
@@ -369,15 +375,23 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     for (const row of writes.pins) {
-      s.upsertPin.run(row.account, row.pinId, row.key, row.expires, row.used ? 1 : 0, row.failures);
+      op(s.upsertPin).run(
+        row.account,
+        row.pinId,
+        row.key,
+        row.expires,
+        row.used ? 1 : 0,
+        row.failures,
+      );
     }
-    for (const row of writes.nonces) s.insertNonce.run(row.device, row.nonce, row.expires);
-    if (writes.nonces.length > 0 && Math.random() < 0.01) s.deleteNonces.run(Date.now());
+    for (const row of writes.nonces) op(s.insertNonce).run(row.device, row.nonce, row.expires);
+    if (writes.nonces.length > 0 && Math.random() < 0.01) op(s.deleteNonces).run(Date.now());
     for (const name of writes.purged) {
       for (const table of PURGED_TABLES) {
-        this.statement(`DELETE FROM ${table} WHERE account = ?`).run(name);
+        operations.push([`DELETE FROM ${table} WHERE account = ?`, [name]]);
       }
     }
+    return operations;
   }
 
   async logSize(): Promise<number> {

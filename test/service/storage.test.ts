@@ -95,6 +95,43 @@ describe('SQLite backend', () => {
     await again.close();
     rmSync(directory, { recursive: true, force: true });
   });
+
+  it('commits off the event loop: reads are answered while a batch commits, and see it after', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'mesh-writer-'));
+    const backend = new SqliteBackend({ directory });
+    await backend.open();
+    try {
+      let workDone!: () => void;
+      const worked = new Promise<void>((resolve) => (workDone = resolve));
+      const committed = backend.writeBatch(async (_reader, last) => {
+        const writes = emptyWrites();
+        for (let id = last + 1; id <= last + 20_000; id++) {
+          const record = recordText(id, 1_700_000_000_000, 'Publish', { id });
+          writes.log.push({
+            id,
+            time: 1_700_000_000_000,
+            type: 'Publish',
+            record,
+            leafHash: recordLeafHash(record),
+          });
+        }
+        workDone();
+        return { writes, result: last };
+      });
+      await worked;
+      // The worker thread is inserting 20,000 rows and committing: this thread still answers,
+      // from the state before the batch.
+      let settled = false;
+      void committed.then(() => (settled = true));
+      expect(await backend.logSize()).toBe(0);
+      expect(settled).toBe(false);
+      await committed;
+      expect(await backend.logSize()).toBe(20_000);
+    } finally {
+      await backend.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.skipIf(postgresUrl === undefined)(
