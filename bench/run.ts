@@ -2,7 +2,7 @@
  * `npm run bench [-- <section>...]`: the performance targets of DESIGN.md section 10, measured as
  * ratios within one run, with the machine and date beside them; printed and written to
  * bench/RESULTS.md (each section's block replaced). Sections: proofs, verify, http, publish,
- * sync. Traffic goes to
+ * sync, renderer. Traffic goes to
  * 127.0.0.1 only; every measurement bounds its own time.
  */
 import os from 'node:os';
@@ -14,6 +14,7 @@ import type { BenchSection } from './section';
 import { httpSection } from './sections/http';
 import { proofsSection } from './sections/proofs';
 import { publishSection } from './sections/publish';
+import { rendererSection } from './sections/renderer';
 import { syncSection } from './sections/sync';
 import { verifySection } from './sections/verify';
 
@@ -23,6 +24,7 @@ const sections: readonly BenchSection[] = [
   httpSection,
   publishSection,
   syncSection,
+  rendererSection,
 ];
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
 
