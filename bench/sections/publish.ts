@@ -1,6 +1,7 @@
 /**
- * Publish throughput (DESIGN.md section 10, issue 3): at least 2,000 durable transactions per
- * second through group commit, with p50 and p99 latency. The service runs as `npm run service`
+ * Publish throughput: at least 2,000 durable transactions per second through group commit
+ * (DESIGN.md section 10), and 4,000 as headroom since SQLite's COMMIT left the event loop
+ * (service/storage/sqlite-writer.ts), with p50 and p99 latency. The service runs as `npm run service`
  * does (its own process, SQLite with synchronous=FULL in a fresh directory); the load generator
  * is another process (publish/publish-generator.ts) sending pre-signed PublishRequests
  * (service/publish-workload.ts), so the clock covers the service's verify + append + commit only.
@@ -22,7 +23,8 @@ import { preparePublishWorkload } from '../service/publish-workload';
 
 const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const repoRoot = path.dirname(benchDir);
-const TARGET_PER_SECOND = 2000;
+/** The headroom target (SQLite's COMMIT in a worker thread); DESIGN.md section 10 asks 2,000/s. */
+const TARGET_PER_SECOND = 4000;
 /** Accounts = Publishes in flight (one connection each). */
 const ACCOUNTS = 256;
 const ROUNDS = 2;
@@ -144,9 +146,10 @@ export const publishSection: BenchSection = {
         notes.push(
           '',
           `- Missed by ${count(TARGET_PER_SECOND - achieved)}/s (${ratio(achieved / TARGET_PER_SECOND)} ` +
-            'of the target): every Publish verifies its profile signature (node:crypto Ed25519) and ' +
-            'its SQLite writes and COMMIT run on the one event loop, which the load generator and ' +
-            'the fsyncs share with the rest of this two-core machine.',
+            'of the target): every Publish verifies its profile signature (node:crypto Ed25519) on ' +
+            "the service's one event loop (its SQLite writes and COMMIT run in a worker thread, " +
+            'service/storage/sqlite-writer.ts), and the service, its writer, the load generator and ' +
+            'whatever else runs here share two cores: see the load average above.',
         );
       }
       return [
