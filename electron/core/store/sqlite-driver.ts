@@ -8,8 +8,9 @@
  * (`SQLITE_CORRUPT`, `SQLITE_NOTADB`, …) whichever driver raised them.
  *
  * better-sqlite3 is imported lazily, only when `node:sqlite` is missing, so a packaged desktop
- * (which does not carry it) never asks for it. service/storage/sqlite-driver.ts is the service's
- * copy of this file (the service and the core may not import each other; docs/decisions.md).
+ * (which does not carry it) never asks for it. service/storage/sqlite-driver.ts is the same file
+ * for the service (the service and the core may not import each other, and shared/ has no Node;
+ * docs/decisions.md). Change both together.
  */
 import type BetterSqlite from 'better-sqlite3';
 
