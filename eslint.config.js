@@ -34,7 +34,17 @@ function room(files, forbidden, why) {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-node/', 'coverage/', 'test-results/', 'bench/.tmp/', '**/*.d.ts'],
+    ignores: [
+      'node_modules/',
+      'release/',
+      '.cache/',
+      'dist/',
+      'dist-node/',
+      'coverage/',
+      'test-results/',
+      'bench/.tmp/',
+      '**/*.d.ts',
+    ],
   },
   ...tseslint.configs.recommended,
   {
