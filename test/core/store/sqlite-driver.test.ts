@@ -89,6 +89,19 @@ describe('the SQLite driver', () => {
   });
 });
 
+describe("the service's copy of the driver", () => {
+  it("is the same code as the local store's (only the opening comment differs)", async () => {
+    const code = async (path: string) =>
+      (await fs.readFile(join(import.meta.dirname, '..', '..', '..', path), 'utf8')).replace(
+        /^\/\*\*[\s\S]*?\*\/\n/,
+        '',
+      );
+    expect(await code('service/storage/sqlite-driver.ts')).toBe(
+      await code('electron/core/store/sqlite-driver.ts'),
+    );
+  });
+});
+
 describe('the local store under Node 24', () => {
   const node24 = process.env.MESH_EXPECT_SQLITE_DRIVER === undefined ? findNode24() : null;
   it.skipIf(node24 === null || !('path' in node24))(
