@@ -12,9 +12,9 @@ import {
   udfMatches,
   udfBaseType,
   udfCompressionLevel,
-  udfSchema,
   uncompressedUdf,
 } from '../../shared/udf';
+import { udfSchema } from '../../shared/udf-schema';
 import { describeInterop, interopVectors } from '../support/interop-data';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
