@@ -120,4 +120,10 @@ export interface StorageBackend extends StateReader {
    * any other. Returns the function that stops listening.
    */
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void;
+
+  /**
+   * Call `listener` when a connection request is made (a pending request row is written: a
+   * ConnectStart), by this process or (shared backend) any other. Returns its removal.
+   */
+  onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void;
 }

@@ -22,7 +22,7 @@ import type {
 } from './rows';
 import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 import { NonceMemory } from './nonce-memory';
-import { AnsweredListeners } from './answered-listeners';
+import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
 import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 
@@ -77,6 +77,7 @@ export class SqliteBackend implements StorageBackend {
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
   private readonly listeners = new AnsweredListeners();
+  private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Statements built from query shapes (searchPublished and the like), by SQL text. */
   private readonly dynamic = new Map<string, Database.Statement>();
@@ -310,6 +311,8 @@ export class SqliteBackend implements StorageBackend {
       for (const row of writes.published) this.remember(row);
       for (const { account: name, deviceId } of writes.answered)
         this.listeners.emit(name, deviceId);
+      for (const { account: name, deviceId } of requestedIn(writes))
+        this.requestListeners.emit(name, deviceId);
       return result;
     });
   }
@@ -530,5 +533,9 @@ export class SqliteBackend implements StorageBackend {
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
+    return this.requestListeners.add(listener);
   }
 }

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { MeshError } from '../errors';
-import { UDF_TYPE, udfMatches, udfSchema } from '../udf';
+import { UDF_TYPE, udfMatches } from '../udf';
+import { udfSchema } from '../udf-schema';
 import { dateTimeSchema } from '../protocol/date-time';
 import type { VerifiedDeviceProfile } from './device-profile';
 import { verifyDeviceProfile } from './device-profile';
