@@ -1,24 +1,33 @@
 /**
- * The `session` slice: what the program and this device are (app.info) and whether the device
- * holds a profile (session.status), read through `window.mesh`.
+ * The `session` slice: what the program and this device are (app.info), whether the device
+ * holds a profile (account.status), and whether the window is locked (the lock screen shows,
+ * and every slice holding entries is emptied).
  */
 import type { StateCreator } from 'zustand';
-import type { AppInfo, MeshApi, MeshIpcError, SessionStatus } from '../../shared/ipc/contract';
+import type { AccountStatus, AppInfo, MeshApi, MeshIpcError } from '../../shared/ipc/contract';
+import type { LockStateView } from '../../shared/ipc/desktop';
 import { fromReply, idle, loading, type Loadable } from './loadable';
 import type { MeshState } from './mesh-store';
 
 // ---- state
 export interface SessionState {
   readonly appInfo: Loadable<AppInfo>;
-  readonly sessionStatus: Loadable<SessionStatus>;
+  readonly sessionStatus: Loadable<AccountStatus>;
+  readonly lock: LockStateView;
 }
 
-export const initialSessionState: SessionState = { appInfo: idle, sessionStatus: idle };
+export const initialSessionState: SessionState = {
+  appInfo: idle,
+  sessionStatus: idle,
+  lock: { locked: false, reason: null },
+};
 
 // ---- actions
 export interface SessionActions {
-  /** Reads app.info and session.status again. */
+  /** Reads app.info and account.status again. */
   readonly loadSession: () => Promise<void>;
+  /** The lock state changed (the `locked` event, or `session.state`). */
+  readonly lockChanged: (lock: LockStateView) => void;
 }
 
 export type SessionSlice = SessionState & SessionActions;
@@ -35,6 +44,7 @@ export function createSessionSlice(
 ): StateCreator<MeshState, [], [], SessionSlice> {
   return (set) => ({
     ...initialSessionState,
+    lockChanged: (lock) => set({ lock }),
     loadSession: async () => {
       if (mesh === null) {
         set({
@@ -44,7 +54,7 @@ export function createSessionSlice(
         return;
       }
       set({ appInfo: loading, sessionStatus: loading });
-      const [info, status] = await Promise.all([mesh.app.info(), mesh.session.status()]);
+      const [info, status] = await Promise.all([mesh.app.info(), mesh.account.status()]);
       set({ appInfo: fromReply(info), sessionStatus: fromReply(status) });
     },
   });
@@ -52,10 +62,12 @@ export function createSessionSlice(
 
 // ---- selectors
 export const selectAppInfo = (state: MeshState): Loadable<AppInfo> => state.appInfo;
-export const selectSessionStatus = (state: MeshState): Loadable<SessionStatus> =>
+export const selectSessionStatus = (state: MeshState): Loadable<AccountStatus> =>
   state.sessionStatus;
 export const selectLoadSession = (state: MeshState): SessionActions['loadSession'] =>
   state.loadSession;
-/** True once session.status said this device holds a profile. */
+/** True once account.status said this device is connected to an account (holds a profile). */
 export const selectHasProfile = (state: MeshState): boolean =>
-  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.profile === 'present';
+  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.state === 'connected';
+export const selectLock = (state: MeshState): LockStateView => state.lock;
+export const selectLocked = (state: MeshState): boolean => state.lock.locked;

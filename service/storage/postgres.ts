@@ -29,7 +29,7 @@ import type {
   PublishedRow,
   StateWrites,
 } from './rows';
-import { prefixUpperBound, schemaStatements } from './schema';
+import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 
 /** Options of the PostgreSQL backend. */
 export interface PostgresOptions {
@@ -99,6 +99,15 @@ class PostgresReader implements StateReader {
       [name, now],
     );
     return num((rows[0] as Row).n);
+  }
+
+  async pendingRequests(name: string, now: number): Promise<ConnectionRow[]> {
+    const { rows } = await this.q.query(
+      `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
+       ORDER BY received, device_id LIMIT 10000`,
+      [name, now],
+    );
+    return (rows as Row[]).map(connection);
   }
 
   async pin(name: string, pinId: string): Promise<PinRow | undefined> {
@@ -440,6 +449,11 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
         ],
       );
     }
+    for (const name of writes.purged) {
+      for (const table of PURGED_TABLES) {
+        await client.query(`DELETE FROM ${table} WHERE account = $1`, [name]);
+      }
+    }
   }
 
   async logSize(): Promise<number> {
@@ -551,6 +565,14 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       values,
     );
     return (rows as Row[]).map(entry);
+  }
+
+  async accountBytes(name: string): Promise<number> {
+    const { rows } = await this.pool.query(
+      'SELECT COALESCE(SUM(OCTET_LENGTH(payload)), 0) AS n FROM container_entries WHERE account = $1',
+      [name],
+    );
+    return num((rows[0] as Row).n);
   }
 
   async pendingConnections(

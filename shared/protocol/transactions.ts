@@ -13,6 +13,10 @@ import {
   connectPendingRequestSchema,
   connectPendingResponseSchema,
 } from './messages/connect-pending';
+import {
+  connectDismissRequestSchema,
+  connectDismissResponseSchema,
+} from './messages/connect-dismiss';
 import { connectPinRequestSchema, connectPinResponseSchema } from './messages/connect-pin';
 import { connectStartRequestSchema, connectStartResponseSchema } from './messages/connect-start';
 import { connectStatusRequestSchema, connectStatusResponseSchema } from './messages/connect-status';
@@ -183,6 +187,14 @@ export const transactions = {
     response: 'ConnectPinResponse',
     requestSchema: connectPinRequestSchema,
     responseSchema: connectPinResponseSchema,
+    authentication: 'account',
+    accountField: 'AccountID',
+  }),
+  ConnectDismiss: transaction({
+    request: 'ConnectDismissRequest',
+    response: 'ConnectDismissResponse',
+    requestSchema: connectDismissRequestSchema,
+    responseSchema: connectDismissResponseSchema,
     authentication: 'account',
     accountField: 'AccountID',
   }),
