@@ -34,7 +34,7 @@ function room(files, forbidden, why) {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'bench/.tmp/', '**/*.d.ts'],
+    ignores: ['node_modules/', 'dist/', 'dist-node/', 'coverage/', 'test-results/', 'bench/.tmp/', '**/*.d.ts'],
   },
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,7 @@
  * `npm run bench [-- <section>...]`: the performance targets of DESIGN.md section 10, measured as
  * ratios within one run, with the machine and date beside them; printed and written to
  * bench/RESULTS.md (each section's block replaced). Sections: proofs, verify, http, publish,
- * sync. Traffic goes to
+ * sync, renderer, cli. Traffic goes to
  * 127.0.0.1 only; every measurement bounds its own time.
  */
 import os from 'node:os';
@@ -11,9 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, formatMachine } from './machine';
 import { writeSection } from './report';
 import type { BenchSection } from './section';
+import { cliSection } from './sections/cli';
 import { httpSection } from './sections/http';
 import { proofsSection } from './sections/proofs';
 import { publishSection } from './sections/publish';
+import { rendererSection } from './sections/renderer';
 import { syncSection } from './sections/sync';
 import { verifySection } from './sections/verify';
 
@@ -23,6 +25,8 @@ const sections: readonly BenchSection[] = [
   httpSection,
   publishSection,
   syncSection,
+  rendererSection,
+  cliSection,
 ];
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
 

@@ -26,6 +26,25 @@ export interface ServiceLimits {
   readonly requestBurst: number;
   /** Longest ConnectStatus wait, in seconds. */
   readonly maxWaitSeconds: number;
+  /**
+   * Largest body of a request nobody has to sign for (Hello, ValidateAccount, Get, Status
+   * without an account, ConnectStart, CreateAccount), in bytes (413 above).
+   */
+  readonly maxPublicRequestBytes: number;
+  /** Most unproven (no PIN) pending connection requests one source may hold per account. */
+  readonly maxPendingPerSource: number;
+  /** ConnectStart and CreateAccount per minute per source (sustained; 0 turns it off). */
+  readonly publicWritesPerMinute: number;
+  /** ConnectStart and CreateAccount one source may make at once above that rate. */
+  readonly publicWriteBurst: number;
+  /** Most open connections in total (new ones are closed at once above). */
+  readonly maxConnections: number;
+  /** Most open connections from one source address (trusted proxies excepted). */
+  readonly maxConnectionsPerSource: number;
+  /** A connection that has no request in flight is closed after this long, in ms. */
+  readonly idleTimeoutMs: number;
+  /** Most bytes of container entries and escrow entries one account may hold (0: no limit). */
+  readonly accountQuotaBytes: number;
 }
 
 /** Default limits. */
@@ -36,7 +55,36 @@ export const DEFAULT_LIMITS: ServiceLimits = {
   requestsPerSecond: 200,
   requestBurst: 400,
   maxWaitSeconds: 60,
+  maxPublicRequestBytes: 64 * 1024,
+  maxPendingPerSource: 4,
+  publicWritesPerMinute: 60,
+  publicWriteBurst: 20,
+  maxConnections: 8192,
+  maxConnectionsPerSource: 256,
+  idleTimeoutMs: 10_000,
+  accountQuotaBytes: 1024 * 1024 * 1024,
 };
+
+/** Names nobody may register (RFC 2142 role mailboxes and the usual administrative names). */
+export const DEFAULT_RESERVED_NAMES: readonly string[] = [
+  'abuse',
+  'admin',
+  'administrator',
+  'hostmaster',
+  'info',
+  'mailer-daemon',
+  'mesh',
+  'noc',
+  'nobody',
+  'postmaster',
+  'root',
+  'security',
+  'support',
+  'sysadmin',
+  'system',
+  'webmaster',
+  'www',
+];
 
 /** Options of buildService(). */
 export interface ServiceOptions {
@@ -58,6 +106,23 @@ export interface ServiceOptions {
   readonly authenticationWindowMs?: number;
   /** Most transactions per group commit. */
   readonly maxBatch?: number;
+  /** How long a connection request without a PIN proof lives, in ms (shorter than a proven one). */
+  readonly unprovenLifetimeMs?: number;
+  /**
+   * Addresses of the TLS proxies in front of the service: only their X-Forwarded-For is believed
+   * (its right-most address that is not itself a trusted proxy is the source).
+   */
+  readonly trustedProxies?: readonly string[];
+  /** Names that cannot be registered (DEFAULT_RESERVED_NAMES by default; compared lower case). */
+  readonly reservedNames?: readonly string[];
+  /** Invitation codes: when given, CreateAccount needs one of them (each is used once). */
+  readonly invitations?: readonly string[];
+  /** Web origins allowed to call the service (an Origin header from any other is refused). */
+  readonly allowedOrigins?: readonly string[];
+  /** Host header values accepted besides the listening address and loopback names. */
+  readonly allowedHosts?: readonly string[];
+  /** Longest graceful shutdown, in ms: connections still open then are closed. */
+  readonly shutdownDeadlineMs?: number;
 }
 
 /** Options with every default filled in. */
@@ -71,6 +136,14 @@ export interface ResolvedOptions {
   readonly maxPinLifetimeMs: number;
   readonly authenticationWindowMs: number;
   readonly maxBatch: number;
+  readonly unprovenLifetimeMs: number;
+  readonly trustedProxies: ReadonlySet<string>;
+  readonly reservedNames: ReadonlySet<string>;
+  /** undefined: open registration. */
+  readonly invitations: ReadonlySet<string> | undefined;
+  readonly allowedOrigins: ReadonlySet<string>;
+  readonly allowedHosts: ReadonlySet<string>;
+  readonly shutdownDeadlineMs: number;
 }
 
 /** Fill in the defaults. */
@@ -85,5 +158,17 @@ export function resolveOptions(options: ServiceOptions): ResolvedOptions {
     maxPinLifetimeMs: options.maxPinLifetimeMs ?? 24 * 60 * 60 * 1000,
     authenticationWindowMs: options.authenticationWindowMs ?? 300_000,
     maxBatch: options.maxBatch ?? 1024,
+    unprovenLifetimeMs: Math.min(
+      options.unprovenLifetimeMs ?? 10 * 60 * 1000,
+      options.connectionLifetimeMs ?? 60 * 60 * 1000,
+    ),
+    trustedProxies: new Set(options.trustedProxies ?? []),
+    reservedNames: new Set(
+      (options.reservedNames ?? DEFAULT_RESERVED_NAMES).map((name) => name.toLowerCase()),
+    ),
+    invitations: options.invitations === undefined ? undefined : new Set(options.invitations),
+    allowedOrigins: new Set(options.allowedOrigins ?? []),
+    allowedHosts: new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase())),
+    shutdownDeadlineMs: options.shutdownDeadlineMs ?? 10_000,
   };
 }

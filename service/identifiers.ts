@@ -4,10 +4,12 @@
  * Fingerprints (type 96, 80, 0) are kept at 140 bits, upper case, in groups of four; a stored
  * identifier needs at least that precision. A query may use 100 to 520 bits: 140 or more is cut
  * to 140 and matched exactly, less is matched as a prefix. Nonce and secret UDFs are matched in
- * full.
+ * full. A compressed content digest UDF (type 97..100, 81..84; draft-hallambaker-mesh-udf-13
+ * §5.1.3) is stored and looked up under its uncompressed type byte, so that an identifier made
+ * before compression and the same one made after find one record.
  */
 import { MeshError } from '../shared/errors';
-import { parseUdf, UDF_DEFAULT_BITS, UDF_TYPE } from '../shared/udf';
+import { parseUdf, UDF_DEFAULT_BITS, UDF_TYPE, udfBaseType, uncompressedUdf } from '../shared/udf';
 
 const FINGERPRINT_CHARACTERS = UDF_DEFAULT_BITS / 5;
 const fingerprintTypes: ReadonlySet<number> = new Set([
@@ -59,8 +61,8 @@ export function canonicalIdentifier(udf: string, field = 'Identifier'): string {
 
 function canonicalOf(udf: string, field: string): string {
   const parsed = parse(udf, field);
-  const text = characters(udf);
-  if (!fingerprintTypes.has(parsed.typeByte)) return grouped(text);
+  if (!fingerprintTypes.has(udfBaseType(parsed.typeByte))) return grouped(characters(udf));
+  const text = characters(uncompressedUdf(udf));
   if (text.length < FINGERPRINT_CHARACTERS) {
     throw new MeshError(
       'INVALID_MESSAGE',
@@ -97,8 +99,9 @@ export function identifierLookup(
 
 function lookupOf(udf: string, field: string): { exact: string } | { prefix: string } {
   const parsed = parse(udf, field);
-  const text = characters(udf);
-  if (!fingerprintTypes.has(parsed.typeByte) || text.length >= FINGERPRINT_CHARACTERS) {
+  const fingerprint = fingerprintTypes.has(udfBaseType(parsed.typeByte));
+  const text = characters(fingerprint ? uncompressedUdf(udf) : udf);
+  if (!fingerprint || text.length >= FINGERPRINT_CHARACTERS) {
     return { exact: canonicalIdentifier(udf, field) };
   }
   // A prefix must end on a group boundary to compare with the grouped stored form.

@@ -14,6 +14,7 @@ import { resolveOptions } from './config';
 import { verifyJwsNode } from './crypto/jws-verifier';
 import type { ServiceKey } from './crypto/service-key';
 import { loadServiceKey } from './crypto/service-key';
+import { RateLimiter } from './http/rate-limit';
 import { createBinding } from './http/server';
 import { LogTree } from './log/log-tree';
 import { LogWriter } from './log/log-writer';
@@ -26,6 +27,8 @@ import { PostgresBackend } from './storage/postgres';
 import { SqliteBackend } from './storage/sqlite';
 import { ConnectionWaiters } from './transactions/connection-waiters';
 import type { ServiceContext } from './transactions/context';
+import { EnrollmentSources } from './transactions/enrollment';
+import { AccountUsage } from './transactions/quota';
 import type { IncomingRequest, OutgoingResponse } from './transactions/dispatch';
 import { answerAtOnce, dispatch } from './transactions/dispatch';
 
@@ -50,7 +53,10 @@ export interface MeshService {
   readonly options: ResolvedOptions;
   readonly backend: StorageBackend;
   readonly serviceKey: ServiceKey;
-  /** Answer one request in-process, exactly as over HTTP (but without rate and size limits). */
+  /**
+   * Answer one request in-process, exactly as over HTTP (but without the binding's rate, size and
+   * connection limits); `source` stands for the client address.
+   */
   handle(
     request: Omit<IncomingRequest, 'signal'> & { signal?: AbortSignal },
   ): Promise<OutgoingResponse>;
@@ -101,6 +107,12 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
       waiters,
       logger,
       shutdown: shutdown.signal,
+      enrollment: new EnrollmentSources(),
+      publicWrites: new RateLimiter(
+        options.limits.requestsPerSecond > 0 ? options.limits.publicWritesPerMinute / 60 : 0,
+        options.limits.publicWriteBurst,
+      ),
+      usage: new AccountUsage(backend, options.limits.accountQuotaBytes),
     };
     const binding = createBinding({
       maxRequestBytes: options.limits.maxRequestBytes,
@@ -110,6 +122,10 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
       debug: serviceOptions.logLevel === 'debug',
       clock: options.clock,
       shutdown: shutdown.signal,
+      trustedProxies: options.trustedProxies,
+      maxConnectionsPerSource: options.limits.maxConnectionsPerSource,
+      allowedOrigins: options.allowedOrigins,
+      allowedHosts: options.allowedHosts,
       answer: (request) => dispatch(context, request),
       answerAtOnce: (body) => answerAtOnce(context, body),
     });
@@ -130,6 +146,12 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
           server.requestTimeout = 30_000;
           server.headersTimeout = 10_000;
           server.keepAliveTimeout = 5_000;
+          // A socket silent for idleTimeoutMs with no request in flight is closed (a long poll
+          // in flight keeps its socket); beyond maxConnections new sockets are closed at once.
+          server.timeout = options.limits.idleTimeoutMs;
+          server.on('timeout', binding.timeout);
+          server.maxConnections = options.limits.maxConnections;
+          server.on('connection', binding.connection);
           server.once('error', reject);
           server.listen(listen.port, listen.host ?? '127.0.0.1', () => {
             server.off('error', reject);
@@ -151,7 +173,15 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
           );
           shutdown.abort();
           for (const server of servers) server.closeIdleConnections();
-          await binding.idle();
+          // A client that trickles its request keeps it in flight: past the deadline, close it.
+          let deadline: NodeJS.Timeout | undefined;
+          await Promise.race([
+            binding.idle(),
+            new Promise<void>((resolve) => {
+              deadline = setTimeout(resolve, options.shutdownDeadlineMs);
+            }),
+          ]);
+          clearTimeout(deadline);
           for (const server of servers) server.closeAllConnections();
           await stopped;
           await writer.flushed();

@@ -10,12 +10,20 @@
  * - data values (nonce 104, secret 200, share 144) are always presented in full so that the
  *   value survives the round trip; their last group may be shorter than four characters.
  *
- * A content digest UDF is `typeByte || H(UTF8(contentType) || ":" || H(data))`.
+ * A content digest UDF is `typeByte || H(UTF8(contentType) || ":" || H(data))`, compressed as
+ * draft-hallambaker-mesh-udf-13 §5.1.3 requires: when the 512-bit typed digest ends in at least
+ * 20, 30, 40 or 50 zero bits, the type byte is raised by 1, 2, 3 or 4 (SHA-2-512 96 → 97..100,
+ * SHA-3-512 80 → 81..84) and the digest bytes presented stay the same. The draft's prose (about
+ * leading bytes and "the 9th octet") disagrees with its own examples (§5.1.8, §5.1.9); this follows
+ * the examples and the reference implementation (Goedel.Cryptography `UDF.GetCompression`, which
+ * counts trailing zero bits and changes only the type byte), which is what other implementations
+ * produce. Comparison accepts both forms: a compressed and an uncompressed UDF of one digest match
+ * (docs/decisions.md, "UDF compression").
+ * The zod schema of a UDF field is in udf-schema.ts, so that computing a UDF does not load zod.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { sha3_512 } from '@noble/hashes/sha3.js';
-import { z } from 'zod';
 import { base32DecodePrefix, base32Encode } from './encoding/base32';
 import { utf8Encode } from './encoding/utf8';
 import { MeshError } from './errors';
@@ -31,6 +39,14 @@ export const UDF_TYPE = {
 } as const;
 
 export type UdfTypeName = keyof typeof UDF_TYPE;
+
+/**
+ * Compressed content digest types (draft-hallambaker-mesh-udf-13 §5.1.3): the base type plus the
+ * compression level 1..4 (at least 20, 30, 40, 50 trailing zero bits of the typed digest).
+ */
+const COMPRESSION_LEVELS = [1, 2, 3, 4] as const;
+const COMPRESSION_ZERO_BITS = [20, 30, 40, 50] as const;
+const DIGEST_FAMILIES: readonly number[] = [UDF_TYPE.sha2_512, UDF_TYPE.sha3_512];
 
 /** The digest behind a content UDF. */
 export type UdfAlgorithm = 'sha2-512' | 'sha3-512';
@@ -55,6 +71,7 @@ const FINGERPRINT_TYPES: ReadonlySet<number> = new Set([
   UDF_TYPE.sha2_512,
   UDF_TYPE.sha3_512,
   UDF_TYPE.authenticator,
+  ...COMPRESSION_LEVELS.flatMap((level) => DIGEST_FAMILIES.map((base) => base + level)),
 ]);
 const DATA_TYPES: ReadonlySet<number> = new Set([UDF_TYPE.nonce, UDF_TYPE.secret, UDF_TYPE.share]);
 
@@ -65,7 +82,51 @@ const TYPE_NAMES: ReadonlyMap<number, string> = new Map([
   [UDF_TYPE.secret, 'secret'],
   [UDF_TYPE.share, 'secret share'],
   [UDF_TYPE.authenticator, 'authenticator'],
+  ...COMPRESSION_LEVELS.flatMap((level): [number, string][] => [
+    [
+      UDF_TYPE.sha2_512 + level,
+      `SHA-2-512 fingerprint (compressed, ${COMPRESSION_ZERO_BITS[level - 1]} bits)`,
+    ],
+    [
+      UDF_TYPE.sha3_512 + level,
+      `SHA-3-512 fingerprint (compressed, ${COMPRESSION_ZERO_BITS[level - 1]} bits)`,
+    ],
+  ]),
 ]);
+
+/**
+ * The uncompressed type of a content digest type byte (97..100 → 96, 81..84 → 80); any other
+ * type byte unchanged.
+ */
+export function udfBaseType(typeByte: number): number {
+  for (const base of DIGEST_FAMILIES) {
+    if (typeByte > base && typeByte <= base + COMPRESSION_LEVELS.length) return base;
+  }
+  return typeByte;
+}
+
+/**
+ * The compression level of a 512-bit typed digest (draft-hallambaker-mesh-udf-13 §5.1.3, as the
+ * reference `GetCompression` and the examples of §5.1.8-5.1.9 apply it): 4, 3, 2 or 1 when it
+ * ends in at least 50, 40, 30 or 20 zero bits, else 0.
+ */
+export function udfCompressionLevel(digest: Uint8Array): number {
+  let zeros = 0;
+  for (let offset = digest.length - 1; offset >= 0; offset--) {
+    const byte = digest[offset]!;
+    if (byte === 0) {
+      zeros += 8;
+      continue;
+    }
+    zeros += Math.clz32(byte & -byte) ^ 31;
+    break;
+  }
+  let level = 0;
+  COMPRESSION_ZERO_BITS.forEach((bits, index) => {
+    if (zeros >= bits) level = index + 1;
+  });
+  return level;
+}
 
 /** A readable name of a UDF type byte, for messages. */
 export function udfTypeName(typeByte: number): string {
@@ -77,7 +138,8 @@ const separator = utf8Encode(':');
 /**
  * The UDF of `data` of MIME type `contentType` (DESIGN.md section 4 steps 1-2):
  * `typeByte || H(UTF8(contentType) || ":" || H(data))`, H SHA-2-512 (type 96, default) or
- * SHA-3-512 (type 80), presented at `bits` precision (default 140).
+ * SHA-3-512 (type 80), compressed (draft-hallambaker-mesh-udf-13 §5.1.3; module comment),
+ * presented at `bits` precision (default 140).
  */
 export function udfFromData(
   data: Uint8Array,
@@ -95,7 +157,12 @@ export function udfFromData(
   input.set(contentTypeBytes, 0);
   input.set(separator, contentTypeBytes.length);
   input.set(hash(data), contentTypeBytes.length + 1);
-  return udfFromTypedBytes(typeByte, hash(input), opts.bits ?? UDF_DEFAULT_BITS);
+  const digest = hash(input);
+  return udfFromTypedBytes(
+    typeByte + udfCompressionLevel(digest),
+    digest,
+    opts.bits ?? UDF_DEFAULT_BITS,
+  );
 }
 
 /**
@@ -172,18 +239,54 @@ export function parseUdf(text: string, opts: { expectType?: number } = {}): Pars
 
 /**
  * True when two UDFs name the same value: same type byte and equal on the shorter precision
- * (DESIGN.md section 4). Nonces, secrets and shares match only in full. Throws INVALID_UDF
- * when either text is not a UDF.
+ * (DESIGN.md section 4). A compressed and an uncompressed content digest UDF of one digest match
+ * (draft-hallambaker-mesh-udf-13 §5.1.3: the type byte differs, the digest bits do not), so
+ * fingerprints stored before compression still compare equal. Nonces, secrets and shares match
+ * only in full. Throws INVALID_UDF when either text is not a UDF.
  */
 export function udfMatches(a: string, b: string): boolean {
   const left = parseUdf(a);
   const right = parseUdf(b);
-  if (left.typeByte !== right.typeByte) return false;
   const leftCharacters = canonicalCharacters(a);
   const rightCharacters = canonicalCharacters(b);
+  if (left.typeByte !== right.typeByte) {
+    if (udfBaseType(left.typeByte) !== udfBaseType(right.typeByte)) return false;
+    // Same digest family: compare the digest bits after the 8-bit type byte.
+    const length = Math.min(leftCharacters.length, rightCharacters.length) * 5;
+    return (
+      bitString(leftCharacters).slice(8, length) === bitString(rightCharacters).slice(8, length)
+    );
+  }
   if (DATA_TYPES.has(left.typeByte)) return leftCharacters === rightCharacters;
   const length = Math.min(leftCharacters.length, rightCharacters.length);
   return leftCharacters.slice(0, length) === rightCharacters.slice(0, length);
+}
+
+/**
+ * A fingerprint text with its type byte set to the uncompressed type (97..100 → 96, 81..84 → 80),
+ * in canonical presentation: one form under which a store can keep identifiers made before and
+ * after compression (draft-hallambaker-mesh-udf-13 §5.1.3). INVALID_UDF if it is not a UDF.
+ */
+export function uncompressedUdf(text: string): string {
+  const { typeByte } = parseUdf(text);
+  const characters = canonicalCharacters(text);
+  const base = udfBaseType(typeByte);
+  if (base === typeByte) return groupCharacters(characters);
+  // The type byte fills the first character and the top 3 bits of the second.
+  const second = BASE32_ALPHABET.indexOf(characters[1]!);
+  const head =
+    BASE32_ALPHABET[base >> 3]! + BASE32_ALPHABET[((base & 0x07) << 2) | (second & 0x03)]!;
+  return groupCharacters(head + characters.slice(2));
+}
+
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function bitString(characters: string): string {
+  let bits = '';
+  for (const character of characters) {
+    bits += BASE32_ALPHABET.indexOf(character).toString(2).padStart(5, '0');
+  }
+  return bits;
 }
 
 /** The canonical presentation of a UDF (upper case, groups of four); INVALID_UDF if it is none. */
@@ -203,23 +306,6 @@ export function randomSecret(bits = 256): string {
   const udf = udfFromTypedBytes(UDF_TYPE.secret, secret);
   secret.fill(0);
   return udf;
-}
-
-/**
- * A zod schema for a UDF string, optionally of one type; the issue message says what is wrong.
- * Use it for every UDF field of a protocol message or profile.
- */
-export function udfSchema(expectType?: number): z.ZodType<string> {
-  return z.string().superRefine((text, context) => {
-    try {
-      parseUdf(text, expectType === undefined ? {} : { expectType });
-    } catch (error) {
-      context.addIssue({
-        code: 'custom',
-        message: error instanceof Error ? error.message : 'not a UDF',
-      });
-    }
-  });
 }
 
 function randomValueBytes(bits: number): number {

@@ -1,6 +1,6 @@
 /**
- * The desktop program's own settings (DESIGN.md section 8, settings): which Mesh service to use
- * and the port the embedded service keeps. Nothing here is secret, and the embedded service must
+ * The desktop program's own settings (DESIGN.md section 8, settings): which Mesh service to use,
+ * the port the embedded service keeps, when to lock and how long a copy stays on the clipboard. Nothing here is secret, and the embedded service must
  * start whether or not the device's key store can be opened, so they live in a small JSON file
  * in the app's data folder rather than in the encrypted local store. Written atomically.
  */
@@ -19,6 +19,12 @@ const settingsSchema = z.object({
   serviceUrl: z.string().min(1).optional(),
   /** The port the embedded service listens on, once it has started. */
   embeddedServicePort: z.number().int().min(1).max(65535).optional(),
+  /** Lock after this many minutes without input (0: never); absent: the default. */
+  lockAfterIdleMinutes: z.number().int().min(0).max(1440).optional(),
+  /** Lock on system sleep and screen lock; absent: the default (yes). */
+  lockOnSleep: z.boolean().optional(),
+  /** Seconds a copy stays on the clipboard; absent: the default (30). */
+  clipboardSeconds: z.number().int().min(5).max(600).optional(),
 });
 
 /** The desktop settings. */

@@ -1,19 +1,28 @@
 /**
- * The app frame (DESIGN.md section 8): a skip link, the banner, the navigation between screens
- * and the main region. Keyboard and screen-reader friendly: landmarks with labels, the current
- * screen marked with aria-current, focus moved to the new screen's heading on every change.
+ * The app frame (DESIGN.md section 8): a skip link, the banner (with the sync state), the
+ * navigation between screens (with the count of pending approvals) and the main region; the
+ * lock screen instead of all of it while locked. Keyboard and screen-reader friendly: landmarks
+ * with labels, the current screen marked with aria-current, focus moved to the new screen's
+ * heading on every change.
  */
 import { useEffect, useRef, type MouseEvent } from 'react';
-import { selectHasProfile, selectLoadSession } from '../store/session-slice';
+import { selectPendingCount } from '../store/approvals-slice';
+import { selectHasProfile, selectLoadSession, selectLock } from '../store/session-slice';
 import { selectScreen, selectShowScreen } from '../store/navigation-slice';
 import { useMeshStore } from '../store/MeshStoreProvider';
+import { useDesktop } from './desktop-context';
+import { LockScreen } from './LockScreen';
 import { SCREEN_HEADING_ID, visibleScreens } from './screens';
+import { SyncIndicator } from './SyncIndicator';
 
 export function App() {
   const screen = useMeshStore(selectScreen);
   const showScreen = useMeshStore(selectShowScreen);
   const hasProfile = useMeshStore(selectHasProfile);
   const loadSession = useMeshStore(selectLoadSession);
+  const pendingCount = useMeshStore(selectPendingCount);
+  const lock = useMeshStore(selectLock);
+  const desktop = useDesktop();
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -36,6 +45,8 @@ export function App() {
     mainRef.current?.focus();
   };
 
+  if (lock.locked) return <LockScreen lock={lock} onUnlock={desktop.unlock} />;
+
   return (
     <div className="frame">
       <a className="skip-link" href="#content" onClick={skipToContent}>
@@ -43,6 +54,12 @@ export function App() {
       </a>
       <header className="banner">
         <span className="product-name">Mesh Desktop</span>
+        {hasProfile ? <SyncIndicator /> : null}
+        {hasProfile ? (
+          <button type="button" className="button quiet" onClick={() => void desktop.lock()}>
+            Lock
+          </button>
+        ) : null}
       </header>
       <nav className="navigation" aria-label="Screens">
         <ul>
@@ -55,6 +72,12 @@ export function App() {
                 onClick={() => showScreen(entry.id)}
               >
                 {entry.label}
+                {entry.id === 'approvals' && pendingCount > 0 ? (
+                  <span className="badge" data-testid="approvals-badge">
+                    <span aria-hidden="true">{pendingCount}</span>
+                    <span className="visually-hidden">, {pendingCount} waiting</span>
+                  </span>
+                ) : null}
               </button>
             </li>
           ))}

@@ -2,14 +2,26 @@
  * The renderer's one store (STYLE.md "The renderer"): typed slices combined with zustand's
  * curried `createStore<T>()(...)`. The store is made per app (and per test) by
  * `createMeshStore`, over the `window.mesh` it talks to, and handed down by MeshStoreProvider,
- * so every test starts from a fresh store.
+ * so every test starts from a fresh store. `connectMeshEvents` feeds the main process's pushes
+ * into the slices; locking empties every slice that holds entries.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { MeshApi } from '../../shared/ipc/contract';
+import type { MeshApi, MeshUnsubscribe } from '../../shared/ipc/contract';
+import { createApprovalsSlice, type ApprovalsSlice } from './approvals-slice';
 import { createNavigationSlice, type NavigationSlice } from './navigation-slice';
+import {
+  createPasswordsSlice,
+  initialPasswordsState,
+  type PasswordsSlice,
+} from './passwords-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
+import { createSyncSlice, type SyncSlice } from './sync-slice';
 
-export type MeshState = SessionSlice & NavigationSlice;
+export type MeshState = SessionSlice &
+  NavigationSlice &
+  ApprovalsSlice &
+  SyncSlice &
+  PasswordsSlice;
 export type MeshStore = StoreApi<MeshState>;
 
 /** A fresh store over `mesh` (null when the page runs without the preload). */
@@ -17,5 +29,25 @@ export function createMeshStore(mesh: MeshApi | null): MeshStore {
   return createStore<MeshState>()((...a) => ({
     ...createSessionSlice(mesh)(...a),
     ...createNavigationSlice(...a),
+    ...createApprovalsSlice(...a),
+    ...createSyncSlice(...a),
+    ...createPasswordsSlice(...a),
   }));
+}
+
+/** Empties every slice holding entries (on lock): the window keeps nothing decrypted. */
+export function forgetEntries(store: MeshStore): void {
+  store.setState(initialPasswordsState);
+}
+
+/** Feeds the main process's pushes into the store until unsubscribed. */
+export function connectMeshEvents(store: MeshStore, mesh: MeshApi): MeshUnsubscribe {
+  const stops = [
+    mesh.on('pendingApproval', (request) => store.getState().approvalArrived(request)),
+    mesh.on('syncState', (sync) => store.getState().syncChanged(sync)),
+    mesh.on('connectionState', () => void store.getState().loadSession()),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
 }

@@ -1,9 +1,11 @@
 /**
- * The `session` slice: what the program and this device are (app.info) and whether the device
- * holds a profile (account.status), read through `window.mesh`.
+ * The `session` slice: what the program and this device are (app.info), whether the device
+ * holds a profile (account.status), and whether the window is locked (the lock screen shows,
+ * and every slice holding entries is emptied).
  */
 import type { StateCreator } from 'zustand';
 import type { AccountStatus, AppInfo, MeshApi, MeshIpcError } from '../../shared/ipc/contract';
+import type { LockStateView } from '../../shared/ipc/desktop';
 import { fromReply, idle, loading, type Loadable } from './loadable';
 import type { MeshState } from './mesh-store';
 
@@ -11,14 +13,21 @@ import type { MeshState } from './mesh-store';
 export interface SessionState {
   readonly appInfo: Loadable<AppInfo>;
   readonly sessionStatus: Loadable<AccountStatus>;
+  readonly lock: LockStateView;
 }
 
-export const initialSessionState: SessionState = { appInfo: idle, sessionStatus: idle };
+export const initialSessionState: SessionState = {
+  appInfo: idle,
+  sessionStatus: idle,
+  lock: { locked: false, reason: null },
+};
 
 // ---- actions
 export interface SessionActions {
   /** Reads app.info and account.status again. */
   readonly loadSession: () => Promise<void>;
+  /** The lock state changed (the `locked` event, or `session.state`). */
+  readonly lockChanged: (lock: LockStateView) => void;
 }
 
 export type SessionSlice = SessionState & SessionActions;
@@ -35,6 +44,7 @@ export function createSessionSlice(
 ): StateCreator<MeshState, [], [], SessionSlice> {
   return (set) => ({
     ...initialSessionState,
+    lockChanged: (lock) => set({ lock }),
     loadSession: async () => {
       if (mesh === null) {
         set({
@@ -59,3 +69,5 @@ export const selectLoadSession = (state: MeshState): SessionActions['loadSession
 /** True once account.status said this device is connected to an account (holds a profile). */
 export const selectHasProfile = (state: MeshState): boolean =>
   state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.state === 'connected';
+export const selectLock = (state: MeshState): LockStateView => state.lock;
+export const selectLocked = (state: MeshState): boolean => state.lock.locked;

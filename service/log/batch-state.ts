@@ -36,6 +36,8 @@ export interface TransactionScope extends StateReader {
   putNonce(row: NonceRow): void;
   /** Wake long polls on this request once the batch commits. */
   answered(account: string, deviceId: string): void;
+  /** Remove a closed account's derived state at the end of the batch (rows.ts `purged`). */
+  purge(account: string): void;
 }
 
 class Overlay {
@@ -74,6 +76,7 @@ export class BatchState {
     w.pins.push(...scope.writes.pins);
     w.nonces.push(...scope.writes.nonces);
     w.answered.push(...scope.writes.answered);
+    w.purged.push(...scope.writes.purged);
     for (const row of scope.writes.accounts) this.overlay.accounts.set(row.name, row);
     for (const row of scope.writes.published) this.overlay.published.set(row.identifier, row);
     for (const row of scope.writes.containerHeads) {
@@ -149,6 +152,29 @@ export class ChildScope implements TransactionScope {
     return count;
   }
 
+  async pendingRequests(account: string, now: number): Promise<ConnectionRow[]> {
+    const rows = new Map<string, ConnectionRow>();
+    for (const row of await this.committed.pendingRequests(account, now)) {
+      rows.set(row.deviceId, row);
+    }
+    for (const overlay of [this.batch.staged(), this.own]) {
+      for (const row of overlay.connections.values()) {
+        if (row.account === account) rows.set(row.deviceId, row);
+      }
+    }
+    return [...rows.values()]
+      .filter((row) => row.state === 'Pending' && row.expires > now)
+      .sort((a, b) =>
+        a.received !== b.received
+          ? a.received - b.received
+          : a.deviceId < b.deviceId
+            ? -1
+            : a.deviceId > b.deviceId
+              ? 1
+              : 0,
+      );
+  }
+
   async pin(account: string, pinId: string): Promise<PinRow | undefined> {
     return (
       this.find((o) => o.pins, key(account, pinId)) ?? (await this.committed.pin(account, pinId))
@@ -197,5 +223,9 @@ export class ChildScope implements TransactionScope {
 
   answered(account: string, deviceId: string): void {
     this.writes.answered.push({ account, deviceId });
+  }
+
+  purge(account: string): void {
+    this.writes.purged.push(account);
   }
 }

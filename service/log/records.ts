@@ -14,7 +14,8 @@ export type RecordType =
   | 'Post'
   | 'ConnectStart'
   | 'ConnectComplete'
-  | 'ConnectPin';
+  | 'ConnectPin'
+  | 'ConnectDismiss';
 
 /** The record text: TransactionID, Time and Type first, then the transaction's fields. */
 export function recordText(

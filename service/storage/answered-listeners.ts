@@ -1,4 +1,7 @@
-/** Listeners for answered connection requests, the in-process half of ConnectStatus long polls. */
+/**
+ * Listeners for connection requests answered (ConnectStatus long polls) or newly made
+ * (ConnectPending long polls): the in-process half; PostgreSQL adds NOTIFY from other processes.
+ */
 export class AnsweredListeners {
   private readonly listeners = new Set<(account: string, deviceId: string) => void>();
 
@@ -12,4 +15,13 @@ export class AnsweredListeners {
   emit(account: string, deviceId: string): void {
     for (const listener of this.listeners) listener(account, deviceId);
   }
+}
+
+/** The connection requests a write batch made (new or replacing, still Pending): to announce. */
+export function requestedIn(writes: {
+  readonly connections: readonly { account: string; deviceId: string; state: string }[];
+}): { account: string; deviceId: string }[] {
+  return writes.connections
+    .filter((row) => row.state === 'Pending')
+    .map(({ account, deviceId }) => ({ account, deviceId }));
 }

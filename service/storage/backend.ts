@@ -30,6 +30,8 @@ export interface StateReader {
   connection(account: string, deviceId: string): Promise<ConnectionRow | undefined>;
   /** Unanswered, unexpired connection requests of an account. */
   pendingCount(account: string, now: number): Promise<number>;
+  /** Unanswered, unexpired connection requests of an account, oldest first. */
+  pendingRequests(account: string, now: number): Promise<ConnectionRow[]>;
   pin(account: string, pinId: string): Promise<PinRow | undefined>;
 }
 
@@ -97,6 +99,8 @@ export interface StorageBackend extends StateReader {
   /** The heads of an account's containers (all, or the named ones), by name. */
   containerHeads(account: string, containers?: readonly string[]): Promise<ContainerHeadRow[]>;
   containerEntries(query: ContainerQuery): Promise<ContainerEntryRow[]>;
+  /** The bytes of an account's container entries (its quota use). */
+  accountBytes(account: string): Promise<number>;
   /** Unanswered, unexpired requests of an account received after `afterReceived`, oldest first. */
   pendingConnections(
     account: string,
@@ -116,4 +120,10 @@ export interface StorageBackend extends StateReader {
    * any other. Returns the function that stops listening.
    */
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void;
+
+  /**
+   * Call `listener` when a connection request is made (a pending request row is written: a
+   * ConnectStart), by this process or (shared backend) any other. Returns its removal.
+   */
+  onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void;
 }

@@ -2,13 +2,13 @@
  * The PostgreSQL backend (DESIGN.md section 6: several service processes on one database).
  * Appends are serialized across processes by a transaction-scoped advisory lock, taken before the
  * log head is read, so TransactionIDs stay gap-free and every precondition is checked against the
- * committed state of all processes. Answered connection requests are announced with NOTIFY so a
- * long poll in any process wakes at once. Request nonces are claimed in a shared table on a
+ * committed state of all processes. Connection requests made and answered are announced with
+ * NOTIFY so a long poll (ConnectPending, ConnectStatus) in any process wakes at once. Request nonces are claimed in a shared table on a
  * session with synchronous_commit off: cheap, and made durable by the next synchronous commit.
  */
 import pg from 'pg';
 import { MeshError } from '../../shared/errors';
-import { AnsweredListeners } from './answered-listeners';
+import { AnsweredListeners, requestedIn } from './answered-listeners';
 import type {
   BatchWork,
   ContainerQuery,
@@ -29,7 +29,7 @@ import type {
   PublishedRow,
   StateWrites,
 } from './rows';
-import { prefixUpperBound, schemaStatements } from './schema';
+import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 
 /** Options of the PostgreSQL backend. */
 export interface PostgresOptions {
@@ -45,6 +45,8 @@ type Queryable = Pick<pg.ClientBase, 'query'>;
 
 /** First half of the advisory lock key: 'MESH'. */
 const LOCK_CLASS = 0x4d455348;
+/** The NOTIFY payload kind of a new connection request (an answered one carries none). */
+const REQUESTED = 'requested';
 
 /** A 31-bit FNV-1a hash, to key the advisory lock and the channel per schema. */
 function hash31(text: string): number {
@@ -99,6 +101,15 @@ class PostgresReader implements StateReader {
     return num((rows[0] as Row).n);
   }
 
+  async pendingRequests(name: string, now: number): Promise<ConnectionRow[]> {
+    const { rows } = await this.q.query(
+      `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
+       ORDER BY received, device_id LIMIT 10000`,
+      [name, now],
+    );
+    return (rows as Row[]).map(connection);
+  }
+
   async pin(name: string, pinId: string): Promise<PinRow | undefined> {
     const { rows } = await this.q.query('SELECT * FROM pins WHERE account = $1 AND pin_id = $2', [
       name,
@@ -129,6 +140,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   private listenerClient: pg.Client | undefined;
   private readonly mutex = new Mutex();
   private readonly listeners = new AnsweredListeners();
+  private readonly requestListeners = new AnsweredListeners();
   private readonly lockKey: number;
   private readonly channel: string;
   private closed = false;
@@ -197,8 +209,13 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
     const client = new pg.Client(PostgresBackend.config(this.options, 1));
     client.on('notification', (message) => {
       try {
-        const [name, deviceId] = JSON.parse(message.payload ?? '') as [string, string];
-        this.listeners.emit(name, deviceId);
+        const [name, deviceId, kind] = JSON.parse(message.payload ?? '') as [
+          string,
+          string,
+          string | undefined,
+        ];
+        if (kind === REQUESTED) this.requestListeners.emit(name, deviceId);
+        else this.listeners.emit(name, deviceId);
       } catch {
         // not one of ours
       }
@@ -270,6 +287,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
             JSON.stringify([name, deviceId]),
           ]);
         }
+        for (const { account: name, deviceId } of requestedIn(writes)) {
+          await client.query('SELECT pg_notify($1, $2)', [
+            this.channel,
+            JSON.stringify([name, deviceId, REQUESTED]),
+          ]);
+        }
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
@@ -281,6 +304,8 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       }
       for (const { account: name, deviceId } of writes.answered)
         this.listeners.emit(name, deviceId);
+      for (const { account: name, deviceId } of requestedIn(writes))
+        this.requestListeners.emit(name, deviceId);
       return result;
     });
   }
@@ -424,6 +449,11 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
         ],
       );
     }
+    for (const name of writes.purged) {
+      for (const table of PURGED_TABLES) {
+        await client.query(`DELETE FROM ${table} WHERE account = $1`, [name]);
+      }
+    }
   }
 
   async logSize(): Promise<number> {
@@ -537,6 +567,14 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
     return (rows as Row[]).map(entry);
   }
 
+  async accountBytes(name: string): Promise<number> {
+    const { rows } = await this.pool.query(
+      'SELECT COALESCE(SUM(OCTET_LENGTH(payload)), 0) AS n FROM container_entries WHERE account = $1',
+      [name],
+    );
+    return num((rows[0] as Row).n);
+  }
+
   async pendingConnections(
     name: string,
     now: number,
@@ -573,6 +611,10 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
+    return this.requestListeners.add(listener);
   }
 }
 

@@ -125,6 +125,11 @@ export interface StateWrites {
   readonly nonces: NonceRow[];
   /** Connection requests answered in this batch: account and device, to wake long polls. */
   readonly answered: { account: string; deviceId: string }[];
+  /**
+   * Closed accounts whose derived state the log does not need is removed, last in the batch:
+   * container entries and heads, connection requests, PINs (the log keeps every record).
+   */
+  readonly purged: string[];
 }
 
 /** Empty writes. */
@@ -139,5 +144,6 @@ export function emptyWrites(): StateWrites {
     pins: [],
     nonces: [],
     answered: [],
+    purged: [],
   };
 }

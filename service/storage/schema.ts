@@ -62,6 +62,14 @@ export function schemaStatements(dialect: Dialect): string[] {
   ];
 }
 
+/** The tables of an account's derived state that DeleteAccount removes (rows.ts `purged`). */
+export const PURGED_TABLES: readonly string[] = [
+  'container_entries',
+  'container_heads',
+  'connections',
+  'pins',
+];
+
 /** Upper bound for a prefix range scan: every canonical UDF character sorts below '~'. */
 export function prefixUpperBound(prefix: string): string {
   return `${prefix}~`;

@@ -5,7 +5,7 @@
  * `service.lock` that the operating system releases when the process dies.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MeshError } from '../../shared/errors';
 import type { BatchWork, ContainerQuery, PublishedQuery, StorageBackend } from './backend';
@@ -20,9 +20,9 @@ import type {
   PublishedRow,
   StateWrites,
 } from './rows';
-import { prefixUpperBound, schemaStatements } from './schema';
+import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 import { NonceMemory } from './nonce-memory';
-import { AnsweredListeners } from './answered-listeners';
+import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
 import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 
@@ -38,6 +38,37 @@ export interface SqliteOptions {
 const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
 
 /** The SQLite implementation of StorageBackend. */
+/** The files of a data directory (the lock, the database, its WAL and shared memory). */
+const DATA_FILES = ['service.lock', 'mesh.db', 'mesh.db-wal', 'mesh.db-shm'];
+
+/**
+ * Refuse a data directory, or a file in it, that others can read or write (the service's
+ * signing key is in the database), as PostgreSQL refuses a data directory with group or world
+ * access; the message gives the fix.
+ */
+function refuseReadableByOthers(directory: string): void {
+  const open: string[] = [];
+  if ((statSync(directory).mode & 0o077) !== 0) open.push(directory);
+  for (const name of DATA_FILES) {
+    const path = join(directory, name);
+    if (existsSync(path) && (statSync(path).mode & 0o077) !== 0) open.push(path);
+  }
+  if (open.length === 0) return;
+  const fix = [
+    ...(open.includes(directory) ? [`chmod 700 '${directory}'`] : []),
+    ...open.filter((path) => path !== directory).map((path) => `chmod 600 '${path}'`),
+  ].join(' && ');
+  throw new MeshError(
+    'STORE_CORRUPT',
+    `the service data in ${directory} can be read by other users (${open.join(', ')}); ` +
+      `the service's signing key is kept there. Fix it with: ${fix}`,
+    { field: 'directory' },
+  );
+}
+
+/** Most pending requests read for admission (far above any account's limit). */
+const PENDING_READ_LIMIT = 10_000;
+
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite';
   readonly shared = false;
@@ -46,6 +77,7 @@ export class SqliteBackend implements StorageBackend {
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
   private readonly listeners = new AnsweredListeners();
+  private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Statements built from query shapes (searchPublished and the like), by SQL text. */
   private readonly dynamic = new Map<string, Database.Statement>();
@@ -59,7 +91,15 @@ export class SqliteBackend implements StorageBackend {
 
   /** Open (creating) the database, take the directory lock, load the nonce cache. */
   async open(): Promise<void> {
-    mkdirSync(this.options.directory, { recursive: true, mode: 0o700 });
+    const directory = this.options.directory;
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    refuseReadableByOthers(directory);
+    // The files are made 0600 before SQLite opens them, whatever the umask; SQLite gives its
+    // -wal and -shm files the database file's mode.
+    for (const name of ['service.lock', 'mesh.db']) {
+      closeSync(openSync(join(directory, name), 'a', 0o600));
+      chmodSync(join(directory, name), 0o600);
+    }
     const lock = new Database(join(this.options.directory, 'service.lock'));
     try {
       lock.pragma('busy_timeout = 0');
@@ -90,6 +130,10 @@ export class SqliteBackend implements StorageBackend {
       true: '1',
     })) {
       db.exec(statement);
+    }
+    for (const suffix of ['-wal', '-shm']) {
+      const path = join(directory, `mesh.db${suffix}`);
+      if (existsSync(path)) chmodSync(path, 0o600);
     }
     this.db = db;
     this.statements = this.prepare(db);
@@ -240,6 +284,10 @@ export class SqliteBackend implements StorageBackend {
     return num((this.s.pendingCount.get(accountName, now) as Row).n);
   }
 
+  async pendingRequests(accountName: string, now: number): Promise<ConnectionRow[]> {
+    return this.pendingConnections(accountName, now, undefined, PENDING_READ_LIMIT);
+  }
+
   async pin(accountName: string, pinId: string): Promise<PinRow | undefined> {
     const row = this.s.pin.get(accountName, pinId) as Row | undefined;
     return row === undefined ? undefined : pin(row);
@@ -263,6 +311,8 @@ export class SqliteBackend implements StorageBackend {
       for (const row of writes.published) this.remember(row);
       for (const { account: name, deviceId } of writes.answered)
         this.listeners.emit(name, deviceId);
+      for (const { account: name, deviceId } of requestedIn(writes))
+        this.requestListeners.emit(name, deviceId);
       return result;
     });
   }
@@ -323,6 +373,11 @@ export class SqliteBackend implements StorageBackend {
     }
     for (const row of writes.nonces) s.insertNonce.run(row.device, row.nonce, row.expires);
     if (writes.nonces.length > 0 && Math.random() < 0.01) s.deleteNonces.run(Date.now());
+    for (const name of writes.purged) {
+      for (const table of PURGED_TABLES) {
+        this.statement(`DELETE FROM ${table} WHERE account = ?`).run(name);
+      }
+    }
   }
 
   async logSize(): Promise<number> {
@@ -446,6 +501,13 @@ export class SqliteBackend implements StorageBackend {
     ).map(entry);
   }
 
+  async accountBytes(accountName: string): Promise<number> {
+    const row = this.statement(
+      'SELECT COALESCE(SUM(LENGTH(CAST(payload AS BLOB))), 0) AS n FROM container_entries WHERE account = ?',
+    ).get(accountName) as Row;
+    return num(row.n);
+  }
+
   async pendingConnections(
     accountName: string,
     now: number,
@@ -471,5 +533,9 @@ export class SqliteBackend implements StorageBackend {
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
+    return this.requestListeners.add(listener);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { base64urlDecode } from '../../shared/encoding/base64url';
 import { MeshError } from '../../shared/errors';
+import { CONNECTION_REQUEST_FIELDS } from '../../shared/profiles/connection';
 import { findDevice } from '../../shared/profiles/personal-profile';
 import { verifyPinProof } from '../../shared/profiles/pin';
 import { requireAccountName } from '../../shared/protocol/account-name';
@@ -15,6 +16,7 @@ import { computeWitness } from '../../shared/witness';
 import { canonicalIdentifier } from '../identifiers';
 import { currentProfile, openAccount } from './accounts';
 import type { Handler } from './context';
+import { admit } from './enrollment';
 import { respond, retryStale, StaleRead, submit } from './context';
 
 /** Wrong PIN proofs after which a PIN is burned. */
@@ -45,6 +47,11 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
     deviceUdf,
     'ConnectStartRequest.SignedRequest.Device.Identifier',
   );
+  const unknown = Object.keys(connection).find((field) => !CONNECTION_REQUEST_FIELDS.has(field));
+  if (unknown !== undefined) {
+    const field = `ConnectStartRequest.SignedRequest.${unknown}`;
+    throw new MeshError('INVALID_MESSAGE', `${field}: unknown field`, { field });
+  }
   if (connection.PinID !== undefined && connection.PinProof === undefined) {
     throw new MeshError(
       'INVALID_MESSAGE',
@@ -82,6 +89,10 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
           connection.PinProof,
         );
     }
+    const signedRequest = {
+      Identifier: message.SignedRequest.Identifier,
+      SignedData: message.SignedRequest.SignedData,
+    };
     const serverNonce = randomNonce();
     const witness = computeWitness({
       profileUdf: current.signed.Identifier,
@@ -94,6 +105,24 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
       const latest = await scope.latestPublished(account.profileId);
       const still = await scope.account(name);
       if (latest?.txId !== current.row.txId || still?.status !== 'Open') throw new StaleRead();
+      // The same signed request again while it waits changes nothing: the same answer, and
+      // nothing is appended to the log. (A PIN request sent again is refused below: its PIN is
+      // used up.)
+      const existing = await scope.connection(name, deviceId);
+      if (
+        connection.PinID === undefined &&
+        existing?.state === 'Pending' &&
+        existing.expires > now &&
+        existing.request === JSON.stringify(signedRequest)
+      ) {
+        return {
+          refused: false,
+          expires: existing.expires,
+          pinVerified: existing.pinVerified,
+          serverNonce: existing.serverNonce,
+          witness: existing.witness,
+        } as const;
+      }
       const pinId = connection.PinID;
       if (pinId !== undefined) {
         const pin = await scope.pin(name, pinId);
@@ -111,12 +140,15 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
         }
         scope.putPin({ ...pin, used: true });
       }
-      const existing = await scope.connection(name, deviceId);
-      const replacing = existing?.state === 'Pending' && existing.expires > now ? 1 : 0;
-      if (
-        (await scope.pendingCount(name, now)) - replacing >=
-        context.options.limits.maxPendingConnections
-      ) {
+      const limits = context.options.limits;
+      const admission = admit(
+        (await scope.pendingRequests(name, now)).filter((row) => row.deviceId !== deviceId),
+        pinId !== undefined,
+        request.source,
+        (row) => context.enrollment.of(name, row.deviceId),
+        { maxPending: limits.maxPendingConnections, maxPerSource: limits.maxPendingPerSource },
+      );
+      if (!admission.admitted) {
         throw new MeshError(
           'OVERLOADED',
           'too many connection requests are waiting for this account',
@@ -125,11 +157,11 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
           },
         );
       }
-      const expires = now + context.options.connectionLifetimeMs;
-      const signedRequest = {
-        Identifier: message.SignedRequest.Identifier,
-        SignedData: message.SignedRequest.SignedData,
-      };
+      const expires =
+        now +
+        (pinId === undefined
+          ? context.options.unprovenLifetimeMs
+          : context.options.connectionLifetimeMs);
       const txId = scope.append('ConnectStart', {
         AccountID: name,
         DeviceID: deviceId,
@@ -139,7 +171,15 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
         ...(pinId === undefined ? {} : { PinID: pinId }),
         PinVerified: pinId !== undefined,
         Expires: new Date(expires).toISOString(),
+        ...(admission.evict.length === 0
+          ? {}
+          : { Evicted: admission.evict.map((row) => row.deviceId) }),
       });
+      for (const row of admission.evict) {
+        scope.putConnection({ ...row, expires: now });
+        context.enrollment.forget(name, row.deviceId);
+      }
+      context.enrollment.set(name, deviceId, request.source, expires, now);
       scope.putConnection({
         account: name,
         deviceId,
@@ -154,12 +194,18 @@ export const connectStart: Handler<'ConnectStart'> = async (context, message, re
         state: 'Pending',
         result: null,
       });
-      return { refused: false, expires, pinVerified: pinId !== undefined } as const;
+      return {
+        refused: false,
+        expires,
+        pinVerified: pinId !== undefined,
+        serverNonce,
+        witness,
+      } as const;
     });
     if (outcome.refused) throw pinRefused();
     return respond(STATUS.Created, {
-      ServerNonce: serverNonce,
-      Witness: witness,
+      ServerNonce: outcome.serverNonce,
+      Witness: outcome.witness,
       Profile: current.signed,
       PinVerified: outcome.pinVerified,
       Expires: new Date(outcome.expires).toISOString(),

@@ -23,7 +23,10 @@ import type { Logger } from '../logger';
 import type { PageKeys } from '../page-key';
 import type { VerifiedProfiles } from '../profile-cache';
 import type { StorageBackend } from '../storage/backend';
+import type { RateLimiter } from '../http/rate-limit';
 import type { ConnectionWaiters } from './connection-waiters';
+import type { EnrollmentSources } from './enrollment';
+import type { AccountUsage } from './quota';
 
 /** The parts of a running service. */
 export interface ServiceContext {
@@ -39,6 +42,12 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** Aborted when the service shuts down (long polls answer at once). */
   readonly shutdown: AbortSignal;
+  /** Which source made each pending connection request (enrollment.ts). */
+  readonly enrollment: EnrollmentSources;
+  /** ConnectStart and CreateAccount per source (limits.publicWritesPerMinute). */
+  readonly publicWrites: RateLimiter;
+  /** Account usage in bytes, counted once per process then kept up to date (quota.ts). */
+  readonly usage: AccountUsage;
 }
 
 /** One request as a handler sees it. */
@@ -47,6 +56,8 @@ export interface RequestContext {
   readonly auth?: Authentication;
   /** Aborted when the client goes away or the service shuts down. */
   readonly signal: AbortSignal;
+  /** The client's address after trusted proxies ('in-process' for handle()). */
+  readonly source: string;
 }
 
 /**

@@ -2,15 +2,42 @@
  * CreateAccount (seed 001 7.7; seed 004 10.11): bind a new name to a verified personal profile.
  * The Authorization (by a device the profile lists) was checked by the dispatcher.
  */
+import { createHash } from 'node:crypto';
 import { MeshError } from '../../shared/errors';
 import { checkPersonalProfileUpdate } from '../../shared/profiles/personal-profile';
 import { requireAccountName } from '../../shared/protocol/account-name';
 import { STATUS } from '../../shared/protocol/status-codes';
 import { canonicalIdentifier } from '../identifiers';
 import { storedSignedObject } from './accounts';
-import type { Handler } from './context';
+import type { Handler, ServiceContext } from './context';
 import { respond, retryStale, StaleRead, submit } from './context';
 import { profileRow } from './published-row';
+
+/**
+ * Registration by invitation: the code must be one the operator configured and not used by
+ * another account (each is used once; its use is kept as a service secret named by the code's
+ * SHA-256, so it survives a restart and holds across processes).
+ */
+async function useInvitation(
+  context: ServiceContext,
+  name: string,
+  code: string | undefined,
+): Promise<void> {
+  const field = 'CreateRequest.Invitation';
+  if (code === undefined || context.options.invitations?.has(code) !== true) {
+    throw new MeshError('UNAUTHORIZED', `${field}: registration here needs a valid invitation`, {
+      field,
+    });
+  }
+  if ((await context.backend.account(name)) !== undefined) {
+    throw new MeshError('ALREADY_EXISTS', 'the account name is taken', { field: 'Account' });
+  }
+  const digest = createHash('sha256').update(code, 'utf8').digest('base64url');
+  const holder = await context.backend.serviceSecret(`invitation:${digest}`, () => name);
+  if (holder !== name) {
+    throw new MeshError('UNAUTHORIZED', `${field}: the invitation has been used`, { field });
+  }
+}
 
 /** Answer CreateAccount: 201, or 409 for a taken name or a profile that has an account. */
 export const createAccount: Handler<'CreateAccount'> = async (context, message, request) => {
@@ -19,7 +46,15 @@ export const createAccount: Handler<'CreateAccount'> = async (context, message, 
     'CreateRequest.Account',
     context.options.accountPolicy,
   );
+  if (context.options.reservedNames.has(name)) {
+    throw new MeshError('ALREADY_EXISTS', 'the account name is reserved', {
+      field: 'CreateRequest.Account',
+    });
+  }
   const profile = await context.profiles.personalProfile(message.Profile);
+  if (context.options.invitations !== undefined) {
+    await useInvitation(context, name, message.Invitation);
+  }
   const identifier = canonicalIdentifier(
     message.Profile.Identifier,
     'CreateRequest.Profile.Identifier',

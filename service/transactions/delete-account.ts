@@ -1,4 +1,8 @@
-/** DeleteAccount (seed 004 10.12): close the authenticated account; its name stays taken. */
+/**
+ * DeleteAccount (seed 004 10.12): close the authenticated account; its name stays taken. What the
+ * log does not need goes at once: its container entries and heads, its connection requests and
+ * PINs (the log keeps every record, and published profiles stay so the name cannot be rebound).
+ */
 import { MeshError } from '../../shared/errors';
 import { STATUS } from '../../shared/protocol/status-codes';
 import type { Handler } from './context';
@@ -14,7 +18,9 @@ export const deleteAccount: Handler<'DeleteAccount'> = async (context, _message,
     }
     const txId = scope.append('DeleteAccount', { Account: name });
     scope.putAccount({ ...account, status: 'Closed', txId });
+    scope.purge(name);
     return txId;
   });
+  context.usage.reset(name);
   return respond(STATUS.OK, { TransactionID: transactionId });
 };

@@ -4,7 +4,7 @@
  * the answer through the response allow-list. A MeshError becomes its status (never 500 for bad
  * input); anything else is a 500 that is logged and described to the client only as internal.
  */
-import { isMeshError } from '../../shared/errors';
+import { isMeshError, MeshError } from '../../shared/errors';
 import type { DecodedRequest } from '../../shared/protocol/envelope';
 import {
   decodeRequest,
@@ -14,7 +14,9 @@ import {
 import { STATUS, statusDescription, statusForError } from '../../shared/protocol/status-codes';
 import type { StatusCode } from '../../shared/protocol/status-codes';
 import type { TransactionName } from '../../shared/protocol/transactions';
+import { transactions } from '../../shared/protocol/transactions';
 import { connectComplete } from './connect-complete';
+import { connectDismiss } from './connect-dismiss';
 import { connectPending } from './connect-pending';
 import { connectPin } from './connect-pin';
 import { connectStart } from './connect-start';
@@ -50,6 +52,7 @@ const handlers: { [T in TransactionName]: Handler<T> } = {
   ConnectPending: connectPending,
   ConnectComplete: connectComplete,
   ConnectPin: connectPin,
+  ConnectDismiss: connectDismiss,
   Transfer: transfer,
 };
 
@@ -58,6 +61,8 @@ export interface IncomingRequest {
   /** The exact body bytes (what the Authorization signature covers). */
   readonly body: Uint8Array;
   readonly authorization?: string;
+  /** The client's address (after trusted proxies), for per-source limits. */
+  readonly source?: string;
   /** Aborted when the client goes away or the service stops; made on first use (long polls). */
   signal(): AbortSignal;
 }
@@ -121,6 +126,51 @@ export function answerAtOnce(
   };
 }
 
+/** Transactions anyone may send without a key of an existing account. */
+function isPublic(request: DecodedRequest): boolean {
+  switch (request.transaction) {
+    case 'Hello':
+    case 'ValidateAccount':
+    case 'Get':
+    case 'ConnectStart':
+    case 'CreateAccount':
+      return true;
+    case 'Status':
+      return request.message.Account === undefined;
+    default:
+      return false;
+  }
+}
+
+/**
+ * The limits on requests nobody has to sign for with a key of an existing account: a smaller body
+ * (413) and, for the two that write (ConnectStart, CreateAccount), a rate per source (503).
+ */
+function checkPublicRequest(
+  context: ServiceContext,
+  request: DecodedRequest,
+  bytes: number,
+  source: string,
+): void {
+  if (!isPublic(request)) return;
+  const limit = context.options.limits.maxPublicRequestBytes;
+  if (bytes > limit) {
+    throw new MeshError(
+      'TOO_LARGE',
+      `a ${transactions[request.transaction].request} may be at most ${limit} bytes`,
+      { limit },
+    );
+  }
+  if (
+    (request.transaction === 'ConnectStart' || request.transaction === 'CreateAccount') &&
+    !context.publicWrites.take(source, context.options.clock())
+  ) {
+    throw new MeshError('OVERLOADED', 'too many new accounts or connection requests from here', {
+      field: transactions[request.transaction].request,
+    });
+  }
+}
+
 /** Answer one request (the whole protocol behind the HTTP binding). */
 export async function dispatch(
   context: ServiceContext,
@@ -139,11 +189,14 @@ export async function dispatch(
     return { status, body: encodeMeshResponse({ Status: status, StatusDescription: description }) };
   }
   const transaction = request.transaction;
+  const source = incoming.source ?? 'in-process';
   try {
+    checkPublicRequest(context, request, incoming.body.length, source);
     const auth = await authenticationOf(context, request, incoming);
     const handler = handlers[transaction] as Handler<TransactionName>;
     const response = await handler(context, request.message, {
       ...(auth === undefined ? {} : { auth }),
+      source,
       get signal() {
         return incoming.signal();
       },

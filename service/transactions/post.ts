@@ -11,6 +11,7 @@ import type { ContainerHeadRow } from '../storage/rows';
 import { EMPTY_DIGEST, nextDigest } from './container-digest';
 import type { Handler } from './context';
 import { requireAuthenticated, respond, submit } from './context';
+import { payloadBytes } from './quota';
 
 /** Answer Post: 201 with where each message went. */
 export const post: Handler<'Post'> = async (context, message, request) => {
@@ -22,6 +23,10 @@ export const post: Handler<'Post'> = async (context, message, request) => {
       ),
     ),
   ];
+  const bytes = payloadBytes(message.Message);
+  for (const [i, name] of recipients.entries()) {
+    await context.usage.check(name, bytes, `PostRequest.Accounts.${i}`);
+  }
   const { txId, results } = await submit(context, request, async (scope) => {
     const heads: (ContainerHeadRow | undefined)[] = [];
     for (const [i, name] of recipients.entries()) {
@@ -70,5 +75,6 @@ export const post: Handler<'Post'> = async (context, message, request) => {
     }
     return { txId: id, results: responses };
   });
+  for (const name of recipients) context.usage.add(name, bytes);
   return respond(STATUS.Created, { Entries: results, TransactionID: txId });
 };

@@ -1,7 +1,9 @@
 /**
  * Publish (seed 001 7.9; DESIGN.md section 5): a new version of an account's personal profile, or
  * an escrow entry. A profile update must verify and be authorized by the version it replaces
- * (checkPersonalProfileUpdate); otherwise 401 and nothing changes.
+ * (checkPersonalProfileUpdate); otherwise 401 and nothing changes. With ExpectedVersion, a profile
+ * update is refused with 409 and the current version's TransactionID when the account has moved
+ * on (another administrator published first): the device merges and publishes again.
  */
 import { MeshError } from '../../shared/errors';
 import type { EscrowEntry } from '../../shared/profiles/escrow-entry';
@@ -22,10 +24,36 @@ function noAccount(): MeshError {
   );
 }
 
+/** Thrown when the version a Publish replaces is no longer the current one. */
+class StaleVersion extends Error {
+  constructor(readonly current: number) {
+    super('stale version');
+  }
+}
+
 async function publishProfile(
   context: ServiceContext,
   request: RequestContext,
   signed: SignedObject,
+  expected: number | undefined,
+) {
+  try {
+    return await publishProfileVersion(context, request, signed, expected);
+  } catch (error) {
+    if (!(error instanceof StaleVersion)) throw error;
+    return {
+      Status: STATUS.Conflict,
+      StatusDescription: `PublishRequest.ExpectedVersion: the current version is ${error.current}, not the one this replaces`,
+      CurrentVersion: error.current,
+    };
+  }
+}
+
+async function publishProfileVersion(
+  context: ServiceContext,
+  request: RequestContext,
+  signed: SignedObject,
+  expected: number | undefined,
 ) {
   const profile = await context.profiles.personalProfile(signed, 'PublishRequest.Profile');
   const identifier = canonicalIdentifier(signed.Identifier, 'PublishRequest.Profile.Identifier');
@@ -37,6 +65,7 @@ async function publishProfile(
     if (storedSignedObject(latest).SignedData === signed.SignedData) {
       return respond(STATUS.OK, { Identifier: identifier, TransactionID: latest.txId });
     }
+    if (expected !== undefined && expected !== latest.txId) throw new StaleVersion(latest.txId);
     const previous = await context.profiles.personalProfile(storedSignedObject(latest));
     checkPersonalProfileUpdate(previous, profile);
     const txId = await submit(context, request, async (scope) => {
@@ -92,9 +121,14 @@ async function publishEscrow(context: ServiceContext, request: RequestContext, e
   });
 }
 
-/** Answer Publish: 201 / 202 / 200 (already current), 401 for an unauthorized update. */
+/**
+ * Answer Publish: 201 / 202 / 200 (already current), 401 for an unauthorized update, 409 with
+ * CurrentVersion for a stale ExpectedVersion.
+ */
 export const publish: Handler<'Publish'> = async (context, message, request) => {
-  if (message.Profile !== undefined) return publishProfile(context, request, message.Profile);
+  if (message.Profile !== undefined) {
+    return publishProfile(context, request, message.Profile, message.ExpectedVersion);
+  }
   if (message.EscrowEntry !== undefined)
     return publishEscrow(context, request, message.EscrowEntry);
   throw new MeshError('INVALID_MESSAGE', 'PublishRequest: nothing to publish', {

@@ -9,10 +9,13 @@ import { STATUS } from '../../shared/protocol/status-codes';
 import { EMPTY_DIGEST, nextDigest } from './container-digest';
 import type { Handler } from './context';
 import { requireAuthenticated, respond, submit } from './context';
+import { payloadBytes } from './quota';
 
 /** Answer Upload: 201, or 409 with the containers' status. */
 export const upload: Handler<'Upload'> = async (context, message, request) => {
   const account = requireAuthenticated(request.auth?.account);
+  const bytes = message.Updates.reduce((sum, update) => sum + payloadBytes(update.Entries), 0);
+  await context.usage.check(account, bytes, 'UploadRequest.Updates');
   const outcome = await submit(context, request, async (scope) => {
     const row = await scope.account(account);
     if (row?.status !== 'Open') {
@@ -86,6 +89,7 @@ export const upload: Handler<'Upload'> = async (context, message, request) => {
       ContainerStatus: outcome.status,
     };
   }
+  context.usage.add(account, bytes);
   return respond(STATUS.Created, {
     Entries: outcome.results,
     ContainerStatus: outcome.status,

@@ -10,7 +10,14 @@ export const validateAccount: Handler<'ValidateAccount'> = async (context, messa
   const check = checkAccountName(message.Account, policy);
   let valid = check.valid;
   let reason = check.reason;
-  if (check.valid && check.name !== undefined && (await context.backend.account(check.name))) {
+  if (check.valid && check.name !== undefined && context.options.reservedNames.has(check.name)) {
+    valid = false;
+    reason = 'the name is reserved';
+  } else if (
+    check.valid &&
+    check.name !== undefined &&
+    (await context.backend.account(check.name))
+  ) {
     valid = false;
     reason = 'the name is taken';
   }

@@ -20,7 +20,11 @@ export const sitePatternSchema = z
     'a site is a lower-case ASCII host name, optionally *. before and :port after',
   );
 
-/** The content of a PasswordEntry (seed 001 5.7.3 plus Title, Notes and TOTP). */
+/**
+ * The content of a PasswordEntry (seed 001 5.7.3 plus Title, Notes and TOTP, and what imports
+ * bring: the kind, original URLs, folder, favourite and custom fields). Every addition is
+ * optional, so entries stored and synced before read as they did.
+ */
 export const passwordEntryContentShape = {
   /** What the user calls the entry (an export's "name" or "Title"). */
   Title: z.string().max(1000).optional(),
@@ -31,8 +35,28 @@ export const passwordEntryContentShape = {
   /** Case-sensitive password. */
   Password: z.string().max(10_000).optional(),
   Notes: z.string().max(100_000).optional(),
-  /** A base32 TOTP secret or an otpauth://totp/ URI (RFC 6238). */
+  /** A base32 TOTP secret, an otpauth://totp/ URI (RFC 6238) or a steam:// Steam Guard secret. */
   TOTP: z.string().max(2000).optional(),
+  /**
+   * What the entry is: a login (the default when absent, as in every entry stored before this
+   * field) or a secure note (an export's note item: Title and Notes, perhaps custom fields).
+   */
+  Kind: z.enum(['login', 'note']).optional(),
+  /**
+   * The URLs (or app URIs) as the user or an import gave them: scheme, host, port and path kept
+   * whole, so that an export writes them back unchanged. Sites holds their hosts for matching.
+   * Absent in entries stored before this field: an export then writes one URL per site.
+   */
+  URLs: z.array(z.string().min(1).max(2000)).max(100).optional(),
+  /** A folder or group path, `/` between levels (Bitwarden folder, KeePassXC group, LastPass grouping). */
+  Folder: z.string().max(1000).optional(),
+  /** Marked as a favourite. */
+  Favorite: z.boolean().optional(),
+  /** Custom fields (an export's name: value pairs), in order. */
+  Fields: z
+    .array(z.strictObject({ Name: z.string().max(1000), Value: z.string().max(10_000) }))
+    .max(100)
+    .optional(),
 } as const;
 
 /** One password entry of the catalog, as synced: content, metadata, history. */

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { MeshError } from '../errors';
-import { UDF_TYPE, udfMatches, udfSchema } from '../udf';
+import { UDF_TYPE, udfMatches } from '../udf';
+import { udfSchema } from '../udf-schema';
 import { dateTimeSchema } from '../protocol/date-time';
 import type { VerifiedDeviceProfile } from './device-profile';
 import { verifyDeviceProfile } from './device-profile';
@@ -34,6 +35,26 @@ const connectionRequestShape = {
 
 /** ConnectionRequest (seed 001 6.1.1, with the client nonce and PIN proofs of DESIGN.md section 7). */
 export const connectionRequestSchema = z.looseObject(connectionRequestShape);
+
+/**
+ * The fields a ConnectionRequest may have where nobody vouches for it yet (the service's
+ * ConnectStart): an unknown field there is refused, so a stranger cannot make the request, and
+ * the log record that keeps it, larger than it needs to be.
+ */
+export const CONNECTION_REQUEST_FIELDS: ReadonlySet<string> = new Set([
+  'ParentUDF',
+  'Device',
+  'ClientNonce',
+  'PinID',
+  'PinProof',
+  'PinAdminProof',
+  'Created',
+  // Profile base fields (seed 001 5.1) a signer may add.
+  'Identifier',
+  'Names',
+  'Updated',
+  'NotaryToken',
+]);
 export type ConnectionRequest = z.infer<typeof connectionRequestSchema>;
 
 /** The results an administrator may give (seed 001 6.1.3). */

@@ -8,6 +8,7 @@
  * last, and may only be made by a key the previous version authorizes (checkPersonalProfileUpdate).
  */
 import { z } from 'zod';
+import { generalJweSchema } from '../crypto/jwe-schema';
 import { MeshError } from '../errors';
 import { dateTimeMillis, dateTimeSchema } from '../protocol/date-time';
 import { udfMatches } from '../udf';
@@ -26,8 +27,22 @@ import { checkSignedBy, readSignedObject, signedObjectSchema } from './signed-ob
 export const MAX_DEVICES = 256;
 
 /**
+ * One administrator device of the account (docs/device-flows.md "Roles"; an extension of seed 001
+ * 5.4.2): the device's UDF and the online signing key's private key, encrypted to that device's
+ * DeviceEncryptionKey (JWE general JSON, RFC 7516 section 7.2.1), so only that device can read
+ * it. The service reads the list to tell administrators from members, never the key.
+ */
+export const administratorEntrySchema = z.looseObject({
+  Device: z.string().min(1).max(256),
+  OnlineKey: generalJweSchema,
+});
+export type AdministratorEntry = z.infer<typeof administratorEntrySchema>;
+
+/**
  * PersonalProfile (seed 001 5.4.2). Updated is required here: it orders the versions, so an old
- * version cannot be replayed over a newer one.
+ * version cannot be replayed over a newer one. Administrators (docs/device-flows.md "Roles") is
+ * absent from profiles made before roles existed: then every device counts as one that may see
+ * connection requests, and only devices holding the online key can act on them.
  */
 export const personalProfileSchema = z.looseObject({
   ...profileBaseShape,
@@ -35,6 +50,7 @@ export const personalProfileSchema = z.looseObject({
   SignedMasterProfile: signedObjectSchema,
   Devices: z.array(signedObjectSchema).max(MAX_DEVICES),
   Applications: z.array(applicationProfileEntrySchema).max(256),
+  Administrators: z.array(administratorEntrySchema).max(MAX_DEVICES).optional(),
 });
 export type PersonalProfile = z.infer<typeof personalProfileSchema>;
 
@@ -105,6 +121,19 @@ export async function verifyPersonalProfileChain(
     }
     devices.push(verified);
   }
+  for (const [i, entry] of (payload.Administrators ?? []).entries()) {
+    const listed = devices.some((device) => sameUdf(device.identifier, entry.Device));
+    const twice = (payload.Administrators ?? [])
+      .slice(0, i)
+      .some((other) => sameUdf(other.Device, entry.Device));
+    if (!listed || twice) {
+      throw new MeshError(
+        'UNTRUSTED_PROFILE',
+        `${field}.Administrators.${i} ${twice ? 'is listed twice' : 'names a device the profile does not list'}`,
+        { field: `${field}.Administrators.${i}` },
+      );
+    }
+  }
   return {
     identifier: signed.Identifier,
     profile: payload,
@@ -166,6 +195,28 @@ export function checkPersonalProfileUpdate(
       field: 'SignedData',
     });
   }
+}
+
+/**
+ * Whether `deviceUdf` administers the account (docs/device-flows.md "Roles"): true or false from
+ * the profile's Administrators list; undefined for a profile that has no such list (made before
+ * roles existed).
+ */
+export function isAdministrator(
+  personal: VerifiedPersonalProfile,
+  deviceUdf: string,
+): boolean | undefined {
+  const list = personal.profile.Administrators;
+  if (list === undefined) return undefined;
+  return list.some((entry) => sameUdf(entry.Device, deviceUdf));
+}
+
+/** The Administrators entry of `deviceUdf`, if the profile lists the device as administrator. */
+export function administratorEntry(
+  personal: VerifiedPersonalProfile,
+  deviceUdf: string,
+): AdministratorEntry | undefined {
+  return personal.profile.Administrators?.find((entry) => sameUdf(entry.Device, deviceUdf));
 }
 
 /** The device profile of `deviceUdf` in a verified personal profile, if the profile lists it. */

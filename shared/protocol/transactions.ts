@@ -13,6 +13,10 @@ import {
   connectPendingRequestSchema,
   connectPendingResponseSchema,
 } from './messages/connect-pending';
+import {
+  connectDismissRequestSchema,
+  connectDismissResponseSchema,
+} from './messages/connect-dismiss';
 import { connectPinRequestSchema, connectPinResponseSchema } from './messages/connect-pin';
 import { connectStartRequestSchema, connectStartResponseSchema } from './messages/connect-start';
 import { connectStatusRequestSchema, connectStatusResponseSchema } from './messages/connect-status';
@@ -22,7 +26,11 @@ import { downloadRequestSchema, downloadResponseSchema } from './messages/downlo
 import { getRequestSchema, getResponseSchema } from './messages/get';
 import { helloRequestSchema, helloResponseSchema } from './messages/hello';
 import { postRequestSchema, postResponseSchema } from './messages/post';
-import { publishRequestSchema, publishResponseSchema } from './messages/publish';
+import {
+  publishFailureSchema,
+  publishRequestSchema,
+  publishResponseSchema,
+} from './messages/publish';
 import { statusRequestSchema, statusResponseSchema } from './messages/status';
 import { transferRequestSchema, transferResponseSchema } from './messages/transfer';
 import { uploadFailureSchema, uploadRequestSchema, uploadResponseSchema } from './messages/upload';
@@ -99,6 +107,7 @@ export const transactions = {
     response: 'PublishResponse',
     requestSchema: publishRequestSchema,
     responseSchema: publishResponseSchema,
+    failureSchema: publishFailureSchema,
     authentication: 'escrow',
     accountField: 'Account',
   }),
@@ -181,6 +190,14 @@ export const transactions = {
     authentication: 'account',
     accountField: 'AccountID',
   }),
+  ConnectDismiss: transaction({
+    request: 'ConnectDismissRequest',
+    response: 'ConnectDismissResponse',
+    requestSchema: connectDismissRequestSchema,
+    responseSchema: connectDismissResponseSchema,
+    authentication: 'account',
+    accountField: 'AccountID',
+  }),
   Transfer: transaction({
     request: 'TransferRequest',
     response: 'TransferResponse',
@@ -199,7 +216,7 @@ export type RequestOf<T extends TransactionName> = z.input<Transactions[T]['requ
 export type ValidRequestOf<T extends TransactionName> = z.output<Transactions[T]['requestSchema']>;
 /** The success response fields of a transaction. */
 export type ResponseOf<T extends TransactionName> = z.output<Transactions[T]['responseSchema']>;
-/** The failure response fields of a transaction (MeshResponse, or more for Upload). */
+/** The failure response fields of a transaction (MeshResponse, or more for Upload and Publish). */
 export type FailureOf<T extends TransactionName> = z.output<Transactions[T]['failureSchema']>;
 
 /** Every transaction name. */

@@ -95,6 +95,11 @@ export function createFakeElectron() {
       return path;
     },
     getVersion: () => '0.1.0',
+    isPackaged: false,
+    setAsDefaultProtocolClient: (scheme: string) => {
+      record('app.setAsDefaultProtocolClient', scheme);
+      return true;
+    },
     quit: () => record('app.quit'),
     exit: (code: number) => record('app.exit', code),
   };
@@ -217,9 +222,97 @@ export function createFakeElectron() {
       rendererEvents.emit(channel, { sender: 'raw-ipc-event', ports: [] }, message),
   };
 
+  // The desktop pieces: menu, tray, notifications, clipboard, power monitor.
+  let applicationMenu: unknown = null;
+  const Menu = {
+    buildFromTemplate: (template: unknown[]) => {
+      record('Menu.buildFromTemplate', template);
+      return { template };
+    },
+    setApplicationMenu: (menu: unknown) => {
+      record('Menu.setApplicationMenu', menu);
+      applicationMenu = menu;
+    },
+  };
+
+  const trays: FakeTray[] = [];
+  class FakeTray extends EventEmitter {
+    toolTip = '';
+    title = '';
+    contextMenu: unknown = null;
+    destroyed = false;
+    constructor(readonly image: unknown) {
+      super();
+      record('Tray', image);
+      trays.push(this);
+    }
+    setToolTip(text: string): void {
+      this.toolTip = text;
+    }
+    setTitle(text: string): void {
+      this.title = text;
+    }
+    setContextMenu(menu: unknown): void {
+      this.contextMenu = menu;
+    }
+    destroy(): void {
+      this.destroyed = true;
+    }
+  }
+
+  const notifications: FakeNotification[] = [];
+  class FakeNotification extends EventEmitter {
+    static supported = true;
+    shown = false;
+    constructor(readonly options: { title?: string; body?: string }) {
+      super();
+      record('Notification', options);
+      notifications.push(this);
+    }
+    static isSupported(): boolean {
+      return FakeNotification.supported;
+    }
+    show(): void {
+      this.shown = true;
+    }
+  }
+
+  const clipboard = {
+    text: '',
+    writeText(text: string) {
+      record('clipboard.writeText');
+      clipboard.text = text;
+    },
+    readText: () => clipboard.text,
+    clear() {
+      record('clipboard.clear');
+      clipboard.text = '';
+    },
+  };
+
+  const powerEvents = new EventEmitter();
+  const powerMonitor = {
+    idleSeconds: 0,
+    on: (event: string, listener: Listener) => {
+      record('powerMonitor.on', event);
+      powerEvents.on(event, listener);
+      return powerMonitor;
+    },
+    removeListener: (event: string, listener: Listener) => {
+      powerEvents.removeListener(event, listener);
+      return powerMonitor;
+    },
+    listenerCount: (event: string) => powerEvents.listenerCount(event),
+    emit: (event: string) => powerEvents.emit(event),
+    getSystemIdleTime: () => powerMonitor.idleSeconds,
+  };
+
   return {
     calls,
     windows,
+    trays,
+    notifications,
+    applicationMenu: () => applicationMenu,
     nextWindow,
     protocolHandlers,
     ipcHandlers,
@@ -235,6 +328,11 @@ export function createFakeElectron() {
       shell,
       contextBridge,
       ipcRenderer,
+      Menu,
+      Tray: FakeTray,
+      Notification: FakeNotification,
+      clipboard,
+      powerMonitor,
     },
   };
 }
@@ -258,6 +356,11 @@ export function delegatingElectronModule(
     'shell',
     'contextBridge',
     'ipcRenderer',
+    'Menu',
+    'Tray',
+    'Notification',
+    'clipboard',
+    'powerMonitor',
   ] as const) {
     Object.defineProperty(module, key, {
       enumerable: true,

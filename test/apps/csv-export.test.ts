@@ -68,7 +68,9 @@ describe('exportPasswordsCsv', () => {
     const example = rows.find((r) => r.name === 'Example');
     expect(example).toMatchObject({
       type: 'login',
-      login_uri: 'https://example.com/,https://login.example.com/',
+      // The URLs as the import read them, whole (path, query, app URI), not rebuilt from hosts.
+      login_uri:
+        'https://example.com,https://login.example.com/auth?x=1,2,androidapp://com.example.android',
       login_username: 'alice',
       login_password: 'pa"ss,word',
       login_totp: 'JBSWY3DPEHPK3PXP',

@@ -76,11 +76,10 @@ describe('CSV import: Chrome (BOM, CRLF, quoted commas/quotes/newlines, duplicat
     expect(github.History.map((v) => v.Password)).toEqual(['He said "hi"']);
   });
 
-  it('keeps an app URL in the notes of an entry without sites', () => {
-    expect(byTitle(entries, 'Android app')).toMatchObject({
-      Sites: [],
-      Notes: 'URI: android://AbCdEf0123==@com.example.app/',
-    });
+  it('keeps an app URL whole in an entry without sites', () => {
+    const app = byTitle(entries, 'Android app');
+    expect(app).toMatchObject({ Sites: [], URLs: ['android://AbCdEf0123==@com.example.app/'] });
+    expect(app.Notes).toBeUndefined();
   });
 
   it('makes entries that pass the shared schema', () => {
@@ -109,6 +108,7 @@ describe('CSV import: Firefox (times in ms since 1970)', () => {
     expect(example.History).toEqual([
       {
         Sites: ['example.com'],
+        URLs: ['https://example.com'],
         Username: 'alice',
         Password: 'older',
         Updated: '2014-05-13T16:53:20.000Z',
@@ -132,26 +132,29 @@ describe('CSV import: Bitwarden (several URIs, notes, custom fields, TOTP)', () 
   const { report, changes } = plan('bitwarden.csv');
   const entries = changes.map((c) => c.entry);
 
-  it('splits login_uri into sites and keeps app URIs in the notes', () => {
-    expect(byTitle(entries, 'Example')).toMatchObject({
+  it('splits login_uri into sites and keeps every URI whole, app URIs too', () => {
+    const example = byTitle(entries, 'Example');
+    expect(example).toMatchObject({
       Sites: ['example.com', 'login.example.com'],
       Password: 'pa"ss,word',
-      Notes: 'Line one\nline two\n\nURI: androidapp://com.example.android',
+      Notes: 'Line one\nline two',
       TOTP: 'JBSWY3DPEHPK3PXP',
     });
+    expect(example.URLs).toContain('androidapp://com.example.android');
+    expect(example.URLs).toHaveLength(3);
   });
 
   it('keeps wildcard sites, custom fields and otpauth URIs', () => {
     expect(byTitle(entries, 'Intranet')).toMatchObject({
       Sites: ['*.corp.example'],
-      Notes: 'Custom fields:\nPIN: 1234',
+      Fields: [{ Name: 'PIN', Value: '1234' }],
       TOTP: expect.stringMatching(/^otpauth:\/\/totp\//),
     });
   });
 
-  it('skips secure notes and other item types with the reason', () => {
+  it('keeps secure notes as note entries, and skips what is a duplicate or empty', () => {
+    expect(entries.filter((entry) => entry.Kind === 'note')).toHaveLength(1);
     expect(report.skipped).toEqual([
-      { row: 3, line: 5, reason: 'secure note, not a login' },
       { row: 5, line: 7, reason: 'duplicate of row 1' },
       { row: 6, line: 8, reason: 'empty row' },
     ]);
@@ -175,7 +178,7 @@ describe('CSV import: LastPass', () => {
   const { report, changes } = plan('lastpass.csv');
   const entries = changes.map((c) => c.entry);
 
-  it('reads name, extra and totp, and skips http://sn secure notes', () => {
+  it('reads name, extra and totp, and keeps http://sn secure notes as notes', () => {
     expect(report.format).toBe('lastpass');
     expect(byTitle(entries, 'Twitter')).toMatchObject({
       Sites: ['twitter.com'],
@@ -187,12 +190,9 @@ describe('CSV import: LastPass', () => {
       Username: 'renée',
       Password: 'çà "et" là',
     });
-    expect(report.skipped.map((s) => s.reason)).toEqual([
-      'secure note, not a login',
-      'duplicate of row 3',
-      'empty row',
-    ]);
-    expect(entries).toHaveLength(3);
+    expect(report.skipped.map((s) => s.reason)).toEqual(['duplicate of row 3', 'empty row']);
+    expect(entries).toHaveLength(4);
+    expect(entries.filter((entry) => entry.Kind === 'note')).toHaveLength(1);
   });
 });
 
@@ -282,7 +282,9 @@ describe('CSV import into a catalog', () => {
     ).toEqual(['existing', 'existing']);
     const entry = catalog.get(newer.Identifier);
     expect(entry?.Password).toBe('changed-in-mesh');
-    expect(entry?.History.map((v) => v.Password)).toEqual(['ex"ample', 'older']);
+    // The rows' URL joins the entry (a change), so the version before the import is kept too.
+    expect(entry?.URLs).toEqual(['https://example.com']);
+    expect(entry?.History.map((v) => v.Password)).toEqual(['changed-in-mesh', 'ex"ample', 'older']);
   });
 
   it('reports progress every N rows and at the end', () => {
@@ -414,10 +416,22 @@ describe('CSV import: format detection and malformed files', () => {
     });
   });
 
-  it('skips a row with neither user name nor password', () => {
-    const text = 'name,url,username,password,note\nOnly a site,https://a.example,,,\n';
-    expect(planPasswordImport([], text, { context: context() }).report.skipped).toEqual([
-      { row: 1, line: 2, reason: 'no user name or password' },
+  it('keeps a row with only a site, and skips one with nothing but a title', () => {
+    const text = 'name,url,username,password,note\nOnly a site,https://a.example/x,,,\nTitle,,,,\n';
+    const { report, changes } = planPasswordImport([], text, { context: context() });
+    expect(changes.map((change) => change.entry.URLs)).toEqual([['https://a.example/x']]);
+    expect(report.skipped).toEqual([
+      { row: 2, line: 3, reason: 'empty: nothing but a title or folder' },
+    ]);
+  });
+
+  it('reads ragged rows (fewer fields than the header) with a warning for each', () => {
+    const text =
+      'name,url,username,password,note\nA,https://a.example,al,pw\nB,https://b.example,bo,pw,n\n';
+    const { report, changes } = planPasswordImport([], text, { context: context() });
+    expect(changes).toHaveLength(2);
+    expect(report.warnings).toEqual([
+      { row: 1, line: 2, message: 'The row has 4 of 5 fields: "note" read as empty.' },
     ]);
   });
 });

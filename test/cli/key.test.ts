@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UDF_TYPE, parseUdf, randomSecret } from '../../shared/udf';
+import { describeInterop, interopVectors } from '../support/interop-data';
 import { mesh } from './captured-io';
 
 const nonceForm = /^N[A-Z2-7]{3}(-[A-Z2-7]{4}){6}\n$/;
@@ -37,7 +38,8 @@ describe('mesh key share and recover', () => {
     expect(split.status).toBe(0);
     const shares = split.stdout.trimEnd().split('\n');
     expect(shares).toHaveLength(5);
-    for (const share of shares) expect(parseUdf(share).typeByte).toBe(UDF_TYPE.share);
+    for (const share of shares)
+      expect(parseUdf(share.split('/')[0]!).typeByte).toBe(UDF_TYPE.share);
     const recovered = await mesh(['key', 'recover', shares[4]!, shares[0]!, shares[2]!]);
     expect(recovered).toEqual({ status: 0, stdout: `${secret}\n`, stderr: '' });
   });
@@ -124,6 +126,23 @@ describe('mesh key share and recover', () => {
       },
       says: /3 are needed, 2 given/,
     },
+    {
+      description: 'shares of two different splits (the split identifier in the check word)',
+      argv: async () => {
+        const split = async () =>
+          (await mesh(['key', 'share', secret, '--shares', '3', '--threshold', '2'])).stdout
+            .trimEnd()
+            .split('\n');
+        const one = await split();
+        let two = await split();
+        // 20-bit split identifiers: draw again in the rare case they collide.
+        while (two[0]!.split('/')[1]!.slice(0, 4) === one[0]!.split('/')[1]!.slice(0, 4)) {
+          two = await split();
+        }
+        return ['key', 'recover', one[0]!, two[1]!];
+      },
+      says: /share 2 comes from another split than share 1/,
+    },
     { description: 'no shares', argv: async () => ['key', 'recover'], says: /SHARE is missing/ },
   ];
   it.each(cases)('rejects $description', async ({ argv, says }) => {
@@ -140,5 +159,26 @@ describe('mesh key share and recover', () => {
     expect((JSON.parse(result.stderr) as { error: { code: string } }).error.code).toBe(
       'INVALID_SHARE',
     );
+  });
+});
+
+describeInterop('mesh key recover reads the reference tools’ shares (vectors/vectors.json)', () => {
+  // The recovered secret is printed as a secret UDF (type 200) of the vector's bytes.
+  const secretOf = (stdout: string) =>
+    Buffer.from(
+      parseUdf(stdout.trim(), { expectType: UDF_TYPE.secret }).bytes.subarray(1),
+    ).toString('hex');
+  it('recovers the key of the reference example and the draft §4.5.2 master secret', async () => {
+    const vectors = interopVectors().shamir;
+    const reference = vectors.find((vector) => vector.id === 'ref-UDFShare-0-2')!;
+    const fromArguments = await mesh(['key', 'recover', ...reference.shares]);
+    expect(fromArguments.status).toBe(0);
+    expect(secretOf(fromArguments.stdout)).toBe(reference.secret);
+    const draft = vectors.find((vector) => vector.id === 'draft13-4.5.2-alice-5-3-1')!;
+    const fromInput = await mesh(['key', 'recover', '-'], {
+      stdin: `${draft.shares.join('\n')}\n`,
+    });
+    expect(fromInput.status).toBe(0);
+    expect(secretOf(fromInput.stdout)).toBe(draft.secret);
   });
 });

@@ -176,20 +176,21 @@ describe.skipIf(skip)(
     });
 
     it('passes pushes from the main process to window.mesh.on listeners, payload only', async () => {
+      // The app subscribes to the main process's pushes as it starts.
+      const connected = harness.nextEventClient();
       await page.goto(harness.url);
       await page.getByRole('heading', { level: 1, name: 'Set up this device' }).waitFor();
-      const connected = harness.nextEventClient();
-      const received = page.evaluate(
-        () =>
-          new Promise<unknown[]>((resolve) => {
-            const mesh = (window as unknown as { mesh: MeshApi }).mesh;
-            const stop = mesh.on('syncState', (...args) => {
-              stop();
-              resolve(args);
-            });
-          }),
-      );
       await connected;
+      // The listener is in place before the push is sent.
+      await page.evaluate(() => {
+        const mesh = (window as unknown as { mesh: MeshApi }).mesh;
+        const received: unknown[][] = [];
+        Object.defineProperty(window, '__received', { value: received });
+        const stop = mesh.on('syncState', (...args) => {
+          stop();
+          received.push(args);
+        });
+      });
       const payload = {
         state: 'syncing' as const,
         lastSyncedAt: '2026-01-01T00:00:00.000Z',
@@ -197,6 +198,9 @@ describe.skipIf(skip)(
         pending: 0,
       };
       harness.emit({ event: 'syncState', payload });
+      const received = page
+        .waitForFunction(() => (window as unknown as { __received: unknown[][] }).__received[0])
+        .then((handle) => handle.jsonValue());
       expect(await received).toEqual([payload]);
     });
 

@@ -9,7 +9,15 @@ import {
   selectHasProfile,
   selectSessionStatus,
 } from '../../renderer/store/session-slice';
-import { MeshError } from '../../shared/errors';
+import { createDesktopActions } from '../../renderer/app/desktop-actions';
+import { errorWords } from '../../renderer/app/error-words';
+import { selectPendingApprovals, selectPendingCount } from '../../renderer/store/approvals-slice';
+import { connectMeshEvents } from '../../renderer/store/mesh-store';
+import { filterPasswordRows } from '../../renderer/store/password-filter';
+import { selectVisiblePasswordRows } from '../../renderer/store/passwords-slice';
+import { selectLocked } from '../../renderer/store/session-slice';
+import { selectSync, syncWords } from '../../renderer/store/sync-slice';
+import { MeshError, meshErrorCodes } from '../../shared/errors';
 import { createMeshApi } from '../../shared/ipc/client';
 import {
   meshEventNames,
@@ -124,5 +132,101 @@ describe('the navigation', () => {
   it('offers onboarding only to a device without a profile', () => {
     expect(visibleScreens(false).map((s) => s.id)).toEqual(['onboarding', 'about']);
     expect(visibleScreens(true).map((s) => s.id)).toEqual(['about']);
+  });
+});
+
+describe('the approvals slice', () => {
+  const request = {
+    requestId: 'r1',
+    deviceUdf: 'MDAB-CDEF',
+    deviceDescription: 'phone',
+    witness: 'ABCD-EFGH-IJKL',
+    pinVerified: false,
+    expires: '2026-01-01T00:05:00Z',
+  };
+
+  it('adds each request once, counts them, and drops a settled one', () => {
+    const store = createMeshStore(null);
+    store.getState().approvalArrived(request);
+    store.getState().approvalArrived(request);
+    store.getState().approvalArrived({ ...request, requestId: 'r2' });
+    expect(selectPendingCount(store.getState())).toBe(2);
+    store.getState().approvalSettled('r1');
+    expect(selectPendingApprovals(store.getState()).map((r) => r.requestId)).toEqual(['r2']);
+    store.getState().approvalsRead([]);
+    expect(selectPendingCount(store.getState())).toBe(0);
+  });
+
+  it('takes pushes through connectMeshEvents until stopped', () => {
+    const listeners = new Map<string, (payload: unknown) => void>();
+    const mesh = {
+      on: (event: string, listener: (payload: unknown) => void) => {
+        listeners.set(event, listener);
+        return () => listeners.delete(event);
+      },
+    } as unknown as MeshApi;
+    const store = createMeshStore(null);
+    const stop = connectMeshEvents(store, mesh);
+    listeners.get('pendingApproval')?.(request);
+    listeners.get('syncState')?.({ state: 'offline', lastSyncedAt: null, code: null, pending: 0 });
+    expect(selectPendingCount(store.getState())).toBe(1);
+    expect(syncWords(selectSync(store.getState()))).toBe('Offline');
+    stop();
+    expect(listeners.size).toBe(0);
+  });
+});
+
+describe('the sync words', () => {
+  it('says synced, syncing, and offline with the changes waiting', () => {
+    expect(syncWords(null)).toBe('Not synced yet');
+    const sync = { code: null, pending: 0 };
+    expect(syncWords({ ...sync, state: 'idle', lastSyncedAt: '2026-01-01T00:00:00Z' })).toBe(
+      'Synced',
+    );
+    expect(syncWords({ ...sync, state: 'syncing', lastSyncedAt: null })).toBe('Syncing…');
+    expect(syncWords({ ...sync, state: 'offline', lastSyncedAt: null, pending: 3 })).toBe(
+      'Offline: 3 changes wait to go out',
+    );
+  });
+});
+
+describe('the passwords slice', () => {
+  const rows = Array.from({ length: 10_000 }, (_, index) => ({
+    id: `e${index}`,
+    title: `Site ${index}`,
+    username: index % 2 === 0 ? 'alice' : 'bob',
+    site: `https://site${index}.example`,
+  }));
+
+  it('filters as typed, every word in any field, memoized', () => {
+    const store = createMeshStore(null);
+    store.getState().passwordRowsChanged({ phase: 'loaded', value: rows });
+    expect(selectVisiblePasswordRows(store.getState())).toHaveLength(10_000);
+    store.getState().searchPasswords('SITE12 bob');
+    const found = selectVisiblePasswordRows(store.getState());
+    expect(found.every((row) => row.username === 'bob' && row.title.includes('12'))).toBe(true);
+    expect(found.map((row) => row.id)).toContain('e1201');
+    expect(selectVisiblePasswordRows(store.getState())).toBe(found);
+    expect(filterPasswordRows(rows, 'nothing-matches')).toEqual([]);
+  });
+
+  it('is emptied when the window locks', async () => {
+    const store = createMeshStore(null);
+    store.getState().passwordRowsChanged({ phase: 'loaded', value: rows });
+    store.getState().selectPassword('e1');
+    await createDesktopActions(store, null).lock();
+    expect(selectLocked(store.getState())).toBe(true);
+    expect(store.getState().passwordRows).toEqual({ phase: 'idle' });
+    expect(store.getState().selectedPasswordId).toBeNull();
+  });
+});
+
+describe('error words', () => {
+  it('has words for every code, none naming a flag or an environment variable', () => {
+    for (const code of meshErrorCodes) {
+      const words = errorWords({ code });
+      expect(words.title.length, code).toBeGreaterThan(5);
+      expect(`${words.title} ${words.advice}`).not.toMatch(/--|MESH_|\$[A-Z]/);
+    }
   });
 });

@@ -148,6 +148,7 @@ describe('the service process', () => {
             port: url.port,
             path: url.pathname,
             method: 'POST',
+            headers: { 'content-type': 'application/json' },
             ca: readFileSync(join(fixtures, 'cert.pem')),
           },
           (response) => {

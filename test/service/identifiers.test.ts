@@ -32,3 +32,18 @@ describe('identifiers: the canonical fast path gives what parsing gives', () => 
     expect(() => canonicalIdentifier(unknownType, 'Identifier')).toThrow();
   });
 });
+
+describe('identifiers: compressed fingerprints (draft-hallambaker-mesh-udf-13 §5.1.3)', () => {
+  it('are stored and looked up under the uncompressed type byte', () => {
+    const compressed = 'MGHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W2';
+    const uncompressed = 'MCHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W2';
+    expect(canonicalIdentifier(compressed)).toBe(uncompressed);
+    expect(identifierLookup(compressed)).toEqual({ exact: uncompressed });
+    expect(identifierLookup('mghbjwizj3laeewdgct3')).toEqual({
+      prefix: 'MCHB-JWIZ-J3LA-EEWD-GCT3-',
+    });
+    expect(canonicalIdentifier('KEJI-Y225-BDUG-XX22-MXKE-5ITF-YVYM')).toBe(
+      'KAJI-Y225-BDUG-XX22-MXKE-5ITF-YVYM',
+    );
+  });
+});

@@ -50,7 +50,10 @@ function postLarge(url: string, declared: number | undefined): Promise<number> {
         port: target.port,
         path: target.pathname,
         method: 'POST',
-        headers: declared === undefined ? {} : { 'content-length': declared },
+        headers: {
+          'content-type': 'application/json',
+          ...(declared === undefined ? {} : { 'content-length': declared }),
+        },
       },
       (response) => {
         response.resume();
@@ -512,6 +515,34 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       const { nextDigest, EMPTY_DIGEST } =
         await import('../../service/transactions/container-digest');
       expect(containers[0]?.Digest).toBe(nextDigest(nextDigest(EMPTY_DIGEST, 'one'), 'two'));
+      expect(containers[0]).not.toHaveProperty('Entries');
+      // Since: the entries after the index the device holds come with the answer.
+      const since = await client.call(
+        'Status',
+        {
+          Account: name,
+          Since: [
+            { Container: 'catalog', Index: 1 },
+            { Container: 'absent', Index: 0 },
+          ],
+        },
+        signed(),
+      );
+      expect(since.payload.ContainerStatus).toEqual([
+        expect.objectContaining({
+          Container: 'catalog',
+          Index: 2,
+          Entries: [expect.objectContaining({ Index: 2, Payload: 'two', Sender: name })],
+        }),
+      ]);
+      const upToDate = await client.call(
+        'Status',
+        { Account: name, Since: [{ Container: 'catalog', Index: 2 }] },
+        signed(),
+      );
+      expect((upToDate.payload.ContainerStatus as Record<string, unknown>[])[0]).not.toHaveProperty(
+        'Entries',
+      );
       const after = await client.call(
         'Download',
         { Account: name, Select: [{ Container: 'catalog', IndexMin: 2 }] },
@@ -738,10 +769,13 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       expect(noAccount.httpStatus).toBe(404);
     });
 
-    it('Connect: more pending requests than the limit is 503', async () => {
+    it('Connect: a request over the limit pushes out the oldest unproven one', async () => {
       const { name, user } = await newAccount('crowd');
+      const devices: string[] = [];
       for (let i = 0; i < MAX_PENDING; i++) {
-        const { signed } = await connectionRequest(await makeDevice(`d${i}`), user.master.udf);
+        const device = await makeDevice(`d${i}`);
+        devices.push(device.udf);
+        const { signed } = await connectionRequest(device, user.master.udf);
         expect(
           (await client.call('ConnectStart', { AccountID: name, SignedRequest: signed }))
             .httpStatus,
@@ -749,7 +783,11 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       }
       const { signed } = await connectionRequest(await makeDevice('one too many'), user.master.udf);
       const over = await client.call('ConnectStart', { AccountID: name, SignedRequest: signed });
-      expect(over.httpStatus).toBe(503);
+      expect(over.httpStatus).toBe(201);
+      const all = await client.call('ConnectPending', { AccountID: name }, as(name, user.device));
+      const listed = (all.payload.Pending as { DeviceID: string }[]).map((p) => p.DeviceID);
+      expect(listed).toHaveLength(MAX_PENDING);
+      expect(listed.some((id) => udfMatches(id, devices[0] ?? ''))).toBe(false);
       const paged = await client.call(
         'ConnectPending',
         { AccountID: name, SearchConstraints: { MaxEntries: 2 } },

@@ -397,6 +397,24 @@ export function storageConformance(
       stop();
     });
 
+    it('announces new connection requests (pending rows) after the commit', async () => {
+      const { backend } = await open();
+      const heard: string[] = [];
+      const stop = backend.onConnectionRequested((account, device) =>
+        heard.push(`${account}/${device}`),
+      );
+      const committed = write(backend, (_last, w) => {
+        w.connections.push(connectionRow('D2'));
+        w.connections.push(connectionRow('D3', { state: 'Accepted' }));
+      });
+      expect(heard).toEqual([]);
+      await committed;
+      await expect.poll(() => heard.length).toBeGreaterThanOrEqual(1);
+      expect(heard).toContain('alice/D2');
+      expect(heard).not.toContain('alice/D3');
+      stop();
+    });
+
     describe('group commit (LogWriter over this backend)', () => {
       it('commits concurrent transactions in few batches, each answered with its own id', async () => {
         const { backend } = await open();

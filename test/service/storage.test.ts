@@ -137,6 +137,35 @@ describe.skipIf(postgresUrl === undefined)(
       expect(await heard).toBe('alice/D9');
     });
 
+    it('tells the other process when a connection request is made (NOTIFY)', async () => {
+      const [a, b] = await two();
+      const heard = new Promise<string>((resolve) =>
+        b.onConnectionRequested((account, device) => resolve(`${account}/${device}`)),
+      );
+      let answered = false;
+      b.onConnectionAnswered(() => (answered = true));
+      await a.writeBatch(async () => {
+        const writes = emptyWrites();
+        writes.connections.push({
+          account: 'alice',
+          deviceId: 'D8',
+          txId: 1,
+          request: '{}',
+          serverNonce: 'N',
+          witness: 'W',
+          pinId: null,
+          pinVerified: false,
+          received: 1000,
+          expires: Date.now() + 60_000,
+          state: 'Pending',
+          result: null,
+        });
+        return { writes, result: null };
+      });
+      expect(await heard).toBe('alice/D8');
+      expect(answered).toBe(false);
+    });
+
     it('shares the replay cache: a nonce claimed in one is refused in the other', async () => {
       const [a, b] = await two();
       expect(await a.claimNonce('dev', 'shared-nonce', Date.now() + 60_000)).toBe(true);

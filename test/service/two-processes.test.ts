@@ -1,7 +1,8 @@
 /**
  * Two service processes on one PostgreSQL database (issue 3 "Done when"): writes through both,
  * reads and proofs consistent through both, a long poll in one answered by a ConnectComplete in
- * the other within a second.
+ * the other within a second, an approver's ConnectPending long poll woken by a ConnectStart in the
+ * other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedCheckpoint } from '../../shared/merkle/checkpoint';
@@ -233,6 +234,41 @@ describe.skipIf(postgresUrl === undefined)(
       const answer = await waiting;
       expect(performance.now() - completedAt).toBeLessThan(1000);
       expect(answer.payload).toMatchObject({ Pending: false, Result: result });
+    });
+
+    it('a ConnectPending long poll in one process wakes at a ConnectStart in the other (NOTIFY)', async () => {
+      const user = await TestUser.create();
+      const account = 'approver';
+      await clientA.call(
+        'CreateAccount',
+        { Account: account, Profile: await user.profile() },
+        { account, device: user.device },
+      );
+      const waiting = clientB.call(
+        'ConnectPending',
+        { AccountID: account, WaitSeconds: 20, After: 0 },
+        { account, device: user.device },
+      );
+      let answered = false;
+      void waiting.then(() => (answered = true));
+      // A request through the same process B shows the poll is held, not answered at once.
+      const probe = await clientB.call('Status', {});
+      expect(probe.httpStatus).toBe(200);
+      expect(answered).toBe(false);
+      const phone = await makeDevice('phone');
+      const { signed } = await connectionRequest(phone, user.master.udf);
+      const started = await clientA.call('ConnectStart', {
+        AccountID: account,
+        SignedRequest: signed,
+      });
+      expect(started.httpStatus).toBe(201);
+      const startedAt = performance.now();
+      const answer = await waiting;
+      // Woken by NOTIFY, not by the once-a-second re-read.
+      expect(performance.now() - startedAt).toBeLessThan(500);
+      expect((answer.payload.Pending as { DeviceID: string }[]).map((p) => p.DeviceID)).toEqual([
+        phone.udf,
+      ]);
     });
 
     it('a nonce used in one process is a replay in the other', async () => {

@@ -10,8 +10,12 @@ import {
   udfFromData,
   udfFromTypedBytes,
   udfMatches,
-  udfSchema,
+  udfBaseType,
+  udfCompressionLevel,
+  uncompressedUdf,
 } from '../../shared/udf';
+import { udfSchema } from '../../shared/udf-schema';
+import { describeInterop, interopVectors } from '../support/interop-data';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -376,5 +380,71 @@ describe('udfSchema', () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(/expected a nonce/);
     expect(udfSchema().safeParse(42).success).toBe(false);
+  });
+});
+
+describeInterop('the Mesh drafts and the reference implementation (vectors/vectors.json)', () => {
+  const vectors = interopVectors();
+  it('holds the vectors file', () => {
+    expect(vectors.udf.length).toBeGreaterThanOrEqual(10);
+  });
+  it.each(vectors.udf.map((vector) => [vector.id, vector] as const))('%s', (_id, vector) => {
+    const algorithm = vector.alg === 'sha3' ? 'sha3-512' : 'sha2-512';
+    // The draft's precisions (125, 260) are not whole groups: compare on the longest whole one.
+    const bits = Math.min(Math.floor(vector.bits / 20) * 20, 520);
+    const made = udfFromData(utf8(vector.data), vector.type, { algorithm, bits });
+    expect(vector.udf.replaceAll('-', '').startsWith(made.replaceAll('-', ''))).toBe(true);
+    expect(udfMatches(made, vector.udf)).toBe(true);
+  });
+});
+
+describe('compression (draft-hallambaker-mesh-udf-13 §5.1.3)', () => {
+  it('raises the type byte when the digest ends in 20 or more zero bits, and only then', () => {
+    expect(udfFromData(utf8('UDF Compressed Document 4187123'), 'text/plain')).toBe(
+      'MGHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W2',
+    );
+    expect(
+      udfFromData(utf8('UDF Compressed Document 774665'), 'text/plain', {
+        algorithm: 'sha3-512',
+      }),
+    ).toBe('KEJI-Y225-BDUG-XX22-MXKE-5ITF-YVYM');
+    // Leading zero bits do not compress (the reference's TestKeyless vector).
+    expect(udfFromData(utf8('290668103'), 'text/plain')).toBe('MAAA-AAB3-VVFO-FE2C-LRWO-SCAA-HVFI');
+  });
+
+  it('counts trailing zero bits into levels 1 to 4', () => {
+    const digest = new Uint8Array(64).fill(0xff);
+    expect(udfCompressionLevel(digest)).toBe(0);
+    const zeroBits = (count: number) => {
+      const value = new Uint8Array(64).fill(0xff);
+      for (let bit = 0; bit < count; bit++) value[63 - (bit >> 3)]! &= ~(1 << (bit & 7));
+      return value;
+    };
+    expect(udfCompressionLevel(zeroBits(19))).toBe(0);
+    expect(udfCompressionLevel(zeroBits(20))).toBe(1);
+    expect(udfCompressionLevel(zeroBits(29))).toBe(1);
+    expect(udfCompressionLevel(zeroBits(30))).toBe(2);
+    expect(udfCompressionLevel(zeroBits(40))).toBe(3);
+    expect(udfCompressionLevel(zeroBits(50))).toBe(4);
+    expect(udfCompressionLevel(new Uint8Array(64))).toBe(4);
+  });
+
+  it('compares a compressed UDF equal to the uncompressed one stored before', () => {
+    const compressed = 'MGHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W2';
+    const uncompressed = 'MCHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W2';
+    expect(udfMatches(compressed, uncompressed)).toBe(true);
+    expect(udfMatches(uncompressed, compressed.slice(0, 24))).toBe(true);
+    expect(
+      udfMatches('KEJI-Y225-BDUG-XX22-MXKE-5ITF-YVYM', 'KAJI-Y225-BDUG-XX22-MXKE-5ITF-YVYM'),
+    ).toBe(true);
+    // One digest bit apart, or another family, is another value.
+    expect(udfMatches(compressed, 'MCHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W3')).toBe(false);
+    expect(udfMatches(compressed, 'KAHB-JWIZ-J3LA-EEWD-GCT3-WX6H-C5W2')).toBe(false);
+    expect(uncompressedUdf(compressed.toLowerCase())).toBe(uncompressed);
+    expect(uncompressedUdf(uncompressed)).toBe(uncompressed);
+    expect(parseUdf(compressed).typeByte).toBe(97);
+    expect(udfBaseType(97)).toBe(UDF_TYPE.sha2_512);
+    expect(udfBaseType(84)).toBe(UDF_TYPE.sha3_512);
+    expect(udfBaseType(UDF_TYPE.share)).toBe(UDF_TYPE.share);
   });
 });

@@ -12,7 +12,6 @@ import {
   randomSecret,
   udfFromTypedBytes,
 } from '../../../shared/udf';
-import { recoverSecret, splitSecret } from '../../core/crypto/escrow-shares';
 import { isMeshError } from '../../../shared/errors';
 import { asUsageError, defineCommand, defineGroup, integerOption, usageError } from '../command';
 import type { CliIo } from '../io';
@@ -69,7 +68,7 @@ const share = defineCommand({
   name: 'share',
   summary: 'split a secret into N shares, any K of which recover it',
   description:
-    'Prints one share (UDF type 144) a line. SECRET - reads the secret from standard input,\nwhich keeps it out of the shell history and the process list.',
+    'Prints one share a line: the share (UDF type 144, draft-hallambaker-mesh-udf-13 4.5.2),\n"/" and its check word, which names a typo and ties the shares of one split together.\nSECRET - reads the secret from standard input, which keeps it out of the shell history\nand the process list.',
   positionals: [{ name: 'SECRET', description: 'a secret UDF (mesh key secret), or -' }],
   options: shareCountOptions,
   async run({ io, options, args }) {
@@ -83,6 +82,7 @@ const share = defineCommand({
       throw usageError(`SECRET is not a secret UDF: ${error.message.replace(/^UDF: /, '')}`);
     }
     try {
+      const { splitSecret } = await import('../../core/crypto/escrow-shares');
       const pieces = await splitSecret(value, { shares, threshold });
       return { text: pieces, json: { threshold, shares: pieces } };
     } catch (error) {
@@ -97,13 +97,14 @@ const recover = defineCommand({
   name: 'recover',
   summary: 'print the secret that K shares were split from',
   description:
-    'SHARE - reads the shares from standard input, one a line. A share with a typo is named.',
+    'SHARE - reads the shares from standard input, one a line. A share with its check word\n(SHARE/CHECK) is checked first: a typo is named, shares of two splits are refused. Shares\nof the reference tools (no check word) and of earlier versions are read too.',
   positionals: [
     { name: 'SHARE', description: 'a share UDF (mesh key share), or -', variadic: true },
   ],
   async run({ io, args }) {
     let value: Uint8Array;
     try {
+      const { recoverSecret } = await import('../../core/crypto/escrow-shares');
       value = await recoverSecret(await argumentsOrStdin(io, args));
     } catch (error) {
       throw asUsageError(error);

@@ -10,6 +10,7 @@ import {
   requestBaseShape,
   responseBaseShape,
   searchConstraintsSchema,
+  transactionIdSchema,
 } from '../common';
 import { dateTimeSchema } from '../date-time';
 
@@ -18,12 +19,21 @@ export const connectPendingRequestSchema = z.strictObject({
   ...requestBaseShape,
   AccountID: accountFieldSchema,
   SearchConstraints: searchConstraintsSchema.optional(),
+  /**
+   * Long poll (like ConnectStatus): hold the answer up to this long (capped by Hello's
+   * Limits.MaxWaitSeconds) while no unanswered request newer than After is waiting.
+   */
+  WaitSeconds: z.number().min(0).max(3600).optional(),
+  /** With WaitSeconds: the newest request's TransactionID the caller has seen already. */
+  After: z.int().min(0).optional(),
 });
 export type ConnectPendingRequest = z.infer<typeof connectPendingRequestSchema>;
 
 /** One unanswered request, with what the administrator needs to recompute the witness. */
 export const pendingConnectionSchema = z.object({
   DeviceID: z.string(),
+  /** The ConnectStart transaction that made the request (orders requests; see After). */
+  TransactionID: transactionIdSchema,
   SignedRequest: signedObjectSchema,
   ServerNonce: z.string(),
   /** The service's witness; the administrator recomputes it and never trusts this one. */

@@ -17,6 +17,8 @@ export const createRequestSchema = z.strictObject({
   Account: accountFieldSchema,
   /** The account's SignedPersonalProfile. */
   Profile: signedObjectSchema,
+  /** An invitation code, when the service registers by invitation only (docs/protocol.md). */
+  Invitation: z.string().min(1).max(256).optional(),
 });
 export type CreateRequest = z.infer<typeof createRequestSchema>;
 

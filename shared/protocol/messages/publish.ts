@@ -21,6 +21,13 @@ export const publishRequestSchema = z
     /** A SignedPersonalProfile: the next version of an account's profile. */
     Profile: signedObjectSchema.optional(),
     EscrowEntry: escrowEntrySchema.optional(),
+    /**
+     * With Profile: the TransactionID of the version this one replaces (as Get reported it). When
+     * the account's current version is another one, the service answers 409 with CurrentVersion
+     * and changes nothing, so two administrators cannot overwrite each other (docs/protocol.md
+     * Publish). Without it, the version replaces whatever is current.
+     */
+    ExpectedVersion: transactionIdSchema.optional(),
   })
   .superRefine((request, context) => {
     if ((request.Profile === undefined) === (request.EscrowEntry === undefined)) {
@@ -28,6 +35,13 @@ export const publishRequestSchema = z
         code: 'custom',
         message: 'exactly one of Profile and EscrowEntry is required',
         path: ['Profile'],
+      });
+    }
+    if (request.ExpectedVersion !== undefined && request.Profile === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: 'ExpectedVersion goes with a Profile',
+        path: ['ExpectedVersion'],
       });
     }
     if (request.EscrowEntry !== undefined && request.Account === undefined) {
@@ -47,3 +61,10 @@ export const publishResponseSchema = z.object({
   TransactionID: transactionIdSchema,
 });
 export type PublishResponse = z.infer<typeof publishResponseSchema>;
+
+/** A failed Publish: on 409 (a stale ExpectedVersion), the TransactionID of the current version. */
+export const publishFailureSchema = z.object({
+  ...responseBaseShape,
+  CurrentVersion: transactionIdSchema.optional(),
+});
+export type PublishFailure = z.infer<typeof publishFailureSchema>;

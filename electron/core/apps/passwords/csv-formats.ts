@@ -3,7 +3,10 @@ import { normaliseSite } from '../site-match';
 /**
  * The password CSV exports Mesh reads (shared/REFERENCE.md "Password export formats"): the
  * columns each has, how to recognise it from its header, and how one of its rows becomes a
- * login or a reason to skip the row. Column names are compared trimmed and lower-cased.
+ * login, a secure note or a reason to skip the row. Nothing is dropped silently: URLs are kept
+ * whole, folders, favourites and custom fields are kept, and the columns an entry cannot keep
+ * are listed (`notKept`) for the import report. Column names are compared trimmed and
+ * lower-cased.
  */
 
 export const PASSWORD_CSV_FORMATS = [
@@ -15,15 +18,26 @@ export const PASSWORD_CSV_FORMATS = [
 ] as const;
 export type PasswordCsvFormat = (typeof PASSWORD_CSV_FORMATS)[number];
 
-/** A login read from one row, before it becomes an entry. Empty cells are absent. */
+/** A custom field of an entry, as an export names it. */
+export type ImportedField = { Name: string; Value: string };
+
+/** A login or secure note read from one row, before it becomes an entry. Empty cells are absent. */
 export type ImportedLogin = {
+  /** A secure note (Bitwarden note item, LastPass http://sn row); a login when absent. */
+  kind?: 'note';
   title?: string;
-  /** Normalised site patterns (site-match.ts). */
+  /** Normalised site patterns (site-match.ts), for matching by host. */
   sites: string[];
+  /** The URLs and app URIs as the file has them, whole (browser-internal ones left out). */
+  urls: string[];
   username?: string;
   password?: string;
   notes?: string;
   totp?: string;
+  /** Folder or group path, `/` between levels. */
+  folder?: string;
+  favorite?: boolean;
+  fields?: ImportedField[];
   created?: Date;
   updated?: Date;
 };
@@ -41,20 +55,25 @@ export type CsvFormatDefinition = {
   required: readonly string[];
   /** Every column this format is known to have (required ones included). */
   known: readonly string[];
+  /**
+   * Known columns whose values an entry does not keep; the import report names each one that
+   * has a value in some row ("0" counts as none), so nothing is dropped silently.
+   */
+  notKept: readonly string[];
   read(cells: RowCells): RowReading;
 };
 
 /** Schemes of browser-internal credentials (Firefox's own account, extensions). */
 const browserInternal = /^(chrome|about|moz-extension|chrome-extension|edge|resource|opera):/i;
 
-type UriSorting = { sites: string[]; other: string[]; internal: string[] };
+type UriSorting = { sites: string[]; urls: string[]; internal: string[] };
 
 /**
- * Splits URIs into web sites (normalised), app or other URIs (android://, ssh://, text that is
- * no host) to keep in the notes, and browser-internal ones.
+ * Sorts URIs into web sites (normalised, for matching), the URIs to keep whole (web and app
+ * URIs, text that is no host), and browser-internal ones.
  */
 function sortUris(uris: readonly string[]): UriSorting {
-  const out: UriSorting = { sites: [], other: [], internal: [] };
+  const out: UriSorting = { sites: [], urls: [], internal: [] };
   for (const raw of uris) {
     const uri = raw.trim();
     if (uri === '') continue;
@@ -62,11 +81,12 @@ function sortUris(uris: readonly string[]): UriSorting {
       out.internal.push(uri);
       continue;
     }
+    if (!out.urls.includes(uri)) out.urls.push(uri);
     try {
       const site = normaliseSite(uri);
       if (!out.sites.includes(site)) out.sites.push(site);
     } catch {
-      out.other.push(uri);
+      // An app URI (android://, ssh://) or text: kept in urls only.
     }
   }
   return out;
@@ -94,32 +114,62 @@ function present(value: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** A login from cells: URIs sorted into sites and notes. Null when only browser-internal. */
+/** True for a favourite cell: Bitwarden writes 1 (or true), LastPass 1. */
+function isFavorite(cell: string): boolean {
+  return /^(1|true|yes)$/i.test(cell.trim());
+}
+
+/**
+ * Bitwarden's custom fields: one `name: value` a line (its exporter's form). A line without
+ * `: ` is a field with that name and an empty value.
+ */
+export function parseCustomFields(cell: string): ImportedField[] {
+  const fields: ImportedField[] = [];
+  for (const line of cell.split(/\r?\n/)) {
+    if (line.trim() === '') continue;
+    const at = line.indexOf(': ');
+    fields.push(
+      at < 0 ? { Name: line, Value: '' } : { Name: line.slice(0, at), Value: line.slice(at + 2) },
+    );
+  }
+  return fields;
+}
+
+/** A login (or note) from cells: URIs sorted into sites and whole URLs. Skip when only browser-internal. */
 function login(fields: {
+  kind?: 'note';
   title?: string;
   uris: readonly string[];
   username: string;
   password: string;
   notes?: string;
   totp?: string;
+  folder?: string;
+  favorite?: boolean;
+  fields?: ImportedField[];
   created?: Date | undefined;
   updated?: Date | undefined;
 }): RowReading {
   const uris = sortUris(fields.uris);
-  if (uris.internal.length > 0 && uris.sites.length === 0 && uris.other.length === 0) {
+  if (uris.internal.length > 0 && uris.urls.length === 0) {
     return { kind: 'skip', reason: `browser-internal credential (${uris.internal[0] ?? ''})` };
   }
-  const result: ImportedLogin = { sites: uris.sites };
+  const result: ImportedLogin = { sites: uris.sites, urls: uris.urls };
+  if (fields.kind !== undefined) result.kind = fields.kind;
   const title = present(fields.title?.trim() ?? '');
   if (title !== undefined) result.title = title;
   const username = present(fields.username);
   if (username !== undefined) result.username = username;
   const password = present(fields.password);
   if (password !== undefined) result.password = password;
-  const notes = joinNotes(fields.notes, ...uris.other.map((uri) => `URI: ${uri}`));
+  const notes = joinNotes(fields.notes);
   if (notes !== undefined) result.notes = notes;
   const totp = present(fields.totp?.trim() ?? '');
   if (totp !== undefined) result.totp = totp;
+  const folder = present(fields.folder?.trim() ?? '');
+  if (folder !== undefined) result.folder = folder;
+  if (fields.favorite === true) result.favorite = true;
+  if (fields.fields !== undefined && fields.fields.length > 0) result.fields = fields.fields;
   if (fields.created) result.created = fields.created;
   if (fields.updated) result.updated = fields.updated;
   return { kind: 'login', login: result };
@@ -148,6 +198,7 @@ const chrome: CsvFormatDefinition = {
   name: 'Chrome',
   required: ['name', 'url', 'username', 'password'],
   known: ['name', 'url', 'username', 'password', 'note'],
+  notKept: [],
   read: (cell) =>
     login({
       title: cell('name'),
@@ -173,6 +224,7 @@ const firefox: CsvFormatDefinition = {
     'timelastused',
     'timepasswordchanged',
   ],
+  notKept: ['httprealm', 'formactionorigin', 'guid', 'timelastused'],
   read: (cell) => {
     const created = fromMilliseconds(cell('timecreated'));
     return login({
@@ -203,20 +255,23 @@ const bitwarden: CsvFormatDefinition = {
     'login_password',
     'login_totp',
   ],
+  notKept: ['collections', 'reprompt'],
   read: (cell) => {
     const type = cell('type').trim().toLowerCase();
-    if (type === 'note') return { kind: 'skip', reason: 'secure note, not a login' };
-    if (type !== 'login' && type !== '') {
-      return { kind: 'skip', reason: `${type} item, not a login` };
+    if (type !== 'login' && type !== 'note' && type !== '') {
+      return { kind: 'skip', reason: `${type} item, not a login or note` };
     }
-    const fields = cell('fields').trim();
     return login({
+      ...(type === 'note' ? { kind: 'note' as const } : {}),
       title: cell('name'),
       uris: splitUriList(cell('login_uri')),
       username: cell('login_username'),
       password: cell('login_password'),
-      notes: joinNotes(cell('notes'), fields === '' ? undefined : `Custom fields:\n${fields}`),
+      notes: cell('notes'),
       totp: cell('login_totp'),
+      folder: cell('folder'),
+      favorite: isFavorite(cell('favorite')),
+      fields: parseCustomFields(cell('fields')),
     });
   },
 };
@@ -226,18 +281,20 @@ const lastpass: CsvFormatDefinition = {
   name: 'LastPass',
   required: ['url', 'username', 'password', 'extra', 'name'],
   known: ['url', 'username', 'password', 'totp', 'extra', 'name', 'grouping', 'fav'],
+  notKept: [],
   read: (cell) => {
-    // LastPass marks secure notes with the pseudo URL http://sn.
-    if (cell('url').trim().toLowerCase() === 'http://sn') {
-      return { kind: 'skip', reason: 'secure note, not a login' };
-    }
+    // LastPass marks secure notes with the pseudo URL http://sn; groups nest with "\\".
+    const note = cell('url').trim().toLowerCase() === 'http://sn';
     return login({
+      ...(note ? { kind: 'note' as const } : {}),
       title: cell('name'),
-      uris: [cell('url')],
+      uris: note ? [] : [cell('url')],
       username: cell('username'),
       password: cell('password'),
       notes: cell('extra'),
       totp: cell('totp'),
+      folder: cell('grouping').replaceAll('\\', '/'),
+      favorite: isFavorite(cell('fav')),
     });
   },
 };
@@ -258,6 +315,7 @@ const keepassxc: CsvFormatDefinition = {
     'last modified',
     'created',
   ],
+  notKept: ['icon'],
   read: (cell) => {
     if (
       cell('group')
@@ -274,6 +332,7 @@ const keepassxc: CsvFormatDefinition = {
       password: cell('password'),
       notes: cell('notes'),
       totp: cell('totp'),
+      folder: cell('group'),
       created,
       updated: fromIsoTime(cell('last modified')) ?? created,
     });

@@ -2,8 +2,16 @@ import { parse } from 'csv-parse/sync';
 import { passwordEntryContentSchema } from '../../../../shared/apps/password-entry';
 import type { PasswordEntry, PasswordEntryContent } from '../../../../shared/apps/password-entry';
 import { MeshError } from '../../../../shared/errors';
-import { contentKey, contentOf, createEntry, laterThan, supersedeEntry } from '../entry-model';
+import {
+  canonicalJson,
+  contentKey,
+  contentOf,
+  createEntry,
+  laterThan,
+  supersedeEntry,
+} from '../entry-model';
 import type { ChangeContext } from '../entry-model';
+import { urlsToKeep } from './csv-export';
 import { CSV_FORMAT_DEFINITIONS, PASSWORD_CSV_FORMATS } from './csv-formats';
 import type { CsvFormatDefinition, ImportedLogin, PasswordCsvFormat } from './csv-formats';
 import { entryDisplayName } from './password-catalog';
@@ -157,7 +165,9 @@ function parseRecords(text: string): ParsedRecord[] {
     raw = parse(bytes, {
       info: true,
       skip_empty_lines: true,
-      relax_column_count: false,
+      // Ragged rows (Chrome's older export leaves the last, empty "note" field out) are read;
+      // planPasswordImport reports each row whose field count is not the header's.
+      relax_column_count: true,
       max_record_size: 1024 * 1024,
     });
   } catch (error) {
@@ -229,45 +239,79 @@ function normaliseHeader(cells: readonly string[]): string[] {
   return header;
 }
 
-/** Keys under which an entry is "the same site and user name" (siteless: same title). */
+/**
+ * Keys under which an entry is "the same site and user name" (siteless: same kind and title;
+ * entries stored before Kind are logins).
+ */
 function identityKeys(content: PasswordEntryContent): string[] {
   const user = content.Username ?? '';
   if (content.Sites.length === 0) {
-    return [`\u0001${(content.Title ?? '').toLowerCase()}\u0000${user}`];
+    const kind = content.Kind ?? 'login';
+    return [`\u0001${kind}\u0001${(content.Title ?? '').toLowerCase()}\u0000${user}`];
   }
   return content.Sites.map((site) => `${site}\u0000${user}`);
 }
 
 function contentFromLogin(login: ImportedLogin): PasswordEntryContent {
   const content: PasswordEntryContent = { Sites: login.sites };
+  if (login.kind !== undefined) content.Kind = login.kind;
   if (login.title !== undefined) content.Title = login.title;
+  const urls = urlsToKeep(login.urls);
+  if (urls.length > 0) content.URLs = urls;
   if (login.username !== undefined) content.Username = login.username;
   if (login.password !== undefined) content.Password = login.password;
   if (login.notes !== undefined) content.Notes = login.notes;
   if (login.totp !== undefined) content.TOTP = login.totp;
+  if (login.folder !== undefined) content.Folder = login.folder;
+  if (login.favorite === true) content.Favorite = true;
+  if (login.fields !== undefined) content.Fields = login.fields;
   return content;
 }
+
+const sameFields = (a: PasswordEntryContent['Fields'], b: PasswordEntryContent['Fields']) =>
+  canonicalJson(a ?? []) === canonicalJson(b ?? []);
 
 /** True when the row says nothing the entry does not already hold. */
 function holdsRow(entry: PasswordEntryContent, row: PasswordEntryContent): boolean {
   return (
     entry.Username === row.Username &&
-    entry.Password === row.Password &&
+    // A row without a password says nothing about it (a CSV cannot say "cleared").
+    (row.Password === undefined || entry.Password === row.Password) &&
+    (entry.Kind ?? 'login') === (row.Kind ?? 'login') &&
     row.Sites.every((site) => entry.Sites.includes(site)) &&
-    (['Title', 'Notes', 'TOTP'] as const).every(
+    (row.URLs ?? []).every((url) => (entry.URLs ?? []).includes(url)) &&
+    (row.Favorite !== true || entry.Favorite === true) &&
+    (row.Fields === undefined || sameFields(row.Fields, entry.Fields)) &&
+    (['Title', 'Notes', 'TOTP', 'Folder'] as const).every(
       (key) => row[key] === undefined || row[key] === entry[key],
     )
   );
 }
 
-/** The winner's fields, blanks filled from the other, sites of both (winner's first). */
+/** The winner's fields, blanks filled from the other, sites and URLs of both (winner's first). */
 function combine(winner: PasswordEntryContent, other: PasswordEntryContent): PasswordEntryContent {
   const content: PasswordEntryContent = {
     ...winner,
     Sites: [...winner.Sites, ...other.Sites.filter((site) => !winner.Sites.includes(site))],
   };
-  for (const key of ['Title', 'Username', 'Password', 'Notes', 'TOTP'] as const) {
-    if (content[key] === undefined && other[key] !== undefined) content[key] = other[key];
+  const urls = [
+    ...(winner.URLs ?? []),
+    ...(other.URLs ?? []).filter((url) => !(winner.URLs ?? []).includes(url)),
+  ];
+  if (urls.length > 0) content.URLs = urls;
+  for (const key of [
+    'Title',
+    'Username',
+    'Password',
+    'Notes',
+    'TOTP',
+    'Folder',
+    'Favorite',
+    'Fields',
+  ] as const) {
+    if (content[key] === undefined && other[key] !== undefined) {
+      (content as Record<string, unknown>)[key] = other[key];
+    }
   }
   return content;
 }
@@ -294,6 +338,16 @@ export function planPasswordImport(
   const headerRecord = records[0];
   if (!headerRecord) throw malformed('header', 'The file is empty.', 1);
   const header = normaliseHeader(headerRecord.cells);
+  // A row with more fields than the header is refused with the file: which cell is which
+  // cannot be known (a quote gone wrong, usually). Fewer fields are reported per row below.
+  const long = records.find((record) => record.cells.length > header.length);
+  if (long) {
+    throw malformed(
+      'csv',
+      `The file is not valid CSV (line ${long.line}): a row has more fields than the header.`,
+      long.line,
+    );
+  }
   const format = options.format ?? detectCsvFormat(header);
   const definition: CsvFormatDefinition = CSV_FORMAT_DEFINITIONS[format];
   const missing = definition.required.filter((column) => !header.includes(column));
@@ -337,6 +391,7 @@ export function planPasswordImport(
   }
   for (const entry of catalogEntries.values()) register(entry);
   const touched = new Set<string>();
+  const notKept = new Map<string, number>();
 
   const every = Math.max(1, options.progressEvery ?? 500);
   const total = records.length - 1;
@@ -350,6 +405,18 @@ export function planPasswordImport(
       report.skipped.push({ ...position, reason: 'empty row' });
       continue;
     }
+    if (record.cells.length < header.length) {
+      const absent = header.slice(record.cells.length);
+      report.warnings.push({
+        ...position,
+        message: `The row has ${record.cells.length} of ${header.length} fields: ${absent.map((column) => `"${column}"`).join(', ')} read as empty.`,
+      });
+    }
+    for (const column of definition.notKept) {
+      const at = header.indexOf(column);
+      const value = at < 0 ? '' : (record.cells[at] ?? '').trim();
+      if (value !== '' && value !== '0') notKept.set(column, (notKept.get(column) ?? 0) + 1);
+    }
     const reading = definition.read((column) => {
       const at = header.indexOf(column);
       return at < 0 ? '' : (record.cells[at] ?? '');
@@ -359,8 +426,15 @@ export function planPasswordImport(
       continue;
     }
     const { login } = reading;
-    if (login.username === undefined && login.password === undefined) {
-      report.skipped.push({ ...position, reason: 'no user name or password' });
+    if (
+      login.username === undefined &&
+      login.password === undefined &&
+      login.notes === undefined &&
+      login.totp === undefined &&
+      login.urls.length === 0 &&
+      login.fields === undefined
+    ) {
+      report.skipped.push({ ...position, reason: 'empty: nothing but a title or folder' });
       continue;
     }
     const checked = passwordEntryContentSchema.safeParse(contentFromLogin(login));
@@ -452,6 +526,12 @@ export function planPasswordImport(
     });
   }
   options.onProgress?.({ done: total, total });
+  for (const [column, rows] of notKept) {
+    report.warnings.push({
+      line: 1,
+      message: `The column "${column}" is not kept (${rows} ${rows === 1 ? 'row has' : 'rows have'} a value).`,
+    });
+  }
 
   const changes: PlannedChange[] = [];
   for (const id of touched) {

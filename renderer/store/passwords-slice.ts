@@ -1,0 +1,57 @@
+/**
+ * The `passwords` slice: the list (summaries, never a password), the search as typed, the
+ * selected entry. Emptied when the program locks: a locked window holds no entries.
+ */
+import type { StateCreator } from 'zustand';
+import { idle, type Loadable } from './loadable';
+import type { MeshState } from './mesh-store';
+import { filterPasswordRows, type PasswordRow } from './password-filter';
+
+// ---- state
+export interface PasswordsState {
+  readonly passwordRows: Loadable<readonly PasswordRow[]>;
+  readonly passwordQuery: string;
+  readonly selectedPasswordId: string | null;
+}
+
+export const initialPasswordsState: PasswordsState = {
+  passwordRows: idle,
+  passwordQuery: '',
+  selectedPasswordId: null,
+};
+
+// ---- actions
+export interface PasswordsActions {
+  readonly passwordRowsChanged: (rows: Loadable<readonly PasswordRow[]>) => void;
+  readonly searchPasswords: (query: string) => void;
+  readonly selectPassword: (id: string | null) => void;
+}
+
+export type PasswordsSlice = PasswordsState & PasswordsActions;
+
+export const createPasswordsSlice: StateCreator<MeshState, [], [], PasswordsSlice> = (set) => ({
+  ...initialPasswordsState,
+  passwordRowsChanged: (passwordRows) => set({ passwordRows }),
+  searchPasswords: (passwordQuery) => set({ passwordQuery }),
+  selectPassword: (selectedPasswordId) => set({ selectedPasswordId }),
+});
+
+// ---- selectors
+const noRows: readonly PasswordRow[] = [];
+let lastRows: readonly PasswordRow[] = noRows;
+let lastQuery = '';
+let lastResult: readonly PasswordRow[] = noRows;
+
+/** The rows matching the search (memoized on the list and the query). */
+export const selectVisiblePasswordRows = (state: MeshState): readonly PasswordRow[] => {
+  const rows = state.passwordRows.phase === 'loaded' ? state.passwordRows.value : noRows;
+  if (rows !== lastRows || state.passwordQuery !== lastQuery) {
+    lastRows = rows;
+    lastQuery = state.passwordQuery;
+    lastResult = filterPasswordRows(rows, state.passwordQuery);
+  }
+  return lastResult;
+};
+export const selectPasswordQuery = (state: MeshState): string => state.passwordQuery;
+export const selectSelectedPasswordId = (state: MeshState): string | null =>
+  state.selectedPasswordId;
