@@ -85,18 +85,46 @@ export interface EmbeddedService {
 export const EMBEDDED_SERVICE_HOST = '127.0.0.1';
 
 /**
- * The child's environment: the given one without MESH_SERVICE_* (the service reads them as
- * defaults: a stray MESH_SERVICE_POSTGRES or TLS setting must not change the embedded service)
- * and without ELECTRON_RUN_AS_NODE (never needed: the runAsNode fuse is off in a release).
+ * What the embedded service may see of the desktop's environment: the variables a Node program
+ * needs to run (paths, locale, time zone, the Windows system folders). Everything else stays
+ * out: MESH_PASSPHRASE and any other secret of the desktop, NODE_OPTIONS (which could load code
+ * into the child), MESH_SERVICE_* (the service reads them as defaults: a stray
+ * MESH_SERVICE_POSTGRES or TLS setting must not change the embedded service), and
+ * ELECTRON_RUN_AS_NODE (never needed: the service runs in a utility process, and the runAsNode
+ * fuse is off in a release).
+ */
+const INHERITED = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+  'USERPROFILE',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'PROGRAMDATA',
+]);
+
+/**
+ * The child's environment: only the INHERITED variables (and LC_*) of the given one. The
+ * launcher may add its own (nodeProcessLauncher: MESH_SERVICE_STOP_ON_STDIN_END).
  */
 export function embeddedServiceEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || name.startsWith('MESH_SERVICE_')) continue;
-    if (name === 'ELECTRON_RUN_AS_NODE') continue;
-    result[name] = value;
+    if (value === undefined) continue;
+    if (INHERITED.has(name.toUpperCase()) || name.startsWith('LC_')) result[name] = value;
   }
   return result;
 }
