@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, formatMachine } from './machine';
 import { writeSection } from './report';
 import type { BenchSection } from './section';
+import { approvalSection } from './sections/approval';
 import { cliSection } from './sections/cli';
 import { lookupsSection } from './sections/lookups';
 import { httpSection } from './sections/http';
@@ -29,6 +30,7 @@ const sections: readonly BenchSection[] = [
   rendererSection,
   cliSection,
   lookupsSection,
+  approvalSection,
 ];
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
 

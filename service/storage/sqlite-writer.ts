@@ -4,8 +4,8 @@
  * COMMIT, which waits for the WAL to reach the disk (synchronous=FULL), does not hold the event
  * loop: the service reads, verifies and answers meanwhile. The main connection sees a batch only
  * once it is committed, as before. The worker's code is a string run with `eval`, so the service
- * bundles (scripts/build.mjs) need no second entry point; it loads the same better-sqlite3 the
- * main thread resolved.
+ * bundles (scripts/build.mjs) need no second entry point; it uses the driver sqlite-driver.ts
+ * uses (node:sqlite where Node has it, else the better-sqlite3 the main thread resolves).
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -15,11 +15,16 @@ export type WriteOperation = readonly [sql: string, values: readonly unknown[]];
 
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.pragma('busy_timeout = 5000');
+// The driver sqlite-driver.ts picks: node:sqlite where this Node has it, else better-sqlite3.
+const builtin = process.getBuiltinModule ? process.getBuiltinModule('node:sqlite') : undefined;
+const db =
+  builtin && typeof builtin.DatabaseSync === 'function'
+    ? new builtin.DatabaseSync(workerData.file)
+    : new (require(workerData.driver))(workerData.file);
+const inTransaction = () => (db.inTransaction !== undefined ? db.inTransaction : db.isTransaction);
+db.exec('PRAGMA journal_mode = WAL');
+db.exec('PRAGMA synchronous = FULL');
+db.exec('PRAGMA busy_timeout = 5000');
 const statements = new Map();
 function prepared(sql) {
   let statement = statements.get(sql);
@@ -41,7 +46,7 @@ parentPort.on('message', (message) => {
     db.exec('COMMIT');
     parentPort.postMessage({ id: message.id });
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (inTransaction()) db.exec('ROLLBACK');
     parentPort.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }
 });
@@ -60,7 +65,12 @@ export class SqliteWriter {
   #failure: Error | undefined;
 
   constructor(file: string) {
-    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    let driver: string | undefined;
+    try {
+      driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    } catch {
+      driver = undefined; // node:sqlite then (sqlite-driver.ts)
+    }
     this.#worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver, file } });
     this.#worker.unref();
     this.#worker.on('message', (message: { id: number; error?: string }) => {

@@ -1,11 +1,10 @@
 /**
- * The SQLite backend (DESIGN.md section 6: the embedded default). better-sqlite3 in WAL mode with
- * synchronous=FULL: a COMMIT returns only once the WAL is on disk, so an acknowledged write
- * survives a crash. One service process per data directory, enforced by an exclusive lock on
- * `service.lock` that the operating system releases when the process dies. Writes and their
- * COMMIT run in a worker thread (sqlite-writer.ts); this thread's connection reads.
+ * The SQLite backend (DESIGN.md section 6: the embedded default). node:sqlite (better-sqlite3
+ * under Node 20: sqlite-driver.ts) in WAL mode with synchronous=FULL: a COMMIT returns only once
+ * the WAL is on disk, so an acknowledged write survives a crash. One service process per data
+ * directory, enforced by an exclusive lock on `service.lock` that the operating system releases when the process dies. Writes and their COMMIT run in a worker thread
+ * (sqlite-writer.ts); this thread's connection reads.
  */
-import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MeshError } from '../../shared/errors';
@@ -17,6 +16,7 @@ import type {
   ContainerHeadRow,
   LeafRow,
   LogRow,
+  NonceRow,
   PinRow,
   PublishedRow,
   StateWrites,
@@ -25,6 +25,7 @@ import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 import { NonceMemory } from './nonce-memory';
 import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import { SqliteWriter, type WriteOperation } from './sqlite-writer';
 import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 
@@ -71,20 +72,27 @@ function refuseReadableByOthers(directory: string): void {
 /** Most pending requests read for admission (far above any account's limit). */
 const PENDING_READ_LIMIT = 10_000;
 
+/** Longest a read request's nonce waits before it is written. */
+const NONCE_SAVE_MS = 1000;
+
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite';
   readonly shared = false;
-  private db: Database.Database | undefined;
-  private lock: Database.Database | undefined;
+  private db: SqliteDatabase | undefined;
+  private lock: SqliteDatabase | undefined;
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
   private readonly listeners = new AnsweredListeners();
+  private unsavedNonces: NonceRow[] = [];
+  private nonceTimer: NodeJS.Timeout | undefined;
   private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Runs each batch's writes and its COMMIT off the event loop (sqlite-writer.ts). */
   private writer: SqliteWriter | undefined;
+  /** The SQL of each prepared statement (the writer prepares its own from it). */
+  private readonly sources = new WeakMap<SqliteStatement, string>();
   /** Statements built from query shapes (searchPublished and the like), by SQL text. */
-  private readonly dynamic = new Map<string, Database.Statement>();
+  private readonly dynamic = new Map<string, SqliteStatement>();
   /**
    * The newest published row of recently used identifiers. This process is the only writer of
    * the directory, so the cache is updated with each commit and never goes stale.
@@ -104,7 +112,7 @@ export class SqliteBackend implements StorageBackend {
       closeSync(openSync(join(directory, name), 'a', 0o600));
       chmodSync(join(directory, name), 0o600);
     }
-    const lock = new Database(join(this.options.directory, 'service.lock'));
+    const lock = await openSqlite(join(this.options.directory, 'service.lock'));
     try {
       lock.pragma('busy_timeout = 0');
       lock.pragma('locking_mode = EXCLUSIVE');
@@ -120,7 +128,7 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     this.lock = lock;
-    const db = new Database(join(this.options.directory, 'mesh.db'));
+    const db = await openSqlite(join(this.options.directory, 'mesh.db'));
     // One process per directory (the lock above), but two connections in it: this one reads,
     // the writer's (sqlite-writer.ts, a worker thread) writes; so normal locking, not EXCLUSIVE.
     db.pragma('journal_mode = WAL');
@@ -152,6 +160,9 @@ export class SqliteBackend implements StorageBackend {
     await this.mutex.run(async () => {
       await this.writer?.close();
       this.writer = undefined;
+      clearTimeout(this.nonceTimer);
+      this.nonceTimer = undefined;
+      if (this.db !== undefined) this.saveNonces();
       this.dynamic.clear();
       this.latestRows.clear();
       this.db?.close();
@@ -163,61 +174,67 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  private prepare(db: Database.Database) {
+  private prepare(db: SqliteDatabase) {
+    // Each statement's SQL is kept, for the writer (operations()).
+    const prepare = (sql: string): SqliteStatement => {
+      const statement = db.prepare(sql);
+      this.sources.set(statement, sql);
+      return statement;
+    };
     return {
-      maxId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
-      account: db.prepare('SELECT * FROM accounts WHERE name = ?'),
-      latest: db.prepare('SELECT * FROM published WHERE identifier = ? AND latest = 1'),
-      head: db.prepare('SELECT * FROM container_heads WHERE account = ? AND container = ?'),
-      heads: db.prepare('SELECT * FROM container_heads WHERE account = ? ORDER BY container'),
-      connection: db.prepare('SELECT * FROM connections WHERE account = ? AND device_id = ?'),
-      pendingCount: db.prepare(
+      maxId: prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
+      account: prepare('SELECT * FROM accounts WHERE name = ?'),
+      latest: prepare('SELECT * FROM published WHERE identifier = ? AND latest = 1'),
+      head: prepare('SELECT * FROM container_heads WHERE account = ? AND container = ?'),
+      heads: prepare('SELECT * FROM container_heads WHERE account = ? ORDER BY container'),
+      connection: prepare('SELECT * FROM connections WHERE account = ? AND device_id = ?'),
+      pendingCount: prepare(
         "SELECT COUNT(*) AS n FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?",
       ),
-      pin: db.prepare('SELECT * FROM pins WHERE account = ? AND pin_id = ?'),
-      secret: db.prepare('SELECT value FROM service_secrets WHERE name = ?'),
-      insertSecret: db.prepare(
+      pin: prepare('SELECT * FROM pins WHERE account = ? AND pin_id = ?'),
+      secret: prepare('SELECT value FROM service_secrets WHERE name = ?'),
+      insertSecret: prepare(
         'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
       ),
-      leaves: db.prepare('SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?'),
-      logRows: db.prepare('SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
-      insertLog: db.prepare(
+      leaves: prepare('SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?'),
+      logRows: prepare('SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
+      insertLog: prepare(
         'INSERT INTO log (id, time, type, record, leaf_hash) VALUES (?, ?, ?, ?, ?)',
       ),
-      upsertAccount: db.prepare(
+      upsertAccount: prepare(
         `INSERT INTO accounts (name, profile_id, status, created, tx_id) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET profile_id = excluded.profile_id,
            status = excluded.status, tx_id = excluded.tx_id`,
       ),
-      supersede: db.prepare('UPDATE published SET latest = 0 WHERE identifier = ? AND latest = 1'),
-      insertPublished: db.prepare(
+      supersede: prepare('UPDATE published SET latest = 0 WHERE identifier = ? AND latest = 1'),
+      insertPublished: prepare(
         `INSERT INTO published (tx_id, identifier, type, account, published, entry, latest)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertKey: db.prepare(
+      insertKey: prepare(
         'INSERT OR IGNORE INTO published_keys (key, value, tx_id) VALUES (?, ?, ?)',
       ),
-      upsertHead: db.prepare(
+      upsertHead: prepare(
         `INSERT INTO container_heads (account, container, idx, digest) VALUES (?, ?, ?, ?)
          ON CONFLICT (account, container) DO UPDATE SET idx = excluded.idx, digest = excluded.digest`,
       ),
-      insertEntry: db.prepare(
+      insertEntry: prepare(
         `INSERT INTO container_entries (account, container, idx, tx_id, published, sender, payload)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      upsertConnection: db.prepare(
+      upsertConnection: prepare(
         `INSERT OR REPLACE INTO connections (account, device_id, tx_id, request, server_nonce,
            witness, pin_id, pin_verified, received, expires, state, result)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      upsertPin: db.prepare(
+      upsertPin: prepare(
         `INSERT OR REPLACE INTO pins (account, pin_id, key, expires, used, failures)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      insertNonce: db.prepare(
+      insertNonce: prepare(
         'INSERT OR IGNORE INTO nonces (device, nonce, expires) VALUES (?, ?, ?)',
       ),
-      deleteNonces: db.prepare('DELETE FROM nonces WHERE expires < ?'),
+      deleteNonces: prepare('DELETE FROM nonces WHERE expires < ?'),
     };
   }
 
@@ -228,13 +245,13 @@ export class SqliteBackend implements StorageBackend {
     return this.statements;
   }
 
-  private get database(): Database.Database {
+  private get database(): SqliteDatabase {
     if (this.db === undefined) throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
     return this.db;
   }
 
   /** A prepared statement for `sql`, kept (the query shapes are few). */
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string): SqliteStatement {
     let found = this.dynamic.get(sql);
     if (found === undefined) {
       found = this.database.prepare(sql);
@@ -322,8 +339,9 @@ export class SqliteBackend implements StorageBackend {
   private operations(writes: StateWrites): WriteOperation[] {
     const s = this.s;
     const operations: WriteOperation[] = [];
-    const op = (statement: Database.Statement) => ({
-      run: (...values: unknown[]): void => void operations.push([statement.source, values]),
+    const op = (statement: SqliteStatement) => ({
+      run: (...values: unknown[]): void =>
+        void operations.push([this.sources.get(statement) ?? '', values]),
     });
     for (const row of writes.log) {
       op(s.insertLog).run(row.id, row.time, row.type, row.record, row.leafHash);
@@ -385,6 +403,9 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     for (const row of writes.nonces) op(s.insertNonce).run(row.device, row.nonce, row.expires);
+    for (const row of this.unsavedNonces.splice(0)) {
+      op(s.insertNonce).run(row.device, row.nonce, row.expires);
+    }
     if (writes.nonces.length > 0 && Math.random() < 0.01) op(s.deleteNonces).run(Date.now());
     for (const name of writes.purged) {
       for (const table of PURGED_TABLES) {
@@ -541,8 +562,38 @@ export class SqliteBackend implements StorageBackend {
     return (rows as Row[]).map(connection);
   }
 
-  async claimNonce(device: string, nonce: string, expires: number): Promise<boolean> {
-    return this.nonces.claim(device, nonce, expires, Date.now());
+  async claimNonce(
+    device: string,
+    nonce: string,
+    expires: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    if (!this.nonces.claim(device, nonce, expires, now)) return false;
+    // Read requests write nothing else: their nonces are saved with the next write batch, or
+    // within a second, or at close, so a replay after a restart is still refused.
+    this.unsavedNonces.push({ device, nonce, expires });
+    if (this.nonceTimer === undefined) {
+      this.nonceTimer = setTimeout(() => {
+        this.nonceTimer = undefined;
+        this.mutex
+          .run(async () => {
+            if (this.db !== undefined) this.saveNonces();
+          })
+          .catch(() => undefined);
+      }, NONCE_SAVE_MS);
+      this.nonceTimer.unref();
+    }
+    return true;
+  }
+
+  /** Write the nonces claimed since the last save (inside the mutex). */
+  private saveNonces(): void {
+    const rows = this.unsavedNonces.splice(0);
+    if (rows.length === 0) return;
+    const insert = this.s.insertNonce;
+    this.database.transaction(() => {
+      for (const row of rows) insert.run(row.device, row.nonce, row.expires);
+    })();
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
