@@ -28,6 +28,8 @@ export interface ServiceSettings {
   readonly tlsCert?: string;
   readonly tlsKey?: string;
   readonly allowPlainHttp: boolean;
+  /** Start on stored state that looks lost (an empty database, a log without its key). */
+  readonly init: boolean;
   readonly maxBody: number;
   readonly logLevel: LogLevel;
   readonly rate: number;
@@ -74,6 +76,8 @@ Options (environment variable in brackets):
                            [MESH_SERVICE_INVITATIONS]
   --quota BYTES            most bytes of entries one account may hold, 0 for no limit (default
                            ${DEFAULT_LIMITS.accountQuotaBytes}) [MESH_SERVICE_QUOTA]
+  --init                   start even when the database file is empty or its log has lost its
+                           signing key (otherwise refused: restore from a backup first)
   --log-level LEVEL        error, warn, info or debug (default info) [MESH_SERVICE_LOG_LEVEL]
   --help                   show this help
 
@@ -110,6 +114,7 @@ export function parseSettings(
     'allow-host': list(env.MESH_SERVICE_ALLOW_HOSTS),
   };
   let allowPlainHttp = env.MESH_SERVICE_ALLOW_PLAIN_HTTP === '1';
+  let init = false;
   const flags = [
     'port',
     'host',
@@ -130,6 +135,10 @@ export function parseSettings(
     if (argument === '--help' || argument === '-h') return 'help';
     if (argument === '--allow-plain-http') {
       allowPlainHttp = true;
+      continue;
+    }
+    if (argument === '--init') {
+      init = true;
       continue;
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(argument);
@@ -172,6 +181,7 @@ export function parseSettings(
     ...(tlsCert === undefined ? {} : { tlsCert }),
     ...(tlsKey === undefined ? {} : { tlsKey }),
     allowPlainHttp,
+    init,
     maxBody: integer(
       '--max-body',
       pick('max-body', 'MESH_SERVICE_MAX_BODY') ?? String(DEFAULT_LIMITS.maxRequestBytes),
@@ -251,6 +261,7 @@ export async function run(
       accountQuotaBytes: settings.quota,
     },
     transferAccounts: settings.transferAccounts,
+    init: settings.init,
     trustedProxies: settings.trustedProxies,
     allowedOrigins: settings.allowOrigins,
     allowedHosts: settings.allowHosts,

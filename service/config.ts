@@ -123,6 +123,11 @@ export interface ServiceOptions {
   readonly allowedHosts?: readonly string[];
   /** Longest graceful shutdown, in ms: connections still open then are closed. */
   readonly shutdownDeadlineMs?: number;
+  /**
+   * Start even on stored state that looks lost: an empty database file, or a log whose signing
+   * key is gone (a new key is made). Without it such a start is refused.
+   */
+  readonly init?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -144,6 +149,7 @@ export interface ResolvedOptions {
   readonly allowedOrigins: ReadonlySet<string>;
   readonly allowedHosts: ReadonlySet<string>;
   readonly shutdownDeadlineMs: number;
+  readonly init: boolean;
 }
 
 /** Fill in the defaults. */
@@ -170,5 +176,6 @@ export function resolveOptions(options: ServiceOptions): ResolvedOptions {
     allowedOrigins: new Set(options.allowedOrigins ?? []),
     allowedHosts: new Set((options.allowedHosts ?? []).map((host) => host.toLowerCase())),
     shutdownDeadlineMs: options.shutdownDeadlineMs ?? 10_000,
+    init: options.init === true,
   };
 }

@@ -68,7 +68,7 @@ export interface MeshService {
 function openBackend(options: ResolvedOptions): StorageBackend {
   const storage = options.storage;
   return storage.kind === 'sqlite'
-    ? new SqliteBackend({ directory: storage.directory })
+    ? new SqliteBackend({ directory: storage.directory, init: options.init })
     : new PostgresBackend({
         url: storage.url,
         ...(storage.schema === undefined ? {} : { schema: storage.schema }),
@@ -82,7 +82,7 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
   const backend = openBackend(options);
   await backend.open();
   try {
-    const serviceKey = await loadServiceKey(backend);
+    const serviceKey = await loadServiceKey(backend, { init: options.init });
     const pageSecret = await backend.serviceSecret('page-key-secret', () =>
       randomBytes(32).toString('base64url'),
     );

@@ -9,6 +9,7 @@ import type { KeyObject } from 'node:crypto';
 import type { PublicKeyJwk } from '../../shared/crypto/public-key';
 import { udfOfPublicKey } from '../../shared/crypto/public-key';
 import type { PublicKeyEntry } from '../../shared/profiles/public-key-entry';
+import { MeshError } from '../../shared/errors';
 import type { StorageBackend } from '../storage/backend';
 import type { CheckpointSigner } from '../log/log-tree';
 
@@ -26,8 +27,25 @@ function newPrivateKey(): string {
 }
 
 /** The service key, created and stored on first use. */
-export async function loadServiceKey(backend: StorageBackend): Promise<ServiceKey> {
-  const stored = await backend.serviceSecret(SECRET_NAME, newPrivateKey);
+export async function loadServiceKey(
+  backend: StorageBackend,
+  options: { readonly init?: boolean } = {},
+): Promise<ServiceKey> {
+  // A log without its key cannot be extended under the checkpoints already handed out: a new
+  // key is made only for an empty log, or when the operator says so (--init).
+  // (Checked where the key is kept in the same file as the log: SQLite.)
+  const mayCreate =
+    options.init === true || backend.kind !== 'sqlite' || (await backend.logSize()) === 0;
+  const stored = await backend.serviceSecret(SECRET_NAME, () => {
+    if (!mayCreate) {
+      throw new MeshError(
+        'STORE_CORRUPT',
+        "the service's signing key is missing from a database that holds a log; restore it from a backup, or start with --init to make a new key (clients will see a new ServiceKey)",
+        { field: 'serviceKey' },
+      );
+    }
+    return newPrivateKey();
+  });
   const privateKey: KeyObject = createPrivateKey({
     key: Buffer.from(stored, 'base64'),
     format: 'der',

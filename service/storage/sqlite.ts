@@ -36,6 +36,8 @@ const LATEST_ROWS_CACHED = 16_384;
 export interface SqliteOptions {
   /** The data directory; created if missing. The database is `mesh.db` inside it. */
   readonly directory: string;
+  /** Accept an existing but empty database file (service/config.ts `init`). */
+  readonly init?: boolean;
 }
 
 const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
@@ -106,9 +108,23 @@ export class SqliteBackend implements StorageBackend {
     const directory = this.options.directory;
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     refuseReadableByOthers(directory);
+    const database = join(directory, 'mesh.db');
+    if (
+      this.options.init !== true &&
+      existsSync(database) &&
+      statSync(database).size === 0 &&
+      // In WAL mode the first commits may still be in the WAL alone.
+      !(existsSync(`${database}-wal`) && statSync(`${database}-wal`).size > 0)
+    ) {
+      throw new MeshError(
+        'STORE_CORRUPT',
+        `${database} is empty: the service's log and key are lost. Restore it from a backup, or start with --init to begin a new, empty service there`,
+        { field: 'directory' },
+      );
+    }
     // The files are made 0600 before SQLite opens them, whatever the umask; SQLite gives its
     // -wal and -shm files the database file's mode.
-    for (const name of ['service.lock', 'mesh.db']) {
+    for (const name of ['service.lock']) {
       closeSync(openSync(join(directory, name), 'a', 0o600));
       chmodSync(join(directory, name), 0o600);
     }
@@ -128,6 +144,10 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     this.lock = lock;
+    // The database file is made 0600 before SQLite opens it (SQLite gives its -wal and -shm the
+    // database file's mode).
+    if (!existsSync(database)) closeSync(openSync(database, 'wx', 0o600));
+    chmodSync(database, 0o600);
     const db = await openSqlite(join(this.options.directory, 'mesh.db'));
     // One process per directory (the lock above), but two connections in it: this one reads,
     // the writer's (sqlite-writer.ts, a worker thread) writes; so normal locking, not EXCLUSIVE.

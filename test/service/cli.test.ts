@@ -22,6 +22,7 @@ describe('service settings', () => {
       host: '127.0.0.1',
       data: resolve('mesh-service-data'),
       allowPlainHttp: false,
+      init: false,
       maxBody: DEFAULT_LIMITS.maxRequestBytes,
       logLevel: 'info',
       rate: DEFAULT_LIMITS.requestsPerSecond,

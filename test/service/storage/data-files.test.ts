@@ -1,13 +1,25 @@
 /**
  * The service's files (service/storage/sqlite.ts): the database holds the service's signing key,
  * so every file is 0600 whatever the umask, and a data directory or file others can read is
- * refused at start with the command that fixes it.
+ * refused at start with the command that fixes it. An empty database file, or a log that lost
+ * its signing key, is refused unless the operator asks for a new start (--init).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildService } from '../../../service/service';
+import { authorizationFor } from '../support/client';
+import { TestUser } from '../support/identity';
 
 const made: string[] = [];
 afterEach(() => {
@@ -61,5 +73,41 @@ describe('the data directory', () => {
     chmodSync(join(directory, 'mesh.db'), 0o600);
     const again = await buildService({ storage: { kind: 'sqlite', directory } });
     await again.close();
+  });
+});
+
+describe('start-up checks of what is stored', () => {
+  it('an existing but empty database file is refused unless init is given', async () => {
+    const directory = join(parent(), 'data');
+    mkdirSync(directory, { mode: 0o700 });
+    writeFileSync(join(directory, 'mesh.db'), '', { mode: 0o600 });
+    await expect(buildService({ storage: { kind: 'sqlite', directory } })).rejects.toThrow(
+      /is empty.*--init/,
+    );
+    const fresh = await buildService({ storage: { kind: 'sqlite', directory }, init: true });
+    await fresh.close();
+  });
+
+  it('a log whose signing key is gone is refused unless init is given', async () => {
+    const directory = join(parent(), 'data');
+    const service = await buildService({ storage: { kind: 'sqlite', directory } });
+    const user = await TestUser.create();
+    const body = new TextEncoder().encode(
+      JSON.stringify({ CreateRequest: { Account: 'keeper', Profile: await user.profile() } }),
+    );
+    const created = await service.handle({
+      body,
+      authorization: authorizationFor(body, { account: 'keeper', device: user.device }),
+    });
+    expect(created.status).toBe(201);
+    await service.close();
+    const db = new Database(join(directory, 'mesh.db'));
+    db.prepare('DELETE FROM service_secrets WHERE name = ?').run('checkpoint-signing-key');
+    db.close();
+    await expect(buildService({ storage: { kind: 'sqlite', directory } })).rejects.toThrow(
+      /signing key is missing.*--init/,
+    );
+    const renewed = await buildService({ storage: { kind: 'sqlite', directory }, init: true });
+    await renewed.close();
   });
 });
