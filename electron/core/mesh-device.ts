@@ -87,6 +87,13 @@ export type {
   RoleChange,
 };
 export type { DeviceEventMap, DeviceEventName } from './device/device-events';
+// Which key store to open, as the desktop and the CLI choose it: the choice, never the store.
+export {
+  keyStoreChoiceFromEnvironment,
+  parseKeyStoreKind,
+  type KeyStoreChoice,
+  type KeyStoreOptions,
+} from './keystore/open-key-store';
 
 /** How to open a device home: the context's options, and the service a bare name goes to. */
 export interface MeshDeviceOptions extends DeviceContextOptions {

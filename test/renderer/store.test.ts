@@ -168,7 +168,7 @@ describe('the approvals slice', () => {
     const store = createMeshStore(null);
     const stop = connectMeshEvents(store, mesh);
     listeners.get('pendingApproval')?.(request);
-    listeners.get('syncState')?.({ state: 'offline', lastSyncedAt: null });
+    listeners.get('syncState')?.({ state: 'offline', lastSyncedAt: null, code: null, pending: 0 });
     expect(selectPendingCount(store.getState())).toBe(1);
     expect(syncWords(selectSync(store.getState()))).toBe('Offline');
     stop();
@@ -179,12 +179,12 @@ describe('the approvals slice', () => {
 describe('the sync words', () => {
   it('says synced, syncing, and offline with the changes waiting', () => {
     expect(syncWords(null)).toBe('Not synced yet');
-    const quiet = { code: null, pending: 0 };
-    expect(syncWords({ ...quiet, state: 'idle', lastSyncedAt: '2026-01-01T00:00:00Z' })).toBe(
+    const sync = { code: null, pending: 0 };
+    expect(syncWords({ ...sync, state: 'idle', lastSyncedAt: '2026-01-01T00:00:00Z' })).toBe(
       'Synced',
     );
-    expect(syncWords({ ...quiet, state: 'syncing', lastSyncedAt: null })).toBe('Syncing…');
-    expect(syncWords({ state: 'offline', lastSyncedAt: null, code: null, pending: 3 })).toBe(
+    expect(syncWords({ ...sync, state: 'syncing', lastSyncedAt: null })).toBe('Syncing…');
+    expect(syncWords({ ...sync, state: 'offline', lastSyncedAt: null, pending: 3 })).toBe(
       'Offline: 3 changes wait to go out',
     );
   });

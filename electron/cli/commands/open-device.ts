@@ -12,10 +12,7 @@ export async function withDevice<T>(
   work: (device: MeshDevice) => Promise<T>,
 ): Promise<T> {
   // Imported here, not above: only the commands that open a home load the core (README.md).
-  const [{ MeshDevice }, { keyStoreChoiceFromEnvironment }] = await Promise.all([
-    import('../../core/mesh-device'),
-    import('../../core/keystore/open-key-store'),
-  ]);
+  const { MeshDevice, keyStoreChoiceFromEnvironment } = await import('../../core/mesh-device');
   const device = await MeshDevice.open({
     home: context.homeDirectory(),
     keyStore: keyStoreChoiceFromEnvironment(context.io.env),
