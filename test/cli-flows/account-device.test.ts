@@ -135,14 +135,18 @@ describe.runIf(keychainInSession)(`mesh account and mesh device${keychainSkipRea
     const tabletUdf = (
       JSON.parse(list.stdout) as { devices: { name: string; udf: string }[] }
     ).devices.find((d) => d.name === 'tablet')!.udf;
-    const before = await mesh(tablet, ['device', 'pending']);
+    // The tablet, a member, is not told of requests; it still syncs with the account.
+    const member = await mesh(tablet, ['device', 'pending']);
+    expect(member.status).toBe(EXIT_FAILURE);
+    expect(member.stderr).toContain('not an administrator');
+    const before = await mesh(tablet, ['account', 'sync']);
     expect(before.status).toBe(EXIT_OK);
     const removed = await mesh(desktop, ['device', 'delete', tabletUdf]);
     expect(removed.status).toBe(EXIT_OK);
     expect(removed.stdout).toBe(`Removed tablet (${tabletUdf})\n`);
-    const after = await mesh(tablet, ['device', 'pending']);
+    const after = await mesh(tablet, ['account', 'sync']);
     expect(after.status).toBe(EXIT_FAILURE);
-    expect(after.stderr).toContain('status 401');
+    expect(after.stderr).toContain('no longer accepts this device');
     const status = await mesh(tablet, ['account', 'status']);
     expect(status.stdout).toContain('REMOVED from the account');
   });
