@@ -115,11 +115,10 @@ export class MailApplication {
         };
         warnings.push(...discovery.warnings);
       } else if (!input.Inbound?.length && !input.Outbound?.length) {
-        throw new MeshError(
-          'NOT_FOUND',
-          'no mail server settings were found for this address: give them with --imap and --smtp',
-          { field: 'EmailAddress' },
-        );
+        throw new MeshError('NOT_FOUND', 'no mail server settings were found for this address', {
+          field: 'EmailAddress',
+          reason: 'no-servers',
+        });
       }
     }
     checkNotCancelled(options.signal);

@@ -154,17 +154,16 @@ export class PasswordApplication {
       throw new MeshError(
         'NOT_FOUND',
         username === undefined
-          ? 'no password entry lists this site (mesh password list shows them)'
+          ? 'no password entry lists this site'
           : 'no password entry lists this site with this user name',
         { field: 'site' },
       );
     }
     if (found.length > 1 && username === undefined) {
-      throw new MeshError(
-        'INVALID_ARGUMENT',
-        `${found.length} entries list this site: say which with --username`,
-        { field: 'username', matches: found.length },
-      );
+      throw new MeshError('INVALID_ARGUMENT', `${found.length} entries list this site`, {
+        field: 'username',
+        matches: found.length,
+      });
     }
     await this.delete(
       found.map((entry) => entry.Identifier),

@@ -30,8 +30,8 @@ export async function writableCatalog(
   if (replica.currentKey === undefined) {
     throw new MeshError(
       'NOT_A_RECIPIENT',
-      `this device cannot write to the ${type} application yet: run mesh account sync on an administrator device, then here`,
-      { type },
+      `this device cannot write to the ${type} application yet: an administrator device shares its key when it syncs, then this device can, after its own sync`,
+      { type, reason: 'key-not-shared' },
     );
   }
   return replica;

@@ -53,8 +53,8 @@ export async function awaitPinConnection(
     if (remaining <= 0) {
       throw new MeshError(
         'TIMEOUT',
-        'no device has asked to connect with the PIN yet; it stays valid until it expires (accept it then with mesh device accept ID)',
-        { seconds: options.timeoutSeconds },
+        'no device has asked to connect with the PIN yet; it stays valid until it expires',
+        { seconds: options.timeoutSeconds, reason: 'pin-unused' },
       );
     }
     await sleep(Math.min(options.intervalMs ?? 1_000, remaining), options.signal);

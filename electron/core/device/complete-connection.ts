@@ -64,10 +64,9 @@ export async function completeConnection(
         witness: '',
       };
     }
-    throw new MeshError(
-      'NOT_CONNECTED',
-      'this device has not asked to connect to an account (mesh device request ACCOUNT)',
-    );
+    throw new MeshError('NOT_CONNECTED', 'this device has not asked to connect to an account', {
+      reason: 'no-request',
+    });
   }
   const outcome = (state: ConnectionOutcome['state']): ConnectionOutcome => ({
     state,

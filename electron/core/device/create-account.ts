@@ -199,15 +199,14 @@ function refuseIfInUse(context: DeviceContext): void {
   if (binding !== undefined) {
     throw new MeshError(
       'ALREADY_EXISTS',
-      `this device home already belongs to ${binding.address}; use another home (--home DIR) for another account`,
-      { field: 'home' },
+      `this device home already belongs to ${binding.address}`,
+      { field: 'home', reason: 'connected', address: binding.address },
     );
   }
   if (readConnectionRequest(context.store) !== undefined) {
-    throw new MeshError(
-      'ALREADY_EXISTS',
-      'this device home is waiting to join an account (mesh device complete); use another home (--home DIR) to create one',
-      { field: 'home' },
-    );
+    throw new MeshError('ALREADY_EXISTS', 'this device home is waiting to join an account', {
+      field: 'home',
+      reason: 'requested',
+    });
   }
 }

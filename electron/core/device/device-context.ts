@@ -174,10 +174,9 @@ class OpenDeviceContext implements DeviceContext {
   requireAccount(): AccountBinding {
     const binding = this.account();
     if (binding === undefined) {
-      throw new MeshError(
-        'NOT_CONNECTED',
-        'this device is not connected to an account: create one (mesh account create), connect it to one (mesh device request) or recover one (mesh account recover)',
-      );
+      throw new MeshError('NOT_CONNECTED', 'this device is not connected to an account', {
+        reason: 'not-connected',
+      });
     }
     return binding;
   }
@@ -269,7 +268,7 @@ class OpenDeviceContext implements DeviceContext {
     if (key === undefined) {
       throw new MeshError(
         'UNAUTHORIZED',
-        'this device does not administer the account (it holds no online signing key): approve, remove and issue PINs on an administrator device, or recover administration from escrow shares (mesh account recover)',
+        'this device does not administer the account (it holds no online signing key)',
         { reason: 'not-administrator' },
       );
     }

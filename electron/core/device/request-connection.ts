@@ -64,8 +64,8 @@ export async function requestConnection(
   if (binding !== undefined) {
     throw new MeshError(
       'ALREADY_EXISTS',
-      `this device home already belongs to ${binding.address}; use another home (--home DIR) to connect to another account`,
-      { field: 'home' },
+      `this device home already belongs to ${binding.address}`,
+      { field: 'home', reason: 'connected', address: binding.address },
     );
   }
   const progress = (done: number, step: string): void =>
