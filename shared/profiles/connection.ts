@@ -4,6 +4,7 @@
  * an online signature key of the profile.
  */
 import { z } from 'zod';
+import { generalJweSchema } from '../crypto/jwe-schema';
 import { MeshError } from '../errors';
 import { UDF_TYPE, udfMatches } from '../udf';
 import { udfSchema } from '../udf-schema';
@@ -66,6 +67,11 @@ export const connectionResultSchema = z.looseObject({
   ...connectionRequestShape,
   ClientNonce: udfSchema(UDF_TYPE.nonce).optional(),
   Result: z.enum(connectionResultValues),
+  /**
+   * Accepted as administrator: the online signing key encrypted to the new device
+   * (docs/device-flows.md "Roles"; an extension of seed 001 6.1.3).
+   */
+  OnlineKey: generalJweSchema.optional(),
 });
 export type ConnectionResult = z.infer<typeof connectionResultSchema>;
 

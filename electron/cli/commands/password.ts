@@ -151,7 +151,8 @@ const add = defineCommand({
     totp: {
       type: 'string',
       value: 'SECRET',
-      description: 'a TOTP secret (base32 or otpauth:// URI), or - for standard input',
+      description:
+        'a TOTP secret (base32, an otpauth:// URI or a steam:// Steam Guard secret), checked now, or - for standard input',
     },
     site: {
       type: 'string',
@@ -258,7 +259,16 @@ const get = defineCommand({
         throw new MeshError('NOT_FOUND', 'no password entry matches this site', { field: 'SITE' });
       }
       const entry = best.entry;
-      const totp = passwords.totp(entry);
+      // A TOTP secret stored before secrets were checked may be unusable: the password is
+      // still shown, and the TOTP line says what is wrong with the secret (never the secret).
+      let totp: ReturnType<typeof passwords.totp>;
+      let totpProblem: string | undefined;
+      try {
+        totp = passwords.totp(entry);
+      } catch (error) {
+        if (!(error instanceof MeshError) || error.code !== 'INVALID_ARGUMENT') throw error;
+        totpProblem = error.message;
+      }
       const { entryDisplayName, displaySite } = await catalogHelpers();
       const others = matches.length - 1;
       return {
@@ -270,6 +280,7 @@ const get = defineCommand({
           ...(totp === undefined
             ? []
             : [`TOTP:     ${totp.code} (${totp.remainingSeconds} s left)`]),
+          ...(totpProblem === undefined ? [] : [`TOTP:     none (${totpProblem})`]),
           ...(entry.Notes === undefined ? [] : [`Notes:    ${entry.Notes}`]),
           ...(others > 0
             ? [
@@ -285,6 +296,7 @@ const get = defineCommand({
           ...(totp === undefined
             ? {}
             : { totp: { code: totp.code, remainingSeconds: totp.remainingSeconds } }),
+          ...(totpProblem === undefined ? {} : { totp: { error: totpProblem } }),
           otherMatches: others,
           sync,
         },

@@ -11,7 +11,7 @@ import {
   supersedeEntry,
 } from '../entry-model';
 import type { ChangeContext } from '../entry-model';
-import { urlsToKeep } from './csv-export';
+import { urlsToKeep } from './entry-urls';
 import { CSV_FORMAT_DEFINITIONS, PASSWORD_CSV_FORMATS } from './csv-formats';
 import type { CsvFormatDefinition, ImportedLogin, PasswordCsvFormat } from './csv-formats';
 import { entryDisplayName } from './password-catalog';
