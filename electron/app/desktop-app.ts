@@ -13,8 +13,8 @@ import {
   type DesktopSettingsView,
   type LockStateView,
 } from '../../shared/ipc/desktop';
-import { WELL_KNOWN_PATH } from '../core/client/discovery';
-import { MeshServiceClient } from '../core/client/mesh-service-client';
+import { WELL_KNOWN_PATH } from '../core/protocol/discovery';
+import { MeshServiceClient } from '../core/protocol/mesh-service-client';
 import { createClipboardGuard, type ClipboardGuardOptions } from './clipboard-guard';
 import {
   readDesktopSettings,

@@ -19,7 +19,7 @@ import type {
   MeshEventPayload,
   MeshUnsubscribe,
 } from '../../shared/ipc/contract';
-import type { ServiceClientOptions } from '../core/device/device-context';
+import type { ServiceClientOptions } from '../core/session/device-context';
 import { MeshDevice, type KeyStoreChoice, type KeyStoreOptions } from '../core/mesh-device';
 import type { ServiceSupervisor } from './service-supervisor';
 

@@ -6,7 +6,7 @@
  * instance (Windows, Linux), or through `open-url` (macOS). A link that is not a well-formed
  * connection URI is dropped without being echoed (it may hold a PIN).
  */
-import { parseConnectionUri, CONNECTION_URI_SCHEME } from '../core/device/connection-uri';
+import { parseConnectionUri, CONNECTION_URI_SCHEME } from '../core/connect/connection-uri';
 
 /** The longest link taken (a real one is well under 300 characters). */
 const MAX_LINK_LENGTH = 1024;

@@ -17,6 +17,7 @@ import {
 } from './command';
 import { commandGroups } from './commands';
 import { displayText } from '../../shared/encoding/display-text';
+import { cliWords } from './error-words';
 import { commandHelp, groupHelp, programHelp } from './help';
 import type { CliIo } from './io';
 
@@ -132,11 +133,12 @@ function print(io: CliIo, json: boolean, output: CommandOutput): void {
 function report(io: CliIo, json: boolean, where: string, error: unknown): number {
   const usage = isUsageError(error);
   if (isMeshError(error)) {
+    const words = cliWords(error);
     if (json) {
-      io.stderr(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
+      io.stderr(`${JSON.stringify({ error: { code: error.code, message: words } })}\n`);
     } else {
       const hint = usage ? ` (see ${where} --help)` : '';
-      io.stderr(`${where}: ${displayText(error.message.replaceAll('\n', ' '))}${hint}\n`);
+      io.stderr(`${where}: ${displayText(words.replaceAll('\n', ' '))}${hint}\n`);
     }
     return usage ? EXIT_USAGE : EXIT_FAILURE;
   }

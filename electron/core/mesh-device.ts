@@ -11,62 +11,62 @@
 import { isMeshError, type MeshError } from '../../shared/errors';
 import type { CoreApi, CoreNamespace, SyncState } from '../../shared/ipc/contract';
 import { formatDateTime } from '../../shared/protocol/date-time';
-import { accountApi } from './api/account-api';
-import { activityApi } from './api/activity-api';
-import { connectApi } from './api/connect-api';
-import { devicesApi } from './api/devices-api';
-import { escrowApi } from './api/escrow-api';
-import { completeAddress, type ApiGroup, type DeviceCore } from './api/group';
-import { mailApi } from './api/mail-api';
-import { networkApi } from './api/network-api';
-import { passwordsApi } from './api/passwords-api';
-import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './api/trust-api';
-import { MeshApplications } from './applications/mesh-applications';
+import { accountApi } from './session/account-api';
+import { activityApi } from './catalog/activity-api';
+import { connectApi } from './connect/connect-api';
+import { devicesApi } from './devices/devices-api';
+import { escrowApi } from './escrow/escrow-api';
+import { completeAddress, type ApiGroup, type DeviceCore } from './session/api-group';
+import { mailApi } from './mail/mail-api';
+import { networkApi } from './network/network-api';
+import { passwordsApi } from './passwords/passwords-api';
+import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './protocol/trust-api';
+import { MeshApplications } from './catalog/mesh-applications';
 import type { SyncStateEvent } from './catalog/catalog-events';
 import {
   acceptConnection,
   acceptPending,
   type AcceptedConnection,
   type AcceptOptions,
-} from './device/accept-connection';
-import { acceptPinConnections, awaitPinConnection } from './device/accept-pin-connections';
-import type { AdministrationRole } from './device/administration';
+} from './connect/accept-connection';
+import { acceptPinConnections, awaitPinConnection } from './connect/accept-pin-connections';
+import type { AdministrationRole } from './profile/administration';
 import {
   completeConnection,
   type CompleteConnectionOptions,
   type ConnectionOutcome,
-} from './device/complete-connection';
+} from './connect/complete-connection';
 import {
   createAccount,
   type CreateAccountOptions,
   type CreatedAccount,
-} from './device/create-account';
+} from './profile/create-account';
 import {
   openDeviceContext,
   type DeviceContext,
   type DeviceContextOptions,
-} from './device/device-context';
-import type { DeviceEventListener, DeviceEventMap, DeviceEventName } from './device/device-events';
-import { createEscrowShares, type EscrowShares } from './device/escrow';
-import { issuePin, type IssuedPinView } from './device/issue-pin';
-import { listDevices, type DeviceListing } from './device/list-devices';
+} from './session/device-context';
+import type { DeviceEventListener, DeviceEventMap, DeviceEventName } from './session/device-events';
+import { createEscrowShares, type EscrowShares } from './escrow/escrow';
+import { issuePin, type IssuedPinView } from './connect/issue-pin';
+import { listDevices, type DeviceListing } from './devices/list-devices';
 import {
   listPendingConnections,
   type PendingConnection,
   type PendingConnections,
-} from './device/pending-connections';
-import { recoverAccount, type RecoverOptions, type RecoveredAccount } from './device/recover';
-import { rejectConnection, type RejectedConnection } from './device/reject-connection';
-import { removeDevice, type RemovedDevice } from './device/remove-device';
-import { setDeviceRole, type RoleChange } from './device/set-role';
+} from './connect/pending-connections';
+import { recoverAccount, type RecoverOptions, type RecoveredAccount } from './escrow/recover';
+import { rejectConnection, type RejectedConnection } from './connect/reject-connection';
+import { removeDevice, type RemovedDevice } from './devices/remove-device';
+import { setDeviceRole, type RoleChange } from './devices/set-role';
 import {
   requestConnection,
   type ConnectionRequestView,
   type RequestConnectionOptions,
-} from './device/request-connection';
-import { deviceStatus, type DeviceStatus } from './device/status';
-import { sleep } from './client/retry';
-import { attachCatalogHooks } from './sync/catalog-hooks';
+} from './connect/request-connection';
+import { deviceStatus, type DeviceStatus } from './session/status';
+import { sleep } from './protocol/retry';
+import { attachCatalogHooks } from './catalog/sync/catalog-hooks';
 
 export type {
   AcceptedConnection,
@@ -86,7 +86,7 @@ export type {
   RemovedDevice,
   RoleChange,
 };
-export type { DeviceEventMap, DeviceEventName } from './device/device-events';
+export type { DeviceEventMap, DeviceEventName } from './session/device-events';
 // Which key store to open, as the desktop and the CLI choose it: the choice, never the store.
 export {
   keyStoreChoiceFromEnvironment,
@@ -126,7 +126,7 @@ const MIN_IDLE_MS = 250;
 
 /** The Mesh client of one device home. Open with MeshDevice.open; close when done. */
 export class MeshDevice implements CoreApi {
-  /** The device context, for the core's other layers (electron/core/device/README.md). */
+  /** The device context, for the core's other layers (electron/core/session/README.md). */
   readonly context: DeviceContext;
   readonly account: ApiGroup<'account'>;
   readonly connect: ApiGroup<'connect'>;

@@ -19,7 +19,7 @@ import {
   type EmbeddedService,
   type EmbeddedServiceLaunch,
 } from '../../electron/app/embedded-service';
-import { MeshServiceClient } from '../../electron/core/client/mesh-service-client';
+import { MeshServiceClient } from '../../electron/core/protocol/mesh-service-client';
 import { buildServiceBundle, type ServiceBundle } from './service-bundle';
 
 let bundle: ServiceBundle;

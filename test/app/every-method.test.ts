@@ -13,8 +13,8 @@ import { createDesktopApi, createDesktopDispatcher } from '../../electron/app/de
 import { openDeviceHost, type DeviceHost } from '../../electron/app/device-host';
 import { superviseService, type ServiceSupervisor } from '../../electron/app/service-supervisor';
 import { exportPrivateJwk, type MeshKeyPair } from '../../electron/core/crypto/keys';
-import { deriveDeviceKeys } from '../../electron/core/device/device-keys';
-import { deriveMasterKeys } from '../../electron/core/device/master-keys';
+import { deriveDeviceKeys } from '../../electron/core/session/device-keys';
+import { deriveMasterKeys } from '../../electron/core/profile/master-keys';
 import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
 import { base32Encode } from '../../shared/encoding/base32';
 import { base64urlEncode } from '../../shared/encoding/base64url';
@@ -216,17 +216,15 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
     await call(admin, 'account.sync');
     expect(await call(admin, 'account.syncState')).toMatchObject({ state: 'idle' });
 
-    // A device joins with a PIN; the administrator sees it pending and accepts it.
-    const pin = await call(admin, 'connect.issuePin', { expiresInSeconds: 600 });
-    const phone = open('phone');
-    const asked = await call(phone, 'connect.request', {
-      address,
-      pin: pin.pin,
-      deviceName: 'phone',
+    // A PIN for a device to come; a device asks by witness, is seen pending and accepted.
+    expect(await call(admin, 'connect.issuePin', { expiresInSeconds: 600 })).toMatchObject({
+      uri: expect.stringMatching(/^mcu:/),
     });
+    const phone = open('phone');
+    const asked = await call(phone, 'connect.request', { address, deviceName: 'phone' });
     const pending = await call(admin, 'connect.pending');
     expect(pending.pending).toEqual([
-      expect.objectContaining({ deviceUdf: asked.deviceUdf, pinVerified: true }),
+      expect.objectContaining({ deviceUdf: asked.deviceUdf, witness: asked.witness }),
     ]);
     await call(admin, 'connect.accept', { selector: asked.deviceUdf });
     expect(await call(phone, 'connect.complete', { waitSeconds: 10 })).toMatchObject({

@@ -22,7 +22,7 @@ import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLACEHOLDER_MARKER } from '../../build/after-pack.mjs';
 import { launchEmbeddedService, nodeProcessLauncher } from '../../electron/app/embedded-service';
-import { MeshServiceClient } from '../../electron/core/client/mesh-service-client';
+import { MeshServiceClient } from '../../electron/core/protocol/mesh-service-client';
 import { nodeOnlyModules, root, serviceExternalModules } from '../../scripts/build.mjs';
 import { PLACEHOLDER_OUTPUT } from '../../scripts/dist.mjs';
 import { locateElectronBinary } from '../../scripts/start.mjs';

@@ -8,11 +8,8 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFetchDocument,
-  type FetchDocument,
-} from '../../electron/core/apps/mail/fetch-document';
-import { createSrvResolver, type ResolveSrv } from '../../electron/core/apps/mail/srv-resolver';
+import { createFetchDocument, type FetchDocument } from '../../electron/core/mail/fetch-document';
+import { createSrvResolver, type ResolveSrv } from '../../electron/core/mail/srv-resolver';
 import { startDnsServer, startHttpServer } from '../apps/loopback-mail-servers';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import {

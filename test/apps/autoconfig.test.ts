@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exportAutoconfig } from '../../electron/core/apps/mail/autoconfig-export';
+import { exportAutoconfig } from '../../electron/core/mail/autoconfig-export';
 import {
   importAutoconfigAccount,
   parseAutoconfig,
-} from '../../electron/core/apps/mail/autoconfig-parse';
-import { buildMailConnection } from '../../electron/core/apps/mail/mail-connection';
+} from '../../electron/core/mail/autoconfig-parse';
+import { buildMailConnection } from '../../electron/core/mail/mail-connection';
 import type { MailProfilePrivate } from '../../shared/apps/mail-profile';
 import { mailProfilePrivateSchema } from '../../shared/apps/mail-profile';
 

@@ -2,13 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { contentOf } from '../../electron/core/apps/entry-model';
-import { exportPasswordsCsv, uriForSite } from '../../electron/core/apps/passwords/csv-export';
-import {
-  importPasswordsCsv,
-  planPasswordImport,
-} from '../../electron/core/apps/passwords/csv-import';
-import { PasswordCatalog } from '../../electron/core/apps/passwords/password-catalog';
+import { contentOf } from '../../electron/core/catalog/entry-model';
+import { exportPasswordsCsv, uriForSite } from '../../electron/core/passwords/csv-export';
+import { importPasswordsCsv, planPasswordImport } from '../../electron/core/passwords/csv-import';
+import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
 import type { PasswordEntry } from '../../shared/apps/password-entry';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'csv');

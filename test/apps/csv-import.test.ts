@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChangeContext } from '../../electron/core/apps/entry-model';
+import type { ChangeContext } from '../../electron/core/catalog/entry-model';
 import {
   detectCsvFormat,
   importPasswordsCsv,
   planPasswordImport,
-} from '../../electron/core/apps/passwords/csv-import';
-import { splitUriList } from '../../electron/core/apps/passwords/csv-formats';
-import { PasswordCatalog } from '../../electron/core/apps/passwords/password-catalog';
+} from '../../electron/core/passwords/csv-import';
+import { splitUriList } from '../../electron/core/passwords/csv-formats';
+import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
 import type { PasswordEntry } from '../../shared/apps/password-entry';
 import { passwordEntrySchema } from '../../shared/apps/password-entry';
 

@@ -6,7 +6,7 @@ import {
   mergeEntryVersions,
   reviseEntry,
   versionOf,
-} from '../../electron/core/apps/entry-model';
+} from '../../electron/core/catalog/entry-model';
 import { HISTORY_LIMIT } from '../../shared/apps/entry';
 import type { CatalogEntry } from '../../shared/apps/entry';
 import { isMeshError } from '../../shared/errors';

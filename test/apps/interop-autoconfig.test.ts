@@ -4,11 +4,11 @@
  * reads back to the same account.
  */
 import { expect, it } from 'vitest';
-import { exportAutoconfig } from '../../electron/core/apps/mail/autoconfig-export';
+import { exportAutoconfig } from '../../electron/core/mail/autoconfig-export';
 import {
   importAutoconfigAccount,
   parseAutoconfig,
-} from '../../electron/core/apps/mail/autoconfig-parse';
+} from '../../electron/core/mail/autoconfig-parse';
 import { mailProfilePrivateSchema } from '../../shared/apps/mail-profile';
 import { describeInterop, interopFile, interopFiles } from '../support/interop-data';
 

@@ -4,14 +4,11 @@
  * import → export → import keeps URLs, notes and the rest.
  */
 import { expect, it } from 'vitest';
-import type { ChangeContext } from '../../electron/core/apps/entry-model';
-import { contentOf } from '../../electron/core/apps/entry-model';
-import { exportPasswordsCsv, urlsOfEntry } from '../../electron/core/apps/passwords/csv-export';
-import {
-  importPasswordsCsv,
-  planPasswordImport,
-} from '../../electron/core/apps/passwords/csv-import';
-import { PasswordCatalog } from '../../electron/core/apps/passwords/password-catalog';
+import type { ChangeContext } from '../../electron/core/catalog/entry-model';
+import { contentOf } from '../../electron/core/catalog/entry-model';
+import { exportPasswordsCsv, urlsOfEntry } from '../../electron/core/passwords/csv-export';
+import { importPasswordsCsv, planPasswordImport } from '../../electron/core/passwords/csv-import';
+import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
 import type { PasswordEntry } from '../../shared/apps/password-entry';
 import { passwordEntrySchema } from '../../shared/apps/password-entry';
 import { describeInterop, interopFile, interopFiles } from '../support/interop-data';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MailCatalog, parseEmailAddress } from '../../electron/core/apps/mail/mail-catalog';
+import { MailCatalog, parseEmailAddress } from '../../electron/core/mail/mail-catalog';
 import {
   buildMailConnection,
   connectionWarnings,
   describeMailConnection,
   parseHostPort,
-} from '../../electron/core/apps/mail/mail-connection';
-import type { ChangeContext } from '../../electron/core/apps/entry-model';
+} from '../../electron/core/mail/mail-connection';
+import type { ChangeContext } from '../../electron/core/catalog/entry-model';
 
 function device(udf: string, iso: string): ChangeContext {
   let id = 0;

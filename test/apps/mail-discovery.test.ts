@@ -2,14 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFetchDocument } from '../../electron/core/apps/mail/fetch-document';
-import type { FetchDocument } from '../../electron/core/apps/mail/fetch-document';
-import {
-  discoverFromSrv,
-  discoverMailSettings,
-} from '../../electron/core/apps/mail/mail-discovery';
-import { createSrvResolver } from '../../electron/core/apps/mail/srv-resolver';
-import type { ResolveSrv } from '../../electron/core/apps/mail/srv-resolver';
+import { createFetchDocument } from '../../electron/core/mail/fetch-document';
+import type { FetchDocument } from '../../electron/core/mail/fetch-document';
+import { discoverFromSrv, discoverMailSettings } from '../../electron/core/mail/mail-discovery';
+import { createSrvResolver } from '../../electron/core/mail/srv-resolver';
+import type { ResolveSrv } from '../../electron/core/mail/srv-resolver';
 import { startDnsServer, startHttpServer } from './loopback-mail-servers';
 
 const exampleXml = readFileSync(

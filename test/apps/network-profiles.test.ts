@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEntry, sameEntry } from '../../electron/core/apps/entry-model';
-import { networkProfilesForSite } from '../../electron/core/apps/network-profiles';
+import { createEntry, sameEntry } from '../../electron/core/catalog/entry-model';
+import { networkProfilesForSite } from '../../electron/core/network/network-profiles';
 import { networkProfilePrivateSchema } from '../../shared/apps/network-profile';
 import type { NetworkProfileEntry } from '../../shared/apps/network-profile';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PasswordCatalog } from '../../electron/core/apps/passwords/password-catalog';
-import type { ChangeContext } from '../../electron/core/apps/entry-model';
+import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
+import type { ChangeContext } from '../../electron/core/catalog/entry-model';
 import { passwordEntrySchema } from '../../shared/apps/password-entry';
 
 function device(udf: string, start = Date.parse('2024-01-01T00:00:00Z')): ChangeContext {

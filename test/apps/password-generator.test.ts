@@ -6,13 +6,10 @@ import {
   generatePassphrase,
   generatePassword,
   log2BigInt,
-} from '../../electron/core/apps/passwords/password-generator';
-import { RandomIndex } from '../../electron/core/apps/passwords/random-index';
-import type { RandomSource } from '../../electron/core/apps/passwords/random-index';
-import {
-  EFF_LARGE_WORD_COUNT,
-  effLargeWordList,
-} from '../../electron/core/apps/passwords/word-list';
+} from '../../electron/core/passwords/password-generator';
+import { RandomIndex } from '../../electron/core/passwords/random-index';
+import type { RandomSource } from '../../electron/core/passwords/random-index';
+import { EFF_LARGE_WORD_COUNT, effLargeWordList } from '../../electron/core/passwords/word-list';
 
 /** A source that hands out the given values, then fails the test if asked for more. */
 function scripted(values: number[]): RandomSource & { used: () => number } {

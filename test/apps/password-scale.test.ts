@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { contentOf, mergeEntryVersions, reviseEntry } from '../../electron/core/apps/entry-model';
-import type { PasswordEntryContent } from '../../shared/apps/password-entry';
-import { exportPasswordsCsv } from '../../electron/core/apps/passwords/csv-export';
 import {
-  importPasswordsCsv,
-  planPasswordImport,
-} from '../../electron/core/apps/passwords/csv-import';
-import { PasswordCatalog } from '../../electron/core/apps/passwords/password-catalog';
+  contentOf,
+  mergeEntryVersions,
+  reviseEntry,
+} from '../../electron/core/catalog/entry-model';
+import type { PasswordEntryContent } from '../../shared/apps/password-entry';
+import { exportPasswordsCsv } from '../../electron/core/passwords/csv-export';
+import { importPasswordsCsv, planPasswordImport } from '../../electron/core/passwords/csv-import';
+import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
 
 // Issue 5: "10,000 entries stay fast". These figures are printed for the note; the bounds
 // are loose (2 shared cores) and only catch a change of complexity, not noise.

@@ -6,7 +6,7 @@ import {
   readPasswordSettings,
   removeNeverAsk,
   setAutoGenerate,
-} from '../../electron/core/apps/passwords/password-settings';
+} from '../../electron/core/passwords/password-settings';
 
 describe('password settings (seed 001 5.7.2)', () => {
   it('defaults to an empty NeverAsk list and no AutoGenerate', () => {

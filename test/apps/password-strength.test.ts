@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generatePassword } from '../../electron/core/apps/passwords/password-generator';
-import { estimateStrength } from '../../electron/core/apps/passwords/password-strength';
+import { generatePassword } from '../../electron/core/passwords/password-generator';
+import { estimateStrength } from '../../electron/core/passwords/password-strength';
 
 describe('estimateStrength (zxcvbn-ts)', () => {
   it('rates a common password 0 and says why', async () => {

@@ -5,7 +5,7 @@ import {
   parseSite,
   siteMatchRank,
   wildcardParents,
-} from '../../electron/core/apps/site-match';
+} from '../../electron/core/catalog/site-match';
 import { isMeshError } from '../../shared/errors';
 
 function rank(pattern: string, query: string): number | null {

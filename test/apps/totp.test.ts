@@ -1,12 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { describeInterop, interopVectors } from '../support/interop-data';
-import {
-  isUsableTotp,
-  parseTotp,
-  totpCode,
-  totpUri,
-} from '../../electron/core/apps/passwords/totp';
+import { isUsableTotp, parseTotp, totpCode, totpUri } from '../../electron/core/passwords/totp';
 
 // RFC 6238 Appendix B: the seeds are the ASCII strings below (20, 32 and 64 bytes), T0 = 0,
 // X = 30 s, 8 digits.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PasswordEntry, PasswordEntryContent } from '../../shared/apps/password-entry';
-import { contentOf, createEntry, reviseEntry } from '../../electron/core/apps/entry-model';
+import { contentOf, createEntry, reviseEntry } from '../../electron/core/catalog/entry-model';
 import {
   listCatalogKeys,
   newCatalogKey,
@@ -17,7 +17,7 @@ import { LocalStore } from '../../electron/core/store/local-store';
 import {
   EMPTY_CONTAINER_DIGEST,
   nextContainerDigest,
-} from '../../electron/core/sync/container-digest';
+} from '../../electron/core/catalog/sync/container-digest';
 import { memoryKeyStore } from '../core/store/memory-key-store';
 
 const kind = CATALOG_KINDS.password;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PIN_LIFETIME_MS } from '../../electron/core/device/issue-pin';
+import { DEFAULT_PIN_LIFETIME_MS } from '../../electron/core/connect/issue-pin';
 import { mesh } from './captured-io';
 
 describe('mesh account pin --help', () => {

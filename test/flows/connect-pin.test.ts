@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConnectionUri } from '../../electron/core/device/connection-uri';
+import { parseConnectionUri } from '../../electron/core/connect/connection-uri';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { startService, TestHomes } from './harness';
 import { serviceForSuite } from '../support/service-suite';

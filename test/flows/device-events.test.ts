@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceEvents } from '../../electron/core/device/device-events';
+import { DeviceEvents } from '../../electron/core/session/device-events';
 import {
   formatConnectionUri,
   isConnectionUri,
   parseConnectionUri,
-} from '../../electron/core/device/connection-uri';
+} from '../../electron/core/connect/connection-uri';
 
 describe('DeviceEvents', () => {
   it('calls listeners in order, isolates a throwing one, and stops on request', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { onDeviceRemoved } from '../../electron/core/device/remove-device';
-import { onDeviceAdded } from '../../electron/core/device/accept-connection';
-import type { DeviceChange } from '../../electron/core/device/device-hooks';
+import { onDeviceRemoved } from '../../electron/core/devices/remove-device';
+import { onDeviceAdded } from '../../electron/core/connect/accept-connection';
+import type { DeviceChange } from '../../electron/core/session/device-hooks';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { connectedPair } from './connected-pair';
 import { startService, TestHomes } from './harness';

@@ -45,7 +45,7 @@ describe('the key store rooms', () => {
 
   it('allows them inside electron/core, and MeshDevice everywhere that holds a device', async () => {
     for (const source of importsOf('..')) {
-      expect(await layering('electron/core/api/probe.ts', source)).toEqual([]);
+      expect(await layering('electron/core/session/probe.ts', source)).toEqual([]);
     }
     const device = `import { MeshDevice } from '../core/mesh-device';\nvoid MeshDevice;\n`;
     expect(await layering('electron/app/probe.ts', device)).toEqual([]);

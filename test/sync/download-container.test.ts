@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DownloadRequest, DownloadResponse } from '../../shared/protocol/messages/download';
-import { createEntry } from '../../electron/core/apps/entry-model';
+import { createEntry } from '../../electron/core/catalog/entry-model';
 import {
   listCatalogKeys,
   newCatalogKey,
@@ -17,13 +17,13 @@ import { CATALOG_KINDS } from '../../electron/core/catalog/catalog-kinds';
 import { encodeRecord } from '../../electron/core/catalog/catalog-record';
 import { CatalogReplica } from '../../electron/core/catalog/catalog-replica';
 import { sealEntry } from '../../electron/core/catalog/entry-sealing';
-import type { MeshServiceClient } from '../../electron/core/client/mesh-service-client';
+import type { MeshServiceClient } from '../../electron/core/protocol/mesh-service-client';
 import { LocalStore } from '../../electron/core/store/local-store';
 import {
   EMPTY_CONTAINER_DIGEST,
   nextContainerDigest,
-} from '../../electron/core/sync/container-digest';
-import { downloadContainer } from '../../electron/core/sync/download-container';
+} from '../../electron/core/catalog/sync/container-digest';
+import { downloadContainer } from '../../electron/core/catalog/sync/download-container';
 import { memoryKeyStore } from '../core/store/memory-key-store';
 
 /** A container at a scripted service: its payloads, served `page` at a time. */

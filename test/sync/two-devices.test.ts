@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildMailConnection } from '../../electron/core/apps/mail/mail-connection';
+import { buildMailConnection } from '../../electron/core/mail/mail-connection';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import {
   connectDevice,

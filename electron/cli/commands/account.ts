@@ -178,7 +178,7 @@ const pin = defineCommand({
     expires: {
       type: 'string',
       value: 'DURATION',
-      // The default is the core's DEFAULT_PIN_LIFETIME_MS (electron/core/device/issue-pin.ts),
+      // The default is the core's DEFAULT_PIN_LIFETIME_MS (electron/core/connect/issue-pin.ts),
       // written out so that `mesh --help` does not load the device code (test/cli/account.test.ts).
       description: 'how long the PIN is valid, e.g. 90s, 10m, 2h (default 10m, at most 24h)',
     },

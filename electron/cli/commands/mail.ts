@@ -9,7 +9,7 @@
 import type { Connection } from '../../../shared/apps/connection';
 import type { MailAccountEntry } from '../../../shared/apps/mail-profile';
 import { MeshError } from '../../../shared/errors';
-import type { MailAccountInput } from '../../core/apps/mail/mail-catalog';
+import type { MailAccountInput } from '../../core/mail/mail-catalog';
 import {
   buildMailConnection,
   describeMailConnection,
@@ -17,9 +17,9 @@ import {
   type MailProtocol,
   type MailSecurity,
   type MailWarning,
-} from '../../core/apps/mail/mail-connection';
-import { createSrvResolver } from '../../core/apps/mail/srv-resolver';
-import type { AddedMailAccount } from '../../core/applications/mail-application';
+} from '../../core/mail/mail-connection';
+import { createSrvResolver } from '../../core/mail/srv-resolver';
+import type { AddedMailAccount } from '../../core/mail/mail-application';
 import {
   asUsageError,
   defineCommand,

@@ -10,9 +10,10 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMeshError, MeshError } from '../../../shared/errors';
-import type { MeshApplications, SyncReport } from '../../core/applications/mesh-applications';
+import type { MeshApplications, SyncReport } from '../../core/catalog/mesh-applications';
 import type { MeshDevice } from '../../core/mesh-device';
 import { usageError, type CommandContext, type OptionSpec } from '../command';
+import { cliWords } from '../error-words';
 import { withDevice } from './open-device';
 
 /** The --offline option of every password and mail command. */
@@ -38,7 +39,7 @@ export function withApplications<T>(
   work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
 ): Promise<T> {
   return withDevice(context, async (device) => {
-    const { MeshApplications } = await import('../../core/applications/mesh-applications');
+    const { MeshApplications } = await import('../../core/catalog/mesh-applications');
     const applications = MeshApplications.of(device.context);
     try {
       return await work(applications, device);
@@ -81,8 +82,8 @@ export async function syncAround(
     const left = await pending();
     const note =
       when === 'after'
-        ? `the change is saved on this device and will be uploaded at the next sync (${error.message})`
-        : `showing what this device holds (${error.message})`;
+        ? `the change is saved on this device and will be uploaded at the next sync (${cliWords(error)})`
+        : `showing what this device holds (${cliWords(error)})`;
     context.io.stderr(`mesh: ${note}\n`);
     return { state: unreachable ? 'offline' : 'refused', pending: left };
   }

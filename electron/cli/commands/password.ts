@@ -10,12 +10,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
-import type { CharacterClass, GeneratedSecret } from '../../core/apps/passwords/password-generator';
-import {
-  PASSWORD_CSV_FORMATS,
-  type PasswordCsvFormat,
-} from '../../core/apps/passwords/csv-formats';
-import type { PasswordImportReport } from '../../core/apps/passwords/csv-import';
+import type { CharacterClass, GeneratedSecret } from '../../core/passwords/password-generator';
+import { PASSWORD_CSV_FORMATS, type PasswordCsvFormat } from '../../core/passwords/csv-formats';
+import type { PasswordImportReport } from '../../core/passwords/csv-import';
 import {
   asUsageError,
   defineCommand,
@@ -76,8 +73,8 @@ const CLASSES: readonly CharacterClass[] = ['lowercase', 'uppercase', 'digits', 
  */
 async function catalogHelpers() {
   const [{ entryDisplayName }, { displaySite }] = await Promise.all([
-    import('../../core/apps/passwords/password-catalog'),
-    import('../../core/apps/site-match'),
+    import('../../core/passwords/password-catalog'),
+    import('../../core/catalog/site-match'),
   ]);
   return { entryDisplayName, displaySite };
 }
@@ -85,7 +82,7 @@ async function catalogHelpers() {
 /** A password or passphrase as the generator options say (usage errors for bad values). */
 async function generate(flags: GeneratorFlags): Promise<GeneratedSecret> {
   const { generatePassphrase, generatePassword } =
-    await import('../../core/apps/passwords/password-generator');
+    await import('../../core/passwords/password-generator');
   try {
     if (flags.passphrase) {
       if (flags.length !== undefined || flags.classes !== undefined) {
@@ -228,7 +225,7 @@ const add = defineCommand({
 
 /** A note when a typed password is weak (zxcvbn score below 3), never showing it. */
 async function weakPasswordNote(password: string, context: string[]): Promise<string | undefined> {
-  const { estimateStrength } = await import('../../core/apps/passwords/password-strength');
+  const { estimateStrength } = await import('../../core/passwords/password-strength');
   const estimate = await estimateStrength(password, context);
   if (estimate.score >= 3) return undefined;
   return `this password is weak (strength ${estimate.score} of 4, cracked in ${estimate.crackTimeDisplay} offline); mesh password generate makes a strong one`;

@@ -111,8 +111,8 @@ export async function unwrapCatalogKey(
     if (isMeshError(error, 'NOT_A_RECIPIENT')) {
       throw new MeshError(
         'NOT_A_RECIPIENT',
-        `the ${application.Type} application key is not shared with this device yet: an administrator device shares it when it accepts a device (or run mesh account sync there)`,
-        { type: application.Type },
+        `the ${application.Type} application key is not shared with this device yet: an administrator device shares it when it accepts a device, or when it syncs`,
+        { type: application.Type, reason: 'key-not-shared' },
         { cause: error },
       );
     }

@@ -7,14 +7,14 @@
  *   - share: a device (or the escrow key) cannot unwrap the key yet - wrap it once more
  *     (DESIGN.md: "adding a device wraps the key once more");
  *   - rotate: the key is wrapped for a device no longer in the profile - only a new key keeps it
- *     out of new entries (electron/core/sync/rotate-application-keys.ts).
+ *     out of new entries (electron/core/catalog/sync/rotate-application-keys.ts).
  */
 import type { ApplicationProfileEntry } from '../../../shared/profiles/application-entry';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
 import { udfOfPublicKey } from '../../../shared/crypto/public-key';
 import { randomNonce, udfMatches } from '../../../shared/udf';
-import type { DeviceContext } from '../device/device-context';
-import { updatePersonalProfile } from '../device/update-personal-profile';
+import type { DeviceContext } from '../session/device-context';
+import { updatePersonalProfile } from '../profile/update-personal-profile';
 import { findCatalogApplication, listsDevice, type CatalogApplication } from './application-entry';
 import { newCatalogKey, wrapCatalogKey, type CatalogKey } from './application-key';
 import { catalogKeyFor, keyRecipients } from './catalog-keys';

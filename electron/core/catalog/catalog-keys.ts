@@ -9,8 +9,8 @@
 import type { PublicKeyJwk } from '../../../shared/crypto/public-key';
 import { isMeshError, MeshError } from '../../../shared/errors';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
-import type { DeviceContext } from '../device/device-context';
-import { loadMasterKeys, wipeMasterKeys } from '../device/master-keys';
+import type { DeviceContext } from '../session/device-context';
+import { loadMasterKeys, wipeMasterKeys } from '../profile/master-keys';
 import type { CatalogApplication } from './application-entry';
 import { listCatalogKeys, unwrapCatalogKey, type CatalogKey } from './application-key';
 

@@ -14,7 +14,7 @@ import type { CatalogEntry } from '../../../shared/apps/entry';
 import { timestampSchema } from '../../../shared/apps/entry';
 import { utf8Decode, utf8Encode } from '../../../shared/encoding/utf8';
 import { MeshError } from '../../../shared/errors';
-import { canonicalJson, mergeEntryVersions } from '../apps/entry-model';
+import { canonicalJson, mergeEntryVersions } from './entry-model';
 import type { CatalogKind } from './catalog-kinds';
 
 /** An entry of any kind, as the record layer sees it. */

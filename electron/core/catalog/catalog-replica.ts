@@ -10,7 +10,7 @@
  * downloaded page is one commit of its entries together with the sync position covering them.
  */
 import { isMeshError, MeshError } from '../../../shared/errors';
-import { contentKey } from '../apps/entry-model';
+import { contentKey } from './entry-model';
 import type { SyncPosition } from '../store/records';
 import type { LocalStore } from '../store/local-store';
 import {

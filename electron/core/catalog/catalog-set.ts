@@ -6,7 +6,7 @@
  */
 import { isMeshError } from '../../../shared/errors';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
-import type { DeviceContext } from '../device/device-context';
+import type { DeviceContext } from '../session/device-context';
 import { findCatalogApplication } from './application-entry';
 import { listCatalogKeys, type CatalogKey } from './application-key';
 import { CatalogEvents } from './catalog-events';

@@ -230,11 +230,11 @@ function homeLocked(directory: string, holder: LockRecord): MeshError {
       : holder.hostname === hostname()
         ? `process ${holder.pid} has it open`
         : `process ${holder.pid} on host ${holder.hostname} has it open`;
-  return new MeshError(
-    'HOME_LOCKED',
-    `the device home ${directory} is in use: ${who}. Close that program, or use another home (--home DIR).`,
-    { directory, pid: holder.pid, hostname: holder.hostname },
-  );
+  return new MeshError('HOME_LOCKED', `the device home ${directory} is in use: ${who}`, {
+    directory,
+    pid: holder.pid,
+    hostname: holder.hostname,
+  });
 }
 
 async function olderThan(path: string, ms: number): Promise<boolean> {

@@ -62,7 +62,7 @@ export async function openFileKeyStore(options: FileKeyStoreOptions): Promise<Ke
   if (options.passphrase.length === 0) {
     throw new MeshError(
       'PASSPHRASE_INVALID',
-      'the key file needs a passphrase: set MESH_PASSPHRASE',
+      'the key file needs a passphrase, and none was given',
       { reason: 'missing' },
     );
   }

@@ -31,31 +31,13 @@ export function loadKeytar(): Promise<KeychainBackend> {
       keytarModule = undefined;
       throw new MeshError(
         'KEYCHAIN_UNAVAILABLE',
-        `the OS keychain module (keytar) could not be loaded. ${remedy()}`,
+        'the OS keychain module (keytar) could not be loaded',
         { reason: 'module' },
         { cause: error },
       );
     },
   );
   return keytarModule;
-}
-
-/** How to get a working keychain, or to do without one, on this platform. */
-export function remedy(platform: NodeJS.Platform = process.platform): string {
-  const headless =
-    "On a machine without a keychain, keep this home's secrets in a passphrase-protected file instead: set MESH_KEYSTORE=file and MESH_PASSPHRASE (or pass --keystore file) when you create the home.";
-  switch (platform) {
-    case 'darwin':
-      return `Unlock the login keychain (Keychain Access) and try again. ${headless}`;
-    case 'win32':
-      return `Make sure the Credential Manager service is running and try again. ${headless}`;
-    default:
-      return (
-        'No Secret Service (gnome-keyring or KWallet) is running on the D-Bus session, or it is locked. ' +
-        'Start and unlock one, e.g. in a D-Bus session: `echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets`. ' +
-        headless
-      );
-  }
 }
 
 /** Options for the keychain store; `backend` replaces keytar (tests of the error paths only). */
@@ -92,7 +74,7 @@ export function keychainKeyStore(options: KeychainKeyStoreOptions): KeyStore {
     } catch (error) {
       throw new MeshError(
         'KEYCHAIN_UNAVAILABLE',
-        `the OS keychain did not answer (${describe(error)}). ${remedy()}`,
+        `the OS keychain did not answer (${describe(error)})`,
         { reason: 'service' },
         { cause: error },
       );

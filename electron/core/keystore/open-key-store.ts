@@ -87,7 +87,7 @@ function requirePassphrase(passphrase: string | undefined): string {
   if (passphrase === undefined || passphrase.length === 0) {
     throw new MeshError(
       'PASSPHRASE_INVALID',
-      'this device home keeps its secrets in a passphrase-protected file: set MESH_PASSPHRASE',
+      'this device home keeps its secrets in a passphrase-protected file, and no passphrase was given',
       { reason: 'missing' },
     );
   }

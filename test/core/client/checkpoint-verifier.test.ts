@@ -6,7 +6,7 @@ import { isMeshError, type MeshError } from '../../../shared/errors';
 import { parseCheckpointValue } from '../../../shared/merkle/checkpoint';
 import { encodeProof } from '../../../shared/merkle/hash-encoding';
 import type { StatusResponse } from '../../../shared/protocol/messages/status';
-import { CheckpointVerifier } from '../../../electron/core/client/checkpoint-verifier';
+import { CheckpointVerifier } from '../../../electron/core/protocol/checkpoint-verifier';
 import { LocalStore } from '../../../electron/core/store/local-store';
 import { memoryKeyStore } from '../store/memory-key-store';
 import { FakeLog } from './fake-log';

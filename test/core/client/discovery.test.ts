@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMeshError } from '../../../shared/errors';
-import { isLoopbackHost, parseAccountAddress } from '../../../electron/core/client/account-address';
-import { chooseSrv, discoverService } from '../../../electron/core/client/discovery';
-import { MeshServiceClient } from '../../../electron/core/client/mesh-service-client';
+import {
+  isLoopbackHost,
+  parseAccountAddress,
+} from '../../../electron/core/protocol/account-address';
+import { chooseSrv, discoverService } from '../../../electron/core/protocol/discovery';
+import { MeshServiceClient } from '../../../electron/core/protocol/mesh-service-client';
 import { FakeLog } from './fake-log';
 import { meshAnswer, startFakeService, type FakeService } from './fake-service';
 import { startLoopbackDns, type LoopbackDns } from './loopback-dns';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitConnectionResult, longPoll } from '../../../electron/core/client/long-poll';
-import { MeshServiceClient } from '../../../electron/core/client/mesh-service-client';
+import { awaitConnectionResult, longPoll } from '../../../electron/core/protocol/long-poll';
+import { MeshServiceClient } from '../../../electron/core/protocol/mesh-service-client';
 import { meshAnswer, startFakeService, type FakeService } from './fake-service';
 import { testSigner } from './test-signer';
 

@@ -8,8 +8,8 @@ import {
   decodeAuthenticationSignature,
   parseAuthorization,
 } from '../../../shared/protocol/authentication';
-import { MeshServiceClient } from '../../../electron/core/client/mesh-service-client';
-import { errorCodeForStatus } from '../../../electron/core/client/service-errors';
+import { MeshServiceClient } from '../../../electron/core/protocol/mesh-service-client';
+import { errorCodeForStatus } from '../../../electron/core/protocol/service-errors';
 import { FakeLog } from './fake-log';
 import { meshAnswer, startFakeService, type FakeHandler, type FakeService } from './fake-service';
 import { testSigner, uploadRequest } from './test-signer';

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type MeshService } from '../../../service/service';
-import { parseAccountAddress } from '../../../electron/core/client/account-address';
-import { CheckpointVerifier } from '../../../electron/core/client/checkpoint-verifier';
-import { MeshServiceClient } from '../../../electron/core/client/mesh-service-client';
-import { verifiedGet, verifiedStatus } from '../../../electron/core/client/verified-log';
-import { createAccount } from '../../../electron/core/device/create-account';
+import { parseAccountAddress } from '../../../electron/core/protocol/account-address';
+import { CheckpointVerifier } from '../../../electron/core/protocol/checkpoint-verifier';
+import { MeshServiceClient } from '../../../electron/core/protocol/mesh-service-client';
+import { verifiedGet, verifiedStatus } from '../../../electron/core/protocol/verified-log';
+import { createAccount } from '../../../electron/core/profile/create-account';
 import {
   openDeviceContext,
   type DeviceContext,
-} from '../../../electron/core/device/device-context';
+} from '../../../electron/core/session/device-context';
 import { LocalStore } from '../../../electron/core/store/local-store';
 import { memoryKeyStore } from '../store/memory-key-store';
 import { testSigner, uploadRequest } from './test-signer';

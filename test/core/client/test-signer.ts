@@ -1,5 +1,5 @@
 import { deriveKeyPair, generateSeed, KEY_LABELS } from '../../../electron/core/crypto/keys';
-import { deviceRequestSigner } from '../../../electron/core/client/request-signing';
+import { deviceRequestSigner } from '../../../electron/core/protocol/request-signing';
 
 /** A device signer for `account` with a fresh authentication key. */
 export function testSigner(account = 'alice') {

@@ -1,0 +1,92 @@
+/**
+ * The applications of one device home (issue 5; DESIGN.md sections 3 and 7): passwords and mail
+ * settings on the account's synced, encrypted catalogs, the sync itself, and the catalog events
+ * (entries changed, conflicts resolved, sync state). What the desktop main process and the
+ * `mesh password`, `mesh mail` and `mesh account sync` commands call, next to MeshDevice.
+ */
+import type { CatalogEventMap, CatalogEventName, CatalogEvents } from './catalog-events';
+import { catalogsOf } from './catalog-set';
+import type { DeviceContext } from '../session/device-context';
+import { attachCatalogHooks } from './sync/catalog-hooks';
+import { syncCatalogs, type SyncOptions, type SyncReport } from './sync/sync-catalogs';
+import { MailApplication } from '../mail/mail-application';
+import { NetworkApplication } from '../network/network-application';
+import { PasswordApplication } from '../passwords/password-application';
+
+export type { SyncOptions, SyncReport };
+
+const opened = new WeakMap<DeviceContext, MeshApplications>();
+
+/** The applications of one open device home (module comment). */
+export class MeshApplications {
+  readonly context: DeviceContext;
+  #passwords: Promise<PasswordApplication> | undefined;
+  #mail: Promise<MailApplication> | undefined;
+  #network: Promise<NetworkApplication> | undefined;
+
+  private constructor(context: DeviceContext) {
+    this.context = context;
+    attachCatalogHooks(context);
+  }
+
+  /** The applications of the home a device context (MeshDevice.context) has open. */
+  static of(context: DeviceContext): MeshApplications {
+    let applications = opened.get(context);
+    if (applications === undefined) {
+      applications = new MeshApplications(context);
+      opened.set(context, applications);
+    }
+    return applications;
+  }
+
+  /** The catalog events of this home. */
+  get events(): CatalogEvents {
+    return catalogsOf(this.context).events;
+  }
+
+  /** Listen to a catalog event; returns the function that stops listening. */
+  on<E extends CatalogEventName>(
+    name: E,
+    listener: (event: CatalogEventMap[E]) => void,
+  ): () => void {
+    return this.events.on(name, listener);
+  }
+
+  /** The password application (loaded from the local store on first use). */
+  passwords(): Promise<PasswordApplication> {
+    this.#passwords ??= PasswordApplication.open(this.context);
+    this.#passwords.catch(() => (this.#passwords = undefined));
+    return this.#passwords;
+  }
+
+  /** The mail application (loaded from the local store on first use). */
+  mail(): Promise<MailApplication> {
+    this.#mail ??= MailApplication.open(this.context);
+    this.#mail.catch(() => (this.#mail = undefined));
+    return this.#mail;
+  }
+
+  /** The network application (seed 001 5.9), loaded on first use. */
+  network(): Promise<NetworkApplication> {
+    this.#network ??= NetworkApplication.open(this.context);
+    this.#network.catch(() => (this.#network = undefined));
+    return this.#network;
+  }
+
+  /**
+   * Close the applications of this home: overwrite the application keys held in memory. Call it
+   * before closing the device (MeshDevice.close); the object is not used afterwards.
+   */
+  async close(): Promise<void> {
+    opened.delete(this.context);
+    for (const application of await Promise.allSettled([this.#passwords, this.#mail])) {
+      if (application.status === 'fulfilled') application.value?.close();
+    }
+    await catalogsOf(this.context).close();
+  }
+
+  /** Sync every catalog with the service (electron/core/catalog/sync/sync-catalogs.ts). */
+  sync(options: SyncOptions = {}): Promise<SyncReport> {
+    return syncCatalogs(this.context, options);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Cancellation of a sync (issue 4: "cancellable long operations"): between two requests, an
+ * aborted signal stops the work with MeshError CANCELLED, as the protocol client does for a
+ * request in flight, so callers see one error whichever side noticed.
+ */
+import { MeshError } from '../../../../shared/errors';
+
+/** Throws CANCELLED when `signal` has aborted. */
+export function checkNotCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MeshError('CANCELLED', 'the sync was cancelled');
+}

@@ -1,0 +1,47 @@
+/**
+ * How much one Upload request may carry (seed 004 10.5 Hello "ConstraintsUpdate"; docs/protocol.md
+ * Limits): the service's MaxRequestBytes from Hello, less room for the envelope, and at most the
+ * 10,000 entries per container an UploadRequest allows. Asked once per open device home, and
+ * only when there is something to upload.
+ */
+import type { DeviceContext } from '../../session/device-context';
+import type { MeshServiceClient } from '../../protocol/mesh-service-client';
+
+/** Entries one container update of an UploadRequest may hold (shared/protocol upload.ts). */
+export const MAX_UPLOAD_ENTRIES = 10_000;
+/** Room kept for the request envelope and the per-entry JSON around each payload. */
+const ENVELOPE_BYTES = 4096;
+const PER_ENTRY_BYTES = 16;
+
+/** The budget of one Upload request. */
+export interface UploadLimits {
+  /** Most payload characters (ASCII: base64url and dots) in one request. */
+  readonly maxPayloadBytes: number;
+  readonly maxEntries: number;
+}
+
+const cached = new WeakMap<DeviceContext, Promise<UploadLimits>>();
+
+/** The upload budget of this home's service (Hello, once per context). */
+export function uploadLimits(
+  context: DeviceContext,
+  client: MeshServiceClient,
+  signal?: AbortSignal,
+): Promise<UploadLimits> {
+  let limits = cached.get(context);
+  if (limits === undefined) {
+    limits = client.call('Hello', {}, signal === undefined ? {} : { signal }).then((hello) => {
+      const budget = Math.floor(hello.Limits.MaxRequestBytes * 0.9) - ENVELOPE_BYTES;
+      // Each entry costs its payload plus `{"Payload":""},`; an entry may still be alone in a
+      // request when it is larger than this (the service then answers 413, reported as is).
+      const maxEntries = Math.max(1, Math.min(MAX_UPLOAD_ENTRIES, Math.floor(budget / 256)));
+      return {
+        maxPayloadBytes: Math.max(1024, budget - maxEntries * PER_ENTRY_BYTES),
+        maxEntries,
+      };
+    });
+    limits.catch(() => cached.delete(context));
+    cached.set(context, limits);
+  }
+  return limits;
+}

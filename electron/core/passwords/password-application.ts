@@ -1,0 +1,294 @@
+/**
+ * The password application of one device (issue 5 "Passwords"; seed 001 5.7; DESIGN.md section
+ * 3): the entries of the account's password catalog in memory (electron/core/apps PasswordCatalog,
+ * with site lookup and search), kept current with the synced catalog, and every change made as
+ * one record of the catalog - stored and queued for upload in one commit, so it reaches every
+ * device with the next sync, also when made offline.
+ */
+import type { PasswordEntry } from '../../../shared/apps/password-entry';
+import { MeshError } from '../../../shared/errors';
+import { laterThan } from '../catalog/entry-model';
+import { exportPasswordsCsv, type PasswordCsvExportFormat } from './csv-export';
+import { planPasswordImport, type PasswordImportReport } from './csv-import';
+import type { PasswordCsvFormat } from './csv-formats';
+import { PasswordCatalog, type PasswordEntryInput, type SiteMatch } from './password-catalog';
+import {
+  addNeverAsk,
+  mayAskToStore,
+  readPasswordSettings,
+  removeNeverAsk,
+  setAutoGenerate,
+  type PasswordSettings,
+} from './password-settings';
+import { totpCode, type TotpCode } from './totp';
+import type { CatalogReplica } from '../catalog/catalog-replica';
+import { SETTINGS_ID, type CatalogRecord } from '../catalog/catalog-record';
+import { catalogsOf } from '../catalog/catalog-set';
+import type { DeviceContext } from '../session/device-context';
+import { deviceChangeContext, followCatalog } from '../catalog/follow-catalog';
+import { writableCatalog } from '../catalog/writable-catalog';
+
+/** Options of a change: cancellation of the service calls it may need (see writableCatalog). */
+export interface ChangeOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The password application of an open device home (module comment). */
+export class PasswordApplication {
+  readonly #context: DeviceContext;
+  readonly #replica: CatalogReplica;
+  readonly #catalog: PasswordCatalog;
+  readonly #stop: () => void;
+
+  private constructor(context: DeviceContext, replica: CatalogReplica) {
+    this.#context = context;
+    this.#replica = replica;
+    this.#catalog = new PasswordCatalog(replica.entries() as PasswordEntry[]);
+    this.#stop = replica.onChange((change) => followCatalog(replica, this.#catalog, change));
+  }
+
+  /** The password application of the home `context` has open (loaded from its local store). */
+  static async open(context: DeviceContext): Promise<PasswordApplication> {
+    return new PasswordApplication(context, await catalogsOf(context).replica('password'));
+  }
+
+  /** Number of entries. */
+  get size(): number {
+    return this.#catalog.size;
+  }
+
+  /** Entries with edits not uploaded yet. */
+  get pending(): number {
+    return this.#replica.pendingCount;
+  }
+
+  /** Every entry, in list order; with `query`, those whose title, sites, user name or notes hold every word. */
+  list(query = ''): readonly PasswordEntry[] {
+    return query.trim() === '' ? this.#catalog.list() : this.#catalog.search(query);
+  }
+
+  /** The entry with this Identifier. */
+  entry(identifier: string): PasswordEntry | undefined {
+    return this.#catalog.get(identifier);
+  }
+
+  /** Entries for a site or URL, the best match first (seed 001 5.7.3 wildcards). */
+  find(siteOrUrl: string, username?: string): SiteMatch[] {
+    const matches = this.#catalog.findBySite(siteOrUrl);
+    return username === undefined
+      ? matches
+      : matches.filter((match) => match.entry.Username === username);
+  }
+
+  /** The TOTP code of an entry that has a TOTP secret (RFC 6238), at `at` (default: now). */
+  totp(entry: PasswordEntry, at = new Date(this.#context.now())): TotpCode | undefined {
+    return entry.TOTP === undefined ? undefined : totpCode(entry.TOTP, at);
+  }
+
+  /** Add an entry (sites may be URLs, hosts or `*.` patterns). */
+  async add(input: PasswordEntryInput, options: ChangeOptions = {}): Promise<PasswordEntry> {
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const entry = new PasswordCatalog().add(input, deviceChangeContext(this.#context));
+    this.#commit(replica, [{ Entry: entry }]);
+    return this.#catalog.get(entry.Identifier) ?? entry;
+  }
+
+  /**
+   * Add an entry, or - when one entry already lists the first site (as normalised) with this
+   * user name - make `input` its new version (the previous one stays in History). What `mesh
+   * password add` does, so adding a login twice changes it instead of duplicating it.
+   */
+  async put(
+    input: PasswordEntryInput,
+    options: ChangeOptions = {},
+  ): Promise<{ entry: PasswordEntry; replaced: boolean }> {
+    const [site] = input.Sites;
+    const existing =
+      site === undefined ? [] : this.#catalog.findExact(site, input.Username ?? undefined);
+    const target = existing.length === 1 ? existing[0] : undefined;
+    if (target === undefined || input.Username === undefined) {
+      return { entry: await this.add(input, options), replaced: false };
+    }
+    const sites = [...target.Sites, ...input.Sites];
+    const entry = await this.update(target.Identifier, { ...input, Sites: sites }, options);
+    return { entry, replaced: true };
+  }
+
+  /**
+   * Change an entry: the given fields replace the current ones (an empty string clears one),
+   * and the previous version goes to History. NOT_FOUND when there is no such entry.
+   */
+  async update(
+    identifier: string,
+    changes: Partial<PasswordEntryInput>,
+    options: ChangeOptions = {},
+  ): Promise<PasswordEntry> {
+    const current = this.#require(identifier);
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const revised = new PasswordCatalog([current]).update(
+      identifier,
+      changes,
+      deviceChangeContext(this.#context),
+    );
+    if (revised === current || revised.Updated === current.Updated) return current;
+    this.#commit(replica, [{ Entry: revised }]);
+    return this.#catalog.get(identifier) ?? revised;
+  }
+
+  /**
+   * Delete the entries listing exactly `site` (as normalised), or that one of them whose user
+   * name is `username`. NOT_FOUND when none does; INVALID_ARGUMENT when several do and no user
+   * name says which. Returns the deleted entries.
+   */
+  async deleteBySite(
+    site: string,
+    username?: string,
+    options: ChangeOptions = {},
+  ): Promise<PasswordEntry[]> {
+    const found = this.#catalog.findExact(site, username);
+    if (found.length === 0) {
+      throw new MeshError(
+        'NOT_FOUND',
+        username === undefined
+          ? 'no password entry lists this site'
+          : 'no password entry lists this site with this user name',
+        { field: 'site' },
+      );
+    }
+    if (found.length > 1 && username === undefined) {
+      throw new MeshError('INVALID_ARGUMENT', `${found.length} entries list this site`, {
+        field: 'username',
+        matches: found.length,
+      });
+    }
+    await this.delete(
+      found.map((entry) => entry.Identifier),
+      options,
+    );
+    return found;
+  }
+
+  /** Delete entries by Identifier. NOT_FOUND when one is not there. */
+  async delete(identifiers: readonly string[], options: ChangeOptions = {}): Promise<void> {
+    const entries = identifiers.map((identifier) => this.#require(identifier));
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const now = new Date(this.#context.now());
+    const device = this.#context.requireAccount().deviceUdf;
+    this.#commit(
+      replica,
+      entries.map((entry) => ({
+        Deleted: {
+          Identifier: entry.Identifier,
+          Updated: laterThan(entry.Updated, now),
+          UpdatedBy: device,
+        },
+      })),
+    );
+  }
+
+  /**
+   * Import a CSV export (issue 5 "Import"): the whole file is planned first (format detected
+   * unless given), so a malformed file changes nothing; then every new and merged entry is
+   * stored and queued in one commit. Returns the report (added, merged, skipped with reasons).
+   */
+  async import(
+    file: string | Uint8Array,
+    options: ChangeOptions & {
+      format?: PasswordCsvFormat | undefined;
+      onProgress?: ((progress: { done: number; total: number }) => void) | undefined;
+    } = {},
+  ): Promise<PasswordImportReport> {
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const plan = planPasswordImport(this.#catalog.list(), file, {
+      context: deviceChangeContext(this.#context),
+      ...(options.format === undefined ? {} : { format: options.format }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    if (plan.changes.length > 0) {
+      this.#commit(
+        replica,
+        plan.changes.map((change) => ({ Entry: change.entry })),
+      );
+    }
+    return plan.report;
+  }
+
+  /** Every entry as a CSV export (Bitwarden's columns unless told); it holds the passwords. */
+  export(format: PasswordCsvExportFormat = 'bitwarden'): string {
+    return exportPasswordsCsv(this.#catalog.list(), { format });
+  }
+
+  /** The password settings (seed 001 5.7.2): the NeverAsk sites and AutoGenerate. */
+  settings(): PasswordSettings {
+    const record = this.#replica.record(SETTINGS_ID);
+    if (record?.Settings === undefined) return readPasswordSettings();
+    const { AutoGenerate, NeverAsk } = record.Settings;
+    return readPasswordSettings({
+      ...(AutoGenerate === undefined ? {} : { AutoGenerate }),
+      NeverAsk,
+    });
+  }
+
+  /** Whether to offer to store a password for a visited site (not on NeverAsk; seed 001 5.7.2). */
+  mayAskToStore(siteOrUrl: string): boolean {
+    return mayAskToStore(this.settings(), siteOrUrl);
+  }
+
+  /** Never ask to store passwords for `site` (a host, URL or `*.` pattern). */
+  neverAsk(site: string, options: ChangeOptions = {}): Promise<PasswordSettings> {
+    return this.#changeSettings((settings) => addNeverAsk(settings, site), options);
+  }
+
+  /** Ask again for `site`. */
+  askAgain(site: string, options: ChangeOptions = {}): Promise<PasswordSettings> {
+    return this.#changeSettings((settings) => removeNeverAsk(settings, site), options);
+  }
+
+  /** Set AutoGenerate: whether to offer generated passwords (seed 001 5.7.2). */
+  autoGenerate(value: boolean, options: ChangeOptions = {}): Promise<PasswordSettings> {
+    return this.#changeSettings((settings) => setAutoGenerate(settings, value), options);
+  }
+
+  /** Stop following the catalog (the application object is not used afterwards). */
+  close(): void {
+    this.#stop();
+  }
+
+  async #changeSettings(
+    change: (settings: PasswordSettings) => PasswordSettings,
+    options: ChangeOptions,
+  ): Promise<PasswordSettings> {
+    const current = this.settings();
+    const next = change(current);
+    if (next === current) return current;
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const previous = this.#replica.record(SETTINGS_ID)?.Settings?.Updated;
+    const now = new Date(this.#context.now());
+    this.#commit(replica, [
+      {
+        Settings: {
+          Identifier: SETTINGS_ID,
+          Updated: previous === undefined ? now.toISOString() : laterThan(previous, now),
+          UpdatedBy: this.#context.requireAccount().deviceUdf,
+          ...(next.AutoGenerate === undefined ? {} : { AutoGenerate: next.AutoGenerate }),
+          NeverAsk: next.NeverAsk,
+        },
+      },
+    ]);
+    return this.settings();
+  }
+
+  #commit(replica: CatalogReplica, records: CatalogRecord[]): void {
+    replica.change(records);
+  }
+
+  #require(identifier: string): PasswordEntry {
+    const entry = this.#catalog.get(identifier);
+    if (entry === undefined) {
+      throw new MeshError('NOT_FOUND', 'there is no password entry with this identifier', {
+        field: 'identifier',
+      });
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * The device context (issue 4; DESIGN.md section 7): everything a device flow needs, opened once
+ * per device home - the home and its lock, the KeyStore, the encrypted local store, this device's
+ * keys, the account the home is bound to, protocol clients for that account's service, the cached
+ * and verified personal profile, events and hooks. Flows (one per file in this folder) take a
+ * context as their first argument; electron/core/mesh-device.ts wraps one for the desktop program
+ * and the CLI. See README.md in this folder.
+ */
+import { verifyJws } from '../../../shared/crypto/jws';
+import { MeshError } from '../../../shared/errors';
+import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
+import { verifyPersonalProfileChain } from '../../../shared/profiles/personal-profile';
+import type { SignedObject } from '../../../shared/profiles/signed-object';
+import { formatDateTime } from '../../../shared/protocol/date-time';
+import { parseAccountAddress, type AccountAddress } from '../protocol/account-address';
+import type { DiscoveryOptions } from '../protocol/discovery';
+import { MeshServiceClient, type MeshServiceClientOptions } from '../protocol/mesh-service-client';
+import { deviceRequestSigner, type RequestSigner } from '../protocol/request-signing';
+import type { MeshKeyPair } from '../crypto/keys';
+import type { DeviceHome } from '../home/device-home';
+import type { KeyStore } from '../keystore/key-store';
+import type { KeyStoreChoice, KeyStoreOptions } from '../keystore/open-key-store';
+import { openDeviceState, type DeviceState } from '../store/device-state';
+import type { LocalStore } from '../store/local-store';
+import { ensureDeviceKeys, loadDeviceKeys, wipeDeviceKeys, type DeviceKeys } from './device-keys';
+import { DeviceEvents } from './device-events';
+import { createDeviceHooks, type DeviceHooks } from './device-hooks';
+import { readAccountBinding, type AccountBinding } from './device-records';
+import { loadOnlineSigningKey } from '../profile/master-keys';
+
+/** The profile type name under which the personal profile is cached. */
+export const PERSONAL_PROFILE = 'PersonalProfile';
+
+/** Options of the protocol clients a context makes (timeouts, retries, DNS for discovery). */
+export type ServiceClientOptions = Omit<MeshServiceClientOptions, 'url' | 'signer'> &
+  Omit<DiscoveryOptions, 'signal'>;
+
+/** How to open a device context. */
+export interface DeviceContextOptions {
+  /** The device home directory (electron/core/home/paths.ts resolveHomeDirectory). */
+  readonly home: string;
+  /** Which key store, and its passphrase (default: the home's own, else the OS keychain). */
+  readonly keyStore?: KeyStoreChoice;
+  readonly keyStoreOptions?: KeyStoreOptions;
+  readonly client?: ServiceClientOptions;
+  /** The clock, in milliseconds since the epoch (tests move it). */
+  readonly now?: () => number;
+}
+
+/** What a device flow works with. Open with openDeviceContext; close when done. */
+export interface DeviceContext {
+  readonly home: DeviceHome;
+  readonly keyStore: KeyStore;
+  readonly store: LocalStore;
+  readonly events: DeviceEvents;
+  readonly hooks: DeviceHooks;
+  /** The current time in milliseconds (the context's clock). */
+  now(): number;
+  /** The current time as an RFC 3339 string. */
+  timestamp(): string;
+
+  /** This device's keys, or undefined before the home has a device seed. */
+  deviceKeys(): Promise<DeviceKeys | undefined>;
+  /** This device's keys, generating the device seed the first time. */
+  ensureDeviceKeys(): Promise<DeviceKeys>;
+
+  /** The account this home is connected to, or undefined. */
+  account(): AccountBinding | undefined;
+  /** The account this home is connected to; NOT_CONNECTED otherwise. */
+  requireAccount(): AccountBinding;
+
+  /** An unsigned client for the service of `address` (discovery on first use, then cached). */
+  serviceClient(address: string | AccountAddress): Promise<MeshServiceClient>;
+  /** The request signer of this device for `account` (its authentication key). */
+  requestSigner(account: string): Promise<RequestSigner>;
+  /** A client for this home's account, signing as this device; NOT_CONNECTED without one. */
+  accountClient(): Promise<MeshServiceClient>;
+
+  /**
+   * The cached personal profile of this home's account, its chain verified again on first read;
+   * NOT_CONNECTED when the home has none.
+   */
+  personalProfile(): Promise<VerifiedPersonalProfile>;
+  /** Cache a verified personal profile version (and emit profile-updated). */
+  cachePersonalProfile(profile: VerifiedPersonalProfile): void;
+
+  /**
+   * The online signing key of this administrator device; UNAUTHORIZED (with what to do) when
+   * this device does not administer the account.
+   */
+  administrationKey(): Promise<MeshKeyPair>;
+  /** Forget the administration key read so far (the role changed: read the KeyStore again). */
+  resetAdministrationKey(): void;
+
+  /** Release the home lock, close the store and wipe the keys held in memory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Open the device context of a home: lock it, open its KeyStore and local store (see
+ * electron/core/store/device-state.ts for the errors). Keys are loaded when first asked for.
+ */
+export async function openDeviceContext(options: DeviceContextOptions): Promise<DeviceContext> {
+  const state = await openDeviceState(
+    options.home,
+    options.keyStore ?? {},
+    options.keyStoreOptions ?? {},
+  );
+  return new OpenDeviceContext(state, options);
+}
+
+class OpenDeviceContext implements DeviceContext {
+  readonly home: DeviceHome;
+  readonly keyStore: KeyStore;
+  readonly store: LocalStore;
+  readonly events = new DeviceEvents();
+  readonly hooks = createDeviceHooks();
+  readonly #state: DeviceState;
+  readonly #clientOptions: ServiceClientOptions;
+  readonly #clock: () => number;
+  readonly #clients = new Map<string, Promise<MeshServiceClient>>();
+  readonly #heldKeys: MeshKeyPair[] = [];
+  #deviceKeys: Promise<DeviceKeys | undefined> | undefined;
+  #administrationKey: Promise<MeshKeyPair | undefined> | undefined;
+  #profile: { signed: SignedObject; verified: Promise<VerifiedPersonalProfile> } | undefined;
+  #closed = false;
+
+  constructor(state: DeviceState, options: DeviceContextOptions) {
+    this.#state = state;
+    this.home = state.home;
+    this.keyStore = state.keyStore;
+    this.store = state.store;
+    this.#clientOptions = options.client ?? {};
+    this.#clock = options.now ?? Date.now;
+  }
+
+  now(): number {
+    return this.#clock();
+  }
+
+  timestamp(): string {
+    return formatDateTime(this.#clock());
+  }
+
+  deviceKeys(): Promise<DeviceKeys | undefined> {
+    this.#ensureOpen();
+    this.#deviceKeys ??= loadDeviceKeys(this.keyStore).then(
+      (keys) => {
+        if (keys === undefined) this.#deviceKeys = undefined;
+        else this.#hold(keys.sign, keys.authenticate, keys.encrypt);
+        return keys;
+      },
+      (error: unknown) => {
+        this.#deviceKeys = undefined;
+        throw error;
+      },
+    );
+    return this.#deviceKeys;
+  }
+
+  async ensureDeviceKeys(): Promise<DeviceKeys> {
+    const existing = await this.deviceKeys();
+    if (existing !== undefined) return existing;
+    const created = ensureDeviceKeys(this.keyStore);
+    this.#deviceKeys = created;
+    const keys = await created;
+    this.#hold(keys.sign, keys.authenticate, keys.encrypt);
+    return keys;
+  }
+
+  account(): AccountBinding | undefined {
+    this.#ensureOpen();
+    return readAccountBinding(this.store);
+  }
+
+  requireAccount(): AccountBinding {
+    const binding = this.account();
+    if (binding === undefined) {
+      throw new MeshError('NOT_CONNECTED', 'this device is not connected to an account', {
+        reason: 'not-connected',
+      });
+    }
+    return binding;
+  }
+
+  serviceClient(address: string | AccountAddress): Promise<MeshServiceClient> {
+    this.#ensureOpen();
+    const parsed = typeof address === 'string' ? parseAccountAddress(address) : address;
+    const service = parsed.text.slice(parsed.text.lastIndexOf('@') + 1);
+    let client = this.#clients.get(service);
+    if (client === undefined) {
+      client = MeshServiceClient.forAccount(parsed, this.#clientOptions);
+      client.catch(() => this.#clients.delete(service));
+      this.#clients.set(service, client);
+    }
+    return client;
+  }
+
+  async requestSigner(account: string): Promise<RequestSigner> {
+    const keys = await this.deviceKeys();
+    if (keys === undefined) {
+      throw new MeshError('NOT_CONNECTED', 'this device home has no device keys yet');
+    }
+    return deviceRequestSigner({
+      account,
+      deviceUdf: keys.udf,
+      authenticationKey: keys.authenticate,
+    });
+  }
+
+  async accountClient(): Promise<MeshServiceClient> {
+    const binding = this.requireAccount();
+    const client = await this.serviceClient(binding.address);
+    return client.withSigner(await this.requestSigner(binding.account));
+  }
+
+  async personalProfile(): Promise<VerifiedPersonalProfile> {
+    const binding = this.requireAccount();
+    const cached = this.store.getProfile(PERSONAL_PROFILE, binding.profileUdf);
+    if (cached === undefined) {
+      throw new MeshError(
+        'STORE_CORRUPT',
+        'the local store has no personal profile for the account this device is connected to',
+        { reason: 'profile-missing' },
+      );
+    }
+    if (
+      this.#profile === undefined ||
+      this.#profile.signed.SignedData !== cached.signed.SignedData
+    ) {
+      const verified = verifyPersonalProfileChain(cached.signed, verifyJws);
+      this.#profile = { signed: cached.signed, verified };
+      verified.catch(() => {
+        if (this.#profile?.verified === verified) this.#profile = undefined;
+      });
+    }
+    return this.#profile.verified;
+  }
+
+  cachePersonalProfile(profile: VerifiedPersonalProfile): void {
+    this.#ensureOpen();
+    this.store.putProfile({
+      type: PERSONAL_PROFILE,
+      identifier: profile.identifier,
+      signed: profile.signed,
+      verifiedAt: this.timestamp(),
+    });
+    this.#profile = { signed: profile.signed, verified: Promise.resolve(profile) };
+    this.events.emit('profile-updated', {
+      profileUdf: profile.identifier,
+      updated: profile.profile.Updated,
+      devices: profile.devices.length,
+    });
+  }
+
+  async administrationKey(): Promise<MeshKeyPair> {
+    this.#ensureOpen();
+    this.#administrationKey ??= loadOnlineSigningKey(this.keyStore).then(
+      (key) => {
+        if (key === undefined) this.#administrationKey = undefined;
+        else this.#hold(key);
+        return key;
+      },
+      (error: unknown) => {
+        this.#administrationKey = undefined;
+        throw error;
+      },
+    );
+    const key = await this.#administrationKey;
+    if (key === undefined) {
+      throw new MeshError(
+        'UNAUTHORIZED',
+        'this device does not administer the account (it holds no online signing key)',
+        { reason: 'not-administrator' },
+      );
+    }
+    return key;
+  }
+
+  resetAdministrationKey(): void {
+    this.#administrationKey = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.events.clear();
+    const keys = await this.#deviceKeys?.catch(() => undefined);
+    if (keys !== undefined) wipeDeviceKeys(keys);
+    for (const key of this.#heldKeys) key.wipe();
+    this.#heldKeys.length = 0;
+    await this.#state.close();
+  }
+
+  #hold(...keys: MeshKeyPair[]): void {
+    this.#heldKeys.push(...keys);
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new MeshError('INVALID_ARGUMENT', 'the device context is closed');
+  }
+}
