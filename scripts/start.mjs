@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildAll, buildRenderer, distDir, isStale, root } from './build.mjs';
+import { buildAll, distDir, isStale, root } from './build.mjs';
 
 /** The native modules the desktop loads, and the binary each one's build leaves. */
 export const nativeModules = Object.freeze({
@@ -258,7 +258,8 @@ export function missingElectronMessage({ path, version }) {
 }
 
 async function startBrowserShell(args) {
-  if (isStale()) await buildRenderer();
+  // The renderer, and the service bundle the embedded service runs from.
+  if (isStale()) await buildAll();
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'test', 'e2e', 'harness', 'serve.ts'), ...args],

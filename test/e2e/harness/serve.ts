@@ -1,14 +1,10 @@
 /**
- * `npm run dev:browser`: the renderer shell in any browser, from dist/renderer, with window.mesh
- * answered by the desktop's own IPC handlers (shell backend) over the harness's loopback bridge.
- * Options: --port N (default 5174).
+ * `npm run dev:browser`: the renderer in any browser on the real device core (dev-browser.ts).
+ * Prints the URL to open, with this run's token; listens on 127.0.0.1 only.
+ * Options: --port N (default 5174; 0 picks a free one).
  */
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMeshHandlers } from '../../../electron/app/handlers';
-import { parseServiceSetting } from '../../../electron/app/service-setting';
-import { createShellBackend } from '../../../electron/app/shell-backend';
-import { harnessIdentity, startRendererHarness } from './renderer-harness';
+import { startDevBrowser } from './dev-browser';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const portFlag = process.argv.indexOf('--port');
@@ -18,15 +14,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const backend = createShellBackend(parseServiceSetting(process.env.MESH_SERVICE_URL));
-const harness = await startRendererHarness({
-  rendererDir: join(root, 'dist', 'renderer'),
-  handlers: createMeshHandlers(backend, harnessIdentity()),
-  port,
-});
-console.log(`dev:browser: the renderer shell at ${harness.url} (loopback only); Ctrl+C stops it`);
+const dev = await startDevBrowser({ root, env: process.env, port });
+console.log(`dev:browser: open ${dev.harness.url} (loopback only; Ctrl+C stops it)`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    void harness.close().then(() => process.exit(0));
+    void dev.close().then(() => process.exit(0));
   });
 }
