@@ -8,10 +8,9 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
-import { createMeshDispatcher } from '../../shared/ipc/dispatcher';
 import { APP_SCHEME, appSchemePrivileges, createAppProtocolHandler } from './app-protocol';
 import { installContentSecurityPolicy } from './content-security-policy';
-import { createMeshHandlers } from './handlers';
+import { createDesktopApi, createDesktopDispatcher } from './desktop-api';
 import { createMeshEventSender, isTrustedSender, registerMeshIpc } from './ipc';
 import { restrictNavigation } from './navigation';
 import { denyAllPermissions } from './permissions';
@@ -46,7 +45,7 @@ async function startFirstInstance(): Promise<void> {
 
   const appRoot = app.getAppPath();
   // The service (configured, or the embedded one as a child process) and the device core.
-  const { backend, shutdown } = await startBackend({
+  const { host, service, shutdown } = await startBackend({
     appRoot,
     userData: app.getPath('userData'),
     executable: process.execPath,
@@ -74,13 +73,17 @@ async function startFirstInstance(): Promise<void> {
       });
   });
 
-  const dispatcher = createMeshDispatcher(
-    createMeshHandlers(backend, {
-      name: 'Mesh Desktop',
-      version: app.getVersion(),
-      platform: process.platform,
-      arch: process.arch,
-      electron: process.versions.electron ?? null,
+  const dispatcher = createDesktopDispatcher(
+    host,
+    createDesktopApi({
+      identity: {
+        name: 'Mesh Desktop',
+        version: app.getVersion(),
+        platform: process.platform,
+        arch: process.arch,
+        electron: process.versions.electron ?? null,
+      },
+      service,
     }),
     (method, error) => {
       console.error(`mesh: internal error in ${method}: ${String(error)}`);
@@ -91,7 +94,7 @@ async function startFirstInstance(): Promise<void> {
   installContentSecurityPolicy(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(appRoot, 'dist', 'renderer')));
   registerMeshIpc(ipcMain, dispatcher, (event) => isTrustedSender(event, mainWindow));
-  backend.onEvent(createMeshEventSender(() => mainWindow?.webContents ?? null));
+  host.onEvent(createMeshEventSender(() => mainWindow?.webContents ?? null));
 
   const preloadPath = join(appRoot, 'dist', 'electron', 'preload.cjs');
   const iconPath = join(appRoot, 'dist', 'electron', 'icon.png');

@@ -2,13 +2,13 @@
  * What the main process starts behind its IPC handlers (DESIGN.md section 8; README "Set-up"):
  * the Mesh service this device uses - the configured one (MESH_SERVICE_URL, else the settings),
  * or the embedded local service run as a child process with its data in the app's data folder -
- * and the core-backed MeshBackend on the device home. Plain Node apart from its parameters, so
+ * and the one device of the program on the device home (device-host.ts). Plain Node apart from its parameters, so
  * it runs in tests without Electron; main.ts passes Electron's paths and binary.
  */
 import { join } from 'node:path';
 import { resolveHomeDirectory } from '../core/home/paths';
 import { keyStoreChoiceFromEnvironment } from '../core/keystore/open-key-store';
-import { createCoreBackend, type CoreBackend, type CoreBackendOptions } from './core-backend';
+import { openDeviceHost, type DeviceHost, type DeviceHostOptions } from './device-host';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings';
 import { launchEmbeddedService, type EmbeddedServiceLaunch } from './embedded-service';
 import { parseServiceSetting } from './service-setting';
@@ -30,13 +30,13 @@ export interface BackendEnvironment {
   readonly warn: (message: string) => void;
   /** Replaces launchEmbeddedService (tests). */
   readonly launch?: typeof launchEmbeddedService;
-  /** Passed on to the core backend (tests: a test keychain, a short pending interval). */
-  readonly core?: Pick<CoreBackendOptions, 'keyStoreOptions' | 'client' | 'pendingIntervalMs'>;
+  /** Passed on to the device host (tests: a test keychain, a short pending interval). */
+  readonly core?: Pick<DeviceHostOptions, 'keyStoreOptions' | 'client' | 'pendingIntervalMs'>;
 }
 
-/** The running backend and the service under it. */
+/** The device host and the service under it. */
 export interface StartedBackend {
-  readonly backend: CoreBackend;
+  readonly host: DeviceHost;
   readonly service: ServiceSupervisor;
   /** Close the device home, then stop the embedded service. Idempotent. */
   shutdown(): Promise<void>;
@@ -85,7 +85,7 @@ export async function startBackend(environment: BackendEnvironment): Promise<Sta
         }
       : undefined,
   );
-  const backend = createCoreBackend({
+  const host = openDeviceHost({
     ...environment.core,
     home: desktopHomeDirectory(env, userData),
     keyStore,
@@ -94,10 +94,10 @@ export async function startBackend(environment: BackendEnvironment): Promise<Sta
   });
   let stopped: Promise<void> | undefined;
   return {
-    backend,
+    host,
     service,
     shutdown: () => {
-      stopped ??= backend.close().finally(() => service.stop());
+      stopped ??= host.close().finally(() => service.stop());
       return stopped;
     },
   };

@@ -3,7 +3,18 @@
  * 6, 8-11): isolated, sandboxed, no Node, web security on, loading the renderer from `app://`.
  */
 import type { BrowserWindow, BrowserWindowConstructorOptions, WebPreferences } from 'electron';
+import { meshEventNames, meshMethodNames } from '../../shared/ipc/contract';
+import { MESH_NAMES_ARGUMENT, type MeshNames } from '../../shared/ipc/names';
 import { APP_ENTRY_URL } from './app-protocol';
+
+/**
+ * The argument that hands the preload the names of the IPC table (methods and events), from
+ * which it builds `window.mesh`: so adding a method to the table is the only edit.
+ */
+export function meshNamesArgument(): string {
+  const names: MeshNames = { methods: meshMethodNames, events: meshEventNames };
+  return MESH_NAMES_ARGUMENT + JSON.stringify(names);
+}
 
 /**
  * The window's webPreferences, every security-relevant option spelled out even where it is
@@ -12,6 +23,7 @@ import { APP_ENTRY_URL } from './app-protocol';
 export function meshWebPreferences(preloadPath: string): WebPreferences {
   return {
     preload: preloadPath,
+    additionalArguments: [meshNamesArgument()],
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

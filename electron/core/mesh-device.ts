@@ -1,12 +1,28 @@
 /**
- * MeshDevice: the public API of the device core (issue 4; DESIGN.md sections 7 and 8), what the
- * desktop main process and the `mesh` CLI call. One object per open device home, with typed
- * events (a new pending approval, progress, the connection state, a new profile version) and
- * cancellable long operations (every method takes an AbortSignal). The flows themselves live in
- * electron/core/device/, one per file; `context` gives other parts of the core (the catalog and
- * sync layer) the device context they build on.
+ * MeshDevice: the public API of the device core (docs/core-api.md), what the desktop main
+ * process and the `mesh` CLI call. One object per open device home, grouped by feature in the
+ * user's words - `account`, `connect`, `devices`, `escrow`, `passwords`, `mail`, `network`,
+ * `activity`, `trust` - each method taking one plain request object (and an optional
+ * `{ signal }`) and answering plain, serialisable data, typed by the IPC table in
+ * shared/ipc/methods/; and typed events (a new pending approval, progress, the connection and
+ * sync state, a failed verification), each with a query behind it. A fresh home works too: it
+ * is what onboarding (account.create, connect.request, escrow.recover) runs on.
  */
-import { isMeshError } from '../../shared/errors';
+import { isMeshError, type MeshError } from '../../shared/errors';
+import type { CoreApi, CoreNamespace, SyncState } from '../../shared/ipc/contract';
+import { formatDateTime } from '../../shared/protocol/date-time';
+import { accountApi } from './api/account-api';
+import { activityApi } from './api/activity-api';
+import { connectApi } from './api/connect-api';
+import { devicesApi } from './api/devices-api';
+import { escrowApi } from './api/escrow-api';
+import { completeAddress, type ApiGroup, type DeviceCore } from './api/group';
+import { mailApi } from './api/mail-api';
+import { networkApi } from './api/network-api';
+import { passwordsApi } from './api/passwords-api';
+import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './api/trust-api';
+import { MeshApplications } from './applications/mesh-applications';
+import type { SyncStateEvent } from './catalog/catalog-events';
 import { acceptConnection, type AcceptedConnection } from './device/accept-connection';
 import { acceptPinConnections, awaitPinConnection } from './device/accept-pin-connections';
 import {
@@ -63,6 +79,15 @@ export type {
 };
 export type { DeviceEventMap, DeviceEventName } from './device/device-events';
 
+/** How to open a device home: the context's options, and the service a bare name goes to. */
+export interface MeshDeviceOptions extends DeviceContextOptions {
+  /**
+   * The service part (`host[:port]`) of an account address given as a name alone (the desktop's
+   * embedded service); without it, addresses must be `local@service`.
+   */
+  readonly defaultService?: () => Promise<string>;
+}
+
 /** Options of a cancellable operation. */
 export interface Cancellable {
   readonly signal?: AbortSignal | undefined;
@@ -79,20 +104,95 @@ export interface WatchPendingOptions extends Cancellable {
 }
 
 /** The Mesh client of one device home. Open with MeshDevice.open; close when done. */
-export class MeshDevice {
+export class MeshDevice implements CoreApi {
   /** The device context, for the core's other layers (electron/core/device/README.md). */
   readonly context: DeviceContext;
+  readonly account: ApiGroup<'account'>;
+  readonly connect: ApiGroup<'connect'>;
+  readonly devices: ApiGroup<'devices'>;
+  readonly escrow: ApiGroup<'escrow'>;
+  readonly passwords: ApiGroup<'passwords'>;
+  readonly mail: ApiGroup<'mail'>;
+  readonly network: ApiGroup<'network'>;
+  readonly activity: ApiGroup<'activity'>;
+  readonly trust: ApiGroup<'trust'>;
+  readonly #applications: MeshApplications;
+  readonly #stops: Array<() => void> = [];
+  #syncState: SyncState;
 
-  private constructor(context: DeviceContext) {
+  private constructor(context: DeviceContext, options: MeshDeviceOptions) {
     this.context = context;
+    this.#applications = MeshApplications.of(context);
+    this.#syncState = {
+      state: 'idle',
+      lastSyncedAt: lastSyncOf(context),
+      code: null,
+      pending: context.store.pendingEdits().length,
+    };
+    const core: DeviceCore = {
+      context,
+      applications: this.#applications,
+      address: (text) => completeAddress(text, options.defaultService),
+    };
+    const guard = <N extends CoreNamespace>(group: ApiGroup<N>): ApiGroup<N> => this.#guard(group);
+    this.account = guard(accountApi(core, { current: () => ({ ...this.#syncState }) }));
+    this.connect = guard(connectApi(core));
+    this.devices = guard(devicesApi(core));
+    this.escrow = guard(escrowApi(core));
+    this.passwords = guard(passwordsApi(core));
+    this.mail = guard(mailApi(core));
+    this.network = guard(networkApi(core));
+    this.activity = guard(activityApi(core));
+    this.trust = guard(trustApi(core));
+    this.#stops.push(this.#applications.on('sync-state', (event) => this.#syncChanged(event)));
   }
 
   /** Open (and lock) the device home `options.home`. */
-  static async open(options: DeviceContextOptions): Promise<MeshDevice> {
+  static async open(options: MeshDeviceOptions): Promise<MeshDevice> {
     const context = await openDeviceContext(options);
     // Accepting a device shares the application keys with it; removing one rotates them.
     attachCatalogHooks(context);
-    return new MeshDevice(context);
+    return new MeshDevice(context, options);
+  }
+
+  /** Where syncing stands now (what `account.syncState` answers). */
+  #syncChanged(event: SyncStateEvent): void {
+    const lastSyncedAt =
+      event.state === 'synced' ? this.context.timestamp() : this.#syncState.lastSyncedAt;
+    this.#syncState = {
+      state: event.state === 'synced' ? 'idle' : event.state,
+      lastSyncedAt,
+      code: event.code ?? null,
+      pending: event.pending,
+    };
+    this.context.events.emit('sync-state', { ...this.#syncState });
+  }
+
+  /**
+   * Every method of a group, with failed verifications recorded (`trust.status`) and announced
+   * (`trust-warning`) before the error goes on to the caller.
+   */
+  #guard<N extends CoreNamespace>(group: ApiGroup<N>): ApiGroup<N> {
+    const guarded: Record<string, unknown> = {};
+    for (const [name, call] of Object.entries(group as Record<string, unknown>)) {
+      const method = call as (request: unknown, options: unknown) => Promise<unknown>;
+      guarded[name] = async (request: unknown, options: unknown) => {
+        try {
+          return await method(request, options);
+        } catch (error) {
+          if (isTrustError(error)) {
+            const warning = recordTrustWarning(
+              this.context.store,
+              error,
+              formatDateTime(this.context.now()),
+            );
+            this.context.events.emit('trust-warning', warning);
+          }
+          throw error;
+        }
+      };
+    }
+    return Object.freeze(guarded) as ApiGroup<N>;
   }
 
   /** Listen to an event; returns the function that stops listening. */
@@ -221,8 +321,20 @@ export class MeshDevice {
     }
   }
 
-  /** Close the home: release its lock and wipe the keys held in memory. */
-  close(): Promise<void> {
-    return this.context.close();
+  /** Close the home: the applications (their keys wiped), then the home (lock released). */
+  async close(): Promise<void> {
+    for (const stop of this.#stops.splice(0)) stop();
+    await this.#applications.close();
+    await this.context.close();
   }
+}
+
+/** The time any container last synchronised, from the local store. */
+function lastSyncOf(context: DeviceContext): string | null {
+  const times = context.store.listSyncPositions().map((position) => position.updated);
+  return times.length > 0 ? (times.sort().at(-1) ?? null) : null;
+}
+
+function isTrustError(error: unknown): error is MeshError & { code: TrustCode } {
+  return isMeshError(error) && (TRUST_CODES as readonly string[]).includes(error.code);
 }

@@ -1,10 +1,10 @@
 /**
  * The `session` slice: what the program and this device are (app.info), whether the device
- * holds a profile (session.status), and whether the window is locked (the lock screen shows,
+ * holds a profile (account.status), and whether the window is locked (the lock screen shows,
  * and every slice holding entries is emptied).
  */
 import type { StateCreator } from 'zustand';
-import type { AppInfo, MeshApi, MeshIpcError, SessionStatus } from '../../shared/ipc/contract';
+import type { AccountStatus, AppInfo, MeshApi, MeshIpcError } from '../../shared/ipc/contract';
 import type { LockStateView } from '../../shared/ipc/desktop';
 import { fromReply, idle, loading, type Loadable } from './loadable';
 import type { MeshState } from './mesh-store';
@@ -12,7 +12,7 @@ import type { MeshState } from './mesh-store';
 // ---- state
 export interface SessionState {
   readonly appInfo: Loadable<AppInfo>;
-  readonly sessionStatus: Loadable<SessionStatus>;
+  readonly sessionStatus: Loadable<AccountStatus>;
   readonly lock: LockStateView;
 }
 
@@ -24,7 +24,7 @@ export const initialSessionState: SessionState = {
 
 // ---- actions
 export interface SessionActions {
-  /** Reads app.info and session.status again. */
+  /** Reads app.info and account.status again. */
   readonly loadSession: () => Promise<void>;
   /** The lock state changed (the `locked` event, or `session.state`). */
   readonly lockChanged: (lock: LockStateView) => void;
@@ -54,7 +54,7 @@ export function createSessionSlice(
         return;
       }
       set({ appInfo: loading, sessionStatus: loading });
-      const [info, status] = await Promise.all([mesh.app.info(), mesh.session.status()]);
+      const [info, status] = await Promise.all([mesh.app.info(), mesh.account.status()]);
       set({ appInfo: fromReply(info), sessionStatus: fromReply(status) });
     },
   });
@@ -62,12 +62,15 @@ export function createSessionSlice(
 
 // ---- selectors
 export const selectAppInfo = (state: MeshState): Loadable<AppInfo> => state.appInfo;
-export const selectSessionStatus = (state: MeshState): Loadable<SessionStatus> =>
+export const selectSessionStatus = (state: MeshState): Loadable<AccountStatus> =>
   state.sessionStatus;
 export const selectLoadSession = (state: MeshState): SessionActions['loadSession'] =>
   state.loadSession;
-/** True once session.status said this device holds a profile. */
+/** True once account.status said this device is connected to an account (holds a profile). */
 export const selectHasProfile = (state: MeshState): boolean =>
-  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.profile === 'present';
+  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.state === 'connected';
+/** True when this device can approve devices and make shares. */
+export const selectIsAdministrator = (state: MeshState): boolean =>
+  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.role === 'administrator';
 export const selectLock = (state: MeshState): LockStateView => state.lock;
 export const selectLocked = (state: MeshState): boolean => state.lock.locked;

@@ -1,22 +1,17 @@
 /**
- * The renderer-side end of the IPC contract, as one generic proxy (STYLE.md, after VS Code's
- * ProxyChannel): builds the namespaced `window.mesh` object from the contract's method table
- * over any transport. The preload runs it over `ipcRenderer`; the browser harness over HTTP.
- * It needs only the contract's names (names.ts), so no schema library comes with it.
+ * The renderer-side end of the IPC contract, as one generic proxy (after VS Code's
+ * ProxyChannel): builds the namespaced `window.mesh` object from the names of the contract's
+ * methods and events over any transport. The preload runs it over `ipcRenderer` with the names
+ * the main process hands it; the browser harness over HTTP with the table's own names. It needs
+ * only names, so no schema library comes with it.
  */
-import type {
-  MeshApi,
-  MeshEventMessage,
-  MeshReply,
-  MeshRequest,
-  MeshUnsubscribe,
-} from './contract';
-import { meshEventNames, meshMethodNames, type MeshEventName } from './names';
+import type { MeshApi, MeshEventMessage, MeshReply, MeshUnsubscribe } from './contract';
+import type { MeshNames } from './names';
 
 /** How requests reach the main process and how its pushes come back. */
 export interface MeshTransport {
   /** Sends one request and resolves to the main process's reply. */
-  invoke(request: MeshRequest): Promise<unknown>;
+  invoke(request: { method: string; request?: unknown }): Promise<unknown>;
   /** Calls `listener` with every message on the event channel until unsubscribed. */
   subscribe(listener: (message: MeshEventMessage) => void): MeshUnsubscribe;
 }
@@ -33,27 +28,30 @@ function unreachable(method: string): MeshReply<never> {
 }
 
 /**
- * Builds `window.mesh` (DESIGN.md section 8): one function per contract method, grouped by
- * namespace, each resolving to a MeshReply and never rejecting; `on(event, listener)` hands the
- * listener only the event's payload (never the transport's raw event object).
+ * Builds `window.mesh` (or the API of any table, typed by `Api`): one function per method,
+ * grouped by namespace, taking one request object (or none), resolving to a MeshReply and never
+ * rejecting; `on(event, listener)` hands the listener only the event's payload.
  */
-export function createMeshApi(transport: MeshTransport): MeshApi {
-  const namespaces: Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>> = {};
-  for (const name of meshMethodNames) {
+export function createMeshApi<Api = MeshApi>(transport: MeshTransport, names: MeshNames): Api {
+  const namespaces: Record<string, Record<string, (request?: unknown) => Promise<unknown>>> = {};
+  for (const name of names.methods) {
     const dot = name.indexOf('.');
+    if (dot <= 0) continue;
     const namespace = name.slice(0, dot);
     const member = name.slice(dot + 1);
     const functions = (namespaces[namespace] ??= {});
-    functions[member] = async (...args: unknown[]) => {
+    functions[member] = async (request?: unknown) => {
       try {
-        return await transport.invoke({ method: name, args } as MeshRequest);
+        return await transport.invoke(
+          request === undefined ? { method: name } : { method: name, request },
+        );
       } catch {
         return unreachable(name);
       }
     };
   }
-  const on = (event: MeshEventName, listener: (payload: unknown) => void): MeshUnsubscribe => {
-    if (!meshEventNames.includes(event)) {
+  const on = (event: string, listener: (payload: unknown) => void): MeshUnsubscribe => {
+    if (!names.events.includes(event)) {
       throw new TypeError(`window.mesh.on: unknown event ${String(event)}`);
     }
     if (typeof listener !== 'function') {
@@ -65,7 +63,8 @@ export function createMeshApi(transport: MeshTransport): MeshApi {
   };
   const api: Record<string, unknown> = { on };
   for (const [namespace, functions] of Object.entries(namespaces)) {
+    if (namespace === 'on') continue;
     api[namespace] = Object.freeze(functions);
   }
-  return Object.freeze(api) as unknown as MeshApi;
+  return Object.freeze(api) as Api;
 }

@@ -1,140 +1,130 @@
 /**
- * The typed IPC contract between the renderer and the main process (DESIGN.md section 8;
- * STYLE.md "Boundaries between rooms"): one request channel, one event channel, and one table
- * of methods from which the request schema, the handler types and the renderer's `window.mesh`
- * are all derived. Adding a method: its name in names.ts, its schemas in `meshMethods` here
- * (TypeScript refuses one without the other) and one handler in electron/app/handlers.ts.
+ * The typed IPC contract between the renderer and the main process (docs/core-api.md): one
+ * request channel, one event channel, and one table of methods, combined here from one file per
+ * namespace in `methods/`. From the table come the request schema the main process checks, the
+ * reply allow-lists, the types of `window.mesh.<namespace>.<method>(request)`, the names the
+ * preload builds `window.mesh` from, and the types of the objects the main process dispatches
+ * to (the device core's `MeshDevice` for the core namespaces, the program's own object for the
+ * others). Adding a method: one entry in its namespace file, and the method on the object it
+ * dispatches to (TypeScript refuses a table entry without it).
  */
 import { z } from 'zod';
 import { meshErrorCodes } from '../errors';
-import { meshMethodNames, type MeshEventName, type MeshMethodName } from './names';
+import type { MethodSpec, MethodTable } from './method';
+import { accountMethods, syncStateSchema } from './methods/account';
+import { activityMethods } from './methods/activity';
+import { appMethods } from './methods/app';
+import { connectMethods } from './methods/connect';
+import { devicesMethods } from './methods/devices';
+import { escrowMethods } from './methods/escrow';
+import { mailMethods } from './methods/mail';
+import { networkMethods } from './methods/network';
+import { passwordsMethods } from './methods/passwords';
+import { serviceMethods, serviceStatusSchema } from './methods/service';
+import { trustMethods, trustWarningSchema } from './methods/trust';
 
-export {
-  MESH_EVENT_CHANNEL,
-  MESH_INVOKE_CHANNEL,
-  meshEventNames,
-  meshMethodNames,
-  type MeshEventName,
-  type MeshMethodName,
-} from './names';
+export { MESH_EVENT_CHANNEL, MESH_INVOKE_CHANNEL } from './names';
+export type { AppInfo } from './methods/app';
+export type { ServiceLocation, ServiceStatus } from './methods/service';
+export type { AccountStatus, SyncState } from './methods/account';
 
-// ---- values ----------------------------------------------------------------------------
+// ---- the table ----------------------------------------------------------------------------
 
-/** Which Mesh service this device talks to: one configured by URL, or the embedded local one. */
-export const serviceLocationSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('embedded') }),
-  z.strictObject({ kind: z.literal('configured'), url: z.string().min(1) }),
-]);
-export type ServiceLocation = z.infer<typeof serviceLocationSchema>;
-
-/** What the program is and where it runs: the About panel. Nothing here is secret. */
-export const appInfoSchema = z.strictObject({
-  name: z.string().min(1),
-  version: z.string().min(1),
-  platform: z.string().min(1),
-  arch: z.string().min(1),
-  /** Electron's version, or null where the shell runs outside Electron (browser harness). */
-  electron: z.string().min(1).nullable(),
-  service: serviceLocationSchema,
-});
-export type AppInfo = z.infer<typeof appInfoSchema>;
-
-/**
- * Whether this device holds a Mesh profile (seed 001 section 3): with none, the renderer offers
- * onboarding (create, connect, recover). Only public identifiers (UDFs, account) cross IPC.
- */
-export const sessionStatusSchema = z.discriminatedUnion('profile', [
-  z.strictObject({ profile: z.literal('none') }),
-  z.strictObject({
-    profile: z.literal('present'),
-    /** `local@service`, or null while the profile is not bound to an account. */
-    account: z.string().min(1).nullable(),
-    /** UDF of the master profile this device belongs to. */
-    masterProfileUdf: z.string().min(1),
-    /** UDF of this device's own device profile. */
-    deviceUdf: z.string().min(1),
-    /** This device's name in the profile. */
-    deviceName: z.string(),
-    /** True when this device holds the master profile's administration keys. */
-    administrator: z.boolean(),
-  }),
-]);
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+/** The namespaces dispatched to the device core (`MeshDevice[namespace]`). */
+export const coreNamespaces = [
+  'account',
+  'connect',
+  'devices',
+  'escrow',
+  'passwords',
+  'mail',
+  'network',
+  'activity',
+  'trust',
+] as const;
+export type CoreNamespace = (typeof coreNamespaces)[number];
 
 /**
- * Where the Mesh service this device uses stands (DESIGN.md section 8, settings): the embedded
- * local service is a child process that may be starting, ready, failed (it crashed or could not
- * start: the program goes on and says so) or stopped; a configured service is ready as set.
- */
-export const serviceStatusSchema = z.strictObject({
-  location: serviceLocationSchema,
-  state: z.enum(['starting', 'ready', 'failed', 'stopped']),
-  /** The base URL requests go to while ready (`http://127.0.0.1:PORT` when embedded), else null. */
-  url: z.string().min(1).nullable(),
-  /** The service part of account addresses there, `local@<this>` (`127.0.0.1:PORT`), else null. */
-  accountService: z.string().min(1).nullable(),
-  /** Why it is not ready, for people (failed, stopped); null otherwise. Never a secret. */
-  message: z.string().nullable(),
-});
-export type ServiceStatus = z.infer<typeof serviceStatusSchema>;
-
-// ---- methods -----------------------------------------------------------------------------
-
-/** One method of the contract: the schema of its argument list and of its result. */
-interface MethodSpec<Args extends z.ZodTuple, Result extends z.ZodType> {
-  readonly args: Args;
-  readonly result: Result;
-}
-
-function method<Args extends z.ZodTuple, Result extends z.ZodType>(
-  args: Args,
-  result: Result,
-): MethodSpec<Args, Result> {
-  return { args, result };
-}
-
-/**
- * The schemas of every method (names.ts), named `namespace.method` (the namespace becomes
- * `window.mesh.<namespace>`). Results are allow-lists: the main process checks each reply
- * against its schema, so a field that should not cross IPC cannot leak by accident.
+ * Every method, `namespace.method`. The namespaces not in coreNamespaces (`app`, `service`, and
+ * those the desktop program adds: `settings`, `session`, `clipboard`) go to the program's object.
  */
 export const meshMethods = {
-  'app.info': method(z.tuple([]), appInfoSchema),
-  'session.status': method(z.tuple([]), sessionStatusSchema),
-  'service.status': method(z.tuple([]), serviceStatusSchema),
-} as const satisfies { readonly [M in MeshMethodName]: MethodSpec<z.ZodTuple, z.ZodType> };
+  ...accountMethods,
+  ...connectMethods,
+  ...devicesMethods,
+  ...escrowMethods,
+  ...passwordsMethods,
+  ...mailMethods,
+  ...networkMethods,
+  ...activityMethods,
+  ...trustMethods,
+  ...appMethods,
+  ...serviceMethods,
+} as const satisfies MethodTable;
 
-/** The arguments a caller passes to method M. */
-export type MeshArgs<M extends MeshMethodName> = z.input<(typeof meshMethods)[M]['args']>;
-/** The arguments a handler of method M receives, after validation. */
-export type MeshParsedArgs<M extends MeshMethodName> = z.output<(typeof meshMethods)[M]['args']>;
-/** What method M resolves to. */
-export type MeshValue<M extends MeshMethodName> = z.output<(typeof meshMethods)[M]['result']>;
+export type MeshMethods = typeof meshMethods;
+export type MeshMethodName = keyof MeshMethods & string;
+/** The method names, for the preload (which gets them without the schemas). */
+export const meshMethodNames = Object.keys(meshMethods) as MeshMethodName[];
 
-/** One request on MESH_INVOKE_CHANNEL: the method's name and its argument list. */
+// ---- types derived from a table ------------------------------------------------------------
+
+type Spec = MethodSpec<z.ZodType, z.ZodType>;
+type NamespaceOf<M> = M extends `${infer N}.${string}` ? N : never;
+type MemberOf<M, N extends string> = M extends `${N}.${infer F}` ? F : never;
+
+/** What a caller passes to a method (before validation: optional fields may be left out). */
+export type RequestOf<S extends Spec> = z.input<S['request']>;
+/** What a method resolves to. */
+export type ReplyOf<S extends Spec> = z.output<S['reply']>;
+
+/** The call of one method, as the caller sees it: no argument when it takes no request. */
+export type CallOf<S extends Spec, Result> =
+  undefined extends RequestOf<S>
+    ? (request?: RequestOf<S>) => Result
+    : (request: RequestOf<S>) => Result;
+
+/** The namespaces of a table. */
+export type NamespacesOf<T extends MethodTable> = NamespaceOf<keyof T & string>;
+
+/** Options of every dispatched call: only a signal, aborted when the program stops. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The object that answers namespace N of table T: one method per entry. */
+export type HandlerGroup<T extends MethodTable, N extends string> = {
+  readonly [M in keyof T & string as MemberOf<M, N>]: undefined extends RequestOf<T[M]>
+    ? (request?: RequestOf<T[M]>, options?: CallOptions) => Promise<ReplyOf<T[M]>>
+    : (request: RequestOf<T[M]>, options?: CallOptions) => Promise<ReplyOf<T[M]>>;
+};
+
+/** What the device core provides: `MeshDevice` has these groups. */
+export type CoreApi = { readonly [N in CoreNamespace]: HandlerGroup<MeshMethods, N> };
+/** The program's own namespaces. */
+export type AppNamespace = Exclude<NamespacesOf<MeshMethods>, CoreNamespace>;
+/** What the desktop program provides for its own namespaces. */
+export type AppApi = { readonly [N in AppNamespace]: HandlerGroup<MeshMethods, N> };
+
+/** One request on MESH_INVOKE_CHANNEL: the method's name and its one request object (or none). */
 export type MeshRequest = {
-  [M in MeshMethodName]: { method: M; args: MeshArgs<M> };
+  [M in MeshMethodName]: { method: M; request?: RequestOf<MeshMethods[M]> };
 }[MeshMethodName];
 
-/**
- * The runtime schema of a request, a discriminated union on `method` built from the table,
- * checked by the main process on every message before any handler runs.
- */
-export const meshRequestSchema = z.discriminatedUnion(
-  'method',
-  meshMethodNames.map((name) =>
-    z.strictObject({ method: z.literal(name), args: meshMethods[name].args }),
-  ) as unknown as [
-    z.ZodObject<{ method: z.ZodLiteral<MeshMethodName>; args: z.ZodTuple }>,
-    ...z.ZodObject<{ method: z.ZodLiteral<MeshMethodName>; args: z.ZodTuple }>[],
-  ],
-);
+/** The runtime schema of a request to the methods of `table`, checked before any dispatch. */
+export function requestSchemaOf(table: MethodTable) {
+  const names = Object.keys(table);
+  return z.strictObject({
+    method: z.enum(names as [string, ...string[]]),
+    request: z.unknown().optional(),
+  });
+}
 
-// ---- replies and errors ------------------------------------------------------------------
+// ---- replies and errors --------------------------------------------------------------------
 
 /**
- * The typed error of a failed request: a stable code from shared/errors.ts, a message for
- * people, and structured non-secret details (for bad input, `field` names the bad field).
+ * The typed error of a failed request: a stable code from shared/errors.ts, a message, and
+ * structured non-secret details (for bad input, `field` names the bad field).
  */
 export const meshIpcErrorSchema = z.strictObject({
   code: z.enum(meshErrorCodes),
@@ -150,77 +140,72 @@ export type MeshIpcError = z.infer<typeof meshIpcErrorSchema>;
 export type MeshReply<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: MeshIpcError };
 
-// ---- events ------------------------------------------------------------------------------
+// ---- events --------------------------------------------------------------------------------
 
-/** Every push the main process may send, by name, with the schema of its payload. */
+/**
+ * Every push the main process may send, with the schema of its payload. Each has a query behind
+ * it, so a window that opens late knows the state: pendingApproval ↔ connect.pending, syncState
+ * ↔ account.syncState, serviceState ↔ service.status, trustWarning ↔ trust.status,
+ * connectionState ↔ account.status.
+ */
 export const meshEvents = {
-  /** A new device asks to join and waits for this administrator device (DESIGN.md section 7). */
+  /** A new device asks to join and waits for this administrator device. */
   pendingApproval: z.strictObject({
     requestId: z.string().min(1),
     deviceUdf: z.string().min(1),
     deviceDescription: z.string(),
-    /**
-     * The witness both devices show, recomputed by this device (DESIGN.md section 4); null for a
-     * request that proved a PIN instead.
-     */
+    /** The witness recomputed by this device; null for a request that proved a PIN instead. */
     witness: z.string().min(1).nullable(),
-    /** The request proved a one-time PIN an administrator issued. */
     pinVerified: z.boolean(),
     /** RFC 3339 time after which the request lapses. */
     expires: z.string().min(1),
   }),
-  /** Where synchronisation with the service stands (DESIGN.md section 7, Sync). */
-  syncState: z.strictObject({
-    state: z.enum(['idle', 'syncing', 'offline', 'failed']),
-    /** RFC 3339 time of the last completed sync, or null before the first. */
-    lastSyncedAt: z.string().nullable(),
-  }),
-  /** This device's connection to its account changed (created, requested, accepted, removed...). */
+  /** Where synchronisation with the service stands. */
+  syncState: syncStateSchema,
+  /** This device's connection to its account changed. */
   connectionState: z.strictObject({
     state: z.enum(['unconnected', 'requested', 'connected', 'refused', 'expired', 'removed']),
-    /** `local@service`, when known. */
     account: z.string().min(1).nullable(),
     deviceUdf: z.string().min(1).nullable(),
   }),
   /** How far a long operation (create, connect, recover, sync...) has got. */
   progress: z.strictObject({
     operation: z.string().min(1),
-    /** The step it is at, in words a person can read. */
     step: z.string(),
-    /** Steps done and steps in all, or null when not counted. */
     done: z.number().int().nonnegative().nullable(),
     total: z.number().int().nonnegative().nullable(),
   }),
-  /** The Mesh service's state changed (the embedded service started, failed or stopped). */
+  /** The Mesh service's state changed. */
   serviceState: serviceStatusSchema,
-} as const satisfies { readonly [E in MeshEventName]: z.ZodType };
+  /** A verification of the service's log failed (a fork, a rollback, a bad proof). */
+  trustWarning: trustWarningSchema,
+} as const satisfies { readonly [name: string]: z.ZodType };
 
+export type MeshEventName = keyof typeof meshEvents & string;
+export const meshEventNames = Object.keys(meshEvents) as MeshEventName[];
 export type MeshEventPayload<E extends MeshEventName> = z.output<(typeof meshEvents)[E]>;
 /** One message on MESH_EVENT_CHANNEL. */
 export type MeshEventMessage = {
   [E in MeshEventName]: { event: E; payload: MeshEventPayload<E> };
 }[MeshEventName];
 
-// ---- the renderer's view: window.mesh ----------------------------------------------------
-
-type NamespaceOf<M extends string> = M extends `${infer N}.${string}` ? N : never;
-/** The namespaces of `window.mesh` (`app`, `session`, ...). */
-export type MeshNamespace = NamespaceOf<MeshMethodName>;
+// ---- the renderer's view: window.mesh ------------------------------------------------------
 
 /** Unsubscribes a listener added with `window.mesh.on`. */
 export type MeshUnsubscribe = () => void;
 
-/**
- * The object the preload exposes as `window.mesh`: one function per method, grouped by
- * namespace, each resolving to a MeshReply; and `on` for pushes from the main process.
- */
-export type MeshApi = {
-  readonly [N in MeshNamespace]: {
-    readonly [M in MeshMethodName as M extends `${N}.${infer F}` ? F : never]: (
-      ...args: MeshArgs<M>
-    ) => Promise<MeshReply<MeshValue<M>>>;
+/** The renderer's view of a table: one function per method, grouped by namespace. */
+export type ApiOf<T extends MethodTable> = {
+  readonly [N in NamespacesOf<T>]: {
+    readonly [M in keyof T & string as MemberOf<M, N>]: CallOf<
+      T[M],
+      Promise<MeshReply<ReplyOf<T[M]>>>
+    >;
   };
-} & {
+};
+
+/** `window.mesh`: the table's methods, each resolving to a MeshReply, and `on` for pushes. */
+export type MeshApi = ApiOf<MeshMethods> & {
   readonly on: <E extends MeshEventName>(
     event: E,
     listener: (payload: MeshEventPayload<E>) => void,

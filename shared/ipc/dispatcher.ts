@@ -1,32 +1,37 @@
 /**
- * The main-process end of the IPC contract (DESIGN.md section 8): checks every request against
- * the contract's schema before any handler runs, calls the one handler of the method, checks
- * the result against the method's result schema (an allow-list), and always answers a
- * MeshReply, with a typed error for bad input or failure. Isomorphic: the Electron main process
- * and the browser test harness run this same code.
+ * The main-process end of the IPC contract (docs/core-api.md): checks every request against the
+ * table (its method name, then its one request object against the method's schema) before
+ * anything runs, calls `target[namespace][method](request, { signal })` on the object the
+ * namespace is routed to, checks the reply against the method's reply schema (an allow-list),
+ * and always answers a MeshReply, with a typed error for bad input or failure. Generic: there is
+ * no handler per method. Isomorphic: the Electron main process and the browser harness run it.
  */
 import type { z } from 'zod';
 import { isMeshError } from '../errors';
 import {
   meshMethods,
-  meshRequestSchema,
+  requestSchemaOf,
+  type AppApi,
+  type CallOptions,
+  type CoreApi,
+  type CoreNamespace,
+  coreNamespaces,
   type MeshIpcError,
-  type MeshMethodName,
-  type MeshParsedArgs,
   type MeshReply,
-  type MeshValue,
 } from './contract';
-
-/** One handler per method of the contract; each resolves to the method's result. */
-export type MeshHandlers = {
-  readonly [M in MeshMethodName]: (...args: MeshParsedArgs<M>) => Promise<MeshValue<M>>;
-};
+import type { MethodTable } from './method';
 
 /** Answers one raw request (whatever arrived on the channel) with a reply. Never rejects. */
 export type MeshDispatcher = (request: unknown) => Promise<MeshReply<unknown>>;
 
-/** Told about failures that are our fault (a handler threw a non-MeshError, a bad result). */
-export type InternalErrorListener = (method: MeshMethodName, error: unknown) => void;
+/** Told about failures that are our fault (a non-MeshError thrown, a reply outside the table). */
+export type InternalErrorListener = (method: string, error: unknown) => void;
+
+/** An object with one group of methods per namespace it answers. */
+export type DispatchTarget = Readonly<Record<string, unknown>>;
+
+/** Which object answers a namespace (it may have to be opened first: hence a promise). */
+export type MeshRoute = (namespace: string) => DispatchTarget | Promise<DispatchTarget>;
 
 /** A failed reply with a typed error. */
 export function meshFailure(
@@ -37,36 +42,74 @@ export function meshFailure(
   return { ok: false, error: { code, message, details } };
 }
 
-/** The dotted path of the field a schema issue is about, e.g. `args.0.name`, or `request`. */
-export function fieldOfIssue(issue: z.core.$ZodIssue): string {
+/** The dotted path of the field a schema issue is about, e.g. `request.name`, or `request`. */
+export function fieldOfIssue(issue: z.core.$ZodIssue, prefix?: string): string {
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path;
-  return path.length === 0 ? 'request' : path.map(String).join('.');
+  const parts = [...(prefix === undefined ? [] : [prefix]), ...path.map(String)];
+  return parts.length === 0 ? 'request' : parts.join('.');
+}
+
+function badRequest(error: z.ZodError, prefix?: string): MeshReply<never> {
+  const issue = error.issues[0];
+  const field = issue ? fieldOfIssue(issue, prefix) : 'request';
+  return meshFailure(
+    'INVALID_ARGUMENT',
+    `Bad request: ${field}: ${issue?.message ?? 'does not match the contract'}`,
+    { field },
+  );
 }
 
 /**
- * Builds the dispatcher over a complete set of handlers (DESIGN.md section 8: "validates every
- * request against its schema ... and answers a typed error on bad input").
+ * The route of the desktop program: core namespaces to the one device (opened on demand), the
+ * others to the program's own object.
  */
+export function meshRoute(targets: {
+  readonly device: () => Promise<CoreApi>;
+  readonly app: AppApi;
+}): MeshRoute {
+  const core = new Set<string>(coreNamespaces);
+  return (namespace) =>
+    core.has(namespace as CoreNamespace)
+      ? targets.device()
+      : (targets.app as unknown as DispatchTarget);
+}
+
+/** Builds the dispatcher of `table` (default: the contract's) over a route (module comment). */
 export function createMeshDispatcher(
-  handlers: MeshHandlers,
-  onInternalError: InternalErrorListener = () => {},
+  route: MeshRoute,
+  options: {
+    readonly onInternalError?: InternalErrorListener;
+    readonly signal?: AbortSignal;
+    readonly table?: MethodTable;
+  } = {},
 ): MeshDispatcher {
-  return async (request) => {
-    const parsed = meshRequestSchema.safeParse(request);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue ? fieldOfIssue(issue) : 'request';
-      return meshFailure(
-        'INVALID_ARGUMENT',
-        `Bad request: ${field}: ${issue?.message ?? 'does not match the contract'}`,
-        { field },
-      );
-    }
+  const table: MethodTable = options.table ?? meshMethods;
+  const envelope = requestSchemaOf(table);
+  const onInternalError = options.onInternalError ?? (() => {});
+  const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
+  return async (raw) => {
+    const parsed = envelope.safeParse(raw);
+    if (!parsed.success) return badRequest(parsed.error);
     const name = parsed.data.method;
-    const handler = handlers[name] as (...args: unknown[]) => Promise<unknown>;
+    const spec = table[name]!;
+    const request = spec.request.safeParse(parsed.data.request);
+    if (!request.success) return badRequest(request.error, 'request');
+    const dot = name.indexOf('.');
+    const namespace = name.slice(0, dot);
+    const member = name.slice(dot + 1);
     let value: unknown;
     try {
-      value = await handler(...parsed.data.args);
+      const target = await route(namespace);
+      const group = target[namespace] as Record<string, unknown> | undefined;
+      const handler = group?.[member];
+      if (typeof handler !== 'function') {
+        throw new Error(`${name} has no implementation`);
+      }
+      value = await (handler as (r: unknown, o: CallOptions) => Promise<unknown>).call(
+        group,
+        request.data,
+        callOptions,
+      );
     } catch (error) {
       if (isMeshError(error)) {
         return meshFailure(error.code, error.message, { ...error.details });
@@ -74,7 +117,7 @@ export function createMeshDispatcher(
       onInternalError(name, error);
       return meshFailure('INTERNAL', `${name} failed inside the program`, { method: name });
     }
-    const checked = meshMethods[name].result.safeParse(value);
+    const checked = spec.reply.safeParse(value);
     if (!checked.success) {
       onInternalError(name, checked.error);
       return meshFailure('INTERNAL', `${name} produced a reply outside the contract`, {

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meshNamesArgument } from '../../electron/app/window';
+import { meshMethodNames } from '../../shared/ipc/contract';
 import { buildElectron, root } from '../../scripts/build.mjs';
 import { locateElectronBinary, missingElectronMessage } from '../../scripts/start.mjs';
 
@@ -41,10 +43,19 @@ describe('the main and preload bundles', () => {
       return electron;
     };
     const module = { exports: {} };
-    runInNewContext(preload, { require: sandboxRequire, module, exports: module.exports });
+    // A sandboxed preload's process.argv carries webPreferences.additionalArguments.
+    const process = { argv: ['electron', meshNamesArgument()] };
+    runInNewContext(preload, {
+      require: sandboxRequire,
+      module,
+      exports: module.exports,
+      process,
+    });
     expect([...exposed.keys()]).toEqual(['mesh']);
-    const mesh = exposed.get('mesh') as Record<string, unknown>;
-    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'service', 'session']);
+    const mesh = exposed.get('mesh') as Record<string, Record<string, unknown>>;
+    const namespaces = new Set(meshMethodNames.map((name) => name.split('.')[0]));
+    expect(Object.keys(mesh).sort()).toEqual(['on', ...namespaces].sort());
+    expect(Object.keys(mesh.passwords!)).toContain('reveal');
   });
 
   it('bundles the main process as CommonJS with electron and native modules external', () => {

@@ -1,17 +1,28 @@
-// The IPC contract's two ends (shared/ipc) joined in memory, without Electron (STYLE.md, after
-// VS Code's ipc.test.ts): the generic proxy builds window.mesh from the table, the dispatcher
-// checks requests and results, and typed errors come back as replies.
+// The IPC contract's two ends (shared/ipc) joined in memory, without Electron (after VS Code's
+// ipc.test.ts): the generic proxy builds window.mesh from the table's names, the generic
+// dispatcher checks each request against the table and routes it to `target[namespace][method]`,
+// replies are allow-listed, typed errors come back as replies - and a method added to a copy of
+// the table is reachable from the renderer-side API with no other edit.
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { MeshError } from '../../shared/errors';
 import { createMeshApi, type MeshTransport } from '../../shared/ipc/client';
 import {
+  coreNamespaces,
+  meshEventNames,
   meshEvents,
+  meshMethodNames,
   meshMethods,
-  meshRequestSchema,
+  type ApiOf,
+  type MeshApi,
   type MeshEventMessage,
 } from '../../shared/ipc/contract';
-import { createMeshDispatcher, type MeshHandlers } from '../../shared/ipc/dispatcher';
-import { meshEventNames, meshMethodNames } from '../../shared/ipc/names';
+import {
+  createMeshDispatcher,
+  type DispatchTarget,
+  type MeshRoute,
+} from '../../shared/ipc/dispatcher';
+import { method, noRequest } from '../../shared/ipc/method';
 
 const info = {
   name: 'Mesh Desktop',
@@ -22,24 +33,42 @@ const info = {
   service: { kind: 'embedded' as const },
 };
 
-function handlers(overrides: Partial<MeshHandlers> = {}): MeshHandlers {
-  return {
-    'app.info': async () => info,
-    'session.status': async () => ({ profile: 'none' }),
-    'service.status': async () => ({
-      location: info.service,
-      state: 'ready',
-      url: 'http://127.0.0.1:41234',
-      accountService: '127.0.0.1:41234',
-      message: null,
-    }),
-    ...overrides,
+const unconnected = {
+  state: 'unconnected',
+  address: null,
+  profileUdf: null,
+  deviceUdf: null,
+  deviceName: null,
+  role: null,
+  devices: null,
+  profileUpdated: null,
+  lastSync: null,
+  online: false,
+};
+
+/** A target answering a few methods; `overrides` replaces groups' members. */
+function target(overrides: Record<string, Record<string, unknown>> = {}): DispatchTarget {
+  const base: Record<string, Record<string, unknown>> = {
+    app: { info: async () => info },
+    account: {
+      status: async () => unconnected,
+      validate: async (request: { name: string }) => ({
+        valid: true,
+        address: `${request.name}@example.com`,
+        problem: null,
+        invalidCharacters: null,
+      }),
+    },
   };
+  for (const [namespace, members] of Object.entries(overrides)) {
+    base[namespace] = { ...base[namespace], ...members };
+  }
+  return base;
 }
 
 /** An in-memory pair of ends: the client's transport calls the dispatcher directly. */
-function pair(table: MeshHandlers, onInternal = vi.fn()) {
-  const dispatch = createMeshDispatcher(table, onInternal);
+function pair(route: MeshRoute, onInternalError = vi.fn()) {
+  const dispatch = createMeshDispatcher(route, { onInternalError });
   const listeners = new Set<(message: MeshEventMessage) => void>();
   const transport: MeshTransport = {
     invoke: (request) => dispatch(structuredClone(request)),
@@ -49,50 +78,80 @@ function pair(table: MeshHandlers, onInternal = vi.fn()) {
     },
   };
   const push = (message: MeshEventMessage) => listeners.forEach((l) => l(message));
-  return { api: createMeshApi(transport), dispatch, push, listeners, onInternal };
+  const api = createMeshApi<MeshApi>(transport, {
+    methods: meshMethodNames,
+    events: meshEventNames,
+  });
+  return { api, dispatch, push, listeners, onInternalError };
 }
 
 describe('the contract table', () => {
-  it('has schemas for exactly the names the preload knows', () => {
-    expect(Object.keys(meshMethods).sort()).toEqual([...meshMethodNames].sort());
+  it('names every method namespace.method, each core namespace with methods', () => {
+    for (const name of meshMethodNames) expect(name).toMatch(/^[a-z]+\.[a-zA-Z]+$/);
+    const namespaces = new Set(meshMethodNames.map((name) => name.split('.')[0]));
+    for (const namespace of coreNamespaces) expect(namespaces.has(namespace)).toBe(true);
     expect(Object.keys(meshEvents).sort()).toEqual([...meshEventNames].sort());
   });
 
-  it('builds a request schema that accepts every method with its arguments', () => {
-    for (const method of meshMethodNames) {
-      expect(meshRequestSchema.safeParse({ method, args: [] }).success, method).toBe(true);
+  it('takes one request object or none in every method', () => {
+    for (const name of meshMethodNames) {
+      const request = meshMethods[name].request;
+      const none = request instanceof z.ZodUndefined;
+      const inner = request instanceof z.ZodOptional ? request.unwrap() : request;
+      expect(none || inner instanceof z.ZodObject, name).toBe(true);
+      expect(request.safeParse([1, 2]).success, name).toBe(false);
     }
   });
 });
 
 describe('window.mesh over an in-memory pair', () => {
   it('has one function per method, grouped by namespace, and on()', () => {
-    const { api } = pair(handlers());
-    expect(Object.keys(api).sort()).toEqual(['app', 'on', 'service', 'session']);
+    const { api } = pair(() => target());
+    expect(Object.keys(api).sort()).toEqual(
+      ['on', ...new Set(meshMethodNames.map((name) => name.split('.')[0]))].sort(),
+    );
     expect(Object.keys(api.app)).toEqual(['info']);
-    expect(Object.keys(api.session)).toEqual(['status']);
-    expect(Object.keys(api.service)).toEqual(['status']);
+    expect(Object.keys(api.passwords)).toContain('reveal');
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.isFrozen(api.app)).toBe(true);
   });
 
-  it('round-trips a call to its handler and back', async () => {
-    const { api } = pair(handlers());
+  it('round-trips a call with its request object to the routed target and back', async () => {
+    const { api } = pair(() => target());
     expect(await api.app.info()).toEqual({ ok: true, value: info });
-    expect(await api.session.status()).toEqual({ ok: true, value: { profile: 'none' } });
+    expect(await api.account.status()).toEqual({ ok: true, value: unconnected });
+    expect(await api.account.validate({ name: 'alice' })).toMatchObject({
+      ok: true,
+      value: { valid: true, address: 'alice@example.com' },
+    });
   });
 
-  it('carries a MeshError thrown by a handler as a typed error', async () => {
-    const { api } = pair(
-      handlers({
-        'session.status': async () => {
-          throw new MeshError('KEYCHAIN_UNAVAILABLE', 'The keychain is locked', {
-            service: 'mesh',
-          });
+  it('routes by namespace: an unopened device fails the core namespaces only', async () => {
+    const route: MeshRoute = (namespace) =>
+      namespace === 'app'
+        ? target()
+        : Promise.reject(new MeshError('KEYCHAIN_UNAVAILABLE', 'The keychain is locked'));
+    const { api } = pair(route);
+    expect(await api.app.info()).toEqual({ ok: true, value: info });
+    expect(await api.account.status()).toMatchObject({
+      ok: false,
+      error: { code: 'KEYCHAIN_UNAVAILABLE' },
+    });
+  });
+
+  it('carries a MeshError thrown by a method as a typed error', async () => {
+    const { api } = pair(() =>
+      target({
+        account: {
+          status: async () => {
+            throw new MeshError('KEYCHAIN_UNAVAILABLE', 'The keychain is locked', {
+              service: 'mesh',
+            });
+          },
         },
       }),
     );
-    expect(await api.session.status()).toEqual({
+    expect(await api.account.status()).toEqual({
       ok: false,
       error: {
         code: 'KEYCHAIN_UNAVAILABLE',
@@ -103,43 +162,51 @@ describe('window.mesh over an in-memory pair', () => {
   });
 
   it('answers INTERNAL for any other failure, without its message', async () => {
-    const { api, onInternal } = pair(
-      handlers({
-        'app.info': async () => {
-          throw new Error('seed 0123456789abcdef leaked');
+    const { api, onInternalError } = pair(() =>
+      target({
+        app: {
+          info: async () => {
+            throw new Error('seed 0123456789abcdef leaked');
+          },
         },
       }),
     );
     const reply = await api.app.info();
     expect(reply).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(reply)).not.toContain('0123456789abcdef');
-    expect(onInternal).toHaveBeenCalledOnce();
+    expect(onInternalError).toHaveBeenCalledOnce();
   });
 
-  it('refuses a result outside the result schema, so nothing extra crosses', async () => {
-    const { api } = pair(
-      handlers({
-        'session.status': async () =>
-          ({ profile: 'none', privateKey: 'd=SECRET' }) as unknown as { profile: 'none' },
-      }),
+  it('answers INTERNAL for a method the target lacks', async () => {
+    const { api } = pair(() => target());
+    expect(await api.trust.status()).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('refuses a reply outside the reply schema, so nothing extra crosses', async () => {
+    const { api } = pair(() =>
+      target({ account: { status: async () => ({ ...unconnected, privateKey: 'd=SECRET' }) } }),
     );
-    const reply = await api.session.status();
+    const reply = await api.account.status();
     expect(reply).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(JSON.stringify(reply)).not.toContain('SECRET');
   });
 
   it('resolves, never rejects, when the transport fails', async () => {
-    const api = createMeshApi({
-      invoke: () => Promise.reject(new Error('No handler registered for mesh:invoke')),
-      subscribe: () => () => {},
-    });
+    const api = createMeshApi<MeshApi>(
+      {
+        invoke: () => Promise.reject(new Error('No handler registered for mesh:invoke')),
+        subscribe: () => () => {},
+      },
+      { methods: meshMethodNames, events: meshEventNames },
+    );
     expect(await api.app.info()).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 
   it('hands event listeners the payload of their event only, until unsubscribed', () => {
-    const { api, push, listeners } = pair(handlers());
+    const { api, push, listeners } = pair(() => target());
     const seen: unknown[] = [];
     const stop = api.on('syncState', (payload) => seen.push(payload));
+    const syncing = { state: 'syncing' as const, lastSyncedAt: null, code: null, pending: 0 };
     push({
       event: 'pendingApproval',
       payload: {
@@ -151,17 +218,49 @@ describe('window.mesh over an in-memory pair', () => {
         expires: '2026-11-23T12:00:00Z',
       },
     });
-    push({ event: 'syncState', payload: { state: 'syncing', lastSyncedAt: null } });
+    push({ event: 'syncState', payload: syncing });
     stop();
-    push({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
-    expect(seen).toEqual([{ state: 'syncing', lastSyncedAt: null }]);
+    push({ event: 'syncState', payload: { ...syncing, state: 'idle' } });
+    expect(seen).toEqual([syncing]);
     expect(listeners.size).toBe(0);
   });
 
   it('refuses unknown events and non-function listeners', () => {
-    const { api } = pair(handlers());
+    const { api } = pair(() => target());
     expect(() => api.on('keys' as 'syncState', () => {})).toThrow(TypeError);
     expect(() => api.on('syncState', 'x' as unknown as () => void)).toThrow(TypeError);
+  });
+});
+
+describe('a method added to a copy of the table', () => {
+  it('is reachable from the renderer-side API with no other edit', async () => {
+    const table = {
+      ...meshMethods,
+      'devices.wave': method(
+        z.strictObject({ udf: z.string().min(1) }),
+        z.strictObject({ waved: z.string() }),
+      ),
+      'lamp.toggle': method(noRequest, z.strictObject({ on: z.boolean() })),
+    };
+    // The objects the namespaces are routed to: one more member each, nothing else.
+    const device = { devices: { wave: async ({ udf }: { udf: string }) => ({ waved: udf }) } };
+    const app = { lamp: { toggle: async () => ({ on: true }) } };
+    const dispatch = createMeshDispatcher((namespace) => (namespace === 'devices' ? device : app), {
+      table,
+    });
+    const api = createMeshApi<ApiOf<typeof table>>(
+      { invoke: (request) => dispatch(structuredClone(request)), subscribe: () => () => {} },
+      { methods: Object.keys(table), events: [] },
+    );
+    expect(await api.devices.wave({ udf: 'MAAA-BBBB' })).toEqual({
+      ok: true,
+      value: { waved: 'MAAA-BBBB' },
+    });
+    expect(await api.lamp.toggle()).toEqual({ ok: true, value: { on: true } });
+    expect(await api.devices.wave({ udf: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', details: { field: 'request.udf' } },
+    });
   });
 });
 
@@ -169,17 +268,22 @@ describe('the dispatcher on malformed requests', () => {
   const cases: [string, unknown, string][] = [
     ['not an object', 'app.info', 'request'],
     ['null', null, 'request'],
-    ['an unknown method', { method: 'keys.export', args: [] }, 'method'],
-    ['a missing method', { args: [] }, 'method'],
-    ['missing args', { method: 'app.info' }, 'args'],
-    ['args that are not a list', { method: 'app.info', args: {} }, 'args'],
-    ['too many args', { method: 'session.status', args: [1] }, 'args'],
-    ['an extra field', { method: 'app.info', args: [], sender: 'main' }, 'sender'],
+    ['an unknown method', { method: 'keys.export' }, 'method'],
+    ['a missing method', { request: {} }, 'method'],
+    ['a request where none is taken', { method: 'app.info', request: { all: true } }, 'request'],
+    ['a request that is a list', { method: 'account.validate', request: ['alice'] }, 'request'],
+    ['a missing field', { method: 'account.validate', request: {} }, 'request.name'],
+    [
+      'an unknown field',
+      { method: 'account.validate', request: { name: 'a', admin: true } },
+      'request.admin',
+    ],
+    ['an extra envelope field', { method: 'app.info', sender: 'main' }, 'sender'],
   ];
   for (const [what, request, field] of cases) {
     it(`names the field for ${what}`, async () => {
       const called = vi.fn(async () => info);
-      const dispatch = createMeshDispatcher(handlers({ 'app.info': called }));
+      const dispatch = createMeshDispatcher(() => target({ app: { info: called } }));
       const reply = await dispatch(request);
       expect(reply).toMatchObject({
         ok: false,

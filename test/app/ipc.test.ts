@@ -1,15 +1,14 @@
 // electron/app/ipc.ts and the preload joined through the recording fake of `electron`: the
-// sender check (checklist 17), the schema check, the backend reached, and events pushed back
+// sender check (checklist 17), the schema check, the device or the program reached, and events pushed back
 // with only their payload crossing (checklist 20).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcMainInvokeEvent } from 'electron';
-import type { MeshBackend } from '../../electron/app/backend';
-import { createMeshHandlers } from '../../electron/app/handlers';
+import { createDesktopApi, createDesktopDispatcher } from '../../electron/app/desktop-api';
 import { createMeshEventSender, isTrustedSender, registerMeshIpc } from '../../electron/app/ipc';
-import { createShellBackend } from '../../electron/app/shell-backend';
+import { meshNamesArgument } from '../../electron/app/window';
 import { isMeshError } from '../../shared/errors';
-import type { MeshApi, MeshEventMessage } from '../../shared/ipc/contract';
-import { createMeshDispatcher } from '../../shared/ipc/dispatcher';
+import type { CoreApi, MeshApi, MeshEventMessage } from '../../shared/ipc/contract';
+import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
 import { createFakeElectron, FakeFrame, FakeWebContents, type FakeElectron } from './fake-electron';
 
 const holder = vi.hoisted(() => ({ fake: null as FakeElectron | null }));
@@ -25,32 +24,60 @@ const identity = {
   electron: '45.4.1',
 };
 
-function recordingBackend(): MeshBackend & {
-  statusCalls: number;
+const unconnected = {
+  state: 'unconnected' as const,
+  address: null,
+  profileUdf: null,
+  deviceUdf: null,
+  deviceName: null,
+  role: null,
+  devices: null,
+  profileUpdated: null,
+  lastSync: null,
+  online: false,
+};
+
+const idle = { state: 'idle' as const, lastSyncedAt: null, code: null, pending: 0 };
+
+/** The main process's dispatcher over a recording device (only account.status answers). */
+function recordingMain(): {
+  dispatcher: MeshDispatcher;
+  statusCalls: () => number;
   emit: (m: MeshEventMessage) => void;
+  onEvent: (listener: (m: MeshEventMessage) => void) => () => void;
 } {
+  let calls = 0;
   const listeners = new Set<(m: MeshEventMessage) => void>();
-  const backend = {
-    statusCalls: 0,
-    sessionStatus: async () => {
-      backend.statusCalls += 1;
-      return { profile: 'none' as const };
+  const device = {
+    account: {
+      status: async () => {
+        calls += 1;
+        return unconnected;
+      },
     },
-    serviceLocation: async () => ({ kind: 'embedded' as const }),
-    serviceStatus: async () => ({
+  } as unknown as CoreApi;
+  const service = {
+    status: () => ({
       location: { kind: 'embedded' as const },
       state: 'starting' as const,
       url: null,
       accountService: null,
       message: null,
     }),
-    onEvent: (listener: (m: MeshEventMessage) => void) => {
+  };
+  const dispatcher = createDesktopDispatcher(
+    { device: async () => device as never, signal: new AbortController().signal },
+    createDesktopApi({ identity, service }),
+  );
+  return {
+    dispatcher,
+    statusCalls: () => calls,
+    emit: (message) => listeners.forEach((l) => l(message)),
+    onEvent: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    emit: (message: MeshEventMessage) => listeners.forEach((l) => l(message)),
   };
-  return backend;
 }
 
 function ourWindow() {
@@ -97,25 +124,25 @@ describe('isTrustedSender', () => {
 
 describe('registerMeshIpc', () => {
   function setUp() {
-    const backend = recordingBackend();
+    const backend = recordingMain();
     const window = ourWindow();
     let handler: ((event: unknown, ...args: unknown[]) => Promise<unknown>) | undefined;
     registerMeshIpc(
       { handle: (_channel: string, h: typeof handler) => (handler = h) } as never,
-      createMeshDispatcher(createMeshHandlers(backend, identity)),
+      backend.dispatcher,
       (event) => isTrustedSender(event, window as never),
     );
     const trusted = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
     return { backend, window, handler: handler!, trusted };
   }
 
-  it('passes a valid request from our frame to the backend', async () => {
+  it('passes a valid request from our frame to the device', async () => {
     const { backend, handler, trusted } = setUp();
-    expect(await handler(trusted, { method: 'session.status', args: [] })).toEqual({
+    expect(await handler(trusted, { method: 'account.status' })).toEqual({
       ok: true,
-      value: { profile: 'none' },
+      value: unconnected,
     });
-    expect(backend.statusCalls).toBe(1);
+    expect(backend.statusCalls()).toBe(1);
   });
 
   it('refuses a request from a wrong sender frame before reading it', async () => {
@@ -123,23 +150,23 @@ describe('registerMeshIpc', () => {
     const subframe = new FakeFrame('app://mesh/index.html', window.webContents.mainFrame);
     const reply = await handler(
       { sender: window.webContents, senderFrame: subframe },
-      { method: 'session.status', args: [] },
+      { method: 'account.status' },
     );
     expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
-    expect(backend.statusCalls).toBe(0);
+    expect(backend.statusCalls()).toBe(0);
   });
 
-  it('answers a malformed request with a typed error naming the field, without reaching the backend', async () => {
+  it('answers a malformed request with a typed error naming the field, without reaching the device', async () => {
     const { backend, handler, trusted } = setUp();
     const reply = await handler(trusted, {
-      method: 'session.status',
-      args: [{ account: 'alice' }],
+      method: 'account.status',
+      request: { account: 'alice' },
     });
     expect(reply).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_ARGUMENT', details: { field: 'args' } },
+      error: { code: 'INVALID_ARGUMENT', details: { field: 'request.account' } },
     });
-    expect(backend.statusCalls).toBe(0);
+    expect(backend.statusCalls()).toBe(0);
   });
 });
 
@@ -147,16 +174,16 @@ describe('createMeshEventSender', () => {
   it('sends checked payloads to our page only', () => {
     const contents = new FakeWebContents();
     const send = createMeshEventSender(() => contents);
-    send({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
+    send({ event: 'syncState', payload: idle });
     contents.url = 'https://evil.example/';
-    send({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
+    send({ event: 'syncState', payload: idle });
     contents.url = 'app://mesh/index.html';
     contents.destroyed = true;
-    send({ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } });
+    send({ event: 'syncState', payload: idle });
     expect(contents.sent).toEqual([
       {
         channel: 'mesh:event',
-        args: [{ event: 'syncState', payload: { state: 'idle', lastSyncedAt: null } }],
+        args: [{ event: 'syncState', payload: idle }],
       },
     ]);
   });
@@ -166,7 +193,7 @@ describe('createMeshEventSender', () => {
     const send = createMeshEventSender(() => contents);
     let thrown: unknown;
     try {
-      send({ event: 'syncState', payload: { state: 'exploded', lastSyncedAt: null } as never });
+      send({ event: 'syncState', payload: { ...idle, state: 'exploded' } as never });
     } catch (error) {
       thrown = error;
     }
@@ -178,18 +205,16 @@ describe('createMeshEventSender', () => {
 describe('preload and main joined in memory', () => {
   let fake: FakeElectron;
   let mesh: MeshApi;
-  let backend: ReturnType<typeof recordingBackend>;
+  let backend: ReturnType<typeof recordingMain>;
   let window: ReturnType<typeof ourWindow>;
 
   beforeEach(async () => {
     fake = createFakeElectron();
     holder.fake = fake;
-    backend = recordingBackend();
+    backend = recordingMain();
     window = ourWindow();
-    registerMeshIpc(
-      fake.module.ipcMain as never,
-      createMeshDispatcher(createMeshHandlers(backend, identity)),
-      (event) => isTrustedSender(event, window as never),
+    registerMeshIpc(fake.module.ipcMain as never, backend.dispatcher, (event) =>
+      isTrustedSender(event, window as never),
     );
     // What Electron does between the two processes: structured clone, and the sender's frame.
     fake.module.ipcRenderer.invokeTarget = (channel, ...args) => {
@@ -202,7 +227,13 @@ describe('preload and main joined in memory', () => {
       fake.module.ipcRenderer.deliver(channel, structuredClone(args[0]));
     backend.onEvent(createMeshEventSender(() => window.webContents));
     vi.resetModules();
-    await import('../../electron/app/preload');
+    // What webPreferences.additionalArguments gives the renderer (window.ts).
+    process.argv.push(meshNamesArgument());
+    try {
+      await import('../../electron/app/preload');
+    } finally {
+      process.argv.pop();
+    }
     mesh = fake.exposed.get('mesh') as MeshApi;
   });
   afterEach(() => {
@@ -211,14 +242,16 @@ describe('preload and main joined in memory', () => {
 
   it('exposes exactly one object, window.mesh, and nothing raw', () => {
     expect([...fake.exposed.keys()]).toEqual(['mesh']);
-    expect(Object.keys(mesh).sort()).toEqual(['app', 'on', 'service', 'session']);
+    expect(Object.keys(mesh)).toEqual(
+      expect.arrayContaining(['account', 'app', 'connect', 'on', 'passwords', 'service']),
+    );
     expect(JSON.stringify(Object.keys(mesh))).not.toContain('ipc');
   });
 
-  it('calls travel the one channel to the backend and back', async () => {
-    expect(await mesh.session.status()).toEqual({ ok: true, value: { profile: 'none' } });
+  it('calls travel the one channel to the device or the program and back', async () => {
+    expect(await mesh.account.status()).toEqual({ ok: true, value: unconnected });
     expect(await mesh.app.info()).toMatchObject({ ok: true, value: { version: '0.1.0' } });
-    expect(backend.statusCalls).toBe(1);
+    expect(backend.statusCalls()).toBe(1);
     const channels = fake.calls
       .filter((c) => c.name === 'ipcRenderer.invoke')
       .map((c) => c.args[0]);
@@ -240,35 +273,5 @@ describe('preload and main joined in memory', () => {
     expect(received).toEqual([[payload]]);
     stop();
     expect(fake.module.ipcRenderer.listenerCount('mesh:event')).toBe(0);
-  });
-});
-
-describe('the shell backend', () => {
-  it('says there is no profile, reports its service and pushes nothing', async () => {
-    const backend = createShellBackend({ kind: 'configured', url: 'https://mesh.example.org/' });
-    expect(await backend.sessionStatus()).toEqual({ profile: 'none' });
-    expect(await backend.serviceLocation()).toEqual({
-      kind: 'configured',
-      url: 'https://mesh.example.org/',
-    });
-    expect(await backend.serviceStatus()).toEqual({
-      location: { kind: 'configured', url: 'https://mesh.example.org/' },
-      state: 'ready',
-      url: 'https://mesh.example.org/',
-      accountService: 'mesh.example.org',
-      message: null,
-    });
-    const listener = vi.fn();
-    backend.onEvent(listener)();
-    expect(listener).not.toHaveBeenCalled();
-  });
-
-  it('says the embedded service does not run without the desktop program', async () => {
-    const backend = createShellBackend({ kind: 'embedded' });
-    expect(await backend.serviceStatus()).toMatchObject({
-      location: { kind: 'embedded' },
-      state: 'stopped',
-      url: null,
-    });
   });
 });

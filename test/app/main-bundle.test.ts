@@ -15,7 +15,7 @@ import { buildServiceBundle, type ServiceBundle } from './service-bundle';
 
 // Stands in for what main.cjs asks of Electron and drives it: ready at once; once the window is up
 // it asks service.status (again after the serviceState push, if the service was still starting),
-// then session.status, then quits as Electron does (will-quit, which main may hold, then quit
+// then account.status, then quits as Electron does (will-quit, which main may hold, then quit
 // again). One JSON line per step on stdout.
 const ELECTRON_STAND_IN = String.raw`
 const Module = require('node:module');
@@ -74,14 +74,14 @@ Module._load = function (request, ...rest) {
 };
 async function drive() {
   const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
-  const ask = (method) => handler(event, { method, args: [] });
+  const ask = (method) => handler(event, { method });
   let service = await ask('service.status');
   if (service.ok && service.value.state === 'starting') {
     await serviceSettled;
     service = await ask('service.status');
   }
   say({ service });
-  say({ session: await ask('session.status') });
+  say({ session: await ask('account.status') });
   electron.app.quit();
 }
 `;
@@ -133,9 +133,9 @@ describe('the built main process', () => {
     });
     const url = (service as { value: { url: string } }).value.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(lines.find((line) => 'session' in line)?.session).toEqual({
+    expect(lines.find((line) => 'session' in line)?.session).toMatchObject({
       ok: true,
-      value: { profile: 'none' },
+      value: { state: 'unconnected', profileUdf: null },
     });
     // Quitting: the first will-quit is held for the shutdown, the second lets the program end.
     expect(lines.filter((line) => 'quit' in line)).toEqual([

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../electron/app/content-security-policy';
+import { meshNamesArgument } from '../../electron/app/window';
 import type * as EmbeddedServiceModule from '../../electron/app/embedded-service';
 import type {
   EmbeddedService,
@@ -84,10 +85,7 @@ async function boot(configure: (fake: FakeElectron) => void = () => {}) {
 async function invoke(fake: FakeElectron, window: { webContents: unknown }, method: string) {
   const handle = fake.ipcHandlers.get('mesh:invoke')!;
   const contents = window.webContents as { mainFrame: FakeFrame };
-  return handle(
-    { sender: window.webContents, senderFrame: contents.mainFrame },
-    { method, args: [] },
-  );
+  return handle({ sender: window.webContents, senderFrame: contents.mainFrame }, { method });
 }
 
 describe('main process', () => {
@@ -134,6 +132,8 @@ describe('main process', () => {
     const prefs = window.options.webPreferences as Record<string, unknown>;
     expect(prefs).toEqual({
       preload: join(appDir, 'dist', 'electron', 'preload.cjs'),
+      // The names window.mesh is built from (the preload's process.argv).
+      additionalArguments: [meshNamesArgument()],
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -226,13 +226,13 @@ describe('main process', () => {
     expect(fake.opened).toEqual(['https://example.org/help']);
   });
 
-  it('registers one IPC handler that answers our top frame through the real handlers', async () => {
+  it('registers one IPC handler that answers our top frame through the generic dispatcher', async () => {
     expect(fake.calls.filter((c) => c.name === 'ipcMain.handle').map((c) => c.args[0])).toEqual([
       'mesh:invoke',
     ]);
     const handle = fake.ipcHandlers.get('mesh:invoke')!;
     const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
-    const reply = await handle(event, { method: 'app.info', args: [] });
+    const reply = await handle(event, { method: 'app.info' });
     expect(reply).toEqual({
       ok: true,
       value: {
@@ -244,15 +244,15 @@ describe('main process', () => {
         service: { kind: 'embedded' },
       },
     });
-    expect(await handle(event, { method: 'session.status', args: [] })).toEqual({
+    expect(await handle(event, { method: 'account.status' })).toMatchObject({
       ok: true,
-      value: { profile: 'none' },
+      value: { state: 'unconnected', profileUdf: null },
     });
   });
 
   it('refuses IPC from a subframe, another page or a frame that is gone', async () => {
     const handle = fake.ipcHandlers.get('mesh:invoke')!;
-    const request = { method: 'app.info', args: [] };
+    const request = { method: 'app.info' };
     const senders = [
       {
         sender: window.webContents,
@@ -273,7 +273,7 @@ describe('main process', () => {
   it('answers a malformed request with a typed error naming the field', async () => {
     const handle = fake.ipcHandlers.get('mesh:invoke')!;
     const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
-    expect(await handle(event, { method: 'keys.export', args: [] })).toMatchObject({
+    expect(await handle(event, { method: 'keys.export' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', details: { field: 'method' } },
     });
@@ -281,7 +281,7 @@ describe('main process', () => {
       ok: false,
       error: { code: 'INVALID_ARGUMENT', details: { field: 'args' } },
     });
-    expect(await handle(event, { method: 'app.info', args: [] }, 'extra')).toMatchObject({
+    expect(await handle(event, { method: 'app.info' }, 'extra')).toMatchObject({
       ok: false,
       error: { code: 'INVALID_ARGUMENT', details: { field: 'request' } },
     });
@@ -416,9 +416,9 @@ describe('main process, backend', () => {
   });
 
   it('opens the device home in userData: no profile there yet', async () => {
-    expect(await invoke(fake, window, 'session.status')).toEqual({
+    expect(await invoke(fake, window, 'account.status')).toMatchObject({
       ok: true,
-      value: { profile: 'none' },
+      value: { state: 'unconnected', profileUdf: null },
     });
     expect(existsSync(join(userData, 'home.json'))).toBe(true);
   });

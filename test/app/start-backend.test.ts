@@ -62,7 +62,7 @@ async function start(userData: string, env: BackendEnvironment['env'] = keyFile)
   });
   started.push(backend);
   const events: MeshEventMessage[] = [];
-  backend.backend.onEvent((message) => events.push(message));
+  backend.host.onEvent((message) => events.push(message));
   return { ...backend, launched, warnings, events };
 }
 
@@ -103,18 +103,19 @@ describe('the desktop backend with the embedded service', () => {
       embeddedServicePort: port,
     });
 
-    expect(await first.backend.sessionStatus()).toEqual({ profile: 'none' });
-    address = await first.backend.accountAddress('alice');
+    const device = await first.host.device();
+    expect(await device.account.status()).toMatchObject({ state: 'unconnected' });
+    // A bare name goes to the service this device uses.
+    const created = await device.account.create({ address: 'alice', deviceName: 'desktop' });
+    address = created.address;
     expect(address).toBe(`alice@127.0.0.1:${port}`);
-    const device = await first.backend.device();
-    const created = await device.createAccount({ address, deviceName: 'desktop' });
     profileUdf = created.profileUdf;
-    expect(await first.backend.sessionStatus()).toMatchObject({
-      profile: 'present',
-      account: address,
-      masterProfileUdf: profileUdf,
+    expect(await device.account.status()).toMatchObject({
+      state: 'connected',
+      address,
+      profileUdf,
       deviceName: 'desktop',
-      administrator: true,
+      role: 'administrator',
     });
 
     const child = first.launched[0]!;
@@ -132,8 +133,8 @@ describe('the desktop backend with the embedded service', () => {
     const again = await start(userData);
     expect((await again.service.settled()).url).toBe(`http://127.0.0.1:${port}`);
     expect(again.launched.map((service) => service.port)).toEqual([port]);
-    const device = await again.backend.device();
-    expect(await device.status({ refresh: true })).toMatchObject({
+    const device = await again.host.device();
+    expect(await device.account.status({ refresh: true })).toMatchObject({
       state: 'connected',
       online: true,
       address,
@@ -148,7 +149,7 @@ describe('the desktop backend with the embedded service', () => {
       message: expect.stringContaining('stopped unexpectedly (signal SIGKILL)'),
     });
     expect(again.events.some((m) => m.event === 'serviceState')).toBe(true);
-    expect(await again.backend.sessionStatus()).toMatchObject({ profile: 'present' });
+    expect(await device.account.status()).toMatchObject({ state: 'connected' });
     await again.shutdown();
   });
 });
@@ -170,7 +171,11 @@ describe('the desktop backend with a configured service', () => {
       state: 'ready',
       url: 'https://mesh.example.org/',
     });
-    expect(await configured.backend.accountAddress('bob')).toBe('bob@mesh.example.org');
+    const device = await configured.host.device();
+    expect(await device.account.validate({ name: 'bob' })).toMatchObject({
+      valid: true,
+      address: 'bob@mesh.example.org',
+    });
     await configured.shutdown();
     expect(launch).not.toHaveBeenCalled();
   });

@@ -1,14 +1,12 @@
 // The renderer shell in Debian's Chromium (DESIGN.md section 9), served by the browser harness
 // with the same app:// handler and CSP as Electron, window.mesh answered over a loopback bridge
-// by the desktop's own IPC dispatcher and handlers. Checks what a person sees and does with the
+// by the desktop's own generic IPC dispatcher over a real device core on a temporary home. Checks what a person sees and does with the
 // keyboard, that the CSP holds, and that calls and pushes go through the real contract.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMeshHandlers } from '../../electron/app/handlers';
-import { createShellBackend } from '../../electron/app/shell-backend';
 import type { MeshApi } from '../../shared/ipc/contract';
 import { buildRenderer, root } from '../../scripts/build.mjs';
 import {
@@ -16,6 +14,7 @@ import {
   startRendererHarness,
   type RendererHarness,
 } from '../e2e/harness/renderer-harness';
+import { startHarnessDevice, type HarnessDevice } from '../e2e/harness/harness-device';
 
 const CHROMIUM = process.env.MESH_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -39,15 +38,17 @@ describe.skipIf(skip)(
   () => {
     let rendererDir: string;
     let harness: RendererHarness;
+    let device: HarnessDevice;
     let browser: Browser;
     let page: Page;
 
     beforeAll(async () => {
       rendererDir = mkdtempSync(join(tmpdir(), 'mesh-renderer-'));
       await buildRenderer({ outDir: rendererDir });
+      device = await startHarnessDevice();
       harness = await startRendererHarness({
         rendererDir,
-        handlers: createMeshHandlers(createShellBackend({ kind: 'embedded' }), harnessIdentity()),
+        dispatcher: device.dispatcher,
       });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
@@ -66,6 +67,7 @@ describe.skipIf(skip)(
     afterAll(async () => {
       await browser?.close();
       await harness?.close();
+      await device?.close();
       rmSync(rendererDir, { recursive: true, force: true });
     });
 
@@ -189,7 +191,12 @@ describe.skipIf(skip)(
           received.push(args);
         });
       });
-      const payload = { state: 'syncing' as const, lastSyncedAt: '2026-01-01T00:00:00.000Z' };
+      const payload = {
+        state: 'syncing' as const,
+        lastSyncedAt: '2026-01-01T00:00:00.000Z',
+        code: null,
+        pending: 0,
+      };
       harness.emit({ event: 'syncState', payload });
       const received = page
         .waitForFunction(() => (window as unknown as { __received: unknown[][] }).__received[0])
@@ -203,13 +210,13 @@ describe.skipIf(skip)(
         const response = await fetch('./__mesh/invoke', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ method: 'session.status', args: [{ account: 'alice' }] }),
+          body: JSON.stringify({ method: 'account.status', request: { account: 'alice' } }),
         });
         return response.json() as Promise<unknown>;
       });
       expect(reply).toMatchObject({
         ok: false,
-        error: { code: 'INVALID_ARGUMENT', details: { field: 'args' } },
+        error: { code: 'INVALID_ARGUMENT', details: { field: 'request.account' } },
       });
     });
 

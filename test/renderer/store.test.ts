@@ -19,8 +19,13 @@ import { selectLocked } from '../../renderer/store/session-slice';
 import { selectSync, syncWords } from '../../renderer/store/sync-slice';
 import { MeshError, meshErrorCodes } from '../../shared/errors';
 import { createMeshApi } from '../../shared/ipc/client';
-import type { MeshApi, SessionStatus } from '../../shared/ipc/contract';
-import { createMeshDispatcher, type MeshHandlers } from '../../shared/ipc/dispatcher';
+import {
+  meshEventNames,
+  meshMethodNames,
+  type AccountStatus,
+  type MeshApi,
+} from '../../shared/ipc/contract';
+import { createMeshDispatcher } from '../../shared/ipc/dispatcher';
 
 const info = {
   name: 'Mesh Desktop',
@@ -31,24 +36,31 @@ const info = {
   service: { kind: 'embedded' as const },
 };
 
-function meshOver(status: MeshHandlers['session.status']) {
-  const dispatch = createMeshDispatcher({
-    'app.info': async () => info,
-    'session.status': status,
-    'service.status': async () => ({
-      location: info.service,
-      state: 'starting',
-      url: null,
-      accountService: null,
-      message: null,
-    }),
-  });
-  return createMeshApi({ invoke: dispatch, subscribe: () => () => {} });
+const unconnected: AccountStatus = {
+  state: 'unconnected',
+  address: null,
+  profileUdf: null,
+  deviceUdf: null,
+  deviceName: null,
+  role: null,
+  devices: null,
+  profileUpdated: null,
+  lastSync: null,
+  online: false,
+};
+
+function meshOver(status: () => Promise<AccountStatus>) {
+  const target = { app: { info: async () => info }, account: { status } };
+  const dispatch = createMeshDispatcher(() => target);
+  return createMeshApi<MeshApi>(
+    { invoke: dispatch, subscribe: () => () => {} },
+    { methods: meshMethodNames, events: meshEventNames },
+  );
 }
 
 describe('the session slice', () => {
-  it('starts idle, then holds what app.info and session.status answered', async () => {
-    const store = createMeshStore(meshOver(async () => ({ profile: 'none' })));
+  it('starts idle, then holds what app.info and account.status answered', async () => {
+    const store = createMeshStore(meshOver(async () => unconnected));
     expect(selectAppInfo(store.getState())).toEqual({ phase: 'idle' });
     const loading = store.getState().loadSession();
     expect(selectAppInfo(store.getState())).toEqual({ phase: 'loading' });
@@ -56,19 +68,20 @@ describe('the session slice', () => {
     expect(selectAppInfo(store.getState())).toEqual({ phase: 'loaded', value: info });
     expect(selectSessionStatus(store.getState())).toEqual({
       phase: 'loaded',
-      value: { profile: 'none' },
+      value: unconnected,
     });
     expect(selectHasProfile(store.getState())).toBe(false);
   });
 
   it('says a profile is present when the backend has one', async () => {
-    const present: SessionStatus = {
-      profile: 'present',
-      account: 'alice@example.com',
-      masterProfileUdf: 'MDAB-CDEF-GHIJ',
+    const present: AccountStatus = {
+      ...unconnected,
+      state: 'connected',
+      address: 'alice@example.com',
+      profileUdf: 'MDAB-CDEF-GHIJ',
       deviceUdf: 'MDKL-MNOP-QRST',
       deviceName: 'laptop',
-      administrator: true,
+      role: 'administrator',
     };
     const store = createMeshStore(meshOver(async () => present));
     await store.getState().loadSession();
@@ -99,10 +112,10 @@ describe('the session slice', () => {
   });
 
   it('gives each store its own state', async () => {
-    const first = createMeshStore(meshOver(async () => ({ profile: 'none' })));
+    const first = createMeshStore(meshOver(async () => unconnected));
     await first.getState().loadSession();
     first.getState().showScreen('about');
-    const second = createMeshStore(meshOver(async () => ({ profile: 'none' })));
+    const second = createMeshStore(meshOver(async () => unconnected));
     expect(selectAppInfo(second.getState())).toEqual({ phase: 'idle' });
     expect(selectScreen(second.getState())).toBe('onboarding');
   });

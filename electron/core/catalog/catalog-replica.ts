@@ -28,6 +28,7 @@ import {
   recordId,
   recordKey,
   type CatalogRecord,
+  type Deletion,
   type RecordEntry,
 } from './catalog-record';
 import { openEntry, sealEntry } from './entry-sealing';
@@ -121,6 +122,13 @@ export class CatalogReplica {
   entries(): RecordEntry[] {
     const out: RecordEntry[] = [];
     for (const record of this.#records.values()) if (record.Entry) out.push(record.Entry);
+    return out;
+  }
+
+  /** The deletions this catalog knows (the entry is gone, the tombstone stays). */
+  deletions(): Deletion[] {
+    const out: Deletion[] = [];
+    for (const record of this.#records.values()) if (record.Deleted) out.push(record.Deleted);
     return out;
   }
 

@@ -71,6 +71,11 @@ export class CheckpointVerifier {
     return this.#state()?.checkpoint;
   }
 
+  /** When the last checkpoint was verified (RFC 3339), once one was. */
+  get verifiedAt(): string | undefined {
+    return this.#state()?.verifiedAt;
+  }
+
   /**
    * Pin the service key from Hello at first contact; afterwards require the same key
    * (LOG_INCONSISTENT, reason service-key-changed, when it differs).

@@ -381,3 +381,14 @@ export async function recoverSecret(shares: string[]): Promise<Uint8Array> {
     for (const share of read) share.value.fill(0);
   }
 }
+
+/**
+ * Checks one share as typed, alone (its form and its checksum), before the others are at hand:
+ * returns its threshold and index; INVALID_SHARE, with the same words as recoverSecret, when it
+ * is not a share or does not check.
+ */
+export function checkShare(text: string): { threshold: number; index: number } {
+  const { threshold, index, value } = readShare(text, 1, [text]);
+  value.fill(0);
+  return { threshold, index };
+}

@@ -5,6 +5,7 @@
  * the others or the flow that emitted the event.
  */
 import { MeshError } from '../../../shared/errors';
+import type { SyncState } from '../../../shared/ipc/contract';
 
 /** A connection request waiting on an administrator device (DESIGN.md section 7). */
 export interface PendingConnectionEvent {
@@ -46,12 +47,25 @@ export interface ProfileUpdatedEvent {
   readonly devices: number;
 }
 
+/** Where syncing stands (MeshDevice forwards the catalogs' sync state with its times). */
+export type SyncStateChange = SyncState;
+
+/** A verification of the service's log or of a profile failed (MeshDevice records it). */
+export interface TrustWarningEvent {
+  readonly code: 'LOG_INCONSISTENT' | 'PROOF_INVALID' | 'SIGNATURE_INVALID' | 'UNTRUSTED_PROFILE';
+  readonly reason: string | null;
+  readonly service: string | null;
+  readonly at: string;
+}
+
 /** Every event a device emits, by name. */
 export interface DeviceEventMap {
   'pending-connection': PendingConnectionEvent;
   progress: ProgressEvent;
   'connection-state': ConnectionStateEvent;
   'profile-updated': ProfileUpdatedEvent;
+  'sync-state': SyncStateChange;
+  'trust-warning': TrustWarningEvent;
 }
 
 export type DeviceEventName = keyof DeviceEventMap;

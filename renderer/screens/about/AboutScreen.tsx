@@ -1,9 +1,9 @@
 /**
  * About this device: the program's version and platform, the Mesh service it uses and whether
- * this device holds a profile, read through window.mesh (app.info, session.status).
+ * this device holds a profile, read through window.mesh (app.info, account.status).
  */
 import { useShallow } from 'zustand/react/shallow';
-import type { AppInfo, MeshIpcError, SessionStatus } from '../../../shared/ipc/contract';
+import type { AccountStatus, AppInfo, MeshIpcError } from '../../../shared/ipc/contract';
 import { SCREEN_HEADING_ID } from '../../app/screens';
 import { useMeshStore } from '../../store/MeshStoreProvider';
 import type { Loadable } from '../../store/loadable';
@@ -36,23 +36,23 @@ function ProgramFacts({ info }: { info: Loadable<AppInfo> }) {
   );
 }
 
-function DeviceFacts({ status }: { status: Loadable<SessionStatus> }) {
+function DeviceFacts({ status }: { status: Loadable<AccountStatus> }) {
   if (status.phase === 'failed') return <ReadFailure error={status.error} />;
   if (status.phase !== 'loaded') return <p>Reading…</p>;
   const { value } = status;
-  if (value.profile === 'none') {
+  if (value.state !== 'connected' || value.profileUdf === null || value.deviceUdf === null) {
     return <p data-testid="profile-state">No Mesh profile on this device yet.</p>;
   }
   return (
     <dl className="facts" data-testid="profile-state">
       <dt>Account</dt>
-      <dd>{value.account ?? 'not registered at a service'}</dd>
+      <dd>{value.address ?? 'not registered at a service'}</dd>
       <dt>Master profile</dt>
-      <dd className="fingerprint">{value.masterProfileUdf}</dd>
+      <dd className="fingerprint">{value.profileUdf}</dd>
       <dt>This device</dt>
       <dd className="fingerprint">{value.deviceUdf}</dd>
       <dt>Role</dt>
-      <dd>{value.administrator ? 'Administrator device' : 'Connected device'}</dd>
+      <dd>{value.role === 'administrator' ? 'Administrator device' : 'Connected device'}</dd>
     </dl>
   );
 }

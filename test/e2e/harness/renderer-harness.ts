@@ -1,8 +1,9 @@
 /**
- * The browser harness (DESIGN.md section 9): serves the built renderer on loopback with the
- * same `app://` handler the Electron main process uses (so the same CSP headers and path
- * checks), and answers `window.mesh` over a local bridge with the same IPC dispatcher and
- * handlers. A page opened here talks to the real contract; only the transport differs.
+ * The browser harness: serves the built renderer on loopback with the same `app://` handler the
+ * Electron main process uses (so the same CSP headers and path checks), and answers
+ * `window.mesh` over a local bridge with the same generic IPC dispatcher (harness-device.ts
+ * builds it over a real device core). A page opened here talks to the real contract; only the
+ * transport differs.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
@@ -12,13 +13,15 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { createAppProtocolHandler, APP_HOST, APP_SCHEME } from '../../../electron/app/app-protocol';
 import { securityHeaders } from '../../../electron/app/content-security-policy';
-import type { AppIdentity } from '../../../electron/app/handlers';
-import { meshEvents, type MeshEventMessage } from '../../../shared/ipc/contract';
+import type { AppIdentity } from '../../../electron/app/desktop-api';
 import {
-  createMeshDispatcher,
-  meshFailure,
-  type MeshHandlers,
-} from '../../../shared/ipc/dispatcher';
+  meshEventNames,
+  meshEvents,
+  meshMethodNames,
+  type MeshEventMessage,
+} from '../../../shared/ipc/contract';
+import type { MeshNames } from '../../../shared/ipc/names';
+import { meshFailure, type MeshDispatcher } from '../../../shared/ipc/dispatcher';
 
 export interface RendererHarness {
   /** The page's URL: `http://127.0.0.1:PORT/`, with `#token=…` when a token guards the bridge. */
@@ -35,8 +38,8 @@ export interface RendererHarness {
 export interface RendererHarnessOptions {
   /** The built renderer (dist/renderer, or a test's own build). */
   rendererDir: string;
-  /** The IPC handlers answering window.mesh. */
-  handlers: MeshHandlers;
+  /** The IPC dispatcher answering window.mesh (harness-device.ts, or a test's own). */
+  dispatcher: MeshDispatcher;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /**
@@ -64,6 +67,7 @@ export function harnessIdentity(): AppIdentity {
 }
 
 async function bundleBridge(): Promise<string> {
+  const names: MeshNames = { methods: meshMethodNames, events: meshEventNames };
   const result = await esbuild.build({
     entryPoints: [fileURLToPath(new URL('./browser-bridge.ts', import.meta.url))],
     bundle: true,
@@ -72,6 +76,7 @@ async function bundleBridge(): Promise<string> {
     target: 'es2022',
     write: false,
     logLevel: 'warning',
+    define: { __MESH_NAMES__: JSON.stringify(names) },
   });
   const output = result.outputFiles[0];
   if (!output) throw new Error('the bridge script did not build');
@@ -106,9 +111,7 @@ export async function startRendererHarness(
   options: RendererHarnessOptions,
 ): Promise<RendererHarness> {
   const serveFile = createAppProtocolHandler(options.rendererDir);
-  const dispatcher = createMeshDispatcher(options.handlers, (method, error) => {
-    console.error(`harness: internal error in ${method}: ${String(error)}`);
-  });
+  const dispatcher = options.dispatcher;
   const bridgeScript = await bundleBridge();
   const eventClients = new Set<ServerResponse>();
   const clientWaiters: (() => void)[] = [];

@@ -1,30 +1,49 @@
-// The core-backed MeshBackend (electron/app/core-backend.ts) on a real device home with its
-// secrets in the REAL OS keychain and a real Mesh service on loopback (in this process, as the
-// flow tests run it): the session status before and after an account is created through the
-// core, the core's events forwarded with the contract's payloads (progress, connection state, a
-// pending request from a second device, sync), and the home released on close. A keychain that
+// The desktop's device host (electron/app/device-host.ts) and its generic dispatcher on a real
+// device home with its secrets in the REAL OS keychain and a real Mesh service on loopback (in
+// this process, as the flow tests run it): onboarding on the one device held from "no profile"
+// (account.create with a bare name on the service this device uses), the core's events
+// forwarded with the contract's payloads (progress, connection state, a pending request from a
+// second device, sync), each event's query, and the home released on close. A keychain that
 // does not answer is reported, with the fix, and tried again - never replaced by a file.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isMeshError } from '../../shared/errors';
 import {
   meshEvents,
   type MeshEventMessage,
+  type MeshEventName,
   type MeshEventPayload,
 } from '../../shared/ipc/contract';
-import { createMeshDispatcher } from '../../shared/ipc/dispatcher';
-import type { MeshEventName } from '../../shared/ipc/names';
-import { createCoreBackend, type CoreBackend } from '../../electron/app/core-backend';
-import { createMeshHandlers } from '../../electron/app/handlers';
-import { superviseService } from '../../electron/app/service-supervisor';
-import { MeshApplications } from '../../electron/core/applications/mesh-applications';
+import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
+import { createDesktopApi, createDesktopDispatcher } from '../../electron/app/desktop-api';
+import { openDeviceHost, type DeviceHost } from '../../electron/app/device-host';
+import { superviseService, type ServiceSupervisor } from '../../electron/app/service-supervisor';
 import { KEY_FILE } from '../../electron/core/keystore/file-key-store';
 import type { KeychainBackend } from '../../electron/core/keystore/keychain-key-store';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { startService, type TestService } from '../flows/harness';
+
+const identity = {
+  name: 'Mesh Desktop',
+  version: '0.1.0',
+  platform: 'linux',
+  arch: 'x64',
+  electron: null,
+};
+
+/** The main process's dispatcher over a host. */
+function dispatcherOf(host: DeviceHost, service: ServiceSupervisor): MeshDispatcher {
+  return createDesktopDispatcher(host, createDesktopApi({ identity, service }));
+}
+
+/** The value of a successful reply (fails the test otherwise). */
+async function value(dispatch: MeshDispatcher, method: string, request?: unknown) {
+  const reply = await dispatch(request === undefined ? { method } : { method, request });
+  if (!reply.ok) throw new Error(`${method}: ${reply.error.code} ${reply.error.message}`);
+  return reply.value as Record<string, unknown>;
+}
 
 const folders: string[] = [];
 function folder(label: string): string {
@@ -35,10 +54,10 @@ function folder(label: string): string {
 afterAll(() => folders.forEach((path) => rmSync(path, { recursive: true, force: true })));
 
 /** Every event the backend pushes, and a way to wait for the next of a kind. */
-function recordEvents(backend: CoreBackend) {
+function recordEvents(backend: DeviceHost) {
   const seen: MeshEventMessage[] = [];
   const waiting = new Set<(message: MeshEventMessage) => void>();
-  backend.onEvent((message) => {
+  backend.onEvent((message: MeshEventMessage) => {
     seen.push(message);
     for (const wake of [...waiting]) wake(message);
   });
@@ -67,59 +86,79 @@ async function forgetSecrets(device: MeshDevice): Promise<void> {
   for (const name of await keyStore.list()) await keyStore.delete(name);
 }
 
-describe.runIf(keychainInSession)(`the core-backed backend${keychainSkipReason}`, () => {
+describe.runIf(keychainInSession)(`the desktop's device host${keychainSkipReason}`, () => {
   let service: TestService;
+  let supervisor: ServiceSupervisor;
   let home: string;
-  let backend: CoreBackend;
+  let host: DeviceHost;
+  let dispatch: MeshDispatcher;
   let events: ReturnType<typeof recordEvents>;
   let address: string;
 
   beforeAll(async () => {
     service = await startService();
     home = folder('home');
-    backend = createCoreBackend({
+    supervisor = superviseService({ kind: 'configured', url: `${service.url}/` });
+    host = openDeviceHost({
       home,
       keyStore: { kind: 'keychain' },
-      service: superviseService({ kind: 'configured', url: `${service.url}/` }),
+      service: supervisor,
       pendingIntervalMs: 100,
     });
-    events = recordEvents(backend);
+    dispatch = dispatcherOf(host, supervisor);
+    events = recordEvents(host);
   });
   afterAll(async () => {
-    const device = await backend.device().catch(() => undefined);
+    const device = await host.device().catch(() => undefined);
     if (device !== undefined) await forgetSecrets(device);
-    await backend.close();
+    await host.close();
     await service.close();
   });
 
-  it('before any account: no profile, the service ready, accounts named by its host and port', async () => {
-    expect(await backend.sessionStatus()).toEqual({ profile: 'none' });
-    expect(await backend.serviceStatus()).toMatchObject({
+  it('before any account: unconnected, the service ready, a bare name completed with its host and port', async () => {
+    expect(await value(dispatch, 'account.status')).toMatchObject({
+      state: 'unconnected',
+      profileUdf: null,
+    });
+    expect(await value(dispatch, 'service.status')).toMatchObject({
       state: 'ready',
       accountService: `127.0.0.1:${service.port}`,
     });
-    address = await backend.accountAddress('alice');
-    expect(address).toBe(`alice@127.0.0.1:${service.port}`);
+    address = `alice@127.0.0.1:${service.port}`;
+    expect(await value(dispatch, 'account.validate', { name: 'alice' })).toEqual({
+      valid: true,
+      address,
+      problem: null,
+      invalidCharacters: null,
+    });
+    expect(await value(dispatch, 'account.validate', { name: 'al ice' })).toMatchObject({
+      valid: false,
+      problem: 'characters',
+      invalidCharacters: ' ',
+    });
     // The home chose the OS keychain; nothing was written to a key file.
     expect(JSON.parse(readFileSync(join(home, 'home.json'), 'utf8')).keyStore).toBe('keychain');
   });
 
-  it('after an account is created through the core: the profile, the account, this device as administrator', async () => {
-    const device = await backend.device();
+  it('onboarding on the same device: account.create with a bare name, then this device as administrator', async () => {
     const connected = events.next('connectionState', (state) => state.state === 'connected');
-    const created = await device.createAccount({ address, deviceName: 'laptop' });
+    const created = await value(dispatch, 'account.create', {
+      address: 'alice',
+      deviceName: 'laptop',
+    });
+    expect(created).toMatchObject({ address, deviceName: 'laptop' });
     expect(await connected).toEqual({
       state: 'connected',
       account: address,
       deviceUdf: created.deviceUdf,
     });
-    expect(await backend.sessionStatus()).toEqual({
-      profile: 'present',
-      account: address,
-      masterProfileUdf: created.profileUdf,
+    expect(await value(dispatch, 'account.status')).toMatchObject({
+      state: 'connected',
+      address,
+      profileUdf: created.profileUdf,
       deviceUdf: created.deviceUdf,
       deviceName: 'laptop',
-      administrator: true,
+      role: 'administrator',
     });
     const progress = events.of('progress').filter((p) => p.operation === 'create-account');
     expect(progress.length).toBeGreaterThanOrEqual(3);
@@ -127,12 +166,13 @@ describe.runIf(keychainInSession)(`the core-backed backend${keychainSkipReason}`
     expect(progress[0]).toMatchObject({ done: 0, total: 4 });
   });
 
-  it('pushes a device asking to join as pendingApproval, with the witness both devices show', async () => {
+  it('pushes a device asking to join as pendingApproval, and connect.pending lists it', async () => {
     const other = await MeshDevice.open({ home: folder('other'), keyStore: { kind: 'keychain' } });
     try {
       const asked = events.next('pendingApproval');
-      const request = await other.requestConnection({ address, deviceName: 'phone' });
-      expect(await asked).toEqual({
+      const request = await other.connect.request({ address, deviceName: 'phone' });
+      const announced = await asked;
+      expect(announced).toEqual({
         requestId: expect.any(String),
         deviceUdf: request.deviceUdf,
         deviceDescription: 'phone',
@@ -140,21 +180,36 @@ describe.runIf(keychainInSession)(`the core-backed backend${keychainSkipReason}`
         pinVerified: false,
         expires: request.expires,
       });
+      const pending = await value(dispatch, 'connect.pending');
+      expect(pending.pending).toEqual([
+        expect.objectContaining({
+          id: announced.requestId,
+          deviceUdf: request.deviceUdf,
+          witness: request.witness,
+          serviceWitnessAgrees: true,
+        }),
+      ]);
     } finally {
       await forgetSecrets(other);
       await other.close();
     }
   });
 
-  it('pushes the sync state while the catalogs sync, with the time of the last sync', async () => {
-    const device = await backend.device();
+  it('pushes the sync state while the catalogs sync, and account.syncState answers the last one', async () => {
     const before = events.seen.length;
     const idle = events.next('syncState', (state) => state.state === 'idle');
-    await MeshApplications.of(device.context).sync();
-    expect(await idle).toEqual({ state: 'idle', lastSyncedAt: expect.any(String) });
+    await value(dispatch, 'account.sync');
+    const last = await idle;
+    expect(last).toEqual({
+      state: 'idle',
+      lastSyncedAt: expect.any(String),
+      code: null,
+      pending: 0,
+    });
     const states = events.seen.slice(before).filter((m) => m.event === 'syncState');
     expect(states.map((m) => (m.payload as { state: string }).state)).toEqual(['syncing', 'idle']);
     expect(events.of('progress').some((p) => p.operation === 'sync')).toBe(true);
+    expect(await value(dispatch, 'account.syncState')).toEqual(last);
   });
 
   it('pushes only payloads the IPC contract accepts', () => {
@@ -167,13 +222,17 @@ describe.runIf(keychainInSession)(`the core-backed backend${keychainSkipReason}`
   });
 
   it('on close stops watching, forwards nothing more and releases the home', async () => {
-    expect(await (await backend.device()).context.keyStore.list()).not.toHaveLength(0);
-    await backend.close();
-    await expect(backend.device()).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await (await host.device()).context.keyStore.list()).not.toHaveLength(0);
+    await host.close();
+    await expect(host.device()).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await dispatch({ method: 'account.status' })).toMatchObject({
+      ok: false,
+      error: { code: 'CANCELLED' },
+    });
     const count = events.seen.length;
     const reopened = await MeshDevice.open({ home, keyStore: { kind: 'keychain' } });
     try {
-      expect((await reopened.status()).state).toBe('connected');
+      expect((await reopened.account.status()).state).toBe('connected');
       reopened.context.events.emit('progress', { operation: 'test', step: 'after close' });
       expect(events.seen).toHaveLength(count);
     } finally {
@@ -207,26 +266,20 @@ function switchableKeychain() {
   return { backend, state };
 }
 
-describe('the core-backed backend when the keychain does not answer', () => {
-  it('reports KEYCHAIN_UNAVAILABLE with the fix through session.status, never falls back, and recovers without a restart', async () => {
+describe('the device host when the keychain does not answer', () => {
+  it('reports KEYCHAIN_UNAVAILABLE with the fix through the core methods, never falls back, and recovers without a restart', async () => {
     const home = folder('no-keychain');
     const keychain = switchableKeychain();
-    const backend = createCoreBackend({
+    const service = superviseService({ kind: 'configured', url: 'http://127.0.0.1:9/' });
+    const backend = openDeviceHost({
       home,
       keyStoreOptions: { keychainBackend: keychain.backend },
-      service: superviseService({ kind: 'configured', url: 'http://127.0.0.1:9/' }),
+      service,
     });
     try {
-      const dispatch = createMeshDispatcher(
-        createMeshHandlers(backend, {
-          name: 'Mesh Desktop',
-          version: '0.1.0',
-          platform: 'linux',
-          arch: 'x64',
-          electron: null,
-        }),
-      );
-      const reply = await dispatch({ method: 'session.status', args: [] });
+      const dispatch = dispatcherOf(backend, service);
+      expect(await dispatch({ method: 'app.info' })).toMatchObject({ ok: true });
+      const reply = await dispatch({ method: 'account.status' });
       expect(reply).toMatchObject({ ok: false, error: { code: 'KEYCHAIN_UNAVAILABLE' } });
       const message = reply.ok ? '' : reply.error.message;
       expect(message).toContain('did not answer');
@@ -236,9 +289,9 @@ describe('the core-backed backend when the keychain does not answer', () => {
       expect(existsSync(join(home, KEY_FILE))).toBe(false);
 
       keychain.state.answering = true;
-      expect(await dispatch({ method: 'session.status', args: [] })).toEqual({
+      expect(await dispatch({ method: 'account.status' })).toMatchObject({
         ok: true,
-        value: { profile: 'none' },
+        value: { state: 'unconnected' },
       });
       expect(JSON.parse(readFileSync(join(home, 'home.json'), 'utf8')).keyStore).toBe('keychain');
     } finally {
@@ -251,20 +304,24 @@ describe('the core-backed backend when the keychain does not answer', () => {
     const keychain = switchableKeychain();
     keychain.state.answering = true;
     const service = superviseService({ kind: 'configured', url: 'http://127.0.0.1:9/' });
-    const first = createCoreBackend({
+    const first = openDeviceHost({
       home,
       keyStoreOptions: { keychainBackend: keychain.backend },
       service,
     });
-    const second = createCoreBackend({
+    const second = openDeviceHost({
       home,
       keyStoreOptions: { keychainBackend: keychain.backend },
       service,
     });
     try {
-      expect(await first.sessionStatus()).toEqual({ profile: 'none' });
-      const failure = await second.sessionStatus().catch((error: unknown) => error);
-      expect(isMeshError(failure, 'HOME_LOCKED')).toBe(true);
+      expect(await value(dispatcherOf(first, service), 'account.status')).toMatchObject({
+        state: 'unconnected',
+      });
+      expect(await dispatcherOf(second, service)({ method: 'account.status' })).toMatchObject({
+        ok: false,
+        error: { code: 'HOME_LOCKED' },
+      });
     } finally {
       await first.close();
       await second.close();

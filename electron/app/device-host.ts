@@ -1,36 +1,31 @@
 /**
- * The MeshBackend of the desktop program on the real device core (DESIGN.md section 8; issue 4):
- * it opens the device home with MeshDevice (electron/core/mesh-device.ts), answers the session
- * status from it, forwards the core's events (a pending connection request, the connection
- * state, progress, the sync state) and the service's status to the renderer with the IPC
- * contract's payloads, watches for pending requests while the device belongs to an account, and
- * closes the home when the program quits.
+ * The one device of the desktop program (docs/core-api.md): holds the `MeshDevice` of the device
+ * home from before it has a profile (onboarding runs on it: account.create, connect.request,
+ * escrow.recover) to after, forwards its events (a pending connection request, the connection
+ * and sync state, progress, a failed verification) and the service's status to the renderer
+ * with the IPC contract's payloads, watches for pending requests while the device belongs to an
+ * account, and closes the home when the program quits.
  *
- * The key store is the OS keychain unless the home or the environment (MESH_KEYSTORE) says
- * otherwise; a keychain that does not answer is reported by session.status as
- * KEYCHAIN_UNAVAILABLE with the fix, never replaced by another store. A device that could not be
- * opened is tried again at the next request, so fixing the keychain needs no restart.
+ * A bare account name goes to the service this device uses (`name@127.0.0.1:PORT` for the
+ * embedded one). The key store is the OS keychain unless the home or the environment
+ * (MESH_KEYSTORE) says otherwise; a keychain that does not answer fails the core's methods with
+ * KEYCHAIN_UNAVAILABLE, never replaced by another store. A device that could not be opened is
+ * tried again at the next request, so fixing the keychain needs no restart.
  */
 import { isMeshError, MeshError } from '../../shared/errors';
 import type {
   MeshEventMessage,
+  MeshEventName,
   MeshEventPayload,
   MeshUnsubscribe,
-  ServiceLocation,
-  ServiceStatus,
-  SessionStatus,
 } from '../../shared/ipc/contract';
-import type { MeshEventName } from '../../shared/ipc/names';
-import { MeshApplications } from '../core/applications/mesh-applications';
-import type { SyncStateEvent } from '../core/catalog/catalog-events';
 import type { ServiceClientOptions } from '../core/device/device-context';
 import type { KeyStoreChoice, KeyStoreOptions } from '../core/keystore/open-key-store';
 import { MeshDevice } from '../core/mesh-device';
-import type { MeshBackend } from './backend';
 import type { ServiceSupervisor } from './service-supervisor';
 
 /** How to open the device core. */
-export interface CoreBackendOptions {
+export interface DeviceHostOptions {
   /** The device home: Electron's userData, MESH_HOME, or electron/core/home/paths.ts's default. */
   readonly home: string;
   /** The key store (default: what the home was set up with, else the OS keychain). */
@@ -46,26 +41,26 @@ export interface CoreBackendOptions {
   readonly warn?: (message: string) => void;
 }
 
-/** The core-backed MeshBackend, with what the later IPC handlers and the lifecycle need. */
-export interface CoreBackend extends MeshBackend {
+/** The device of the program, opened on demand. */
+export interface DeviceHost {
   /**
    * The open device. When it could not be opened, the reason (KEYCHAIN_UNAVAILABLE,
    * PASSPHRASE_INVALID, HOME_LOCKED, STORE_CORRUPT) is thrown, and the next call tries again.
    */
   device(): Promise<MeshDevice>;
-  /**
-   * The address of the account `name` on the service this device uses, `name@127.0.0.1:PORT`
-   * for the embedded one (waits for it to start; SERVICE_ERROR when it could not).
-   */
-  accountAddress(name: string): Promise<string>;
+  /** Pushes for the renderer until unsubscribed. */
+  onEvent(listener: (message: MeshEventMessage) => void): MeshUnsubscribe;
+  /** Aborted when the program closes: the signal of every dispatched call. */
+  readonly signal: AbortSignal;
   /** Stop watching, stop forwarding and close the device home. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Open the device core behind the desktop's IPC handlers (module comment). */
-export function createCoreBackend(options: CoreBackendOptions): CoreBackend {
+/** Hold the device of the program (module comment). */
+export function openDeviceHost(options: DeviceHostOptions): DeviceHost {
   const listeners = new Set<(message: MeshEventMessage) => void>();
   const warn = options.warn ?? (() => {});
+  const closing = new AbortController();
   const emit = <E extends MeshEventName>(event: E, payload: MeshEventPayload<E>): void => {
     const message = { event, payload } as MeshEventMessage;
     for (const listener of [...listeners]) {
@@ -78,17 +73,17 @@ export function createCoreBackend(options: CoreBackendOptions): CoreBackend {
   };
   const stopServiceEvents = options.service.onStatus((status) => emit('serviceState', status));
 
-  let opening: Promise<OpenDevice> | undefined;
+  let opening: Promise<HeldDevice> | undefined;
   let closed: Promise<void> | undefined;
-  const open = (): Promise<OpenDevice> => {
+  const open = (): Promise<HeldDevice> => {
     if (closed !== undefined) return Promise.reject(closedError());
-    opening ??= OpenDevice.open(options, emit, warn).then(
-      async (device) => {
+    opening ??= HeldDevice.open(options, emit, warn).then(
+      async (held) => {
         if (closed !== undefined) {
-          await device.close();
+          await held.close();
           throw closedError();
         }
-        return device;
+        return held;
       },
       (error: unknown) => {
         opening = undefined;
@@ -99,34 +94,22 @@ export function createCoreBackend(options: CoreBackendOptions): CoreBackend {
   };
   // Open at once, so that the renderer's first question finds the home open (or why not).
   open().catch(() => {
-    // Reported to the renderer by session.status, which tries again.
+    // Answered to the renderer by the first core method it calls, which tries again.
   });
 
   return {
-    sessionStatus: async () => (await open()).sessionStatus(),
-    serviceLocation: async (): Promise<ServiceLocation> => options.service.status().location,
-    serviceStatus: async (): Promise<ServiceStatus> => options.service.status(),
+    device: async () => (await open()).device,
     onEvent(listener): MeshUnsubscribe {
       listeners.add(listener);
       return () => void listeners.delete(listener);
     },
-    device: async () => (await open()).device,
-    async accountAddress(name) {
-      const status = await options.service.settled();
-      if (status.accountService === null) {
-        throw new MeshError(
-          'SERVICE_ERROR',
-          status.message ?? 'The Mesh service is not available.',
-          { reason: status.state },
-        );
-      }
-      return `${name}@${status.accountService}`;
-    },
+    signal: closing.signal,
     close() {
       closed ??= (async () => {
+        closing.abort();
         stopServiceEvents();
-        const device = await opening?.catch(() => undefined);
-        await device?.close();
+        const held = await opening?.catch(() => undefined);
+        await held?.close();
         listeners.clear();
       })();
       return closed;
@@ -142,19 +125,18 @@ function closedError(): MeshError {
 type Emit = <E extends MeshEventName>(event: E, payload: MeshEventPayload<E>) => void;
 
 /** One open device home with its event forwarding and its pending-request watch. */
-class OpenDevice {
+class HeldDevice {
   readonly device: MeshDevice;
-  readonly #options: CoreBackendOptions;
+  readonly #options: DeviceHostOptions;
   readonly #emit: Emit;
   readonly #warn: (message: string) => void;
   readonly #stops: Array<() => void> = [];
   #watch: { controller: AbortController; done: Promise<void> } | undefined;
-  #lastSyncedAt: string | null;
   #lastWatchError: string | undefined;
 
   private constructor(
     device: MeshDevice,
-    options: CoreBackendOptions,
+    options: DeviceHostOptions,
     emit: Emit,
     warn: (message: string) => void,
   ) {
@@ -162,37 +144,21 @@ class OpenDevice {
     this.#options = options;
     this.#emit = emit;
     this.#warn = warn;
-    const times = device.context.store.listSyncPositions().map((position) => position.updated);
-    this.#lastSyncedAt = times.length > 0 ? (times.sort().at(-1) ?? null) : null;
   }
 
-  static async open(options: CoreBackendOptions, emit: Emit, warn: (message: string) => void) {
+  static async open(options: DeviceHostOptions, emit: Emit, warn: (message: string) => void) {
     const device = await MeshDevice.open({
       home: options.home,
       keyStore: options.keyStore ?? {},
       ...(options.keyStoreOptions !== undefined && { keyStoreOptions: options.keyStoreOptions }),
       ...(options.client !== undefined && { client: options.client }),
+      defaultService: () => accountService(options.service),
     });
-    const opened = new OpenDevice(device, options, emit, warn);
-    opened.#forwardEvents();
-    if (device.context.account() !== undefined) opened.#startWatch();
-    return opened;
-  }
-
-  /** The session status from the device's own records (no service round trip). */
-  async sessionStatus(): Promise<SessionStatus> {
-    const status = await this.device.status();
-    if (status.state === 'unconnected' || status.state === 'requested') return { profile: 'none' };
-    const { address, profileUdf, deviceUdf, deviceName, role } = status;
-    if (profileUdf === undefined || deviceUdf === undefined) return { profile: 'none' };
-    return {
-      profile: 'present',
-      account: address ?? null,
-      masterProfileUdf: profileUdf,
-      deviceUdf,
-      deviceName: deviceName ?? '',
-      administrator: role === 'administrator',
-    };
+    const held = new HeldDevice(device, options, emit, warn);
+    held.#forwardEvents();
+    const status = await device.account.status();
+    if (status.state === 'connected') held.#startWatch();
+    return held;
   }
 
   async close(): Promise<void> {
@@ -231,16 +197,9 @@ class OpenDevice {
           total: event.total ?? null,
         }),
       ),
-      MeshApplications.of(device.context).on('sync-state', (event) =>
-        this.#emit('syncState', this.#syncState(event)),
-      ),
+      device.on('sync-state', (event) => this.#emit('syncState', event)),
+      device.on('trust-warning', (event) => this.#emit('trustWarning', event)),
     );
-  }
-
-  #syncState(event: SyncStateEvent): MeshEventPayload<'syncState'> {
-    if (event.state === 'synced') this.#lastSyncedAt = this.device.context.timestamp();
-    const state = event.state === 'synced' ? 'idle' : event.state;
-    return { state, lastSyncedAt: this.#lastSyncedAt };
   }
 
   /** Watch the account's pending connection requests (MeshDevice.watchPendingConnections). */
@@ -274,4 +233,18 @@ class OpenDevice {
     this.#lastWatchError = code;
     this.#warn(`mesh: looking for pending connection requests failed (${code})`);
   }
+}
+
+/**
+ * The service part of account addresses on the service this device uses (`127.0.0.1:PORT` for
+ * the embedded one; waits for it to start; SERVICE_ERROR when it could not).
+ */
+export async function accountService(service: ServiceSupervisor): Promise<string> {
+  const status = await service.settled();
+  if (status.accountService === null) {
+    throw new MeshError('SERVICE_ERROR', status.message ?? 'The Mesh service is not available.', {
+      reason: status.state,
+    });
+  }
+  return status.accountService;
 }

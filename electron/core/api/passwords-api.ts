@@ -1,0 +1,214 @@
+/**
+ * `device.passwords` (docs/core-api.md) over the password application: summaries and details
+ * without the password or the TOTP secret, `reveal` for one password, `totp` for the current
+ * code, and changes, import, export and settings. History versions are listed without their
+ * passwords: `passwordChanged` says whether a version's password differed from the one after it.
+ */
+import type { PasswordEntry } from '../../../shared/apps/password-entry';
+import { MeshError } from '../../../shared/errors';
+import type { PasswordCsvFormat } from '../apps/passwords/csv-formats';
+import { entryDisplayName, type PasswordEntryInput } from '../apps/passwords/password-catalog';
+import { generatePassphrase, generatePassword } from '../apps/passwords/password-generator';
+import { estimateStrength } from '../apps/passwords/password-strength';
+import { type ApiGroup, type DeviceCore, orNull } from './group';
+
+type Summary = Awaited<ReturnType<ApiGroup<'passwords'>['add']>>;
+
+function summaryOf(entry: PasswordEntry): Summary {
+  return {
+    id: entry.Identifier,
+    title: entryDisplayName(entry),
+    sites: [...entry.Sites],
+    username: orNull(entry.Username),
+    hasPassword: entry.Password !== undefined && entry.Password !== '',
+    hasTotp: entry.TOTP !== undefined && entry.TOTP !== '',
+    created: entry.Created,
+    updated: entry.Updated,
+    updatedBy: entry.UpdatedBy,
+  };
+}
+
+/** The fields of the API's entry input as the catalog's input. */
+function inputOf(input: {
+  title?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  notes?: string | undefined;
+  totp?: string | undefined;
+}): Omit<PasswordEntryInput, 'Sites'> {
+  return {
+    ...(input.title !== undefined && { Title: input.title }),
+    ...(input.username !== undefined && { Username: input.username }),
+    ...(input.password !== undefined && { Password: input.password }),
+    ...(input.notes !== undefined && { Notes: input.notes }),
+    ...(input.totp !== undefined && { TOTP: input.totp }),
+  };
+}
+
+export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
+  const open = () => core.applications.passwords();
+  const require = async (id: string): Promise<PasswordEntry> => {
+    const entry = (await open()).entry(id);
+    if (entry === undefined) {
+      throw new MeshError('NOT_FOUND', 'there is no password entry with this identifier', {
+        field: 'id',
+      });
+    }
+    return entry;
+  };
+  return {
+    async list(request = {}) {
+      return (await open()).list(request.query ?? '').map(summaryOf);
+    },
+
+    async get(request) {
+      const entry = await require(request.id);
+      const versions = [...entry.History].reverse();
+      return {
+        ...summaryOf(entry),
+        notes: orNull(entry.Notes),
+        history: versions.map((version, position) => {
+          const newer = position === 0 ? entry : versions[position - 1]!;
+          return {
+            title: entryDisplayName(version),
+            sites: [...version.Sites],
+            username: orNull(version.Username),
+            notes: orNull(version.Notes),
+            passwordChanged: (version.Password ?? '') !== (newer.Password ?? ''),
+            updated: version.Updated,
+            updatedBy: version.UpdatedBy,
+          };
+        }),
+      };
+    },
+
+    async reveal(request) {
+      const entry = await require(request.id);
+      return { id: entry.Identifier, password: orNull(entry.Password) };
+    },
+
+    async add(request, options = {}) {
+      const passwords = await open();
+      return summaryOf(await passwords.add({ Sites: request.sites, ...inputOf(request) }, options));
+    },
+
+    async update(request, options = {}) {
+      const passwords = await open();
+      const { sites, ...rest } = request.changes;
+      const changes: Partial<PasswordEntryInput> = {
+        ...inputOf(rest),
+        ...(sites !== undefined && { Sites: sites }),
+      };
+      return summaryOf(await passwords.update(request.id, changes, options));
+    },
+
+    async delete(request, options = {}) {
+      await (await open()).delete([request.id], options);
+      return { id: request.id };
+    },
+
+    async restore(request, options = {}) {
+      const entry = await require(request.id);
+      const version = entry.History.find((item) => item.Updated === request.version);
+      if (version === undefined) {
+        throw new MeshError('NOT_FOUND', 'the entry has no earlier version of this time', {
+          field: 'version',
+        });
+      }
+      const restored = await (
+        await open()
+      ).update(
+        entry.Identifier,
+        {
+          Sites: version.Sites,
+          Title: version.Title ?? '',
+          Username: version.Username ?? '',
+          Password: version.Password ?? '',
+          Notes: version.Notes ?? '',
+          TOTP: version.TOTP ?? '',
+        },
+        options,
+      );
+      return summaryOf(restored);
+    },
+
+    async totp(request) {
+      const passwords = await open();
+      const code = passwords.totp(await require(request.id));
+      if (code === undefined) return null;
+      return {
+        code: code.code,
+        remainingSeconds: code.remainingSeconds,
+        period: code.period,
+        digits: code.digits,
+      };
+    },
+
+    async generate(request = {}) {
+      const secret =
+        request.kind === 'passphrase'
+          ? generatePassphrase({
+              ...(request.words !== undefined && { words: request.words }),
+              ...(request.separator !== undefined && { separator: request.separator }),
+              ...(request.capitalize !== undefined && { capitalize: request.capitalize }),
+              ...(request.includeNumber !== undefined && { includeNumber: request.includeNumber }),
+            })
+          : generatePassword({
+              ...(request.length !== undefined && { length: request.length }),
+              ...(request.classes !== undefined && { classes: request.classes }),
+              ...(request.excludeAmbiguous !== undefined && {
+                excludeAmbiguous: request.excludeAmbiguous,
+              }),
+              ...(request.exclude !== undefined && { exclude: request.exclude }),
+            });
+      return { kind: secret.kind, secret: secret.secret, entropyBits: secret.entropyBits };
+    },
+
+    async strength(request) {
+      const estimate = await estimateStrength(request.password);
+      return {
+        score: estimate.score,
+        guessesLog10: estimate.guessesLog10,
+        crackTimeDisplay: estimate.crackTimeDisplay,
+        warning: estimate.feedback.warning,
+        suggestions: estimate.feedback.suggestions,
+      };
+    },
+
+    async import(request, options = {}) {
+      const report = await (
+        await open()
+      ).import(request.csv, {
+        signal: options.signal,
+        format: request.format as PasswordCsvFormat | undefined,
+      });
+      return {
+        format: report.format,
+        rows: report.rows,
+        added: report.added.length,
+        merged: report.merged.length,
+        skipped: report.skipped.map((item) => ({ row: item.row, reason: item.reason })),
+        warnings: report.warnings.map((item) => ({
+          row: item.row ?? null,
+          message: item.message,
+        })),
+      };
+    },
+
+    async export(request = {}) {
+      const passwords = await open();
+      return { csv: passwords.export(request.format ?? 'bitwarden'), entries: passwords.size };
+    },
+
+    async settings(request = {}, options = {}) {
+      const passwords = await open();
+      if (request.neverAsk !== undefined) await passwords.neverAsk(request.neverAsk, options);
+      if (request.askAgain !== undefined) await passwords.askAgain(request.askAgain, options);
+      if (request.autoGenerate !== undefined) {
+        await passwords.autoGenerate(request.autoGenerate, options);
+      }
+      const settings = passwords.settings();
+      return { neverAsk: [...settings.NeverAsk], autoGenerate: settings.AutoGenerate ?? false };
+    },
+  };
+}

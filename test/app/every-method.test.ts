@@ -1,0 +1,324 @@
+// Every method of the IPC contract walked with real data through the desktop's own generic
+// dispatcher: real device cores (several homes, secrets in the REAL OS keychain), a real Mesh
+// service in this process. Onboarding runs on fresh homes (account.create, connect.request,
+// escrow.recover), the administrator device approves, refuses and issues PINs, and every
+// application method runs on real entries. Then every reply and every event pushed is scanned
+// for what must never leave the core: the seeds in the homes' key stores and the private keys
+// derived from them (raw, hex, base64, base64url, base32), the local store key, and any JWK `d`.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDesktopApi, createDesktopDispatcher } from '../../electron/app/desktop-api';
+import { openDeviceHost, type DeviceHost } from '../../electron/app/device-host';
+import { superviseService, type ServiceSupervisor } from '../../electron/app/service-supervisor';
+import { exportPrivateJwk, type MeshKeyPair } from '../../electron/core/crypto/keys';
+import { deriveDeviceKeys } from '../../electron/core/device/device-keys';
+import { deriveMasterKeys } from '../../electron/core/device/master-keys';
+import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
+import { base32Encode } from '../../shared/encoding/base32';
+import { base64urlEncode } from '../../shared/encoding/base64url';
+import {
+  meshMethodNames,
+  type MeshEventMessage,
+  type MeshMethodName,
+} from '../../shared/ipc/contract';
+import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
+import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
+import { startService, type TestService } from '../flows/harness';
+
+const identity = {
+  name: 'Mesh Desktop',
+  version: '0.1.0',
+  platform: 'linux',
+  arch: 'x64',
+  electron: null,
+};
+
+/** One device as the desktop holds it: its host and the main process's dispatcher. */
+interface Desk {
+  readonly host: DeviceHost;
+  readonly dispatch: MeshDispatcher;
+}
+
+describe.runIf(keychainInSession)(`every method of the contract${keychainSkipReason}`, () => {
+  let service: TestService;
+  let supervisor: ServiceSupervisor;
+  const folders: string[] = [];
+  const desks: Desk[] = [];
+  const replies: { method: MeshMethodName; reply: unknown }[] = [];
+  const events: MeshEventMessage[] = [];
+
+  function open(label: string): Desk {
+    const home = mkdtempSync(join(tmpdir(), `mesh-walk-${label}-`));
+    folders.push(home);
+    const host = openDeviceHost({
+      home,
+      keyStore: { kind: 'keychain' },
+      service: supervisor,
+      // The watch would accept PIN requests itself: this walk accepts them by hand.
+      pendingIntervalMs: 3_600_000,
+    });
+    host.onEvent((message) => events.push(message));
+    const desk = {
+      host,
+      dispatch: createDesktopDispatcher(host, createDesktopApi({ identity, service: supervisor })),
+    };
+    desks.push(desk);
+    return desk;
+  }
+
+  /** Call a method and keep its reply; the value when it succeeded, else fail the test. */
+  async function call(desk: Desk, method: MeshMethodName, request?: unknown) {
+    const reply = await desk.dispatch(request === undefined ? { method } : { method, request });
+    replies.push({ method, reply });
+    if (!reply.ok) {
+      throw new Error(`${method} failed: ${reply.error.code} ${reply.error.message}`);
+    }
+    return reply.value as Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    service = await startService();
+    supervisor = superviseService({ kind: 'configured', url: `${service.url}/` });
+  });
+
+  afterAll(async () => {
+    for (const desk of desks) {
+      const device = await desk.host.device().catch(() => undefined);
+      if (device !== undefined) {
+        for (const name of await device.context.keyStore.list()) {
+          await device.context.keyStore.delete(name);
+        }
+      }
+      await desk.host.close();
+    }
+    await service.close();
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('answers every method with real data, and no reply or event carries a key or a seed', async () => {
+    const admin = open('admin');
+    // Before anything: the program, the service, a fresh home.
+    await call(admin, 'app.info');
+    await call(admin, 'service.status');
+    expect(await call(admin, 'account.status')).toMatchObject({ state: 'unconnected' });
+    await call(admin, 'account.syncState');
+    await call(admin, 'trust.status');
+    await call(admin, 'escrow.status');
+    expect(await call(admin, 'account.validate', { name: 'walker' })).toMatchObject({
+      valid: true,
+    });
+
+    // Onboarding: an account, its escrow shares.
+    const created = await call(admin, 'account.create', { address: 'walker', deviceName: 'desk' });
+    const address = created.address as string;
+    const made = await call(admin, 'escrow.makeShares', { shares: 3, threshold: 2 });
+    const shares = made.shares as unknown as string[];
+    expect(await call(admin, 'escrow.checkShare', { share: shares[0] })).toMatchObject({
+      valid: true,
+      threshold: 2,
+    });
+    expect(await call(admin, 'escrow.status')).toMatchObject({
+      canMakeShares: true,
+      lastMadeAt: made.madeAt,
+    });
+
+    // Passwords.
+    const added = await call(admin, 'passwords.add', {
+      title: 'Example',
+      sites: ['https://www.example.com/login'],
+      username: 'walker',
+      password: 'correct horse battery staple',
+      totp: 'JBSWY3DPEHPK3PXP',
+      notes: 'first',
+    });
+    const id = added.id as string;
+    await call(admin, 'passwords.list');
+    await call(admin, 'passwords.update', { id, changes: { password: 'second password 2!' } });
+    const detail = await call(admin, 'passwords.get', { id });
+    const history = detail.history as unknown as { updated: string; passwordChanged: boolean }[];
+    expect(history).toEqual([expect.objectContaining({ passwordChanged: true })]);
+    await call(admin, 'passwords.restore', { id, version: history[0]!.updated });
+    expect(await call(admin, 'passwords.reveal', { id })).toEqual({
+      id,
+      password: 'correct horse battery staple',
+    });
+    expect(await call(admin, 'passwords.totp', { id })).toMatchObject({ digits: 6 });
+    await call(admin, 'passwords.generate', { kind: 'passphrase', words: 5 });
+    await call(admin, 'passwords.strength', { password: 'hunter2' });
+    await call(admin, 'passwords.import', {
+      csv: 'name,url,username,password\nShop,https://shop.example.net/,walker,shop-pass-1\n',
+      format: 'chrome',
+    });
+    await call(admin, 'passwords.export', { format: 'bitwarden' });
+    expect(await call(admin, 'passwords.settings', { neverAsk: 'bank.example.org' })).toEqual({
+      neverAsk: ['bank.example.org'],
+      autoGenerate: false,
+    });
+    await call(admin, 'passwords.delete', { id });
+
+    // Mail.
+    const imap = {
+      ServiceName: 'imap.example.com',
+      Port: 993,
+      Prefix: '_imaps._tcp',
+      Security: ['Direct'],
+      UserName: 'walker',
+      Password: 'imap secret',
+    };
+    const smtp = {
+      ...imap,
+      ServiceName: 'smtp.example.com',
+      Port: 465,
+      Prefix: '_submissions._tcp',
+    };
+    await call(admin, 'mail.add', {
+      address: 'walker@example.com',
+      displayName: 'Walker',
+      inbound: [imap],
+      outbound: [smtp],
+    });
+    await call(admin, 'mail.list');
+    expect(await call(admin, 'mail.get', { address: 'walker@example.com' })).toMatchObject({
+      inbound: [expect.objectContaining({ hasPassword: true })],
+    });
+    await call(admin, 'mail.update', {
+      address: 'walker@example.com',
+      changes: { accountName: 'Work' },
+    });
+    const exported = await call(admin, 'mail.exportAutoconfig', { address: 'walker@example.com' });
+    await call(admin, 'mail.importAutoconfig', {
+      xml: exported.xml,
+      address: 'walker2@example.com',
+    });
+    await call(admin, 'mail.delete', { address: 'walker2@example.com' });
+    // Discovery of a reserved name (RFC 2606): it finds nothing, or says why it could not look.
+    const discovered = await admin.dispatch({
+      method: 'mail.discover',
+      request: { address: 'walker@mail.invalid' },
+    });
+    replies.push({ method: 'mail.discover', reply: discovered });
+    if (discovered.ok) expect(discovered.value).toMatchObject({ found: false });
+    else expect(['NETWORK', 'TIMEOUT', 'NOT_FOUND']).toContain(discovered.error.code);
+
+    // Network profiles.
+    const profile = await call(admin, 'network.add', {
+      sites: ['*.example.com'],
+      dns: [{ ServiceName: 'dns.example.com', Port: 853, Security: ['Direct'] }],
+      prefix: ['example.com'],
+    });
+    await call(admin, 'network.list');
+    await call(admin, 'network.update', { id: profile.id, changes: { prefix: ['corp.example'] } });
+    await call(admin, 'network.delete', { id: profile.id });
+
+    // Sync, and where it stands.
+    await call(admin, 'account.sync');
+    expect(await call(admin, 'account.syncState')).toMatchObject({ state: 'idle' });
+
+    // A device joins with a PIN; the administrator sees it pending and accepts it.
+    const pin = await call(admin, 'connect.issuePin', { expiresInSeconds: 600 });
+    const phone = open('phone');
+    const asked = await call(phone, 'connect.request', {
+      address,
+      pin: pin.pin,
+      deviceName: 'phone',
+    });
+    const pending = await call(admin, 'connect.pending');
+    expect(pending.pending).toEqual([
+      expect.objectContaining({ deviceUdf: asked.deviceUdf, pinVerified: true }),
+    ]);
+    await call(admin, 'connect.accept', { selector: asked.deviceUdf });
+    expect(await call(phone, 'connect.complete', { waitSeconds: 10 })).toMatchObject({
+      state: 'connected',
+    });
+
+    // Another asks, cancels, asks again, and is refused.
+    const tablet = open('tablet');
+    await call(tablet, 'connect.request', { address, deviceName: 'tablet' });
+    expect(await call(tablet, 'connect.cancel')).toEqual({ cancelled: true });
+    const again = await call(tablet, 'connect.request', { address, deviceName: 'tablet' });
+    await call(admin, 'connect.reject', { selector: again.witness });
+    expect(await call(tablet, 'connect.complete', { waitSeconds: 10 })).toMatchObject({
+      state: 'refused',
+    });
+
+    // The devices: renamed, one removed.
+    await call(admin, 'devices.list');
+    expect(await call(admin, 'devices.rename', { name: 'desk two' })).toMatchObject({
+      name: 'desk two',
+      thisDevice: true,
+    });
+    await call(admin, 'devices.remove', { udf: asked.deviceUdf });
+    const devices = await call(admin, 'devices.list', { offline: true });
+    expect((devices as unknown as { name: string }[]).map((device) => device.name)).toEqual([
+      'desk two',
+    ]);
+
+    // What changed, and what was verified.
+    const activity = await call(admin, 'activity.list', { limit: 100 });
+    const items = activity as unknown as { kind: string; action: string }[];
+    expect(items.map((item) => `${item.kind} ${item.action}`)).toEqual(
+      expect.arrayContaining([
+        'password added',
+        'password deleted',
+        'mail changed',
+        'profile published',
+      ]),
+    );
+    expect(await call(admin, 'trust.status')).toMatchObject({
+      checkpoint: { treeSize: expect.any(Number) },
+      warning: null,
+    });
+
+    // A fresh home recovers the account from two shares.
+    const restored = open('restored');
+    expect(
+      await call(restored, 'escrow.recover', {
+        address,
+        shares: [shares[2], shares[0]],
+        deviceName: 'restored',
+      }),
+    ).toMatchObject({ profileUdf: created.profileUdf });
+
+    // Every method of the contract was walked.
+    expect(new Set(replies.map((r) => r.method))).toEqual(new Set(meshMethodNames));
+
+    // Nothing secret in any reply or event.
+    const secrets: string[] = [];
+    for (const desk of desks) {
+      const keyStore = (await desk.host.device()).context.keyStore;
+      for (const name of await keyStore.list()) {
+        const value = await keyStore.get(name);
+        if (value === undefined) continue;
+        secrets.push(...spellings(value));
+        const pairs: MeshKeyPair[] = [];
+        if (name === SECRET_NAMES.deviceSeed) {
+          const keys = deriveDeviceKeys(value);
+          pairs.push(keys.sign, keys.authenticate, keys.encrypt);
+        }
+        if (name === SECRET_NAMES.masterSeed) {
+          const keys = deriveMasterKeys(value);
+          pairs.push(keys.sign, keys.escrow, keys.online);
+        }
+        for (const pair of pairs) secrets.push(exportPrivateJwk(pair).d);
+      }
+    }
+    expect(secrets.length).toBeGreaterThan(20);
+    const crossed = JSON.stringify({ replies, events });
+    expect(events.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(crossed.includes(secret)).toBe(false);
+    expect(crossed).not.toMatch(/"d"\s*:/);
+  }, 120_000);
+});
+
+/** A secret as it could appear in text. */
+function spellings(bytes: Uint8Array): string[] {
+  const buffer = Buffer.from(bytes);
+  return [
+    buffer.toString('hex'),
+    buffer.toString('base64').replace(/=+$/, ''),
+    base64urlEncode(bytes),
+    base32Encode(bytes).replace(/=+$/, ''),
+  ].filter((text) => text.length >= 16);
+}
