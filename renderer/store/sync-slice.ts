@@ -7,10 +7,7 @@ import type { StateCreator } from 'zustand';
 import type { MeshEventPayload } from '../../shared/ipc/contract';
 import type { MeshState } from './mesh-store';
 
-export type SyncStatus = MeshEventPayload<'syncState'> & {
-  /** Changes made on this device that wait to go out, when known. */
-  readonly queued?: number;
-};
+export type SyncStatus = MeshEventPayload<'syncState'>;
 
 // ---- state
 export interface SyncSliceState {
@@ -35,7 +32,7 @@ export const selectSync = (state: MeshState): SyncStatus | null => state.sync;
 /** The banner's words for a sync state. */
 export function syncWords(sync: SyncStatus | null): string {
   if (sync === null) return 'Not synced yet';
-  const queued = sync.queued ?? 0;
+  const queued = sync.pending;
   switch (sync.state) {
     case 'syncing':
       return 'Syncing…';

@@ -44,7 +44,7 @@ function invoke(token: string | null, origin: string) {
       Origin: origin,
       ...(token === null ? {} : { 'X-Mesh-Token': token }),
     },
-    body: JSON.stringify({ method: 'session.status', args: [] }),
+    body: JSON.stringify({ method: 'account.status' }),
   });
 }
 
@@ -59,7 +59,7 @@ describe('dev:browser', () => {
     const url = new URL(dev.harness.url);
     const token = url.hash.slice('#token='.length);
     const ok = await invoke(token, url.origin);
-    expect(await ok.json()).toEqual({ ok: true, value: { profile: 'none' } });
+    expect(await ok.json()).toMatchObject({ ok: true, value: { state: 'unconnected' } });
     expect((await invoke(null, url.origin)).status).toBe(403);
     expect((await invoke(`${token.slice(1)}x`, url.origin)).status).toBe(403);
     expect((await invoke(token, 'http://evil.example')).status).toBe(403);

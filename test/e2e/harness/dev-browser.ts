@@ -11,7 +11,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { createDesktopApp, type DesktopApp } from '../../../electron/app/desktop-app';
-import { createMeshHandlers } from '../../../electron/app/handlers';
+import { createDesktopApi, createDesktopDispatcher } from '../../../electron/app/desktop-api';
 import { startBackend, type StartedBackend } from '../../../electron/app/start-backend';
 import { harnessIdentity, startRendererHarness, type RendererHarness } from './renderer-harness';
 
@@ -64,19 +64,24 @@ export async function startDevBrowser(options: DevBrowserOptions): Promise<DevBr
     clipboard,
     powerMonitor: power,
     checkKeychain: async () => {
-      await started.backend.device();
+      await started.host.device();
     },
-    onLockChange: () => {},
+    onLockChange: (state) => harness?.emit({ event: 'locked', payload: state }),
     serviceUrl: async () => started.service.status().url,
     warn,
   });
+  const dispatcher = createDesktopDispatcher(
+    started.host,
+    createDesktopApi({ identity: harnessIdentity(), service: started.service, desktop }),
+    (method, error) => warn(`dev:browser: internal error in ${method}: ${String(error)}`),
+  );
   harness = await startRendererHarness({
     rendererDir: join(options.root, 'dist', 'renderer'),
-    handlers: createMeshHandlers(started.backend, harnessIdentity()),
+    dispatcher,
     port: options.port,
     token: randomBytes(24).toString('base64url'),
   });
-  const stopEvents = started.backend.onEvent((message) => harness?.emit(message));
+  const stopEvents = started.host.onEvent((message) => harness?.emit(message));
   return {
     harness,
     started,
