@@ -15,6 +15,12 @@ const nodeBuiltins = [
   '/net',
 ];
 
+/**
+ * Where the secrets of a device home live: the key store (seeds, private keys) and the local
+ * store it unlocks. Only electron/core reaches them; the desktop and the CLI hold a MeshDevice.
+ */
+const keyStoreRooms = ['**/core/keystore/**', '**/core/store/**'];
+
 /** One no-restricted-imports rule for a room: patterns it may not import, and why. */
 function room(files, forbidden, why) {
   return {
@@ -34,7 +40,15 @@ function room(files, forbidden, why) {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', 'test-results/', 'bench/.tmp/', '**/*.d.ts'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-node/',
+      'coverage/',
+      'test-results/',
+      'bench/.tmp/',
+      '**/*.d.ts',
+    ],
   },
   ...tseslint.configs.recommended,
   {
@@ -64,13 +78,13 @@ export default tseslint.config(
   ),
   room(
     ['electron/app/**/*.ts'],
-    ['**/renderer/**', '**/service/**', '**/cli/**'],
-    'electron/app/ imports electron/core/ and shared/ only',
+    ['**/renderer/**', '**/service/**', '**/cli/**', ...keyStoreRooms],
+    'electron/app/ imports electron/core/ and shared/ only, never the key store or the local store (MeshDevice holds them)',
   ),
   room(
     ['electron/cli/**/*.ts'],
-    ['electron', '**/renderer/**', '**/service/**', '**/app/**'],
-    'electron/cli/ imports electron/core/ and shared/ only',
+    ['electron', '**/renderer/**', '**/service/**', '**/app/**', ...keyStoreRooms],
+    'electron/cli/ imports electron/core/ and shared/ only, never the key store or the local store (MeshDevice holds them)',
   ),
   room(
     ['service/**/*.ts'],

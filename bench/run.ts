@@ -2,7 +2,7 @@
  * `npm run bench [-- <section>...]`: the performance targets of DESIGN.md section 10, measured as
  * ratios within one run, with the machine and date beside them; printed and written to
  * bench/RESULTS.md (each section's block replaced). Sections: proofs, verify, http, publish,
- * sync, renderer. Traffic goes to
+ * sync, renderer, cli. Traffic goes to
  * 127.0.0.1 only; every measurement bounds its own time.
  */
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, formatMachine } from './machine';
 import { writeSection } from './report';
 import type { BenchSection } from './section';
+import { cliSection } from './sections/cli';
 import { httpSection } from './sections/http';
 import { proofsSection } from './sections/proofs';
 import { publishSection } from './sections/publish';
@@ -25,6 +26,7 @@ const sections: readonly BenchSection[] = [
   publishSection,
   syncSection,
   rendererSection,
+  cliSection,
 ];
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
 

@@ -8,3 +8,8 @@ export const serviceExternalModules: string[];
 export function buildService(options?: { outDir?: string }): Promise<string>;
 export function buildAll(): Promise<void>;
 export function isStale(): boolean;
+export const nodeDistDir: string;
+export function buildCli(options?: { outDir?: string }): Promise<string>;
+export function buildNodeService(options?: { outDir?: string }): Promise<string>;
+export function buildNodeBundles(): Promise<void>;
+export function isNodeBundleStale(output: string): boolean;

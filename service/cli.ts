@@ -33,6 +33,12 @@ export interface ServiceSettings {
   readonly rate: number;
   readonly burst: number;
   readonly transferAccounts: string[];
+  readonly trustedProxies: string[];
+  readonly allowOrigins: string[];
+  readonly allowHosts: string[];
+  /** A file of invitation codes, one a line: registration by invitation only. */
+  readonly invitations?: string;
+  readonly quota: number;
 }
 
 export const HELP = `Usage: npm run service -- [options]
@@ -58,6 +64,16 @@ Options (environment variable in brackets):
   --burst N                requests a client may make at once (default ${DEFAULT_LIMITS.requestBurst}) [MESH_SERVICE_BURST]
   --transfer-account NAME  an account whose devices may read the whole log with Transfer;
                            repeatable [MESH_SERVICE_TRANSFER_ACCOUNTS, comma separated]
+  --trusted-proxy ADDR     a TLS proxy in front of the service whose X-Forwarded-For is believed
+                           for per-client limits; repeatable [MESH_SERVICE_TRUSTED_PROXIES]
+  --allow-origin ORIGIN    a web origin allowed to call the service (any Origin header is refused
+                           otherwise); repeatable [MESH_SERVICE_ALLOW_ORIGINS]
+  --allow-host HOST[:PORT] a Host header accepted on a loopback address besides localhost and
+                           127.0.0.1; repeatable [MESH_SERVICE_ALLOW_HOSTS]
+  --invitations FILE       register by invitation only: the codes, one a line, each used once
+                           [MESH_SERVICE_INVITATIONS]
+  --quota BYTES            most bytes of entries one account may hold, 0 for no limit (default
+                           ${DEFAULT_LIMITS.accountQuotaBytes}) [MESH_SERVICE_QUOTA]
   --log-level LEVEL        error, warn, info or debug (default info) [MESH_SERVICE_LOG_LEVEL]
   --help                   show this help
 
@@ -81,10 +97,18 @@ export function parseSettings(
   env: NodeJS.ProcessEnv,
 ): ServiceSettings | 'help' {
   const values = new Map<string, string>();
-  const transfer: string[] = (env.MESH_SERVICE_TRANSFER_ACCOUNTS ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name.length > 0);
+  const list = (text: string | undefined): string[] =>
+    (text ?? '')
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name.length > 0);
+  const transfer = list(env.MESH_SERVICE_TRANSFER_ACCOUNTS);
+  const repeatable: Record<string, string[]> = {
+    'transfer-account': transfer,
+    'trusted-proxy': list(env.MESH_SERVICE_TRUSTED_PROXIES),
+    'allow-origin': list(env.MESH_SERVICE_ALLOW_ORIGINS),
+    'allow-host': list(env.MESH_SERVICE_ALLOW_HOSTS),
+  };
   let allowPlainHttp = env.MESH_SERVICE_ALLOW_PLAIN_HTTP === '1';
   const flags = [
     'port',
@@ -98,6 +122,8 @@ export function parseSettings(
     'log-level',
     'rate',
     'burst',
+    'invitations',
+    'quota',
   ];
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i] as string;
@@ -108,12 +134,13 @@ export function parseSettings(
     }
     const match = /^--([a-z-]+)(?:=(.*))?$/s.exec(argument);
     const name = match?.[1];
-    if (name === undefined || (!flags.includes(name) && name !== 'transfer-account')) {
+    if (name === undefined || (!flags.includes(name) && repeatable[name] === undefined)) {
       throw new UsageError(`unknown argument "${argument}" (see --help)`);
     }
     const value = match?.[2] ?? argv[++i];
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    if (name === 'transfer-account') transfer.push(value);
+    const many = repeatable[name];
+    if (many !== undefined) many.push(value);
     else values.set(name, value);
   }
   const pick = (flag: string, variable: string): string | undefined =>
@@ -135,6 +162,7 @@ export function parseSettings(
   if (postgresSchema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(postgresSchema)) {
     throw new UsageError('--postgres-schema must be a lower-case SQL identifier');
   }
+  const invitations = pick('invitations', 'MESH_SERVICE_INVITATIONS');
   return {
     port,
     host,
@@ -161,6 +189,15 @@ export function parseSettings(
       1,
     ),
     transferAccounts: transfer,
+    trustedProxies: repeatable['trusted-proxy'] ?? [],
+    allowOrigins: repeatable['allow-origin'] ?? [],
+    allowHosts: repeatable['allow-host'] ?? [],
+    ...(invitations === undefined ? {} : { invitations: resolve(invitations) }),
+    quota: integer(
+      '--quota',
+      pick('quota', 'MESH_SERVICE_QUOTA') ?? String(DEFAULT_LIMITS.accountQuotaBytes),
+      0,
+    ),
   };
 }
 
@@ -198,7 +235,7 @@ export async function run(
     return 2;
   }
   const logger = createLogger(settings.logLevel, io.stdout);
-  const options: ServiceOptions = {
+  let options: ServiceOptions = {
     storage:
       settings.postgres === undefined
         ? { kind: 'sqlite', directory: settings.data }
@@ -211,14 +248,27 @@ export async function run(
       maxRequestBytes: settings.maxBody,
       requestsPerSecond: settings.rate,
       requestBurst: settings.burst,
+      accountQuotaBytes: settings.quota,
     },
     transferAccounts: settings.transferAccounts,
+    trustedProxies: settings.trustedProxies,
+    allowedOrigins: settings.allowOrigins,
+    allowedHosts: settings.allowHosts,
     logger,
     logLevel: settings.logLevel,
   };
   let service;
   let address;
   try {
+    if (settings.invitations !== undefined) {
+      options = {
+        ...options,
+        invitations: readFileSync(settings.invitations, 'utf8')
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => line.length > 0 && !line.startsWith('#')),
+      };
+    }
     const tls =
       settings.tlsCert !== undefined && settings.tlsKey !== undefined
         ? { cert: readFileSync(settings.tlsCert), key: readFileSync(settings.tlsKey) }

@@ -19,11 +19,11 @@
  * counts trailing zero bits and changes only the type byte), which is what other implementations
  * produce. Comparison accepts both forms: a compressed and an uncompressed UDF of one digest match
  * (docs/decisions.md, "UDF compression").
+ * The zod schema of a UDF field is in udf-schema.ts, so that computing a UDF does not load zod.
  */
 import { randomBytes } from '@noble/hashes/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { sha3_512 } from '@noble/hashes/sha3.js';
-import { z } from 'zod';
 import { base32DecodePrefix, base32Encode } from './encoding/base32';
 import { utf8Encode } from './encoding/utf8';
 import { MeshError } from './errors';
@@ -306,23 +306,6 @@ export function randomSecret(bits = 256): string {
   const udf = udfFromTypedBytes(UDF_TYPE.secret, secret);
   secret.fill(0);
   return udf;
-}
-
-/**
- * A zod schema for a UDF string, optionally of one type; the issue message says what is wrong.
- * Use it for every UDF field of a protocol message or profile.
- */
-export function udfSchema(expectType?: number): z.ZodType<string> {
-  return z.string().superRefine((text, context) => {
-    try {
-      parseUdf(text, expectType === undefined ? {} : { expectType });
-    } catch (error) {
-      context.addIssue({
-        code: 'custom',
-        message: error instanceof Error ? error.message : 'not a UDF',
-      });
-    }
-  });
 }
 
 function randomValueBytes(bits: number): number {

@@ -28,9 +28,17 @@ function have(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-// 1. The keychain session.
+// 1. The keychain session, with a keyring folder of its own: gnome-keyring keeps its keyrings in
+// $XDG_DATA_HOME/keyrings and its sockets in $XDG_RUNTIME_DIR, so both point into a temporary
+// folder - the run creates and unlocks a fresh login keyring there, never the user's own
+// (~/.local/share/keyrings), and the folder is removed when the run ends.
 if (!process.env.MESH_TEST_IN_SESSION) {
   if (have('dbus-run-session') && have('gnome-keyring-daemon')) {
+    const keyringHome = mkdtempSync(join(tmpdir(), 'mesh-test-keyring-'));
+    const dataHome = join(keyringHome, 'data');
+    const runtimeDir = join(keyringHome, 'run');
+    mkdirSync(dataHome, { mode: 0o700 });
+    mkdirSync(runtimeDir, { mode: 0o700 });
     const inner =
       'echo -n mesh-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec node "$0" "$@"';
     const child = spawn(
@@ -38,10 +46,19 @@ if (!process.env.MESH_TEST_IN_SESSION) {
       ['--', 'sh', '-c', inner, fileURLToPath(import.meta.url), ...args],
       {
         stdio: 'inherit',
-        env: { ...process.env, MESH_TEST_IN_SESSION: '1', MESH_TEST_KEYCHAIN: '1' },
+        env: {
+          ...process.env,
+          MESH_TEST_IN_SESSION: '1',
+          MESH_TEST_KEYCHAIN: '1',
+          XDG_DATA_HOME: dataHome,
+          XDG_RUNTIME_DIR: runtimeDir,
+        },
       },
     );
-    child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+    child.on('exit', (code, signal) => {
+      rmSync(keyringHome, { recursive: true, force: true });
+      process.exit(signal ? 1 : (code ?? 1));
+    });
     // The parent only waits for the child.
     await new Promise(() => {});
   } else if (strict) {

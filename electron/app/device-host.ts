@@ -20,8 +20,7 @@ import type {
   MeshUnsubscribe,
 } from '../../shared/ipc/contract';
 import type { ServiceClientOptions } from '../core/device/device-context';
-import type { KeyStoreChoice, KeyStoreOptions } from '../core/keystore/open-key-store';
-import { MeshDevice } from '../core/mesh-device';
+import { MeshDevice, type KeyStoreChoice, type KeyStoreOptions } from '../core/mesh-device';
 import type { ServiceSupervisor } from './service-supervisor';
 
 /** How to open the device core. */

@@ -55,17 +55,46 @@ export interface EmbeddedService {
 export const EMBEDDED_SERVICE_HOST = '127.0.0.1';
 
 /**
- * The child's environment: the given one without MESH_SERVICE_* (the service reads them as
- * defaults: a stray MESH_SERVICE_POSTGRES or TLS setting must not change the embedded service),
- * and with MESH_SERVICE_STOP_ON_STDIN_END=1 so that the service stops when this process dies
- * and its stdin pipe closes (no orphan holding the port and the data directory's lock).
+ * What the embedded service may see of the desktop's environment: the variables a Node program
+ * needs to run (paths, locale, time zone, the Windows system folders) and ELECTRON_RUN_AS_NODE.
+ * Everything else stays out: MESH_PASSPHRASE and any other secret of the desktop, NODE_OPTIONS
+ * (which could load code into the child), and MESH_SERVICE_* (the service reads them as
+ * defaults: a stray MESH_SERVICE_POSTGRES or TLS setting must not change the embedded service).
+ */
+const INHERITED = new Set([
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'TMPDIR',
+  'TMP',
+  'TEMP',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'ELECTRON_RUN_AS_NODE',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+  'USERPROFILE',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'PROGRAMDATA',
+]);
+
+/**
+ * The child's environment: only the INHERITED variables (and LC_*) of the given one, with
+ * MESH_SERVICE_STOP_ON_STDIN_END=1 so that the service stops when this process dies and its
+ * stdin pipe closes (no orphan holding the port and the data directory's lock).
  */
 export function embeddedServiceEnvironment(
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !name.startsWith('MESH_SERVICE_')) result[name] = value;
+    if (value === undefined) continue;
+    if (INHERITED.has(name.toUpperCase()) || name.startsWith('LC_')) result[name] = value;
   }
   result.MESH_SERVICE_STOP_ON_STDIN_END = '1';
   return result;

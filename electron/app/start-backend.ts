@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { resolveHomeDirectory } from '../core/home/paths';
-import { keyStoreChoiceFromEnvironment } from '../core/keystore/open-key-store';
+import { keyStoreChoiceFromEnvironment } from '../core/mesh-device';
 import { openDeviceHost, type DeviceHost, type DeviceHostOptions } from './device-host';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings';
 import { launchEmbeddedService, type EmbeddedServiceLaunch } from './embedded-service';

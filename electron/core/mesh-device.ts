@@ -23,8 +23,14 @@ import { passwordsApi } from './api/passwords-api';
 import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './api/trust-api';
 import { MeshApplications } from './applications/mesh-applications';
 import type { SyncStateEvent } from './catalog/catalog-events';
-import { acceptConnection, type AcceptedConnection } from './device/accept-connection';
+import {
+  acceptConnection,
+  acceptPending,
+  type AcceptedConnection,
+  type AcceptOptions,
+} from './device/accept-connection';
 import { acceptPinConnections, awaitPinConnection } from './device/accept-pin-connections';
+import type { AdministrationRole } from './device/administration';
 import {
   completeConnection,
   type CompleteConnectionOptions,
@@ -52,6 +58,7 @@ import {
 import { recoverAccount, type RecoverOptions, type RecoveredAccount } from './device/recover';
 import { rejectConnection, type RejectedConnection } from './device/reject-connection';
 import { removeDevice, type RemovedDevice } from './device/remove-device';
+import { setDeviceRole, type RoleChange } from './device/set-role';
 import {
   requestConnection,
   type ConnectionRequestView,
@@ -63,6 +70,7 @@ import { attachCatalogHooks } from './sync/catalog-hooks';
 
 export type {
   AcceptedConnection,
+  AdministrationRole,
   ConnectionOutcome,
   ConnectionRequestView,
   CreatedAccount,
@@ -76,8 +84,16 @@ export type {
   RecoveredAccount,
   RejectedConnection,
   RemovedDevice,
+  RoleChange,
 };
 export type { DeviceEventMap, DeviceEventName } from './device/device-events';
+// Which key store to open, as the desktop and the CLI choose it: the choice, never the store.
+export {
+  keyStoreChoiceFromEnvironment,
+  parseKeyStoreKind,
+  type KeyStoreChoice,
+  type KeyStoreOptions,
+} from './keystore/open-key-store';
 
 /** How to open a device home: the context's options, and the service a bare name goes to. */
 export interface MeshDeviceOptions extends DeviceContextOptions {
@@ -95,13 +111,18 @@ export interface Cancellable {
 
 /** How to watch for pending connection requests. */
 export interface WatchPendingOptions extends Cancellable {
-  /** Time between two looks at the service (default 5 s). */
+  /** Pause after a round that failed (default 5 s); rounds themselves are long polls. */
   readonly intervalMs?: number;
+  /** Longest single long poll, in seconds (default 30; the service caps it). */
+  readonly waitSeconds?: number;
   /** Accept requests proving a PIN this device issued, without asking (default true). */
   readonly acceptPinRequests?: boolean;
   /** Called with an error of one round (the watch goes on); default: ignore. */
   readonly onError?: (error: unknown) => void;
 }
+
+/** Shortest pause between two long polls that the service answered early without news. */
+const MIN_IDLE_MS = 250;
 
 /** The Mesh client of one device home. Open with MeshDevice.open; close when done. */
 export class MeshDevice implements CoreApi {
@@ -230,9 +251,14 @@ export class MeshDevice implements CoreApi {
     return listPendingConnections(this.context, options);
   }
 
-  /** Accept the pending request named by its ID, device UDF or witness. */
-  acceptConnection(selector: string, options: Cancellable = {}): Promise<AcceptedConnection> {
+  /** Accept the pending request named by its ID, device UDF or witness, as `role` (member). */
+  acceptConnection(selector: string, options: AcceptOptions = {}): Promise<AcceptedConnection> {
     return acceptConnection(this.context, selector, options);
+  }
+
+  /** Make a device of the account an administrator or a member (docs/device-flows.md "Roles"). */
+  setDeviceRole(device: string, role: string, options: Cancellable = {}): Promise<RoleChange> {
+    return setDeviceRole(this.context, device, role, options);
   }
 
   /** Refuse the pending request named by its ID, device UDF or witness. */
@@ -281,21 +307,37 @@ export class MeshDevice implements CoreApi {
   /**
    * Watch the account's pending connection requests until `signal` aborts: emit
    * `pending-connection` once for each new verified request, and accept those that prove a PIN
-   * this device issued. Resolves when aborted.
+   * this device issued. Each round is a ConnectPending long poll that the service answers as soon
+   * as a new request arrives (docs/protocol.md ConnectPending). Resolves when aborted.
    */
   async watchPendingConnections(options: WatchPendingOptions = {}): Promise<void> {
     const seen = new Set<string>();
     const interval = options.intervalMs ?? 5_000;
-    const administrator = this.context.account()?.role === 'administrator';
-    const acceptingPins = administrator && (options.acceptPinRequests ?? true);
+    const maxWait = options.waitSeconds ?? 30;
+    let after = 0;
+    let first = true;
+    let idle = MIN_IDLE_MS;
     for (;;) {
       if (options.signal?.aborted) return;
+      let pause = 0;
       try {
-        if (acceptingPins) await acceptPinConnections(this.context, options);
-        const { pending } = await listPendingConnections(this.context, options);
+        const acceptingPins =
+          this.context.account()?.role === 'administrator' && (options.acceptPinRequests ?? true);
+        const waitSeconds = first ? 0 : maxWait;
+        const started = Date.now();
+        const { pending, newest } = await listPendingConnections(this.context, {
+          signal: options.signal,
+          waitSeconds,
+          after,
+        });
+        const news = newest > after;
+        after = Math.max(after, newest);
+        first = false;
         for (const request of pending) {
-          // One that arrived since the accepting above is accepted next round, not announced.
-          if (acceptingPins && request.pinVerified) continue;
+          if (acceptingPins && request.pinVerified) {
+            await acceptPending(this.context, request, { signal: options.signal });
+            continue;
+          }
           const key = `${request.deviceUdf}/${request.witness}`;
           if (seen.has(key)) continue;
           seen.add(key);
@@ -308,12 +350,21 @@ export class MeshDevice implements CoreApi {
             expires: request.expires,
           });
         }
+        // A service that does not hold the poll is not hammered.
+        if (!news && waitSeconds > 0 && Date.now() - started < (waitSeconds * 1000) / 2) {
+          pause = idle;
+          idle = Math.min(idle * 2, interval);
+        } else {
+          idle = MIN_IDLE_MS;
+        }
       } catch (error) {
         if (options.signal?.aborted) return;
         options.onError?.(error);
+        pause = interval;
       }
+      if (pause === 0) continue;
       try {
-        await sleep(interval, options.signal);
+        await sleep(pause, options.signal);
       } catch (error) {
         if (isMeshError(error, 'CANCELLED')) return;
         throw error;

@@ -7,6 +7,7 @@ import type { StateCreator } from 'zustand';
 import type { MeshEventPayload } from '../../shared/ipc/contract';
 import type { MeshState } from './mesh-store';
 
+/** The `syncState` event (or `account.syncState`): `pending` changes wait to go out. */
 export type SyncStatus = MeshEventPayload<'syncState'>;
 
 // ---- state

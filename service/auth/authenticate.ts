@@ -97,8 +97,10 @@ export async function authenticate(
   if (!verifyEd25519(input, decodeAuthenticationSignature(fields.signature), key)) {
     throw unauthorized('Authorization signature does not verify', 'signature');
   }
-  const nonceExpires = time + check.windowMs;
-  if (!(await check.backend.claimNonce(device, fields.nonce, nonceExpires))) {
+  // Kept one millisecond past the last instant the time check still accepts this request, so a
+  // replay at exactly the edge of the window finds it.
+  const nonceExpires = time + check.windowMs + 1;
+  if (!(await check.backend.claimNonce(device, fields.nonce, nonceExpires, check.now))) {
     throw unauthorized('Authorization nonce was used already (replay)', 'nonce');
   }
   return { account, device, nonce: fields.nonce, nonceExpires };

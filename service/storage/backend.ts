@@ -111,9 +111,10 @@ export interface StorageBackend extends StateReader {
 
   /**
    * Remember a request nonce of a device until `expires`; false if it was already seen
-   * (CONTRACTS.md section 3 replay cache). Shared by all processes of a shared backend.
+   * (CONTRACTS.md section 3 replay cache). Shared by all processes of a shared backend, and kept
+   * across a restart (read requests' nonces too). `now` is the service clock (default Date.now).
    */
-  claimNonce(device: string, nonce: string, expires: number): Promise<boolean>;
+  claimNonce(device: string, nonce: string, expires: number, now?: number): Promise<boolean>;
 
   /**
    * Call `listener` when a connection request is answered, by this process or (shared backend)

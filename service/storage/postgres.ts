@@ -595,8 +595,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
     return (rows as Row[]).map(connection);
   }
 
-  async claimNonce(device: string, nonce: string, expires: number): Promise<boolean> {
-    const now = Date.now();
+  async claimNonce(
+    device: string,
+    nonce: string,
+    expires: number,
+    now = Date.now(),
+  ): Promise<boolean> {
     if (++this.nonceClaims % 1000 === 0) {
       this.noncePool.query('DELETE FROM nonces WHERE expires < $1', [now]).catch(() => undefined);
     }

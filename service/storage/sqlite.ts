@@ -16,6 +16,7 @@ import type {
   ContainerHeadRow,
   LeafRow,
   LogRow,
+  NonceRow,
   PinRow,
   PublishedRow,
   StateWrites,
@@ -69,6 +70,9 @@ function refuseReadableByOthers(directory: string): void {
 /** Most pending requests read for admission (far above any account's limit). */
 const PENDING_READ_LIMIT = 10_000;
 
+/** Longest a read request's nonce waits before it is written. */
+const NONCE_SAVE_MS = 1000;
+
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite';
   readonly shared = false;
@@ -77,6 +81,8 @@ export class SqliteBackend implements StorageBackend {
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
   private readonly listeners = new AnsweredListeners();
+  private unsavedNonces: NonceRow[] = [];
+  private nonceTimer: NodeJS.Timeout | undefined;
   private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Statements built from query shapes (searchPublished and the like), by SQL text. */
@@ -146,6 +152,9 @@ export class SqliteBackend implements StorageBackend {
 
   async close(): Promise<void> {
     await this.mutex.run(async () => {
+      clearTimeout(this.nonceTimer);
+      this.nonceTimer = undefined;
+      if (this.db !== undefined) this.saveNonces();
       this.dynamic.clear();
       this.latestRows.clear();
       this.db?.close();
@@ -372,6 +381,9 @@ export class SqliteBackend implements StorageBackend {
       s.upsertPin.run(row.account, row.pinId, row.key, row.expires, row.used ? 1 : 0, row.failures);
     }
     for (const row of writes.nonces) s.insertNonce.run(row.device, row.nonce, row.expires);
+    for (const row of this.unsavedNonces.splice(0)) {
+      s.insertNonce.run(row.device, row.nonce, row.expires);
+    }
     if (writes.nonces.length > 0 && Math.random() < 0.01) s.deleteNonces.run(Date.now());
     for (const name of writes.purged) {
       for (const table of PURGED_TABLES) {
@@ -527,8 +539,38 @@ export class SqliteBackend implements StorageBackend {
     return (rows as Row[]).map(connection);
   }
 
-  async claimNonce(device: string, nonce: string, expires: number): Promise<boolean> {
-    return this.nonces.claim(device, nonce, expires, Date.now());
+  async claimNonce(
+    device: string,
+    nonce: string,
+    expires: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    if (!this.nonces.claim(device, nonce, expires, now)) return false;
+    // Read requests write nothing else: their nonces are saved with the next write batch, or
+    // within a second, or at close, so a replay after a restart is still refused.
+    this.unsavedNonces.push({ device, nonce, expires });
+    if (this.nonceTimer === undefined) {
+      this.nonceTimer = setTimeout(() => {
+        this.nonceTimer = undefined;
+        this.mutex
+          .run(async () => {
+            if (this.db !== undefined) this.saveNonces();
+          })
+          .catch(() => undefined);
+      }, NONCE_SAVE_MS);
+      this.nonceTimer.unref();
+    }
+    return true;
+  }
+
+  /** Write the nonces claimed since the last save (inside the mutex). */
+  private saveNonces(): void {
+    const rows = this.unsavedNonces.splice(0);
+    if (rows.length === 0) return;
+    const insert = this.s.insertNonce;
+    this.database.transaction(() => {
+      for (const row of rows) insert.run(row.device, row.nonce, row.expires);
+    })();
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {

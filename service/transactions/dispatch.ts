@@ -11,6 +11,7 @@ import {
   encodeMeshResponse,
   encodeResponseAllowListed,
 } from '../../shared/protocol/envelope';
+import { jsonBodyText } from '../../shared/protocol/json-limits';
 import { STATUS, statusDescription, statusForError } from '../../shared/protocol/status-codes';
 import type { StatusCode } from '../../shared/protocol/status-codes';
 import type { TransactionName } from '../../shared/protocol/transactions';
@@ -183,7 +184,7 @@ export async function dispatch(
       ? body
       : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     // The usual Hello is these exact bytes, which decode to the same (frozen) request every time.
-    request = bytes.equals(HELLO_BYTES) ? HELLO_REQUEST : decodeRequest(bytes.toString('utf8'));
+    request = bytes.equals(HELLO_BYTES) ? HELLO_REQUEST : decodeRequest(jsonBodyText(bytes));
   } catch (error) {
     const { status, description } = failure(context, error, undefined);
     return { status, body: encodeMeshResponse({ Status: status, StatusDescription: description }) };

@@ -18,6 +18,9 @@ import { openAccount } from './accounts';
 import type { Handler } from './context';
 import { EncodedResponse, respond } from './context';
 
+/** The largest Get page (besides one entry that is bigger by itself). */
+export const MAX_PAGE_BYTES = 256 * 1024;
+
 /** The query a Get page key carries. */
 const getStateSchema = z.object({
   identifier: z
@@ -90,6 +93,20 @@ async function queryOf(
     const row = await openAccount(context.backend, canonical, 'GetRequest.Account');
     account = { name: row.name, profileId: row.profileId };
   }
+  // A search must select: by Type alone (or nothing) it would list every account's profile and,
+  // through them, every device name; nobody may enumerate the service.
+  if (
+    identifier === undefined &&
+    accountName === undefined &&
+    device === undefined &&
+    name === undefined
+  ) {
+    throw new MeshError(
+      'INVALID_MESSAGE',
+      'GetRequest: give an Identifier, Account, Device or Name to search by (a Type alone would list every account)',
+      { field: 'GetRequest.KeyValues' },
+    );
+  }
   if (identifier === undefined && type === undefined) type = 'PersonalProfile';
   const constraints = message.SearchConstraints;
   const state: GetState = {
@@ -155,7 +172,9 @@ export const get: Handler<'Get'> = async (context, message) => {
     message.SearchConstraints?.MaxEntries ?? context.options.limits.maxEntriesPerPage,
     context.options.limits.maxEntriesPerPage,
   );
-  const maxBytes = message.SearchConstraints?.MaxBytes ?? Number.POSITIVE_INFINITY;
+  // A page is at most MAX_PAGE_BYTES unless the caller asks for less: a small request cannot make
+  // a reply of megabytes (a profile bigger than that still comes, alone on its page).
+  const maxBytes = Math.min(message.SearchConstraints?.MaxBytes ?? MAX_PAGE_BYTES, MAX_PAGE_BYTES);
   const query: Mutable<PublishedQuery> = {
     latestOnly: state.latestOnly,
     afterTxId: state.after,

@@ -31,6 +31,7 @@ function helloResponse(context: ServiceContext, second: number) {
       RequestBurst: limits.requestBurst,
       MaxWaitSeconds: limits.maxWaitSeconds,
       AuthenticationWindowSeconds: Math.floor(authenticationWindowMs / 1000),
+      MaxPublicRequestBytes: limits.maxPublicRequestBytes,
     },
   });
 }

@@ -5,7 +5,12 @@
 import { MeshError } from '../../shared/errors';
 import { formatCheckpointValue } from '../../shared/merkle/checkpoint';
 import { encodeProof } from '../../shared/merkle/hash-encoding';
-import type { ContainerStatus } from '../../shared/protocol/common';
+import type { ContainerEntry } from '../../shared/protocol/common';
+import {
+  STATUS_SINCE_MAX_CHARS,
+  STATUS_SINCE_MAX_ENTRIES,
+  type StatusContainer,
+} from '../../shared/protocol/messages/status';
 import { STATUS } from '../../shared/protocol/status-codes';
 import { EMPTY_DIGEST } from './container-digest';
 import type { Handler } from './context';
@@ -13,9 +18,10 @@ import { respond } from './context';
 
 /** Answer Status: 200; 404 when FromTreeSize is beyond the log. */
 export const status: Handler<'Status'> = async (context, message, request) => {
-  let containers: ContainerStatus[] | undefined;
+  let containers: StatusContainer[] | undefined;
   if (request.auth !== undefined) {
-    const heads = await context.backend.containerHeads(request.auth.account, message.Containers);
+    const account = request.auth.account;
+    const heads = await context.backend.containerHeads(account, message.Containers);
     containers = heads.map((head) => ({
       Container: head.container,
       Index: head.index,
@@ -25,6 +31,32 @@ export const status: Handler<'Status'> = async (context, message, request) => {
       if (!containers.some((known) => known.Container === name)) {
         containers.push({ Container: name, Index: 0, Digest: EMPTY_DIGEST });
       }
+    }
+    // The entries after each Since index, when all of them fit in what is left of the budget.
+    let entriesLeft = STATUS_SINCE_MAX_ENTRIES;
+    let charsLeft = STATUS_SINCE_MAX_CHARS;
+    for (const since of message.Since ?? []) {
+      const item = containers.find((known) => known.Container === since.Container);
+      if (item === undefined || item.Index <= since.Index) continue;
+      const count = item.Index - since.Index;
+      if (count > entriesLeft) continue;
+      const rows = await context.backend.containerEntries({
+        account,
+        container: since.Container,
+        indexMin: since.Index + 1,
+        indexMax: item.Index,
+        limit: count,
+      });
+      const chars = rows.reduce((sum, row) => sum + row.payload.length, 0);
+      if (rows.length !== count || chars > charsLeft) continue;
+      entriesLeft -= count;
+      charsLeft -= chars;
+      item.Entries = rows.map((row): ContainerEntry => ({
+        Index: row.index,
+        Published: new Date(row.published).toISOString(),
+        Sender: row.sender,
+        Payload: row.payload,
+      }));
     }
   }
   await context.tree.current();
@@ -48,8 +80,6 @@ export const status: Handler<'Status'> = async (context, message, request) => {
   const lastWrite = context.tree.lastWriteTime;
   return respond(STATUS.OK, {
     ...(lastWrite === undefined ? {} : { LastWriteTime: new Date(lastWrite).toISOString() }),
-    LastCheckpointTime: checkpoint.Timestamp,
-    NextCheckpointTime: new Date(Math.max(now, Date.parse(checkpoint.Timestamp))).toISOString(),
     CheckpointValue: formatCheckpointValue(checkpoint),
     ...(consistency === undefined ? {} : { ConsistencyProof: consistency }),
     ...(containers === undefined ? {} : { ContainerStatus: containers }),

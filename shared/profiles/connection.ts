@@ -4,8 +4,10 @@
  * an online signature key of the profile.
  */
 import { z } from 'zod';
+import { generalJweSchema } from '../crypto/jwe-schema';
 import { MeshError } from '../errors';
-import { UDF_TYPE, udfMatches, udfSchema } from '../udf';
+import { UDF_TYPE, udfMatches } from '../udf';
+import { udfSchema } from '../udf-schema';
 import { dateTimeSchema } from '../protocol/date-time';
 import type { VerifiedDeviceProfile } from './device-profile';
 import { verifyDeviceProfile } from './device-profile';
@@ -65,6 +67,11 @@ export const connectionResultSchema = z.looseObject({
   ...connectionRequestShape,
   ClientNonce: udfSchema(UDF_TYPE.nonce).optional(),
   Result: z.enum(connectionResultValues),
+  /**
+   * Accepted as administrator: the online signing key encrypted to the new device
+   * (docs/device-flows.md "Roles"; an extension of seed 001 6.1.3).
+   */
+  OnlineKey: generalJweSchema.optional(),
 });
 export type ConnectionResult = z.infer<typeof connectionResultSchema>;
 

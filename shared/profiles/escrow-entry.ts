@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { generalJweSchema } from '../crypto/jwe-schema';
-import { udfSchema } from '../udf';
+import { udfSchema } from '../udf-schema';
 
 /** EscrowEntry (seed 001 5.10.1): Identifier (a UDF the publisher picks) and the JWE. */
 export const escrowEntrySchema = z.object({

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { publicKeyJwkSchema, udfOfPublicKey } from '../crypto/public-key';
 import { MeshError } from '../errors';
-import { UDF_TYPE, udfMatches, udfSchema } from '../udf';
+import { UDF_TYPE, udfMatches } from '../udf';
+import { udfSchema } from '../udf-schema';
 
 /** PublicKey (seed 001 4.1.1): the key's UDF and its public parameters. */
 export const publicKeyEntrySchema = z.object({

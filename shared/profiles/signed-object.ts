@@ -13,7 +13,7 @@ import { decodeJwsUnverified } from '../crypto/jws';
 import type { PublicKeyJwk } from '../crypto/public-key';
 import { utf8Decode } from '../encoding/utf8';
 import { MeshError } from '../errors';
-import { udfSchema } from '../udf';
+import { udfSchema } from '../udf-schema';
 import type { PublicKeyEntry } from './public-key-entry';
 import { keyUdfMatches } from './public-key-entry';
 

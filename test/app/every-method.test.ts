@@ -275,7 +275,11 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       state: 'refused',
     });
 
-    // The devices: renamed, one removed.
+    // The devices: one promoted (the online key travels encrypted to it), renamed, one removed
+    // (an administrator: the online key is rotated).
+    expect(
+      await call(admin, 'devices.setRole', { udf: asked.deviceUdf, role: 'administrator' }),
+    ).toMatchObject({ role: 'administrator', changed: true, rotated: false });
     await call(admin, 'devices.list');
     expect(await call(admin, 'devices.rename', { name: 'desk two' })).toMatchObject({
       name: 'desk two',

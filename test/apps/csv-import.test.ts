@@ -160,10 +160,19 @@ describe('CSV import: Bitwarden (several URIs, notes, custom fields, TOTP)', () 
     ]);
   });
 
-  it('imports a TOTP it cannot use as it is, with a warning', () => {
+  it('imports a Steam Guard secret, which makes codes, without a warning', () => {
     expect(byTitle(entries, 'Steam').TOTP).toBe('steam://ABCDEFGH');
-    expect(report.warnings).toEqual([
-      { row: 7, line: 9, message: 'The TOTP secret is not understood; kept as it is.' },
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('imports a TOTP it cannot use as it is, with a warning', () => {
+    const text =
+      'folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n' +
+      ',,login,Game,,,https://game.example,gamer,pw,steam://ABCD123\n';
+    const { report: bad, changes: made } = planPasswordImport([], text, { context: context() });
+    expect(made[0]?.entry.TOTP).toBe('steam://ABCD123');
+    expect(bad.warnings).toEqual([
+      { row: 1, line: 2, message: 'The TOTP secret is not understood; kept as it is.' },
     ]);
   });
 

@@ -208,3 +208,87 @@ describe('PasswordCatalog (seed 001 5.7)', () => {
     expect(catalog.get(entry.Identifier)?.Password).toBe('changed meanwhile');
   });
 });
+
+describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields kept', () => {
+  it('refuses a TOTP secret that cannot make codes, naming the field', () => {
+    const catalog = new PasswordCatalog();
+    for (const totp of ['NOTBASE32SECRET1189', 'steam://ABCD123', 'ftp://x']) {
+      expect(() =>
+        catalog.add({ Sites: ['a.example'], Password: 'p', TOTP: totp }, device('DEV-A')),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'INVALID_ARGUMENT',
+          details: expect.objectContaining({ field: 'TOTP' }),
+        }),
+      );
+    }
+    expect(catalog.size).toBe(0);
+    const steam = catalog.add(
+      { Sites: ['steampowered.com'], Password: 'p', TOTP: 'steam://JBSWY3DPEHPK3PXP' },
+      device('DEV-A'),
+    );
+    expect(steam.TOTP).toBe('steam://JBSWY3DPEHPK3PXP');
+    expect(() =>
+      catalog.update(steam.Identifier, { TOTP: 'not base32!' }, device('DEV-A')),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('keeps a bad TOTP stored before when another field is edited', () => {
+    const stored = passwordEntrySchema.parse({
+      Identifier: 'old-1',
+      Created: '2024-01-01T00:00:00.000Z',
+      Updated: '2024-01-01T00:00:00.000Z',
+      UpdatedBy: 'DEV-OLD',
+      History: [],
+      Sites: ['old.example'],
+      Password: 'p',
+      TOTP: 'NOTBASE32SECRET1189',
+    });
+    const catalog = new PasswordCatalog([stored]);
+    const edited = catalog.update('old-1', { Password: 'q' }, device('DEV-A'));
+    expect(edited).toMatchObject({ Password: 'q', TOTP: 'NOTBASE32SECRET1189' });
+  });
+
+  it('keeps a URL typed as a site whole, and the import fields through an edit', () => {
+    const catalog = new PasswordCatalog();
+    const entry = catalog.add(
+      {
+        Sites: ['https://www.ovh.com/manager/web/', 'example.org'],
+        Username: 'u',
+        Folder: 'Servers',
+        Favorite: true,
+        Fields: [{ Name: 'PIN', Value: '1234' }],
+      },
+      device('DEV-A'),
+    );
+    expect(entry).toMatchObject({
+      Sites: ['www.ovh.com', 'example.org'],
+      URLs: ['https://www.ovh.com/manager/web/'],
+    });
+    const edited = catalog.update(entry.Identifier, { Password: 'new' }, device('DEV-A'));
+    expect(edited).toMatchObject({
+      URLs: ['https://www.ovh.com/manager/web/'],
+      Folder: 'Servers',
+      Favorite: true,
+      Fields: [{ Name: 'PIN', Value: '1234' }],
+    });
+    // A site taken away takes its URL with it.
+    const narrowed = catalog.update(entry.Identifier, { Sites: ['example.org'] }, device('DEV-A'));
+    expect(narrowed.URLs).toBeUndefined();
+  });
+
+  it('reads entries stored before the new fields as they were', () => {
+    const old = {
+      Identifier: 'old-2',
+      Created: '2024-01-01T00:00:00.000Z',
+      Updated: '2024-01-01T00:00:00.000Z',
+      UpdatedBy: 'DEV-OLD',
+      History: [],
+      Title: 'Old',
+      Sites: ['old.example'],
+      Username: 'u',
+      Password: 'p',
+    };
+    expect(new PasswordCatalog([passwordEntrySchema.parse(old)]).get('old-2')).toEqual(old);
+  });
+});

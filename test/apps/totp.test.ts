@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { describeInterop, interopVectors } from '../support/interop-data';
 import {
   isUsableTotp,
   parseTotp,
@@ -121,7 +122,8 @@ describe('TOTP (RFC 6238)', () => {
     ['', 'not base32'],
     ['not base32!', 'not base32'],
     ['otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1', 'time-based'],
-    ['steam://ABCDEFGH', 'not supported'],
+    ['steam://ABCD123', 'not base32'],
+    ['ftp://JBSWY3DPEHPK3PXP', 'not supported'],
     ['otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&digits=4', 'digits'],
   ])('refuses %j without echoing it', (text, why) => {
     expect(isUsableTotp(text)).toBe(false);
@@ -132,5 +134,36 @@ describe('TOTP (RFC 6238)', () => {
       expect((error as Error).message).toContain(why);
       if (text.length > 8) expect((error as Error).message).not.toContain(text);
     }
+  });
+});
+
+describe('Steam Guard codes (steam://, as Bitwarden exports them)', () => {
+  // Known answers from an independent Python implementation (hmac, struct, base64): RFC 4226
+  // §5.3 truncation of HMAC-SHA-1 over the 30 s step, then 5 characters in base 26.
+  it.each([
+    ['steam://JBSWY3DPEHPK3PXP', 59, '2YXGV'],
+    ['steam://JBSWY3DPEHPK3PXP', 1111111109, 'CWDGV'],
+    [`steam://${base32(new TextEncoder().encode(seeds.SHA1))}`, 59, 'PV9M4'],
+  ])('%s at %i s gives %s', (secret, seconds, code) => {
+    expect(totpCode(secret, new Date(seconds * 1000))).toMatchObject({
+      code,
+      digits: 5,
+      period: 30,
+      algorithm: 'SHA1',
+    });
+    expect(parseTotp(secret).encoding).toBe('steam');
+    expect(totpUri(parseTotp(secret))).toBe(secret);
+  });
+});
+
+describeInterop('RFC 6238 Appendix B from vectors/vectors.json', () => {
+  const { totp } = interopVectors();
+  it('holds the whole table', () => {
+    expect(totp.table).toHaveLength(18);
+  });
+  it.each(totp.table)('%i s, %s gives %s', (seconds, algorithm, code) => {
+    const secret = base32(new TextEncoder().encode(totp.seeds[algorithm]));
+    const uri = `otpauth://totp/RFC6238?secret=${secret}&algorithm=${algorithm}&digits=8&period=30`;
+    expect(totpCode(uri, new Date(seconds * 1000)).code).toBe(code);
   });
 });

@@ -230,6 +230,43 @@ describe.runIf(keychainInSession)(`mesh password and mesh mail${keychainSkipReas
     expect(gone.status).toBe(EXIT_FAILURE);
   });
 
+  it('refuses a bad --totp at entry time; a bad TOTP stored by an import never hides the password', async () => {
+    const refused = await run(desktop, [
+      'password',
+      'add',
+      'totp.example',
+      'gina',
+      '--password',
+      'totp-site-pass',
+      '--totp',
+      'NOTBASE32SECRET1189',
+    ]);
+    expect(refused.status).toBe(EXIT_USAGE);
+    expect(refused.stderr).toContain('TOTP secret is not usable');
+    expect(refused.stderr).not.toContain('NOTBASE32SECRET1189');
+    expect((await run(desktop, ['password', 'get', 'totp.example'])).status).toBe(EXIT_FAILURE);
+
+    await writeFile(
+      join(work, 'bad-totp.csv'),
+      'folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n' +
+        ',,login,Game,,,https://game.example/play,gamer,game-pass,steam://ABCD123\n',
+    );
+    const imported = await run(desktop, ['password', 'import', 'bad-totp.csv']);
+    expect(imported.status, imported.stderr).toBe(EXIT_OK);
+    const got = await run(desktop, ['password', 'get', 'game.example']);
+    expect(got.status, got.stderr).toBe(EXIT_OK);
+    expect(got.stdout).toContain('Password: game-pass');
+    expect(got.stdout).toMatch(
+      /TOTP: {5}none \(The TOTP secret is not usable: it is not base32\.\)/,
+    );
+    const asJson = (await json(desktop, ['password', 'get', 'game.example'])) as {
+      password: string;
+      totp: { error: string };
+    };
+    expect(asJson.password).toBe('game-pass');
+    expect(asJson.totp.error).toContain('not base32');
+  });
+
   it('works offline: a change is queued and uploaded by mesh account sync', async () => {
     service.setOffline(true);
     try {

@@ -21,13 +21,28 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Start `npm run service -- --port 0 --data DIR` and read its first line for the URL. */
+/**
+ * Start `npm run service -- --port 0 --data DIR` and read its first line for the URL. The
+ * service runs under test/support/tied-process.mjs: when this test worker ends in any way
+ * (failure, crash, kill), its pipe closes and the service's process group is stopped.
+ */
 export async function startServiceProcess(): Promise<ServiceProcess> {
   const data = await mkdtemp(join(tmpdir(), 'mesh-cli-service-'));
   const child: ChildProcess = spawn(
-    'npm',
-    ['run', '--silent', 'service', '--', '--port', '0', '--data', data],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    process.execPath,
+    [
+      join(root, 'test', 'support', 'tied-process.mjs'),
+      'npm',
+      'run',
+      '--silent',
+      'service',
+      '--',
+      '--port',
+      '0',
+      '--data',
+      data,
+    ],
+    { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -16,8 +16,15 @@ describe.runIf(keychainInSession)(`list and remove devices${keychainSkipReason}`
       homes,
       service.address('liam'),
     );
-    // While connected, the device authenticates (ConnectPending needs a device of the account).
-    await expect(device.pendingConnections()).resolves.toMatchObject({ pending: [] });
+    // While connected, the device authenticates (Status with Account needs a device of it); as a
+    // member it is not told of connection requests.
+    const account = device.context.requireAccount().account;
+    const client = await device.context.accountClient();
+    await expect(client.call('Status', { Account: account })).resolves.toMatchObject({});
+    await expect(device.pendingConnections()).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      details: { reason: 'not-administrator' },
+    });
 
     const changes: DeviceChange[] = [];
     onDeviceRemoved(admin.context, async (_context, change) => {
@@ -31,7 +38,7 @@ describe.runIf(keychainInSession)(`list and remove devices${keychainSkipReason}`
     expect(changes[0]!.profile.devices.map((d) => d.identifier)).toEqual([adminUdf]);
 
     expect((await admin.listDevices()).map((d) => d.udf)).toEqual([adminUdf]);
-    await expect(device.pendingConnections()).rejects.toMatchObject({
+    await expect(client.call('Status', { Account: account })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       details: { status: 401 },
     });

@@ -27,6 +27,35 @@ describe('service settings', () => {
       rate: DEFAULT_LIMITS.requestsPerSecond,
       burst: DEFAULT_LIMITS.requestBurst,
       transferAccounts: [],
+      trustedProxies: [],
+      allowOrigins: [],
+      allowHosts: [],
+      quota: DEFAULT_LIMITS.accountQuotaBytes,
+    });
+  });
+
+  it('reads the hardening flags: trusted proxies, allowed origins and hosts, invitations, quota', () => {
+    expect(
+      parseSettings(
+        [
+          '--trusted-proxy',
+          '10.0.0.1',
+          '--trusted-proxy=10.0.0.2',
+          '--allow-origin',
+          'https://mesh.example',
+          '--invitations',
+          'codes.txt',
+          '--quota',
+          '0',
+        ],
+        { MESH_SERVICE_ALLOW_HOSTS: 'mesh.internal:8080' },
+      ),
+    ).toMatchObject({
+      trustedProxies: ['10.0.0.1', '10.0.0.2'],
+      allowOrigins: ['https://mesh.example'],
+      allowHosts: ['mesh.internal:8080'],
+      invitations: resolve('codes.txt'),
+      quota: 0,
     });
   });
 

@@ -515,6 +515,34 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       const { nextDigest, EMPTY_DIGEST } =
         await import('../../service/transactions/container-digest');
       expect(containers[0]?.Digest).toBe(nextDigest(nextDigest(EMPTY_DIGEST, 'one'), 'two'));
+      expect(containers[0]).not.toHaveProperty('Entries');
+      // Since: the entries after the index the device holds come with the answer.
+      const since = await client.call(
+        'Status',
+        {
+          Account: name,
+          Since: [
+            { Container: 'catalog', Index: 1 },
+            { Container: 'absent', Index: 0 },
+          ],
+        },
+        signed(),
+      );
+      expect(since.payload.ContainerStatus).toEqual([
+        expect.objectContaining({
+          Container: 'catalog',
+          Index: 2,
+          Entries: [expect.objectContaining({ Index: 2, Payload: 'two', Sender: name })],
+        }),
+      ]);
+      const upToDate = await client.call(
+        'Status',
+        { Account: name, Since: [{ Container: 'catalog', Index: 2 }] },
+        signed(),
+      );
+      expect((upToDate.payload.ContainerStatus as Record<string, unknown>[])[0]).not.toHaveProperty(
+        'Entries',
+      );
       const after = await client.call(
         'Download',
         { Account: name, Select: [{ Container: 'catalog', IndexMin: 2 }] },

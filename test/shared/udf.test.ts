@@ -12,9 +12,9 @@ import {
   udfMatches,
   udfBaseType,
   udfCompressionLevel,
-  udfSchema,
   uncompressedUdf,
 } from '../../shared/udf';
+import { udfSchema } from '../../shared/udf-schema';
 import { describeInterop, interopVectors } from '../support/interop-data';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -86,7 +86,11 @@ function referenceUdf(data: Uint8Array, contentType: string, bits: number, sha3:
   const tcdv = createHash(algorithm)
     .update(Buffer.concat([Buffer.from(contentType + ':', 'utf8'), inner]))
     .digest();
-  const bytes = Buffer.concat([Buffer.from([sha3 ? 80 : 96]), tcdv]);
+  // Compression (draft-hallambaker-mesh-udf-13 §5.1.3): trailing zero bits raise the type byte.
+  const bitsOfDigest = [...tcdv].map((byte) => byte.toString(2).padStart(8, '0')).join('');
+  const trailing = bitsOfDigest.length - bitsOfDigest.replace(/0+$/, '').length;
+  const level = [20, 30, 40, 50].filter((zeros) => trailing >= zeros).length;
+  const bytes = Buffer.concat([Buffer.from([(sha3 ? 80 : 96) + level]), tcdv]);
   const bitString = [...bytes].map((byte) => byte.toString(2).padStart(8, '0')).join('');
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let text = '';

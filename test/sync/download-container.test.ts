@@ -138,6 +138,62 @@ describe('downloading a container', () => {
     expect(service.requests).toEqual([]);
   });
 
+  it('takes the entries a Status answer carried (Since) without a Download, checked the same', async () => {
+    add(2);
+    await downloadContainer(service.client(), replica, key.container, head(), options);
+    add(2);
+    const carried = service.payloads.slice(2).map((payload, i) => ({
+      Index: 3 + i,
+      Published: '2025-03-01T00:00:00Z',
+      Payload: payload,
+    }));
+    service.requests = [];
+    const result = await downloadContainer(
+      service.client(),
+      replica,
+      key.container,
+      { ...head(), entries: carried },
+      options,
+    );
+    expect(result.downloaded).toBe(2);
+    expect(service.requests).toEqual([]);
+    expect(replica.position(key.container)).toMatchObject({ index: 4, digest: service.digest() });
+
+    // Carried entries that do not make the reported digest: refused, the replica dropped.
+    add(1);
+    const forged = sealEntry(
+      key,
+      encodeRecord({ Entry: createEntry({ Sites: ['x.example'] }, { deviceUdf: 'SERVICE' }) }),
+    );
+    await expect(
+      downloadContainer(
+        service.client(),
+        replica,
+        key.container,
+        { ...head(), entries: [{ Index: 5, Published: '2025-03-01T00:00:00Z', Payload: forged }] },
+        options,
+      ),
+    ).rejects.toMatchObject({ code: 'LOG_INCONSISTENT', details: { reason: 'digest-mismatch' } });
+    expect(replica.position(key.container)).toBeUndefined();
+  });
+
+  it('downloads instead when the carried entries do not start after what this device holds', async () => {
+    add(3);
+    service.requests = [];
+    const result = await downloadContainer(
+      service.client(),
+      replica,
+      key.container,
+      {
+        ...head(),
+        entries: [{ Index: 3, Published: '2025-03-01T00:00:00Z', Payload: service.payloads[2]! }],
+      },
+      options,
+    );
+    expect(result.downloaded).toBe(3);
+    expect(service.requests).toHaveLength(1);
+  });
+
   it('refuses another history of what this device holds, and drops the replica it fed', async () => {
     add(4);
     await downloadContainer(service.client(), replica, key.container, head(), options);

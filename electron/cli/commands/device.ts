@@ -1,7 +1,8 @@
 /**
  * `mesh device ...`: connecting devices to the account and removing them (issue 4, "The CLI";
  * DESIGN.md section 7). On the new device: request, then complete. On an administrator device:
- * pending, accept or reject, list, delete.
+ * pending, accept (as administrator or member) or reject, list (with each device's role), role,
+ * delete. Roles: docs/device-flows.md "Roles".
  */
 import { MeshError } from '../../../shared/errors';
 import { defineCommand, defineGroup, integerOption } from '../command';
@@ -94,17 +95,50 @@ const selectorArgument = [
   },
 ] as const;
 
+const ROLES_EXPLAINED =
+  "administrator: may approve, remove and change the roles of devices (it receives the\naccount's online signing key); member: uses the account, approves nothing.";
+
 const accept = defineCommand({
   name: 'accept',
   summary: 'accept a pending request: the device joins the account',
+  description: ROLES_EXPLAINED,
   positionals: selectorArgument,
+  options: {
+    role: {
+      type: 'string',
+      value: 'administrator|member',
+      description: "the new device's role (default member)",
+    },
+  },
   async run(context) {
+    const role = typeof context.options.role === 'string' ? context.options.role : 'member';
     const accepted = await withDevice(context, (device) =>
-      device.acceptConnection(context.args[0]!),
+      device.acceptConnection(context.args[0]!, { role }),
     );
     return {
-      text: `Accepted ${accepted.deviceName} (${accepted.deviceUdf})`,
+      text: `Accepted ${accepted.deviceName} (${accepted.deviceUdf}) as ${accepted.role}`,
       json: accepted,
+    };
+  },
+});
+
+const role = defineCommand({
+  name: 'role',
+  summary: 'make a device of the account an administrator or a member',
+  description: `${ROLES_EXPLAINED}\nDemoting another administrator replaces the online signing key: run it on the device\nthat created or recovered the account (it holds the master key).`,
+  positionals: [
+    { name: 'DEVICE', description: 'the device UDF (mesh device list), or a prefix' },
+    { name: 'ROLE', description: 'administrator or member' },
+  ],
+  async run(context) {
+    const change = await withDevice(context, (device) =>
+      device.setDeviceRole(context.args[0]!, context.args[1]!),
+    );
+    return {
+      text: change.changed
+        ? `${change.name} (${change.udf}) is now ${change.role === 'administrator' ? 'an administrator' : 'a member'}${change.rotated ? '; the online signing key was replaced' : ''}`
+        : `${change.name} (${change.udf}) was ${change.role === 'administrator' ? 'an administrator' : 'a member'} already`,
+      json: change,
     };
   },
 });
@@ -173,7 +207,7 @@ const complete = defineCommand({
 
 const list = defineCommand({
   name: 'list',
-  summary: 'list the devices of the account: name and UDF',
+  summary: 'list the devices of the account: name, UDF and role',
   options: {
     offline: { type: 'boolean', description: 'do not ask the service; use the cached profile' },
   },
@@ -183,7 +217,8 @@ const list = defineCommand({
     );
     return {
       text: devices.map(
-        (entry) => `${entry.name}  ${entry.udf}${entry.thisDevice ? '  (this device)' : ''}`,
+        (entry) =>
+          `${entry.name}  ${entry.udf}  ${entry.role}${entry.thisDevice ? '  (this device)' : ''}`,
       ),
       json: { devices },
     };
@@ -204,6 +239,6 @@ const remove = defineCommand({
 
 export const deviceCommands = defineGroup({
   name: 'device',
-  summary: "the account's devices: request, pending, accept, reject, complete, list, delete",
-  commands: [request, pending, accept, reject, complete, list, remove],
+  summary: "the account's devices: request, pending, accept, reject, complete, list, role, delete",
+  commands: [request, pending, accept, reject, complete, list, role, remove],
 });

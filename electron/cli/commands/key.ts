@@ -12,7 +12,6 @@ import {
   randomSecret,
   udfFromTypedBytes,
 } from '../../../shared/udf';
-import { recoverSecret, splitSecret } from '../../core/crypto/escrow-shares';
 import { isMeshError } from '../../../shared/errors';
 import { asUsageError, defineCommand, defineGroup, integerOption, usageError } from '../command';
 import type { CliIo } from '../io';
@@ -83,6 +82,7 @@ const share = defineCommand({
       throw usageError(`SECRET is not a secret UDF: ${error.message.replace(/^UDF: /, '')}`);
     }
     try {
+      const { splitSecret } = await import('../../core/crypto/escrow-shares');
       const pieces = await splitSecret(value, { shares, threshold });
       return { text: pieces, json: { threshold, shares: pieces } };
     } catch (error) {
@@ -104,6 +104,7 @@ const recover = defineCommand({
   async run({ io, args }) {
     let value: Uint8Array;
     try {
+      const { recoverSecret } = await import('../../core/crypto/escrow-shares');
       value = await recoverSecret(await argumentsOrStdin(io, args));
     } catch (error) {
       throw asUsageError(error);

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMeshError, MeshError } from '../../../shared/errors';
-import { MeshApplications, type SyncReport } from '../../core/applications/mesh-applications';
+import type { MeshApplications, SyncReport } from '../../core/applications/mesh-applications';
 import type { MeshDevice } from '../../core/mesh-device';
 import { usageError, type CommandContext, type OptionSpec } from '../command';
 import { withDevice } from './open-device';
@@ -38,6 +38,7 @@ export function withApplications<T>(
   work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
 ): Promise<T> {
   return withDevice(context, async (device) => {
+    const { MeshApplications } = await import('../../core/applications/mesh-applications');
     const applications = MeshApplications.of(device.context);
     try {
       return await work(applications, device);

@@ -3,8 +3,7 @@
  * --home / MESH_HOME / the platform folder, the key store from MESH_KEYSTORE and MESH_PASSPHRASE,
  * and progress lines on standard error when it is a terminal and --json is not given.
  */
-import { keyStoreChoiceFromEnvironment } from '../../core/keystore/open-key-store';
-import { MeshDevice } from '../../core/mesh-device';
+import type { MeshDevice } from '../../core/mesh-device';
 import { usageError, type CommandContext } from '../command';
 
 /** Open the device home, run `work`, close the home (always). */
@@ -12,6 +11,8 @@ export async function withDevice<T>(
   context: CommandContext,
   work: (device: MeshDevice) => Promise<T>,
 ): Promise<T> {
+  // Imported here, not above: only the commands that open a home load the core (README.md).
+  const { MeshDevice, keyStoreChoiceFromEnvironment } = await import('../../core/mesh-device');
   const device = await MeshDevice.open({
     home: context.homeDirectory(),
     keyStore: keyStoreChoiceFromEnvironment(context.io.env),

@@ -10,20 +10,12 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
-import { displaySite } from '../../core/apps/site-match';
-import {
-  generatePassphrase,
-  generatePassword,
-  type CharacterClass,
-  type GeneratedSecret,
-} from '../../core/apps/passwords/password-generator';
-import { estimateStrength } from '../../core/apps/passwords/password-strength';
+import type { CharacterClass, GeneratedSecret } from '../../core/apps/passwords/password-generator';
 import {
   PASSWORD_CSV_FORMATS,
   type PasswordCsvFormat,
 } from '../../core/apps/passwords/csv-formats';
 import type { PasswordImportReport } from '../../core/apps/passwords/csv-import';
-import { entryDisplayName } from '../../core/apps/passwords/password-catalog';
 import {
   asUsageError,
   defineCommand,
@@ -78,8 +70,22 @@ type GeneratorFlags = {
 
 const CLASSES: readonly CharacterClass[] = ['lowercase', 'uppercase', 'digits', 'symbols'];
 
+/**
+ * The parts of the core these commands use, imported by the command that runs rather than by
+ * every `mesh` (the bundle loads them as chunks: `mesh --help` stays small, README.md).
+ */
+async function catalogHelpers() {
+  const [{ entryDisplayName }, { displaySite }] = await Promise.all([
+    import('../../core/apps/passwords/password-catalog'),
+    import('../../core/apps/site-match'),
+  ]);
+  return { entryDisplayName, displaySite };
+}
+
 /** A password or passphrase as the generator options say (usage errors for bad values). */
-function generate(flags: GeneratorFlags): GeneratedSecret {
+async function generate(flags: GeneratorFlags): Promise<GeneratedSecret> {
+  const { generatePassphrase, generatePassword } =
+    await import('../../core/apps/passwords/password-generator');
   try {
     if (flags.passphrase) {
       if (flags.length !== undefined || flags.classes !== undefined) {
@@ -115,10 +121,10 @@ function generate(flags: GeneratorFlags): GeneratedSecret {
 }
 
 /** An entry as --json shows it in a listing: no password, no TOTP secret, no history. */
-function listed(entry: PasswordEntry) {
+function listed(entry: PasswordEntry, name: string) {
   return {
     identifier: entry.Identifier,
-    name: entryDisplayName(entry),
+    name,
     ...(entry.Title === undefined ? {} : { title: entry.Title }),
     sites: entry.Sites,
     ...(entry.Username === undefined ? {} : { username: entry.Username }),
@@ -145,7 +151,8 @@ const add = defineCommand({
     totp: {
       type: 'string',
       value: 'SECRET',
-      description: 'a TOTP secret (base32 or otpauth:// URI), or - for standard input',
+      description:
+        'a TOTP secret (base32, an otpauth:// URI or a steam:// Steam Guard secret), checked now, or - for standard input',
     },
     site: {
       type: 'string',
@@ -163,7 +170,7 @@ const add = defineCommand({
     if (options.password === '-' && options.totp === '-') {
       throw usageError('only one of --password and --totp can be read from standard input');
     }
-    const generated = options.generate ? generate(options) : undefined;
+    const generated = options.generate ? await generate(options) : undefined;
     if (!options.generate && (options.length !== undefined || options.passphrase)) {
       throw usageError('--length, --passphrase and the other generator options need --generate');
     }
@@ -193,7 +200,7 @@ const add = defineCommand({
       const weak =
         generated === undefined ? await weakPasswordNote(password, [username, site]) : undefined;
       if (weak !== undefined) context.io.stderr(`mesh: ${weak}\n`);
-      const name = entryDisplayName(entry);
+      const name = (await catalogHelpers()).entryDisplayName(entry);
       return {
         text: [
           replaced
@@ -207,7 +214,7 @@ const add = defineCommand({
               ]),
         ],
         json: {
-          ...listed(entry),
+          ...listed(entry, name),
           replaced,
           ...(generated === undefined
             ? {}
@@ -221,6 +228,7 @@ const add = defineCommand({
 
 /** A note when a typed password is weak (zxcvbn score below 3), never showing it. */
 async function weakPasswordNote(password: string, context: string[]): Promise<string | undefined> {
+  const { estimateStrength } = await import('../../core/apps/passwords/password-strength');
   const estimate = await estimateStrength(password, context);
   if (estimate.score >= 3) return undefined;
   return `this password is weak (strength ${estimate.score} of 4, cracked in ${estimate.crackTimeDisplay} offline); mesh password generate makes a strong one`;
@@ -251,7 +259,17 @@ const get = defineCommand({
         throw new MeshError('NOT_FOUND', 'no password entry matches this site', { field: 'SITE' });
       }
       const entry = best.entry;
-      const totp = passwords.totp(entry);
+      // A TOTP secret stored before secrets were checked may be unusable: the password is
+      // still shown, and the TOTP line says what is wrong with the secret (never the secret).
+      let totp: ReturnType<typeof passwords.totp>;
+      let totpProblem: string | undefined;
+      try {
+        totp = passwords.totp(entry);
+      } catch (error) {
+        if (!(error instanceof MeshError) || error.code !== 'INVALID_ARGUMENT') throw error;
+        totpProblem = error.message;
+      }
+      const { entryDisplayName, displaySite } = await catalogHelpers();
       const others = matches.length - 1;
       return {
         text: [
@@ -262,6 +280,7 @@ const get = defineCommand({
           ...(totp === undefined
             ? []
             : [`TOTP:     ${totp.code} (${totp.remainingSeconds} s left)`]),
+          ...(totpProblem === undefined ? [] : [`TOTP:     none (${totpProblem})`]),
           ...(entry.Notes === undefined ? [] : [`Notes:    ${entry.Notes}`]),
           ...(others > 0
             ? [
@@ -270,13 +289,14 @@ const get = defineCommand({
             : []),
         ],
         json: {
-          ...listed(entry),
+          ...listed(entry, entryDisplayName(entry)),
           site: best.site,
           password: entry.Password ?? null,
           ...(entry.Notes === undefined ? {} : { notes: entry.Notes }),
           ...(totp === undefined
             ? {}
             : { totp: { code: totp.code, remainingSeconds: totp.remainingSeconds } }),
+          ...(totpProblem === undefined ? {} : { totp: { error: totpProblem } }),
           otherMatches: others,
           sync,
         },
@@ -300,6 +320,7 @@ const list = defineCommand({
     return withApplications(context, async (applications) => {
       const sync = await syncAround(context, applications, 'before');
       const entries = (await applications.passwords()).list(context.args[0] ?? '');
+      const { entryDisplayName, displaySite } = await catalogHelpers();
       return {
         text:
           entries.length === 0
@@ -308,7 +329,7 @@ const list = defineCommand({
                 (entry) =>
                   `${entryDisplayName(entry)}\t${entry.Username ?? ''}\t${entry.Sites.map(displaySite).join(' ')}`,
               ),
-        json: { entries: entries.map(listed), sync },
+        json: { entries: entries.map((entry) => listed(entry, entryDisplayName(entry))), sync },
       };
     });
   },
@@ -334,11 +355,12 @@ const remove = defineCommand({
           : error;
       }
       const sync = await syncAround(context, applications, 'after');
+      const { entryDisplayName } = await catalogHelpers();
       return {
         text: deleted.map(
           (entry) => `Deleted ${entryDisplayName(entry)} (${entry.Username ?? ''})`,
         ),
-        json: { deleted: deleted.map(listed), sync },
+        json: { deleted: deleted.map((entry) => listed(entry, entryDisplayName(entry))), sync },
       };
     });
   },
@@ -348,8 +370,8 @@ const generateCommand = defineCommand({
   name: 'generate',
   summary: 'print a new random password or passphrase',
   options: generatorOptions,
-  run({ options }) {
-    const secret = generate(options);
+  async run({ options }) {
+    const secret = await generate(options);
     return {
       text: secret.secret,
       json: { kind: secret.kind, secret: secret.secret, entropyBits: secret.entropyBits },

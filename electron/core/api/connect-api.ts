@@ -72,7 +72,9 @@ export function connectApi(core: DeviceCore): ApiGroup<'connect'> {
     },
 
     async accept(request, options = {}) {
-      return { ...(await acceptConnection(context, request.selector, options)) };
+      return {
+        ...(await acceptConnection(context, request.selector, { ...options, role: request.role })),
+      };
     },
 
     async reject(request, options = {}) {

@@ -272,6 +272,40 @@ function readShare(text: string, position: number, shares: string[]): ReadShare 
   return { position, threshold, index, value: bytes.slice(2), legacy: false, splitId };
 }
 
+/** What one share says about itself, once it reads (checkShare). */
+export interface ShareFacts {
+  /** Shares needed to recover. */
+  readonly threshold: number;
+  /** This share's number, 1..15. */
+  readonly index: number;
+  /** Size of the secret, in bytes. */
+  readonly secretBytes: number;
+  /** True when a check word came with it and holds; false for a bare (reference) share. */
+  readonly checked: boolean;
+  /** True for a share of the earlier GF(2^8) format. */
+  readonly earlierFormat: boolean;
+}
+
+/**
+ * Checks one share as it is typed (`SHARE/CHECK`, a bare share, or one of the earlier format),
+ * before all of them are there: INVALID_SHARE names what is wrong (not a share, a typo when the
+ * check word or the earlier checksum disagrees). Says nothing about the secret.
+ */
+export function checkShare(text: string): ShareFacts {
+  const share = readShare(text.trim(), 1, [text]);
+  try {
+    return {
+      threshold: share.threshold,
+      index: share.index,
+      secretBytes: share.legacy ? share.value.length - 1 : share.value.length,
+      checked: share.splitId !== undefined || share.legacy,
+      earlierFormat: share.legacy,
+    };
+  } finally {
+    share.value.fill(0);
+  }
+}
+
 /** f(0) by Lagrange interpolation over GF(p) (draft-hallambaker-mesh-udf-13 §4.5.2). */
 function interpolate(points: readonly ReadShare[]): Uint8Array {
   const length = points[0]!.value.length;
@@ -380,15 +414,4 @@ export async function recoverSecret(shares: string[]): Promise<Uint8Array> {
   } finally {
     for (const share of read) share.value.fill(0);
   }
-}
-
-/**
- * Checks one share as typed, alone (its form and its checksum), before the others are at hand:
- * returns its threshold and index; INVALID_SHARE, with the same words as recoverSecret, when it
- * is not a share or does not check.
- */
-export function checkShare(text: string): { threshold: number; index: number } {
-  const { threshold, index, value } = readShare(text, 1, [text]);
-  value.fill(0);
-  return { threshold, index };
 }

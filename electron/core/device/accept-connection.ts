@@ -3,9 +3,14 @@
  * personal profile with the new device added (signed with the online signing key), let the hooks
  * wrap application keys for it, then post the signed Accepted result with ConnectComplete - in
  * that order, since the service accepts the result only once the profile lists the device.
+ * The administrator chooses the new device's role (docs/device-flows.md "Roles"; default member):
+ * an administrator is listed in the profile's Administrators with the online signing key
+ * encrypted to it, and the ConnectionResult carries the same encrypted key (OnlineKey).
  */
 import { MeshError } from '../../../shared/errors';
 import { findDevice } from '../../../shared/profiles/personal-profile';
+import { udfMatches } from '../../../shared/udf';
+import { checkRole, nextAdministrators, type AdministrationRole } from './administration';
 import { postConnectionResult } from './connection-result';
 import type { DeviceContext } from './device-context';
 import type { DeviceChangeHook } from './device-hooks';
@@ -15,7 +20,7 @@ import {
   selectPendingConnection,
   type PendingConnection,
 } from './pending-connections';
-import { updatePersonalProfile } from './update-personal-profile';
+import { requireAdministration, updatePersonalProfile } from './update-personal-profile';
 
 /** What was accepted. */
 export interface AcceptedConnection {
@@ -25,6 +30,15 @@ export interface AcceptedConnection {
   readonly pinVerified: boolean;
   /** UDF of the master profile the device joined. */
   readonly profileUdf: string;
+  /** The role it was given. */
+  readonly role: AdministrationRole;
+}
+
+/** How to accept. */
+export interface AcceptOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** The new device's role: administrator or member (default; anything else INVALID_ARGUMENT). */
+  readonly role?: string | undefined;
 }
 
 /**
@@ -42,9 +56,9 @@ export function onDeviceAdded(context: DeviceContext, hook: DeviceChangeHook): (
 export async function acceptConnection(
   context: DeviceContext,
   selector: string,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: AcceptOptions = {},
 ): Promise<AcceptedConnection> {
-  await context.administrationKey();
+  await requireAdministration(context, options);
   const { pending } = await listPendingConnections(context, options);
   return acceptPending(context, selectPendingConnection(pending, selector), options);
 }
@@ -53,21 +67,31 @@ export async function acceptConnection(
 export async function acceptPending(
   context: DeviceContext,
   pending: PendingConnection,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: AcceptOptions = {},
 ): Promise<AcceptedConnection> {
+  const role = checkRole(options.role ?? 'member');
+  const binding = context.requireAccount();
   const progress = (done: number, step: string): void =>
     context.events.emit('progress', { operation: 'accept-connection', step, done, total: 3 });
   progress(0, `Adding ${pending.deviceName} to the personal profile`);
   const device = pending.request.device;
   const { previous, profile } = await updatePersonalProfile(
     context,
-    (current) => {
+    async (current) => {
       // Listed already: an earlier accept published the profile but did not get to post the answer.
       if (findDevice(current, device.identifier) !== undefined) return undefined;
       return {
         SignedMasterProfile: current.profile.SignedMasterProfile,
         Devices: [...current.profile.Devices, device.signed],
         Applications: current.profile.Applications,
+        ...(role === 'administrator' && {
+          Administrators: await nextAdministrators(current, {
+            online: await context.administrationKey(),
+            self: binding.deviceUdf,
+            devices: [...current.devices, device],
+            add: [device],
+          }),
+        }),
       };
     },
     options,
@@ -85,7 +109,17 @@ export async function acceptPending(
     signal: options.signal,
   });
   progress(2, 'Posting the answer');
-  await postConnectionResult(context, pending, 'Accepted', profile, options.signal);
+  const entry = profile.profile.Administrators?.find((candidate) =>
+    udfMatches(candidate.Device, device.identifier),
+  );
+  await postConnectionResult(
+    context,
+    pending,
+    'Accepted',
+    profile,
+    options.signal,
+    entry?.OnlineKey,
+  );
   if (pending.pinId !== undefined) deleteIssuedPin(context.store, pending.pinId);
   progress(3, 'Done');
   return {
@@ -94,5 +128,6 @@ export async function acceptPending(
     witness: pending.witness,
     pinVerified: pending.pinVerified,
     profileUdf: profile.identifier,
+    role: entry === undefined ? 'member' : 'administrator',
   };
 }

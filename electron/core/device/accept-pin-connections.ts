@@ -6,19 +6,22 @@
  * PinVerified flag alone is never enough.
  */
 import { MeshError } from '../../../shared/errors';
-import { sleep } from '../client/retry';
 import type { AcceptedConnection } from './accept-connection';
 import { acceptPending } from './accept-connection';
 import type { DeviceContext } from './device-context';
 import { dropExpiredPins } from './issue-pin';
 import { listPendingConnections } from './pending-connections';
+import { requireAdministration } from './update-personal-profile';
+
+/** Longest single long poll (the service caps it at its Limits.MaxWaitSeconds). */
+const MAX_WAIT_SECONDS = 30;
 
 /** Accept every pending request proving a PIN this device issued; returns what was accepted. */
 export async function acceptPinConnections(
   context: DeviceContext,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<AcceptedConnection[]> {
-  await context.administrationKey();
+  await requireAdministration(context, options);
   dropExpiredPins(context);
   const { pending } = await listPendingConnections(context, options);
   const accepted: AcceptedConnection[] = [];
@@ -31,8 +34,9 @@ export async function acceptPinConnections(
 
 /**
  * Wait until a request proving the PIN `pinId` arrives and accept it (the administrator side of
- * `mesh account pin --wait`). ConnectPending has no long poll, so it looks every `intervalMs`
- * (default 1 s). TIMEOUT when `timeoutSeconds` pass first; CANCELLED when `signal` aborts.
+ * `mesh account pin --wait`), long-polling ConnectPending for each new request. `intervalMs` is
+ * kept for callers and ignored. TIMEOUT when `timeoutSeconds` pass first; CANCELLED when `signal`
+ * aborts.
  */
 export async function awaitPinConnection(
   context: DeviceContext,
@@ -43,10 +47,17 @@ export async function awaitPinConnection(
     signal?: AbortSignal | undefined;
   },
 ): Promise<AcceptedConnection> {
-  await context.administrationKey();
+  await requireAdministration(context, options);
   const deadline = Date.now() + options.timeoutSeconds * 1000;
+  let after = 0;
+  let waitSeconds = 0;
   for (;;) {
-    const { pending } = await listPendingConnections(context, options);
+    const { pending, newest } = await listPendingConnections(context, {
+      signal: options.signal,
+      waitSeconds,
+      after,
+    });
+    after = Math.max(after, newest);
     const request = pending.find((candidate) => candidate.pinVerified && candidate.pinId === pinId);
     if (request !== undefined) return acceptPending(context, request, options);
     const remaining = deadline - Date.now();
@@ -57,6 +68,7 @@ export async function awaitPinConnection(
         { seconds: options.timeoutSeconds },
       );
     }
-    await sleep(Math.min(options.intervalMs ?? 1_000, remaining), options.signal);
+    options.signal?.throwIfAborted();
+    waitSeconds = Math.min(MAX_WAIT_SECONDS, Math.ceil(remaining / 1000));
   }
 }

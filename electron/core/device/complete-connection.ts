@@ -4,7 +4,8 @@
  * the administrator's click, verify the signed ConnectionResult against the account's personal
  * profile (fetched and proven through the log, and a lawful successor of the one the request was
  * made against), and - when accepted and the profile lists this device - bind the home to the
- * account and cache the profile.
+ * account and cache the profile; accepted as administrator, keep the online signing key the result
+ * carries encrypted to this device (docs/device-flows.md "Roles").
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import { isMeshError, MeshError } from '../../../shared/errors';
@@ -13,6 +14,7 @@ import { findDevice, verifyPersonalProfileChain } from '../../../shared/profiles
 import type { SignedObject } from '../../../shared/profiles/signed-object';
 import { udfMatches } from '../../../shared/udf';
 import { awaitConnectionResult } from '../client/long-poll';
+import { adoptRole } from './administration';
 import type { DeviceContext } from './device-context';
 import type { ConnectionState } from './device-events';
 import {
@@ -125,6 +127,8 @@ export async function completeConnection(
     role: 'device',
     connected: context.timestamp(),
   });
+  // Accepted as administrator: take the online signing key the result carries.
+  await adoptRole(context, verdict.profile, verdict.onlineKey);
   emitState(context, 'connected', record);
   return outcome('connected');
 }
@@ -167,7 +171,7 @@ async function verifyAnswer(
       { field: 'Profile.Devices' },
     );
   }
-  return { result: result.Result, profile };
+  return { result: result.Result, profile, onlineKey: result.OnlineKey };
 }
 
 function emitState(

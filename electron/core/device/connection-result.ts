@@ -2,11 +2,14 @@
  * The administrator's answer to a connection request (seed 001 6.1.3-6.1.4, 7.14
  * ConnectComplete): a ConnectionResult repeating the request's parent profile, device profile and
  * client nonce, with Result Accepted or Refused, signed by the online signing key, posted to the
- * service for the new device to collect.
+ * service for the new device to collect. A device accepted as administrator also finds the
+ * online signing key in it, encrypted to its DeviceEncryptionKey (OnlineKey, the same JWE as its
+ * Administrators entry in the profile; docs/device-flows.md "Roles").
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import type { ConnectionResult, ConnectionResultValue } from '../../../shared/profiles/connection';
 import { verifyConnectionResult } from '../../../shared/profiles/connection';
+import type { GeneralJwe } from '../../../shared/crypto/jwe-schema';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
 import type { DeviceContext } from './device-context';
 import type { PendingConnection } from './pending-connections';
@@ -22,6 +25,7 @@ export async function postConnectionResult(
   value: ConnectionResultValue,
   profile: VerifiedPersonalProfile,
   signal?: AbortSignal,
+  onlineKey?: GeneralJwe,
 ): Promise<number> {
   const binding = context.requireAccount();
   const online = await context.administrationKey();
@@ -31,6 +35,7 @@ export async function postConnectionResult(
     Device: request.Device,
     ClientNonce: request.ClientNonce,
     Result: value,
+    ...(onlineKey !== undefined && { OnlineKey: onlineKey }),
   };
   const signed = await signObject(pending.deviceUdf, result, online, 'ConnectionResult');
   await verifyConnectionResult(signed, profile, verifyJws);

@@ -15,6 +15,7 @@ import {
 import { udfMatches } from '../../../shared/udf';
 import { parseAccountAddress, type AccountAddress } from '../client/account-address';
 import { generateSeed } from '../crypto/keys';
+import { wrapOnlineKey } from './administration';
 import type { DeviceContext } from './device-context';
 import {
   announceConnected,
@@ -94,7 +95,18 @@ export async function createAccount(
     const signedMaster = await signMasterProfile(master, now);
     const personal = await signPersonalProfile({
       masterUdf: master.sign.udf,
-      content: { SignedMasterProfile: signedMaster, Devices: [signedDevice], Applications: [] },
+      content: {
+        SignedMasterProfile: signedMaster,
+        Devices: [signedDevice],
+        Applications: [],
+        // The first administrator (docs/device-flows.md "Roles").
+        Administrators: [
+          {
+            Device: device.udf,
+            OnlineKey: await wrapOnlineKey(master.online, device.encrypt.publicJwk),
+          },
+        ],
+      },
       online: master.online,
       now,
     });

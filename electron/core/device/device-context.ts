@@ -89,6 +89,8 @@ export interface DeviceContext {
    * this device does not administer the account.
    */
   administrationKey(): Promise<MeshKeyPair>;
+  /** Forget the administration key read so far (the role changed: read the KeyStore again). */
+  resetAdministrationKey(): void;
 
   /** Release the home lock, close the store and wipe the keys held in memory. */
   close(): Promise<void>;
@@ -274,6 +276,10 @@ class OpenDeviceContext implements DeviceContext {
       );
     }
     return key;
+  }
+
+  resetAdministrationKey(): void {
+    this.#administrationKey = undefined;
   }
 
   async close(): Promise<void> {

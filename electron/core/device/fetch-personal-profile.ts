@@ -30,6 +30,11 @@ export interface FetchProfileOptions {
   readonly previous?: VerifiedPersonalProfile | undefined;
 }
 
+/** A fetched, proven version and its TransactionID (what Publish's ExpectedVersion names). */
+export interface FetchedPersonalProfile extends VerifiedPersonalProfile {
+  readonly version: number;
+}
+
 /**
  * The current personal profile of the account at `address`, proven (module comment). Errors:
  * NOT_FOUND (no such account), LOG_INCONSISTENT / PROOF_INVALID (the log does not hold up),
@@ -40,7 +45,7 @@ export async function fetchPersonalProfile(
   context: DeviceContext,
   address: string | AccountAddress,
   options: FetchProfileOptions = {},
-): Promise<VerifiedPersonalProfile> {
+): Promise<FetchedPersonalProfile> {
   const parsed = typeof address === 'string' ? parseAccountAddress(address) : address;
   const client = await context.serviceClient(parsed);
   const response = await verifiedGet(
@@ -87,7 +92,7 @@ export async function fetchPersonalProfile(
       );
     }
   }
-  return verified;
+  return { ...verified, version: item.TransactionID };
 }
 
 /**

@@ -13,6 +13,7 @@ import { derivePinKeys } from '../../../shared/profiles/pin';
 import { formatDateTime } from '../../../shared/protocol/date-time';
 import { formatConnectionUri } from './connection-uri';
 import type { DeviceContext } from './device-context';
+import { requireAdministration } from './update-personal-profile';
 import { deleteIssuedPin, listIssuedPins, writeIssuedPin } from './device-records';
 
 /** Default life of a PIN: 10 minutes. */
@@ -41,7 +42,7 @@ export async function issuePin(
   options: { expiresInMs?: number | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<IssuedPinView> {
   const binding = context.requireAccount();
-  await context.administrationKey();
+  await requireAdministration(context, options);
   const lifetime = options.expiresInMs ?? DEFAULT_PIN_LIFETIME_MS;
   if (!Number.isFinite(lifetime) || lifetime < 1_000 || lifetime > MAX_PIN_LIFETIME_MS) {
     throw new MeshError(

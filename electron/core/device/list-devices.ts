@@ -4,6 +4,7 @@
  * verified version).
  */
 import { udfMatches } from '../../../shared/udf';
+import { roleIn, type AdministrationRole } from './administration';
 import type { DeviceContext } from './device-context';
 import { refreshPersonalProfile } from './update-personal-profile';
 
@@ -15,6 +16,8 @@ export interface DeviceListing {
   readonly thisDevice: boolean;
   /** When its device profile was signed, if it says. */
   readonly updated: string | undefined;
+  /** administrator or member (docs/device-flows.md "Roles"). */
+  readonly role: AdministrationRole;
 }
 
 /**
@@ -29,10 +32,16 @@ export async function listDevices(
   const profile = options.offline
     ? await context.personalProfile()
     : await refreshPersonalProfile(context, options);
-  return profile.devices.map((device) => ({
-    udf: device.identifier,
-    name: device.profile.Description,
-    thisDevice: udfMatches(device.identifier, binding.deviceUdf),
-    updated: device.profile.Updated,
-  }));
+  return profile.devices.map((device) => {
+    const thisDevice = udfMatches(device.identifier, binding.deviceUdf);
+    // A profile made before roles: only this device's own binding says.
+    const fallback = thisDevice && binding.role === 'administrator' ? 'administrator' : 'member';
+    return {
+      udf: device.identifier,
+      name: device.profile.Description,
+      thisDevice,
+      updated: device.profile.Updated,
+      role: roleIn(profile, device.identifier, fallback),
+    };
+  });
 }

@@ -13,6 +13,7 @@ import { base64urlDecode } from '../../../shared/encoding/base64url';
 import {
   deriveKeyPair,
   exportPrivateJwk,
+  generateSeed,
   KEY_LABELS,
   MeshKeyPair,
   SEED_BYTES,
@@ -59,6 +60,32 @@ export async function storeMasterSecrets(
   } finally {
     privateKey.fill(0);
   }
+}
+
+/**
+ * Keep `online` as this device's online signing key (an administrator device: one accepted or
+ * promoted as administrator, or after a rotation; docs/device-flows.md "Roles").
+ */
+export async function storeOnlineSigningKey(
+  keyStore: KeyStore,
+  online: MeshKeyPair,
+): Promise<void> {
+  const privateKey = base64urlDecode(exportPrivateJwk(online).d);
+  try {
+    await keyStore.set(SECRET_NAMES.onlineSigningSeed, privateKey);
+  } finally {
+    privateKey.fill(0);
+  }
+}
+
+/** A fresh, random online signing key (a rotation: nothing derives it, the master key signs it). */
+export function newOnlineSigningKey(): MeshKeyPair {
+  return MeshKeyPair.fromPrivateKey('Ed25519', KEY_LABELS.masterOnlineSign, generateSeed());
+}
+
+/** The online signing key from its 32 private bytes (as decrypted from an Administrators entry). */
+export function onlineSigningKeyFrom(privateKey: Uint8Array): MeshKeyPair {
+  return importOnlineKey(privateKey);
 }
 
 /** Delete the master seed and the online signing key from the KeyStore (undoes storeMasterSecrets). */

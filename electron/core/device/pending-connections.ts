@@ -10,12 +10,14 @@ import { base64urlDecode } from '../../../shared/encoding/base64url';
 import { isMeshError, MeshError } from '../../../shared/errors';
 import type { VerifiedConnectionRequest } from '../../../shared/profiles/connection';
 import { verifyConnectionRequest } from '../../../shared/profiles/connection';
+import { isAdministrator } from '../../../shared/profiles/personal-profile';
 import { verifyPinProof } from '../../../shared/profiles/pin';
 import type { PendingConnection as PendingEntry } from '../../../shared/protocol/messages/connect-pending';
 import { udfMatches } from '../../../shared/udf';
 import { computeWitness } from '../../../shared/witness';
 import type { DeviceContext } from './device-context';
 import { readIssuedPin } from './device-records';
+import { refreshPersonalProfile } from './update-personal-profile';
 
 /** One request waiting for an answer, as an administrator sees it. */
 export interface PendingConnection {
@@ -47,7 +49,21 @@ export interface UnverifiableConnection {
 export interface PendingConnections {
   readonly pending: readonly PendingConnection[];
   readonly unverifiable: readonly UnverifiableConnection[];
+  /** The greatest TransactionID listed (0: none): the `after` of the next long poll. */
+  readonly newest: number;
 }
+
+/** How to list. */
+export interface ListPendingOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Long poll: wait up to this many seconds for a request newer than `after`. */
+  readonly waitSeconds?: number | undefined;
+  /** With waitSeconds: the `newest` of the previous listing. */
+  readonly after?: number | undefined;
+}
+
+/** Extra time beyond WaitSeconds before a long poll counts as timed out. */
+const LONG_POLL_GRACE_MS = 10_000;
 
 /** Most pages of ConnectPending read in one listing. */
 const MAX_PAGES = 64;
@@ -59,20 +75,27 @@ const MAX_PAGES = 64;
  */
 export async function listPendingConnections(
   context: DeviceContext,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: ListPendingOptions = {},
 ): Promise<PendingConnections> {
   const binding = context.requireAccount();
+  await refuseMember(context, options);
   const client = await context.accountClient();
   const entries: PendingEntry[] = [];
   let pageKey: string | undefined;
+  const wait = options.waitSeconds ?? 0;
   for (let page = 0; page < MAX_PAGES; page++) {
+    const polling = page === 0 && wait > 0;
     const answer = await client.call(
       'ConnectPending',
       {
         AccountID: binding.account,
         ...(pageKey !== undefined && { SearchConstraints: { PageKey: pageKey } }),
+        ...(polling && { WaitSeconds: wait, After: options.after ?? 0 }),
       },
-      { signal: options.signal },
+      {
+        signal: options.signal,
+        ...(polling && { timeoutMs: wait * 1000 + LONG_POLL_GRACE_MS }),
+      },
     );
     entries.push(...answer.Pending);
     pageKey = answer.PageKey;
@@ -88,7 +111,29 @@ export async function listPendingConnections(
       unverifiable.push({ deviceId: entry.DeviceID, problem: error.message });
     }
   }
-  return { pending, unverifiable };
+  const newest = entries.reduce((max, entry) => Math.max(max, entry.TransactionID), 0);
+  return { pending, unverifiable, newest };
+}
+
+/**
+ * Only administrators are told of requests (docs/device-flows.md "Roles"): a device the profile
+ * lists as a member does not ask (the service would refuse it too). UNAUTHORIZED, reason
+ * not-administrator. The cached profile is checked first; a refresh settles a "no" (this device
+ * may have been promoted since).
+ */
+async function refuseMember(
+  context: DeviceContext,
+  options: { signal?: AbortSignal | undefined },
+): Promise<void> {
+  const binding = context.requireAccount();
+  if (isAdministrator(await context.personalProfile(), binding.deviceUdf) !== false) return;
+  const current = await refreshPersonalProfile(context, options);
+  if (isAdministrator(current, binding.deviceUdf) !== false) return;
+  throw new MeshError(
+    'UNAUTHORIZED',
+    'this device is a member of the account, not an administrator: connection requests go to administrator devices',
+    { reason: 'not-administrator' },
+  );
 }
 
 /**

@@ -10,6 +10,7 @@ import { verifyDeviceProfile } from '../../../shared/profiles/device-profile';
 import type { MasterProfile } from '../../../shared/profiles/master-profile';
 import { verifyMasterProfile } from '../../../shared/profiles/master-profile';
 import type {
+  AdministratorEntry,
   PersonalProfile,
   VerifiedPersonalProfile,
 } from '../../../shared/profiles/personal-profile';
@@ -74,21 +75,24 @@ export async function signMasterProfile(keys: MasterKeys, now: number): Promise<
 }
 
 /**
- * A master profile that also lists `online` among its OnlineSignatureKeys (a recovered master
- * seed whose online key the published profile lacks), strictly newer than `previous`.
+ * A master profile whose only online signing key is `online` (a rotation: the keys it replaces,
+ * held by a demoted or removed administrator, no longer sign; docs/device-flows.md "Roles"),
+ * strictly newer than `previous`, signed by the master signing key. Only the master key may
+ * change OnlineSignatureKeys (draft-hallambaker-mesh-reference-03 §5.3.2).
  */
-export async function signMasterProfileWithOnlineKey(
+export async function signRotatedMasterProfile(
   previous: MasterProfile,
-  keys: MasterKeys,
+  masterSign: MeshKeyPair,
+  online: MeshKeyPair,
   now: number,
 ): Promise<SignedObject> {
   const before = previous.Updated === undefined ? 0 : Date.parse(previous.Updated);
   const profile: MasterProfile = {
     ...previous,
     Updated: formatDateTime(Math.max(now, before + 1)),
-    OnlineSignatureKeys: [...previous.OnlineSignatureKeys, publicKeyEntry(keys.online)],
+    OnlineSignatureKeys: [publicKeyEntry(online)],
   };
-  const signed = await signObject(keys.sign.udf, profile, keys.sign, 'MasterProfile');
+  const signed = await signObject(masterSign.udf, profile, masterSign, 'MasterProfile');
   await verifyMasterProfile(signed, verifyJws);
   return signed;
 }
@@ -98,6 +102,8 @@ export interface PersonalProfileContent {
   readonly SignedMasterProfile: SignedObject;
   readonly Devices: readonly SignedObject[];
   readonly Applications: PersonalProfile['Applications'];
+  /** The administrator devices (docs/device-flows.md "Roles"); absent: kept as they are. */
+  readonly Administrators?: readonly AdministratorEntry[] | undefined;
 }
 
 /**
@@ -123,6 +129,7 @@ export async function signPersonalProfile(options: {
     SignedMasterProfile: content.SignedMasterProfile,
     Devices: [...content.Devices],
     Applications: [...content.Applications],
+    ...(content.Administrators !== undefined && { Administrators: [...content.Administrators] }),
   };
   const signed = await signObject(masterUdf, profile, online, 'PersonalProfile');
   return verifyPersonalProfileChain(signed, verifyJws);

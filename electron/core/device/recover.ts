@@ -4,7 +4,9 @@
  * master keys, check that the master signing key's UDF is the one of the account's published
  * (and log-proven) master profile, then join this device to the profile as an administrator: its
  * device profile is added in a new personal profile version signed with the regenerated online
- * signing key, and the master seed and online key are kept in this home's KeyStore.
+ * signing key (or, when the profile no longer lists that key, a fresh one: a rotation), listed
+ * among the Administrators, and the master seed and online key are kept in this home's KeyStore:
+ * a full administrator (docs/device-flows.md "Roles").
  */
 import { hostname } from 'node:os';
 import { MeshError } from '../../../shared/errors';
@@ -26,14 +28,18 @@ import { fetchPersonalProfile } from './fetch-personal-profile';
 import {
   deriveMasterKeys,
   forgetMasterSecrets,
+  newOnlineSigningKey,
   storeMasterSecrets,
   wipeMasterKeys,
 } from './master-keys';
 import {
   signDeviceProfile,
-  signMasterProfileWithOnlineKey,
   signPersonalProfile,
+  signRotatedMasterProfile,
 } from './profile-signing';
+import { nextAdministrators } from './administration';
+import type { MeshKeyPair } from '../crypto/keys';
+import { verifyDeviceProfile } from '../../../shared/profiles/device-profile';
 
 /** What to recover. */
 export interface RecoverOptions {
@@ -74,6 +80,7 @@ export async function recoverAccount(
   progress(0, 'Rebuilding the master seed from the shares');
   const seed = await recoverSecret([...options.shares]);
   const master = deriveMasterKeys(seed);
+  let online: MeshKeyPair | undefined;
   try {
     progress(1, `Checking the master profile of ${address.text}`);
     const current = await fetchPersonalProfile(context, address, { signal: options.signal });
@@ -90,33 +97,50 @@ export async function recoverAccount(
     const device = await context.ensureDeviceKeys();
     const signedDevice = await signDeviceProfile(device, deviceName, now);
     const masterProfile = current.master.profile;
-    // The regenerated online key signs the new version; list it if the profile no longer does.
-    const signedMaster = masterProfile.OnlineSignatureKeys.some((key) =>
+    // The regenerated online key signs the new version if the profile still lists it. If not, it
+    // was rotated away (a demoted administrator may hold it): never list it again, rotate to a
+    // fresh key instead, and hand that to every administrator (docs/device-flows.md "Roles").
+    const derivedListed = masterProfile.OnlineSignatureKeys.some((key) =>
       keyUdfMatches(key, master.online.udf),
-    )
-      ? current.profile.SignedMasterProfile
-      : await signMasterProfileWithOnlineKey(masterProfile, master, now);
+    );
+    online = derivedListed ? undefined : newOnlineSigningKey();
+    const signingKey = online ?? master.online;
+    const signedMaster =
+      online === undefined
+        ? current.profile.SignedMasterProfile
+        : await signRotatedMasterProfile(masterProfile, master.sign, online, now);
     await verifyMasterProfile(signedMaster, verifyJws);
+    const self = await verifyDeviceProfile(signedDevice, verifyJws);
+    const devices = [...current.devices.filter((d) => !udfMatches(d.identifier, device.udf)), self];
     const next = await signPersonalProfile({
       masterUdf: current.identifier,
       content: {
         SignedMasterProfile: signedMaster,
-        Devices: [
-          ...current.profile.Devices.filter((d) => d.Identifier !== device.udf),
-          signedDevice,
-        ],
+        Devices: devices.map((d) => d.signed),
         Applications: current.profile.Applications,
+        // A full administrator: listed, with the key; with a rotation every entry gets the new one.
+        Administrators: await nextAdministrators(current, {
+          online: signingKey,
+          self: device.udf,
+          devices,
+          add: [self],
+          rewrap: online !== undefined,
+        }),
       },
-      online: master.online,
+      online: signingKey,
       now,
       previousUpdated: current.updated,
       base: current.profile,
     });
-    await storeMasterSecrets(context.keyStore, seed, master.online);
+    await storeMasterSecrets(context.keyStore, seed, signingKey);
     try {
       progress(3, 'Publishing the personal profile');
       const client = await context.serviceClient(address);
-      await client.call('Publish', { Profile: next.signed }, { signal: options.signal });
+      await client.call(
+        'Publish',
+        { Profile: next.signed, ExpectedVersion: current.version },
+        { signal: options.signal },
+      );
     } catch (error) {
       await forgetMasterSecrets(context.keyStore);
       throw error;
@@ -133,5 +157,6 @@ export async function recoverAccount(
   } finally {
     seed.fill(0);
     wipeMasterKeys(master);
+    online?.wipe();
   }
 }

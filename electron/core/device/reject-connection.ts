@@ -6,7 +6,7 @@
 import { postConnectionResult } from './connection-result';
 import type { DeviceContext } from './device-context';
 import { listPendingConnections, selectPendingConnection } from './pending-connections';
-import { refreshPersonalProfile } from './update-personal-profile';
+import { refreshPersonalProfile, requireAdministration } from './update-personal-profile';
 
 /** What was refused. */
 export interface RejectedConnection {
@@ -24,7 +24,7 @@ export async function rejectConnection(
   selector: string,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<RejectedConnection> {
-  await context.administrationKey();
+  await requireAdministration(context, options);
   const { pending } = await listPendingConnections(context, options);
   const chosen = selectPendingConnection(pending, selector);
   const profile = await refreshPersonalProfile(context, options);

@@ -3,14 +3,26 @@
  * device"): publish a personal profile without it, signed with the online signing key. From then
  * on the service refuses its requests (401: it authenticates only devices the current profile
  * lists), and the deviceRemoved hooks - the catalog layer's - rotate and re-wrap application keys
- * so it cannot read new entries.
+ * so it cannot read new entries. Removing an administrator device also rotates the online signing
+ * key it holds (set-role.ts updateWithRotation; needs the master key), so it can sign nothing more.
  */
 import { MeshError } from '../../../shared/errors';
 import type { VerifiedDeviceProfile } from '../../../shared/profiles/device-profile';
 import { udfMatches } from '../../../shared/udf';
+import {
+  isAdministrator,
+  type VerifiedPersonalProfile,
+} from '../../../shared/profiles/personal-profile';
+import type { MeshKeyPair } from '../crypto/keys';
+import { nextAdministrators, refuseNoAdministrator } from './administration';
 import type { DeviceContext } from './device-context';
 import type { DeviceChangeHook } from './device-hooks';
-import { updatePersonalProfile } from './update-personal-profile';
+import { updateWithRotation } from './rotation';
+import {
+  requireAdministration,
+  updatePersonalProfile,
+  type PersonalProfileUpdate,
+} from './update-personal-profile';
 
 /** What was removed. */
 export interface RemovedDevice {
@@ -37,28 +49,56 @@ export async function removeDevice(
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<RemovedDevice> {
   const binding = context.requireAccount();
-  await context.administrationKey();
+  await requireAdministration(context, options);
   let removed: VerifiedDeviceProfile | undefined;
-  const { previous, profile } = await updatePersonalProfile(
-    context,
-    (current) => {
-      removed = selectDevice(current.devices, udf);
-      if (udfMatches(removed.identifier, binding.deviceUdf)) {
-        throw new MeshError(
-          'INVALID_ARGUMENT',
-          'this device cannot remove itself: remove it from another administrator device',
-          { field: 'device' },
+  const without = async (
+    current: VerifiedPersonalProfile,
+    online: MeshKeyPair,
+    rewrap: boolean,
+  ) => {
+    removed = selectDevice(current.devices, udf);
+    if (udfMatches(removed.identifier, binding.deviceUdf)) {
+      throw new MeshError(
+        'INVALID_ARGUMENT',
+        'this device cannot remove itself: remove it from another administrator device',
+        { field: 'device', reason: 'this-device' },
+      );
+    }
+    const gone = removed.identifier;
+    const devices = current.devices.filter((d) => d.identifier !== gone);
+    const administrators =
+      current.profile.Administrators === undefined && !rewrap
+        ? undefined
+        : await nextAdministrators(current, {
+            online,
+            self: binding.deviceUdf,
+            devices,
+            drop: [gone],
+            rewrap,
+          });
+    if (administrators !== undefined) refuseNoAdministrator(administrators);
+    return {
+      SignedMasterProfile: current.profile.SignedMasterProfile,
+      Devices: devices.map((d) => d.signed),
+      Applications: current.profile.Applications,
+      ...(administrators !== undefined && { Administrators: administrators }),
+    };
+  };
+  // An administrator holds the online key: removing it rotates the key.
+  const target = selectDevice((await context.personalProfile()).devices, udf);
+  const administrator = isAdministrator(await context.personalProfile(), target.identifier);
+  const { previous, profile }: PersonalProfileUpdate =
+    administrator === true && !udfMatches(target.identifier, binding.deviceUdf)
+      ? await updateWithRotation(
+          context,
+          (current, online) => without(current, online, true),
+          options,
+        )
+      : await updatePersonalProfile(
+          context,
+          async (current) => without(current, await context.administrationKey(), false),
+          options,
         );
-      }
-      const gone = removed.identifier;
-      return {
-        SignedMasterProfile: current.profile.SignedMasterProfile,
-        Devices: current.devices.filter((d) => d.identifier !== gone).map((d) => d.signed),
-        Applications: current.profile.Applications,
-      };
-    },
-    options,
-  );
   if (removed === undefined) throw new MeshError('INTERNAL', 'no device was selected');
   await context.hooks.deviceRemoved.run(context, {
     device: removed,

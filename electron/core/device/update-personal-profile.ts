@@ -2,14 +2,23 @@
  * Publish a new version of the account's personal profile (seed 001 3.4, 7.9 Publish; DESIGN.md
  * sections 3 and 7): the one path by which an administrator device changes the profile - adding
  * or removing a device, adding an application profile entry. The current version is fetched and
- * proven first, so a change is never made over a version this device has not seen.
+ * proven first, so a change is never made over a version this device has not seen, and it is
+ * published with that version as ExpectedVersion: when another administrator published first
+ * (409), the new current version is fetched and the change applied to it again (a merge), so no
+ * administrator's change is lost and the user never sees the 409.
  */
 import type {
   PersonalProfile,
   VerifiedPersonalProfile,
 } from '../../../shared/profiles/personal-profile';
+import { MeshError } from '../../../shared/errors';
+import { STATUS } from '../../../shared/protocol/status-codes';
+import type { MeshKeyPair } from '../crypto/keys';
+import { serviceFailure } from '../client/service-errors';
+import { sleep } from '../client/retry';
+import { adoptRole } from './administration';
 import type { DeviceContext } from './device-context';
-import { fetchPersonalProfile } from './fetch-personal-profile';
+import { fetchPersonalProfile, type FetchedPersonalProfile } from './fetch-personal-profile';
 import { signPersonalProfile, type PersonalProfileContent } from './profile-signing';
 
 export type { PersonalProfileContent };
@@ -18,6 +27,16 @@ export type { PersonalProfileContent };
 export type PersonalProfileChange = (
   current: VerifiedPersonalProfile,
 ) => PersonalProfileContent | undefined | Promise<PersonalProfileContent | undefined>;
+
+/** How an update is made. */
+export interface UpdateOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Sign with this key rather than the administration key (a rotation's new online key). */
+  readonly signWith?: MeshKeyPair | undefined;
+}
+
+/** Most times a change is merged onto a newer version before giving up (CONFLICT). */
+const MAX_MERGES = 16;
 
 /** The version replaced and the version published (the same one when nothing changed). */
 export interface PersonalProfileUpdate {
@@ -32,6 +51,7 @@ export function contentOf(profile: PersonalProfile): PersonalProfileContent {
     SignedMasterProfile: profile.SignedMasterProfile,
     Devices: profile.Devices,
     Applications: profile.Applications,
+    Administrators: profile.Administrators,
   };
 }
 
@@ -46,7 +66,7 @@ export function contentOf(profile: PersonalProfile): PersonalProfileContent {
 export function updatePersonalProfile(
   context: DeviceContext,
   change: PersonalProfileChange,
-  options: { signal?: AbortSignal | undefined } = {},
+  options: UpdateOptions = {},
 ): Promise<PersonalProfileUpdate> {
   // One update at a time per device: two at once would each start from the same version.
   const previousTurn = updatesInFlight.get(context) ?? Promise.resolve();
@@ -67,36 +87,57 @@ const updatesInFlight = new WeakMap<DeviceContext, Promise<void>>();
 async function publishUpdate(
   context: DeviceContext,
   change: PersonalProfileChange,
-  options: { signal?: AbortSignal | undefined },
+  options: UpdateOptions,
 ): Promise<PersonalProfileUpdate> {
   const binding = context.requireAccount();
-  const online = await context.administrationKey();
-  const previous = await refreshPersonalProfile(context, options);
-  const content = await change(previous);
-  if (content === undefined) return { previous, profile: previous, changed: false };
-  options.signal?.throwIfAborted();
-  const profile = await signPersonalProfile({
-    masterUdf: previous.identifier,
-    content,
-    online,
-    now: context.now(),
-    previousUpdated: previous.updated,
-    base: previous.profile,
-  });
   const client = await context.serviceClient(binding.address);
-  await client.call('Publish', { Profile: profile.signed }, { signal: options.signal });
-  context.cachePersonalProfile(profile);
-  return { previous, profile, changed: true };
+  for (let attempt = 1; ; attempt++) {
+    const previous = await refreshPersonalProfile(context, options);
+    const online = options.signWith ?? (await context.administrationKey());
+    const content = await change(previous);
+    if (content === undefined) return { previous, profile: previous, changed: false };
+    options.signal?.throwIfAborted();
+    const profile = await signPersonalProfile({
+      masterUdf: previous.identifier,
+      content,
+      online,
+      now: context.now(),
+      previousUpdated: previous.updated,
+      base: previous.profile,
+    });
+    const answer = await client.exchange(
+      'Publish',
+      { Profile: profile.signed, ExpectedVersion: previous.version },
+      { signal: options.signal },
+    );
+    if (answer.ok) {
+      context.cachePersonalProfile(profile);
+      return { previous, profile, changed: true };
+    }
+    if (answer.status !== STATUS.Conflict) {
+      throw serviceFailure('Publish', answer.status, answer.description);
+    }
+    // Another administrator published first: merge onto its version (fetched again above).
+    if (attempt >= MAX_MERGES) {
+      throw new MeshError(
+        'CONFLICT',
+        `the personal profile kept changing under this update (${MAX_MERGES} attempts); try again`,
+        { reason: 'profile-busy', attempts: attempt },
+      );
+    }
+    await sleep(Math.floor(Math.random() * 20 * attempt), options.signal);
+  }
 }
 
 /**
  * Fetch, prove and cache the current personal profile of this home's account (it must be the
- * same master profile, and the same version as or a successor of the cached one).
+ * same master profile, and the same version as or a successor of the cached one), and take up the
+ * role it gives this device (administration.ts adoptRole).
  */
 export async function refreshPersonalProfile(
   context: DeviceContext,
   options: { signal?: AbortSignal | undefined } = {},
-): Promise<VerifiedPersonalProfile> {
+): Promise<FetchedPersonalProfile> {
   const binding = context.requireAccount();
   const held = await context.personalProfile();
   const current = await fetchPersonalProfile(context, binding.address, {
@@ -105,5 +146,19 @@ export async function refreshPersonalProfile(
     previous: held,
   });
   if (current.signed.SignedData !== held.signed.SignedData) context.cachePersonalProfile(current);
+  await adoptRole(context, current);
   return current;
+}
+
+/**
+ * This device's online signing key, after bringing its role in line with the current profile (a
+ * promoted device takes its key here, a demoted one loses it). UNAUTHORIZED, reason
+ * not-administrator, on a member device.
+ */
+export async function requireAdministration(
+  context: DeviceContext,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<MeshKeyPair> {
+  await refreshPersonalProfile(context, options);
+  return context.administrationKey();
 }

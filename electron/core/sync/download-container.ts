@@ -8,6 +8,8 @@
  * the replica it fed is then dropped, never kept.
  */
 import { MeshError } from '../../../shared/errors';
+import type { ContainerEntry } from '../../../shared/protocol/common';
+import type { ContainerUpdate } from '../../../shared/protocol/messages/download';
 import type { CatalogConflict, CatalogReplica, SealedEntry } from '../catalog/catalog-replica';
 import type { MeshServiceClient } from '../client/mesh-service-client';
 import type { SyncPosition } from '../store/records';
@@ -18,6 +20,11 @@ import { checkNotCancelled } from './cancellation';
 export interface ContainerHead {
   readonly index: number;
   readonly digest: string;
+  /**
+   * The entries after the index this device asked about (StatusRequest.Since), when the Status
+   * answer carried them: taken as the first page, checked exactly as a Download's.
+   */
+  readonly entries?: readonly ContainerEntry[];
 }
 
 /** How one download goes. */
@@ -88,22 +95,31 @@ export async function downloadContainer(
   let changed = 0;
   const conflicts: CatalogConflict[] = [];
   let pageKey: string | undefined;
+  // The Status answer's entries, when they start right after what this device holds.
+  let carried: ContainerUpdate | undefined =
+    head?.entries !== undefined && head.entries[0]?.Index === position.index + 1
+      ? { Container: container, Index: head.index, Digest: head.digest, Entries: [...head.entries] }
+      : undefined;
   for (;;) {
     checkNotCancelled(options.signal);
-    const response = await client.call(
-      'Download',
-      {
-        Account: options.account,
-        Select: [
-          pageKey === undefined
-            ? { Container: container, IndexMin: position.index + 1 }
-            : { Container: container, PageKey: pageKey },
-        ],
-        ...(options.maxEntries === undefined ? {} : { MaxEntries: options.maxEntries }),
-      },
-      { signal: options.signal },
-    );
-    const update = response.Updates.find((item) => item.Container === container);
+    let update: ContainerUpdate | undefined = carried;
+    carried = undefined;
+    if (update === undefined) {
+      const response = await client.call(
+        'Download',
+        {
+          Account: options.account,
+          Select: [
+            pageKey === undefined
+              ? { Container: container, IndexMin: position.index + 1 }
+              : { Container: container, PageKey: pageKey },
+          ],
+          ...(options.maxEntries === undefined ? {} : { MaxEntries: options.maxEntries }),
+        },
+        { signal: options.signal },
+      );
+      update = response.Updates.find((item) => item.Container === container);
+    }
     if (update === undefined) {
       throw new MeshError('SERVICE_ERROR', `the Download answer leaves out ${container}`, {
         reason: 'malformed-response',

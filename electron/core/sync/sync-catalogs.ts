@@ -142,11 +142,29 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
   let replicas = await catalogs.all();
   const client = await context.accountClient();
   const verifier = new CheckpointVerifier(context.store, address.service);
-  const { status, checkpoint } = await statusAsDevice(client, verifier, binding.account, signal);
+  // Since: the index held of each current container, so that a few new entries come with the
+  // Status answer instead of in a Download (docs/protocol.md "Status").
+  const since = replicas.flatMap((replica) => {
+    const container = replica.currentKey?.container;
+    return container === undefined
+      ? []
+      : [{ Container: container, Index: positionOf(replica, container).index }];
+  });
+  const { status, checkpoint } = await statusAsDevice(
+    client,
+    verifier,
+    binding.account,
+    since,
+    signal,
+  );
   const heads = new Map<string, ContainerHead>(
     (status.ContainerStatus ?? []).map((item) => [
       item.Container,
-      { index: item.Index, digest: item.Digest },
+      {
+        index: item.Index,
+        digest: item.Digest,
+        ...(item.Entries === undefined ? {} : { entries: item.Entries }),
+      },
     ]),
   );
 
@@ -274,10 +292,16 @@ async function statusAsDevice(
   client: MeshServiceClient,
   verifier: CheckpointVerifier,
   account: string,
+  since: { Container: string; Index: number }[],
   signal: AbortSignal | undefined,
 ): ReturnType<typeof verifiedStatus> {
   try {
-    return await verifiedStatus(client, verifier, { Account: account }, { signal });
+    return await verifiedStatus(
+      client,
+      verifier,
+      { Account: account, ...(since.length > 0 && { Since: since.slice(0, 64) }) },
+      { signal },
+    );
   } catch (error) {
     if (!isMeshError(error, 'UNAUTHORIZED')) throw error;
     throw new MeshError(

@@ -33,6 +33,9 @@ export const pendingConnectionSchema = z.strictObject({
   expires: timeSchema,
 });
 
+/** What a device may do for the account (docs/device-flows.md "Roles"). */
+export const roleSchema = z.enum(['administrator', 'member']);
+
 const selector = z.strictObject({
   /** The request's id, device UDF or witness. */
   selector: z.string().min(1).max(300),
@@ -68,14 +71,19 @@ export const connectMethods = {
       unverifiable: z.array(z.strictObject({ deviceId: z.string(), problem: z.string() })),
     }),
   ),
+  /**
+   * Accept a request; `role` (default member) is what the new device may do: an administrator
+   * approves, removes and changes the roles of devices (docs/device-flows.md "Roles").
+   */
   'connect.accept': method(
-    selector,
+    selector.extend({ role: roleSchema.optional() }),
     z.strictObject({
       deviceUdf: udfSchema,
       deviceName: z.string(),
       witness: z.string().min(1),
       pinVerified: z.boolean(),
       profileUdf: udfSchema,
+      role: roleSchema,
     }),
   ),
   'connect.reject': method(

@@ -1,9 +1,10 @@
 /**
- * `devices`: the devices of the account - list, rename, remove (docs/core-api.md). Dispatched
- * to `MeshDevice.devices`.
+ * `devices`: the devices of the account - list, rename, remove, setRole (docs/core-api.md).
+ * Dispatched to `MeshDevice.devices`.
  */
 import { z } from 'zod';
 import { method, timeSchema, udfSchema } from '../method';
+import { roleSchema } from './connect';
 
 export const deviceSchema = z.strictObject({
   udf: udfSchema,
@@ -12,6 +13,8 @@ export const deviceSchema = z.strictObject({
   thisDevice: z.boolean(),
   /** When its device profile was signed. */
   updated: timeSchema.nullable(),
+  /** administrator or member (docs/device-flows.md "Roles"). */
+  role: roleSchema,
 });
 
 export const devicesMethods = {
@@ -31,5 +34,23 @@ export const devicesMethods = {
   'devices.remove': method(
     z.strictObject({ udf: udfSchema }),
     z.strictObject({ udf: udfSchema, name: z.string() }),
+  ),
+  /**
+   * Make a device an administrator (it receives the online signing key) or a member. Demoting
+   * another administrator replaces the online signing key, which takes the master key: UNAUTHORIZED
+   * (reason needs-master-key) elsewhere; the last administrator stays (INVALID_ARGUMENT, reason
+   * last-administrator).
+   */
+  'devices.setRole': method(
+    z.strictObject({ udf: udfSchema, role: roleSchema }),
+    z.strictObject({
+      udf: udfSchema,
+      name: z.string(),
+      role: roleSchema,
+      /** False when the device had that role already. */
+      changed: z.boolean(),
+      /** The online signing key was replaced. */
+      rotated: z.boolean(),
+    }),
   ),
 } as const;

@@ -38,6 +38,8 @@ export const serviceLimitsSchema = z.object({
   MaxWaitSeconds: z.int(),
   /** How far a request's Authorization time may be from the service clock, in seconds. */
   AuthenticationWindowSeconds: z.int(),
+  /** Largest body of a request anyone may send unsigned (ConnectStart, CreateAccount, Get...). */
+  MaxPublicRequestBytes: z.int().optional(),
 });
 
 /** HelloResponse (seed 001 7.5.2 with seed 004 10.5.1 and DESIGN.md section 5). */

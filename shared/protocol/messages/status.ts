@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   accountFieldSchema,
+  containerEntrySchema,
   containerNameSchema,
   containerStatusSchema,
   proofPathSchema,
@@ -23,6 +24,15 @@ export const statusRequestSchema = z.strictObject({
   FromTreeSize: z.int().min(0).optional(),
   /** Only these containers (default: all of the account's). */
   Containers: z.array(containerNameSchema).max(256).optional(),
+  /**
+   * The last index this device holds of some containers (ours, docs/protocol.md "Status"): the
+   * answer's ContainerStatus then carries the entries after it, when they are few, saving the
+   * Download that would follow.
+   */
+  Since: z
+    .array(z.strictObject({ Container: containerNameSchema, Index: z.int().min(0) }))
+    .max(64)
+    .optional(),
 });
 export type StatusRequest = z.infer<typeof statusRequestSchema>;
 
@@ -33,18 +43,39 @@ export const consistencyProofSchema = z.object({
   Path: proofPathSchema,
 });
 
+/**
+ * How many entries, and payload characters, a Status answer carries in all for its Since
+ * containers; a container whose new entries do not all fit gets none (the device downloads it).
+ */
+export const STATUS_SINCE_MAX_ENTRIES = 16;
+export const STATUS_SINCE_MAX_CHARS = 16_384;
+
+/**
+ * ContainerStatus in a Status answer: with Entries, every entry after the request's Since index
+ * of this container up to Index (ours, docs/protocol.md "Status").
+ */
+export const statusContainerSchema = containerStatusSchema.extend({
+  Entries: z.array(containerEntrySchema).max(STATUS_SINCE_MAX_ENTRIES).optional(),
+});
+export type StatusContainer = z.infer<typeof statusContainerSchema>;
+
 /** StatusResponse (seed 001 7.10.2 with seed 004 10.6.2). */
 export const statusResponseSchema = z.object({
   ...responseBaseShape,
   LastWriteTime: dateTimeSchema.optional(),
-  LastCheckpointTime: dateTimeSchema,
-  NextCheckpointTime: dateTimeSchema,
+  /**
+   * Seed 001 7.10.2's checkpoint times, no longer sent (docs/protocol.md "Status"): the time of
+   * the checkpoint is the signed Timestamp inside CheckpointValue, and this service makes a
+   * checkpoint whenever one is asked for, so there is no next one to announce.
+   */
+  LastCheckpointTime: dateTimeSchema.optional(),
+  NextCheckpointTime: dateTimeSchema.optional(),
   /**
    * The signed checkpoint, in its one form: the text of shared/merkle/checkpoint.ts
    * formatCheckpointValue (DESIGN.md section 5), read with parseCheckpointValue.
    */
   CheckpointValue: z.string().max(1024),
   ConsistencyProof: consistencyProofSchema.optional(),
-  ContainerStatus: z.array(containerStatusSchema).optional(),
+  ContainerStatus: z.array(statusContainerSchema).optional(),
 });
 export type StatusResponse = z.infer<typeof statusResponseSchema>;

@@ -4,6 +4,7 @@ import { split as legacySplit } from 'shamir-secret-sharing';
 import { isMeshError } from '../../../shared/errors';
 import { UDF_TYPE, parseUdf, udfFromTypedBytes } from '../../../shared/udf';
 import {
+  checkShare,
   recoverSecret,
   sharePrime,
   splitSecret,
@@ -333,5 +334,26 @@ describe('splitSecret', () => {
       );
       expect(error.code).toBe('INVALID_ARGUMENT');
     }
+  });
+});
+
+describe('checkShare (one share, as it is typed)', () => {
+  it('says threshold, number and size, and whether a check word vouched for it', async () => {
+    const shares = await splitSecret(seed(), { shares: 5, threshold: 3 });
+    expect(checkShare(shares[3]!)).toEqual({
+      threshold: 3,
+      index: 4,
+      secretBytes: 32,
+      checked: true,
+      earlierFormat: false,
+    });
+    expect(checkShare(shares[3]!.split('/')[0]!)).toMatchObject({ index: 4, checked: false });
+    const typo = shares[3]!.replace(/-(.)/, (_, c: string) => `-${c === 'Q' ? 'R' : 'Q'}`);
+    expect(() => checkShare(typo)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_SHARE',
+        message: expect.stringMatching(/^the share does not check/),
+      }),
+    );
   });
 });

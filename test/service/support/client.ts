@@ -84,11 +84,12 @@ export class TestClient {
     transaction: T,
     message: RequestOf<T>,
     signing?: Signing,
+    extraHeaders: Record<string, string> = {},
   ): Promise<Answer> {
     const body = new TextEncoder().encode(
       JSON.stringify({ [transactions[transaction].request]: message }),
     );
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extraHeaders };
     if (signing !== undefined) headers.authorization = authorizationFor(body, signing);
     return this.raw(body, headers);
   }

@@ -11,7 +11,7 @@ import {
   supersedeEntry,
 } from '../entry-model';
 import type { ChangeContext } from '../entry-model';
-import { urlsToKeep } from './csv-export';
+import { urlsToKeep } from './entry-urls';
 import { CSV_FORMAT_DEFINITIONS, PASSWORD_CSV_FORMATS } from './csv-formats';
 import type { CsvFormatDefinition, ImportedLogin, PasswordCsvFormat } from './csv-formats';
 import { entryDisplayName } from './password-catalog';
@@ -275,7 +275,8 @@ const sameFields = (a: PasswordEntryContent['Fields'], b: PasswordEntryContent['
 function holdsRow(entry: PasswordEntryContent, row: PasswordEntryContent): boolean {
   return (
     entry.Username === row.Username &&
-    entry.Password === row.Password &&
+    // A row without a password says nothing about it (a CSV cannot say "cleared").
+    (row.Password === undefined || entry.Password === row.Password) &&
     (entry.Kind ?? 'login') === (row.Kind ?? 'login') &&
     row.Sites.every((site) => entry.Sites.includes(site)) &&
     (row.URLs ?? []).every((url) => (entry.URLs ?? []).includes(url)) &&

@@ -17,6 +17,8 @@ import {
   wildcardParents,
 } from '../site-match';
 import type { Site } from '../site-match';
+import { siteOfUrl, urlsToKeep } from './entry-urls';
+import { parseTotp } from './totp';
 
 /**
  * The password catalog of one device in memory (seed 001 5.7, DESIGN.md section 3): entries
@@ -25,7 +27,11 @@ import type { Site } from '../site-match';
  * decrypted entries back in with put() or mergeIn().
  */
 
-/** What a user gives to add an entry; sites may be URLs, hosts or `*.` patterns. */
+/**
+ * What a user gives to add an entry; sites may be URLs, hosts or `*.` patterns (a URL is kept
+ * whole in URLs, its host in Sites). The TOTP secret is checked (parseTotp): a bad one is
+ * refused here, at entry time, rather than failing each time a code is asked for.
+ */
 export type PasswordEntryInput = {
   Title?: string | undefined;
   Sites: readonly string[];
@@ -33,6 +39,11 @@ export type PasswordEntryInput = {
   Password?: string | undefined;
   Notes?: string | undefined;
   TOTP?: string | undefined;
+  Kind?: PasswordEntryContent['Kind'];
+  URLs?: readonly string[] | undefined;
+  Folder?: string | undefined;
+  Favorite?: boolean | undefined;
+  Fields?: PasswordEntryContent['Fields'];
 };
 
 /** A site lookup result: the entry, the pattern that matched, and how well. */
@@ -54,11 +65,28 @@ function cleanContent(input: PasswordEntryInput): PasswordEntryContent {
     if (!sites.includes(normalised)) sites.push(normalised);
   }
   const content: PasswordEntryContent = { Sites: sites };
-  for (const key of ['Title', 'Username', 'Password', 'Notes', 'TOTP'] as const) {
+  for (const key of ['Title', 'Username', 'Password', 'Notes', 'TOTP', 'Folder'] as const) {
     const value = input[key];
     if (value !== undefined && value !== '') content[key] = value;
   }
+  // URLs as given (stored ones, and sites typed as URLs), less those of sites no longer listed.
+  const urls = urlsToKeep([
+    ...(input.URLs ?? []),
+    ...input.Sites.filter((site) => site.includes('://')),
+  ]).filter((url) => {
+    const site = siteOfUrl(url);
+    return site === undefined || sites.includes(site);
+  });
+  if (urls.length > 0) content.URLs = urls;
+  if (input.Kind === 'note') content.Kind = 'note';
+  if (input.Favorite === true) content.Favorite = true;
+  if (input.Fields !== undefined && input.Fields.length > 0) content.Fields = [...input.Fields];
   return content;
+}
+
+/** Refuses a TOTP secret that cannot make codes (INVALID_ARGUMENT, field TOTP; totp.ts). */
+function checkTotp(totp: string | undefined): void {
+  if (totp !== undefined && totp !== '') parseTotp(totp);
 }
 
 /** The name a list shows for an entry: its Title, else its first site, else its user name. */
@@ -194,6 +222,7 @@ export class PasswordCatalog {
 
   /** Adds a new entry made by the context's device; sites are normalised (seed 001 5.7.3). */
   add(input: PasswordEntryInput, context: ChangeContext): PasswordEntry {
+    checkTotp(input.TOTP);
     const entry = createEntry(cleanContent(input), context);
     if (this.#entries.has(entry.Identifier)) {
       throw new MeshError('ALREADY_EXISTS', 'An entry with this identifier already exists.', {
@@ -213,6 +242,8 @@ export class PasswordCatalog {
     context: ChangeContext,
   ): PasswordEntry {
     const current = this.#require(identifier);
+    // A new TOTP secret is checked; one stored before (perhaps bad) is kept as it is.
+    if (changes.TOTP !== current.TOTP) checkTotp(changes.TOTP);
     const merged: PasswordEntryInput = { ...contentOf<PasswordEntryContent>(current) };
     for (const [key, value] of Object.entries(changes)) {
       if (value !== undefined) Object.assign(merged, { [key]: value });

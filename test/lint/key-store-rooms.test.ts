@@ -1,0 +1,53 @@
+// The lint rule that keeps a device home's secrets inside electron/core: a file of
+// electron/app, electron/cli or renderer that imports the key store or the local store fails
+// `npm run lint` with "Bad layering"; the same import is allowed in electron/core. Run through
+// ESLint's own API on the project's eslint.config.js, with the source given as text.
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+/** The "Bad layering" messages for `source` as if it were the file `path`. */
+async function layering(path: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: join(root, path) });
+  return (result?.messages ?? [])
+    .filter((message) => message.ruleId === 'no-restricted-imports')
+    .map((message) => message.message);
+}
+
+describe('the key store rooms', () => {
+  const importsOf = (prefix: string) => [
+    `import { openKeyStore } from '${prefix}/keystore/open-key-store';\nvoid openKeyStore;\n`,
+    `import type { KeyStore } from '${prefix}/keystore/key-store';\nexport type K = KeyStore;\n`,
+    `import { LocalStore } from '${prefix}/store/local-store';\nvoid LocalStore;\n`,
+  ];
+
+  it('refuses the key store and the local store in electron/app and electron/cli', async () => {
+    for (const [path, prefix] of [
+      ['electron/app/probe.ts', '../core'],
+      ['electron/cli/commands/probe.ts', '../../core'],
+    ] as const) {
+      for (const source of importsOf(prefix)) {
+        const messages = await layering(path, source);
+        expect(messages, `${path}: ${source}`).toHaveLength(1);
+        expect(messages[0]).toContain('Bad layering');
+      }
+    }
+  });
+
+  it('refuses them in the renderer', async () => {
+    for (const source of importsOf('../../electron/core')) {
+      expect(await layering('renderer/app/probe.ts', source)).toHaveLength(1);
+    }
+  });
+
+  it('allows them inside electron/core, and MeshDevice everywhere that holds a device', async () => {
+    for (const source of importsOf('..')) {
+      expect(await layering('electron/core/api/probe.ts', source)).toEqual([]);
+    }
+    const device = `import { MeshDevice } from '../core/mesh-device';\nvoid MeshDevice;\n`;
+    expect(await layering('electron/app/probe.ts', device)).toEqual([]);
+  });
+});
