@@ -180,6 +180,12 @@ export function PasswordsScreen() {
     void readPasswords();
   }, [readPasswords]);
 
+  // Sync after each change, so the other devices get it (DESIGN.md section 7, Sync).
+  const changed = useCallback(() => {
+    void readPasswords();
+    void mesh?.account.sync().then(() => readPasswords());
+  }, [mesh, readPasswords]);
+
   const commitDelete = useCallback(() => {
     const pending = pendingDelete.current;
     if (pending === null || mesh === null) return;
@@ -188,9 +194,9 @@ export function PasswordsScreen() {
     setUndo(null);
     void mesh.passwords.delete({ id: pending.id }).then((reply) => {
       if (!reply.ok) setError(reply.error);
-      void readPasswords();
+      changed();
     });
-  }, [mesh, readPasswords]);
+  }, [mesh, changed]);
   // Leaving the screen sends a delete waiting for its undo.
   useEffect(() => () => commitDelete(), [commitDelete]);
 
@@ -268,13 +274,13 @@ export function PasswordsScreen() {
               onSaved={(id) => {
                 setEditing(null);
                 select(id);
-                void readPasswords();
+                changed();
               }}
             />
           ) : selected !== null && selected !== undo?.id ? (
             <PasswordDetail
               id={selected}
-              onChanged={() => void readPasswords()}
+              onChanged={changed}
               onEdit={() => {
                 void mesh?.passwords.get({ id: selected }).then((reply) => {
                   if (!reply.ok) return setError(reply.error);
@@ -306,7 +312,7 @@ export function PasswordsScreen() {
           )}
         </div>
       </div>
-      <ImportPanel onImported={() => void readPasswords()} />
+      <ImportPanel onImported={changed} />
       <ExportPanel />
     </ScreenFrame>
   );
