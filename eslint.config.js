@@ -42,6 +42,8 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      'release/',
+      '.cache/',
       'dist/',
       'dist-node/',
       'coverage/',

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, formatMachine } from './machine';
 import { writeSection } from './report';
 import type { BenchSection } from './section';
+import { approvalSection } from './sections/approval';
 import { cliSection } from './sections/cli';
 import { httpSection } from './sections/http';
 import { proofsSection } from './sections/proofs';
@@ -27,6 +28,7 @@ const sections: readonly BenchSection[] = [
   syncSection,
   rendererSection,
   cliSection,
+  approvalSection,
 ];
 const RESULTS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
 

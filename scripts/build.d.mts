@@ -2,6 +2,7 @@
 export const root: string;
 export const distDir: string;
 export const externalModules: string[];
+export const nodeOnlyModules: string[];
 export function buildRenderer(options?: { outDir?: string }): Promise<string>;
 export function buildElectron(options?: { outDir?: string }): Promise<string>;
 export const serviceExternalModules: string[];

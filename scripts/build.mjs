@@ -5,8 +5,9 @@
 //    (dist/electron/main.cjs, dist/electron/preload.cjs): a sandboxed preload cannot be an ES
 //    module (shared/REFERENCE.md). `electron` and the native modules stay external.
 //  - the Mesh service with esbuild into one ES module (dist/service/main.mjs): the desktop runs
-//    it as its embedded local service, a child process (electron/app/embedded-service.ts).
-//    better-sqlite3 and pg stay external.
+//    it as its embedded local service, a utility process (electron/app/embedded-service.ts).
+//    pg is bundled in; only better-sqlite3 stays external, imported only where Node has no
+//    node:sqlite (service/storage/sqlite-driver.ts), so never in the desktop.
 //  - for this machine's Node, into dist-node/: the `mesh` CLI (ES module with code splitting, so
 //    each command loads only what it needs) and the service `npm run service` runs; the bins
 //    (electron/cli/bin.mjs, scripts/service.mjs) rebuild them when a source is newer.
@@ -27,8 +28,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const distDir = join(root, 'dist');
 
-/** Modules that must be required at run time, not bundled: Electron itself and native code. */
+/**
+ * Modules that must be required at run time, not bundled: Electron itself and native code.
+ * better-sqlite3 is imported only under a Node without node:sqlite (the tests' Node 20), never
+ * under Electron (electron/core/store/sqlite-driver.ts), so the package does not carry it.
+ */
 export const externalModules = ['electron', 'keytar', 'better-sqlite3'];
+/** Of those, the ones a packaged desktop never loads (see above), so the package leaves out. */
+export const nodeOnlyModules = ['better-sqlite3'];
 
 /** The renderer with Vite into `outDir` (default dist/renderer). */
 export async function buildRenderer({ outDir = join(distDir, 'renderer') } = {}) {
@@ -84,8 +91,11 @@ export async function buildElectron({ outDir = join(distDir, 'electron') } = {})
   return outDir;
 }
 
-/** Modules the service bundle requires at run time: native code, and pg (optional natives). */
-export const serviceExternalModules = ['better-sqlite3', 'pg'];
+/**
+ * Modules the service bundle requires at run time: better-sqlite3 (Node without node:sqlite
+ * only), and pg-native, which pg asks for only when its native mode is used (never here).
+ */
+export const serviceExternalModules = ['better-sqlite3', 'pg-native'];
 
 /**
  * Prepended to the service bundle. `require` for any CommonJS code bundled into the ES module;

@@ -2,20 +2,50 @@
  * The embedded local Mesh service (README "Set-up"; DESIGN.md section 8, settings): where no
  * service is configured, the desktop runs the Mesh service as a CHILD PROCESS on 127.0.0.1, not
  * as an import - electron/app may import only electron/core and shared (DESIGN.md section 2),
- * and a fault in the service must not take the window down. The launcher takes the program and
- * the entry as parameters: Electron's own binary with ELECTRON_RUN_AS_NODE=1 and
- * dist/service/main.mjs in the app, plain Node in the tests. It waits for the service's first
- * line, `mesh service listening on http://HOST:PORT` (service/cli.ts), and stops it with
- * SIGTERM, then SIGKILL after a grace period.
+ * and a fault in the service must not take the window down. How the child is started is a
+ * parameter, a ServiceProcessLauncher: in the desktop (the package and `npm start` alike)
+ * Electron's `utilityProcess.fork` (utility-process-launcher.ts), which works with the
+ * `runAsNode` fuse off; in the tests a plain Node child (nodeProcessLauncher). It waits for the
+ * service's first line, `mesh service listening on http://HOST:PORT` (service/cli.ts), and stops
+ * it with SIGTERM, then SIGKILL after a grace period.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { MeshError } from '../../shared/errors';
 
+/** How a child ended: its exit code, or the signal that ended it. */
+export interface ServiceProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A started child running the service's entry (a Node child, or an Electron utility process). */
+export interface ServiceProcess {
+  /** Its process id once it runs. */
+  readonly pid: number | undefined;
+  readonly stdout: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.ReadableStream;
+  /** Resolves once it has exited and its output is read to the end. */
+  readonly exited: Promise<ServiceProcessExit>;
+  /** Resolves if it could not be started at all. */
+  readonly failed: Promise<Error>;
+  /** Ask it to stop (SIGTERM on POSIX). */
+  terminate(): void;
+  /** End it at once (SIGKILL on POSIX). */
+  kill(): void;
+}
+
+/** Starts `entry` (an ES module) with `args` and the environment `env`. */
+export type ServiceProcessLauncher = (
+  entry: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+) => ServiceProcess;
+
 /** How to launch the embedded service. */
 export interface EmbeddedServiceLaunch {
-  /** The program that runs `entry`: process.execPath (Electron as Node, or Node in tests). */
-  readonly executable: string;
+  /** How to start the child: utilityProcessLauncher in the desktop, nodeProcessLauncher in tests. */
+  readonly launcher: ServiceProcessLauncher;
   /** The built service (dist/service/main.mjs, scripts/build.mjs). */
   readonly entry: string;
   /** The service's SQLite data directory (created by the service if missing). */
@@ -56,10 +86,12 @@ export const EMBEDDED_SERVICE_HOST = '127.0.0.1';
 
 /**
  * What the embedded service may see of the desktop's environment: the variables a Node program
- * needs to run (paths, locale, time zone, the Windows system folders) and ELECTRON_RUN_AS_NODE.
- * Everything else stays out: MESH_PASSPHRASE and any other secret of the desktop, NODE_OPTIONS
- * (which could load code into the child), and MESH_SERVICE_* (the service reads them as
- * defaults: a stray MESH_SERVICE_POSTGRES or TLS setting must not change the embedded service).
+ * needs to run (paths, locale, time zone, the Windows system folders). Everything else stays
+ * out: MESH_PASSPHRASE and any other secret of the desktop, NODE_OPTIONS (which could load code
+ * into the child), MESH_SERVICE_* (the service reads them as defaults: a stray
+ * MESH_SERVICE_POSTGRES or TLS setting must not change the embedded service), and
+ * ELECTRON_RUN_AS_NODE (never needed: the service runs in a utility process, and the runAsNode
+ * fuse is off in a release).
  */
 const INHERITED = new Set([
   'PATH',
@@ -72,7 +104,6 @@ const INHERITED = new Set([
   'LANG',
   'LANGUAGE',
   'TZ',
-  'ELECTRON_RUN_AS_NODE',
   'SYSTEMROOT',
   'WINDIR',
   'COMSPEC',
@@ -84,9 +115,8 @@ const INHERITED = new Set([
 ]);
 
 /**
- * The child's environment: only the INHERITED variables (and LC_*) of the given one, with
- * MESH_SERVICE_STOP_ON_STDIN_END=1 so that the service stops when this process dies and its
- * stdin pipe closes (no orphan holding the port and the data directory's lock).
+ * The child's environment: only the INHERITED variables (and LC_*) of the given one. The
+ * launcher may add its own (nodeProcessLauncher: MESH_SERVICE_STOP_ON_STDIN_END).
  */
 export function embeddedServiceEnvironment(
   env: Readonly<Record<string, string | undefined>>,
@@ -96,16 +126,14 @@ export function embeddedServiceEnvironment(
     if (value === undefined) continue;
     if (INHERITED.has(name.toUpperCase()) || name.startsWith('LC_')) result[name] = value;
   }
-  result.MESH_SERVICE_STOP_ON_STDIN_END = '1';
   return result;
 }
 
-/** The service's command-line arguments (service/cli.ts flags). */
+/** The service's command-line arguments after its entry (service/cli.ts flags). */
 export function embeddedServiceArguments(
-  launch: Pick<EmbeddedServiceLaunch, 'entry' | 'dataDirectory' | 'port'>,
+  launch: Pick<EmbeddedServiceLaunch, 'dataDirectory' | 'port'>,
 ): string[] {
   return [
-    launch.entry,
     '--host',
     EMBEDDED_SERVICE_HOST,
     '--port',
@@ -132,21 +160,26 @@ const STDERR_TAIL = 2_048;
  * failed launch.
  */
 export function launchEmbeddedService(launch: EmbeddedServiceLaunch): Promise<EmbeddedService> {
-  const child = spawn(launch.executable, embeddedServiceArguments(launch), {
-    env: embeddedServiceEnvironment(launch.env ?? process.env),
-    stdio: ['pipe', 'pipe', 'pipe'],
-    windowsHide: true,
-  });
+  let child: ServiceProcess;
+  try {
+    child = launch.launcher(
+      launch.entry,
+      embeddedServiceArguments(launch),
+      embeddedServiceEnvironment(launch.env ?? process.env),
+    );
+  } catch (error) {
+    return Promise.reject(
+      startFailure('spawn', `could not start ${launch.entry}: ${errorMessage(error)}`),
+    );
+  }
   let stderrTail = '';
   let stopRequested = false;
-  // 'close', not 'exit': by then its output is read to the end, so an early error line is kept.
-  const exited = new Promise<EmbeddedServiceExit>((resolve) => {
-    child.once('close', (code, signal) => resolve({ code, signal, requested: stopRequested }));
+  let ended = false;
+  const exited = child.exited.then((exit): EmbeddedServiceExit => {
+    ended = true;
+    return { ...exit, requested: stopRequested };
   });
-  const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
-  child.stdin.on('error', () => {
-    // The child closed its end (it exited): nothing to write anyway.
-  });
+  const spawnFailed = child.failed;
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL);
@@ -168,16 +201,16 @@ export function launchEmbeddedService(launch: EmbeddedServiceLaunch): Promise<Em
   });
 
   const stop = async (): Promise<EmbeddedServiceExit> => {
-    if (child.exitCode !== null || child.signalCode !== null) return exited;
+    if (ended) return exited;
     stopRequested = true;
-    child.kill('SIGTERM');
+    child.terminate();
     let timer: NodeJS.Timeout | undefined;
     const killed = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), launch.stopTimeoutMs ?? 5_000);
     });
     const first = await Promise.race([exited, killed]);
     clearTimeout(timer);
-    if (first === 'timeout') child.kill('SIGKILL');
+    if (first === 'timeout') child.kill();
     return exited;
   };
 
@@ -196,7 +229,7 @@ export function launchEmbeddedService(launch: EmbeddedServiceLaunch): Promise<Em
       throw startFailure('timeout', 'did not say where it listens in time');
     }
     if (outcome instanceof Error) {
-      throw startFailure('spawn', `could not run ${launch.executable}: ${outcome.message}`);
+      throw startFailure('spawn', `could not start ${launch.entry}: ${outcome.message}`);
     }
     const lastLine = stderrTail.trim().split('\n').at(-1) ?? '';
     const portInUse = /EADDRINUSE/.test(stderrTail);
@@ -212,6 +245,44 @@ export function launchEmbeddedService(launch: EmbeddedServiceLaunch): Promise<Em
 /** "exit code 1" or "signal SIGKILL", for messages. */
 export function describeExit(exit: Pick<EmbeddedServiceExit, 'code' | 'signal'>): string {
   return exit.signal !== null ? `signal ${exit.signal}` : `exit code ${String(exit.code)}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs the entry with a plain Node (`executable`, default this process's): the launcher of the
+ * tests, and of the CLI-side harnesses. Sets MESH_SERVICE_STOP_ON_STDIN_END=1 and holds the
+ * child's stdin, so that the service stops when this process dies and the pipe closes (no
+ * orphan holding the port and the data directory's lock; an Electron utility process ends with
+ * its parent by itself).
+ */
+export function nodeProcessLauncher(executable: string = process.execPath): ServiceProcessLauncher {
+  return (entry, args, env) => {
+    const child = spawn(executable, [entry, ...args], {
+      env: { ...env, MESH_SERVICE_STOP_ON_STDIN_END: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    child.stdin.on('error', () => {
+      // The child closed its end (it exited): nothing to write anyway.
+    });
+    return {
+      get pid() {
+        return child.pid;
+      },
+      stdout: child.stdout,
+      stderr: child.stderr,
+      // 'close', not 'exit': by then its output is read to the end, so an early error line is kept.
+      exited: new Promise((resolve) => {
+        child.once('close', (code, signal) => resolve({ code, signal }));
+      }),
+      failed: new Promise((resolve) => child.once('error', resolve)),
+      terminate: () => void child.kill('SIGTERM'),
+      kill: () => void child.kill('SIGKILL'),
+    };
+  };
 }
 
 function startFailure(reason: string, what: string): MeshError {

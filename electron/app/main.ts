@@ -33,6 +33,7 @@ import { createMeshEventSender, isTrustedSender, registerMeshIpc } from './ipc';
 import { restrictNavigation } from './navigation';
 import { denyAllPermissions } from './permissions';
 import { startBackend } from './start-backend';
+import { utilityProcessLauncher } from './utility-process-launcher';
 import { createMainWindow } from './window';
 
 // Both must happen before `ready`: every renderer sandboxed (checklist 4), and `app://`
@@ -66,7 +67,7 @@ async function startFirstInstance(): Promise<void> {
   const { host, service, shutdown } = await startBackend({
     appRoot,
     userData: app.getPath('userData'),
-    executable: process.execPath,
+    launcher: utilityProcessLauncher,
     env: process.env,
     warn: (message) => console.error(message),
   });

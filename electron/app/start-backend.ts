@@ -2,15 +2,20 @@
  * What the main process starts behind its IPC handlers (DESIGN.md section 8; README "Set-up"):
  * the Mesh service this device uses - the configured one (MESH_SERVICE_URL, else the settings),
  * or the embedded local service run as a child process with its data in the app's data folder -
- * and the one device of the program on the device home (device-host.ts). Plain Node apart from its parameters, so
- * it runs in tests without Electron; main.ts passes Electron's paths and binary.
+ * and the one device of the program on the device home (device-host.ts). Plain Node apart from
+ * its parameters, so it runs in tests without Electron; main.ts passes Electron's paths and its
+ * utilityProcess launcher.
  */
 import { join } from 'node:path';
 import { resolveHomeDirectory } from '../core/home/paths';
 import { keyStoreChoiceFromEnvironment } from '../core/mesh-device';
 import { openDeviceHost, type DeviceHost, type DeviceHostOptions } from './device-host';
 import { readDesktopSettings, updateDesktopSettings } from './desktop-settings';
-import { launchEmbeddedService, type EmbeddedServiceLaunch } from './embedded-service';
+import {
+  launchEmbeddedService,
+  type EmbeddedServiceLaunch,
+  type ServiceProcessLauncher,
+} from './embedded-service';
 import { parseServiceSetting } from './service-setting';
 import { superviseService, type ServiceSupervisor } from './service-supervisor';
 
@@ -23,8 +28,11 @@ export interface BackendEnvironment {
   readonly appRoot: string;
   /** The app's data folder (app.getPath('userData')). */
   readonly userData: string;
-  /** The program that runs the embedded service: Electron's own binary (process.execPath). */
-  readonly executable: string;
+  /**
+   * How the embedded service's child is started: utilityProcessLauncher in the desktop,
+   * nodeProcessLauncher in the tests (embedded-service.ts).
+   */
+  readonly launcher: ServiceProcessLauncher;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Lines for the developer's console (never shown to the user, never secret). */
   readonly warn: (message: string) => void;
@@ -65,11 +73,10 @@ export async function startBackend(environment: BackendEnvironment): Promise<Sta
   const keyStore = keyStoreChoiceFromEnvironment(env);
   const launch = environment.launch ?? launchEmbeddedService;
   const embedded: Omit<EmbeddedServiceLaunch, 'port'> = {
-    executable: environment.executable,
+    launcher: environment.launcher,
     entry: join(environment.appRoot, 'dist', 'service', 'main.mjs'),
     dataDirectory: join(userData, EMBEDDED_SERVICE_FOLDER),
-    // Electron's binary runs the service as plain Node.
-    env: { ...env, ELECTRON_RUN_AS_NODE: '1' },
+    env,
     onLog: (line) => warn(`mesh service: ${line}`),
   };
   const service = superviseService(

@@ -16,6 +16,7 @@ import {
   type OptionSpecs,
 } from './command';
 import { commandGroups } from './commands';
+import { displayText } from '../../shared/encoding/display-text';
 import { commandHelp, groupHelp, programHelp } from './help';
 import type { CliIo } from './io';
 
@@ -120,7 +121,11 @@ function print(io: CliIo, json: boolean, output: CommandOutput): void {
     return;
   }
   const lines = typeof output.text === 'string' ? [output.text] : output.text;
-  if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
+  // Lines carry other parties' text (device and account names): no control characters reach
+  // the terminal (shared/encoding/display-text.ts).
+  if (lines.length > 0) {
+    io.stdout(`${displayText(lines.join('\n'), { keepNewlines: true })}\n`);
+  }
 }
 
 /** One line on stderr: `mesh key share: message`, usage errors with where to find help. */
@@ -131,7 +136,7 @@ function report(io: CliIo, json: boolean, where: string, error: unknown): number
       io.stderr(`${JSON.stringify({ error: { code: error.code, message: error.message } })}\n`);
     } else {
       const hint = usage ? ` (see ${where} --help)` : '';
-      io.stderr(`${where}: ${error.message.replaceAll('\n', ' ')}${hint}\n`);
+      io.stderr(`${where}: ${displayText(error.message.replaceAll('\n', ' '))}${hint}\n`);
     }
     return usage ? EXIT_USAGE : EXIT_FAILURE;
   }

@@ -1,10 +1,9 @@
 /**
- * The SQLite backend (DESIGN.md section 6: the embedded default). better-sqlite3 in WAL mode with
- * synchronous=FULL: a COMMIT returns only once the WAL is on disk, so an acknowledged write
- * survives a crash. One service process per data directory, enforced by an exclusive lock on
- * `service.lock` that the operating system releases when the process dies.
+ * The SQLite backend (DESIGN.md section 6: the embedded default). node:sqlite (better-sqlite3
+ * under Node 20: sqlite-driver.ts) in WAL mode with synchronous=FULL: a COMMIT returns only once
+ * the WAL is on disk, so an acknowledged write survives a crash. One service process per data
+ * directory, enforced by an exclusive lock on `service.lock` that the operating system releases when the process dies.
  */
-import Database from 'better-sqlite3';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MeshError } from '../../shared/errors';
@@ -25,6 +24,7 @@ import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
 import { NonceMemory } from './nonce-memory';
 import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
+import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
 
 /** How many identifiers' newest rows are kept in memory. */
@@ -76,8 +76,8 @@ const NONCE_SAVE_MS = 1000;
 export class SqliteBackend implements StorageBackend {
   readonly kind = 'sqlite';
   readonly shared = false;
-  private db: Database.Database | undefined;
-  private lock: Database.Database | undefined;
+  private db: SqliteDatabase | undefined;
+  private lock: SqliteDatabase | undefined;
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
   private readonly listeners = new AnsweredListeners();
@@ -86,7 +86,7 @@ export class SqliteBackend implements StorageBackend {
   private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Statements built from query shapes (searchPublished and the like), by SQL text. */
-  private readonly dynamic = new Map<string, Database.Statement>();
+  private readonly dynamic = new Map<string, SqliteStatement>();
   /**
    * The newest published row of recently used identifiers. This process is the only writer of
    * the directory, so the cache is updated with each commit and never goes stale.
@@ -106,7 +106,7 @@ export class SqliteBackend implements StorageBackend {
       closeSync(openSync(join(directory, name), 'a', 0o600));
       chmodSync(join(directory, name), 0o600);
     }
-    const lock = new Database(join(this.options.directory, 'service.lock'));
+    const lock = await openSqlite(join(this.options.directory, 'service.lock'));
     try {
       lock.pragma('busy_timeout = 0');
       lock.pragma('locking_mode = EXCLUSIVE');
@@ -122,7 +122,7 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     this.lock = lock;
-    const db = new Database(join(this.options.directory, 'mesh.db'));
+    const db = await openSqlite(join(this.options.directory, 'mesh.db'));
     // One process per directory (the lock above), so the database lock is held for good: reads
     // then take no file locks at all and the WAL index lives in memory (sqlite.org/wal.html 8).
     db.pragma('locking_mode = EXCLUSIVE');
@@ -166,7 +166,7 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  private prepare(db: Database.Database) {
+  private prepare(db: SqliteDatabase) {
     return {
       maxId: db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
       account: db.prepare('SELECT * FROM accounts WHERE name = ?'),
@@ -231,13 +231,13 @@ export class SqliteBackend implements StorageBackend {
     return this.statements;
   }
 
-  private get database(): Database.Database {
+  private get database(): SqliteDatabase {
     if (this.db === undefined) throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
     return this.db;
   }
 
   /** A prepared statement for `sql`, kept (the query shapes are few). */
-  private statement(sql: string): Database.Statement {
+  private statement(sql: string): SqliteStatement {
     let found = this.dynamic.get(sql);
     if (found === undefined) {
       found = this.database.prepare(sql);

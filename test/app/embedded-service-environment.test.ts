@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { embeddedServiceEnvironment } from '../../electron/app/embedded-service';
 
 describe('embeddedServiceEnvironment', () => {
-  it('passes paths, locale and time zone; drops secrets, NODE_OPTIONS and MESH_SERVICE_*', () => {
+  it('passes paths, locale and time zone; drops secrets, NODE_OPTIONS, MESH_SERVICE_* and ELECTRON_RUN_AS_NODE', () => {
     const env = embeddedServiceEnvironment({
       PATH: '/usr/bin',
       HOME: '/home/me',
@@ -28,8 +28,6 @@ describe('embeddedServiceEnvironment', () => {
       LANG: 'en_GB.UTF-8',
       LC_ALL: 'C',
       TZ: 'UTC',
-      ELECTRON_RUN_AS_NODE: '1',
-      MESH_SERVICE_STOP_ON_STDIN_END: '1',
     });
   });
 });

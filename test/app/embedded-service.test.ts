@@ -1,6 +1,7 @@
-// The embedded service's launcher (electron/app/embedded-service.ts) in plain Node: the service
-// built as the app ships it (scripts/build.mjs, dist/service/main.mjs), run with this Node
-// (process.execPath) as the app runs it with Electron's, over real HTTP on loopback; and
+// The embedded service's launcher (electron/app/embedded-service.ts) with the plain Node
+// launcher: the service built as the app ships it (scripts/build.mjs, dist/service/main.mjs),
+// run with this Node as the app runs it in Electron's utility process, over real HTTP on
+// loopback; and
 // stand-in scripts for the ways a child can misbehave (exit early, never answer, ignore SIGTERM).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,6 +15,7 @@ import {
   embeddedServiceArguments,
   embeddedServiceEnvironment,
   launchEmbeddedService,
+  nodeProcessLauncher,
   type EmbeddedService,
   type EmbeddedServiceLaunch,
 } from '../../electron/app/embedded-service';
@@ -44,7 +46,7 @@ function dataFolder(): string {
 /** Launch and remember, so that every test ends with its children stopped. */
 async function launch(options: Partial<EmbeddedServiceLaunch> = {}): Promise<EmbeddedService> {
   const service = await launchEmbeddedService({
-    executable: process.execPath,
+    launcher: nodeProcessLauncher(),
     entry: bundle.entry,
     dataDirectory: dataFolder(),
     port: 0,
@@ -108,6 +110,17 @@ describe('the embedded service, built and run with process.execPath', () => {
     }
   });
 
+  it('gives the child no MESH_SERVICE_* setting and no ELECTRON_RUN_AS_NODE', () => {
+    expect(
+      embeddedServiceEnvironment({
+        PATH: '/usr/bin',
+        MESH_SERVICE_POSTGRES: 'postgres://x',
+        ELECTRON_RUN_AS_NODE: '1',
+        UNSET: undefined,
+      }),
+    ).toEqual({ PATH: '/usr/bin' });
+  });
+
   it('ignores MESH_SERVICE_* settings of the environment (no PostgreSQL, no TLS by accident)', async () => {
     const service = await launch({
       env: {
@@ -124,8 +137,11 @@ describe('the embedded service, built and run with process.execPath', () => {
   it('stops by itself when the pipe from the desktop closes, so no orphan outlives it', async () => {
     const child = spawn(
       process.execPath,
-      embeddedServiceArguments({ entry: bundle.entry, dataDirectory: dataFolder(), port: 0 }),
-      { env: embeddedServiceEnvironment(process.env), stdio: ['pipe', 'pipe', 'ignore'] },
+      [bundle.entry, ...embeddedServiceArguments({ dataDirectory: dataFolder(), port: 0 })],
+      {
+        env: { ...embeddedServiceEnvironment(process.env), MESH_SERVICE_STOP_ON_STDIN_END: '1' },
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
     );
     const exited = once(child, 'exit');
     const lines = createInterface({ input: child.stdout });
@@ -148,9 +164,20 @@ describe('the launcher, with children that misbehave', () => {
     expect((failure as Error).message).toContain('the disk is full');
   });
 
-  it('reports a program that cannot be run', async () => {
+  it('reports a launcher that throws, and a program that cannot be run', async () => {
     await expect(
-      launch({ executable: join(bundle.appRoot, 'no-such-node') }),
+      launch({
+        launcher: () => {
+          throw new Error('no utility process before ready');
+        },
+      }),
+    ).rejects.toMatchObject({
+      code: 'SERVICE_ERROR',
+      details: { reason: 'spawn' },
+      message: expect.stringContaining('no utility process before ready'),
+    });
+    await expect(
+      launch({ launcher: nodeProcessLauncher(join(bundle.appRoot, 'no-such-node')) }),
     ).rejects.toMatchObject({ code: 'SERVICE_ERROR', details: { reason: 'spawn' } });
   });
 
@@ -162,7 +189,8 @@ describe('the launcher, with children that misbehave', () => {
     const logged: string[] = [];
     const failure = await launch({
       entry,
-      startTimeoutMs: 500,
+      // Long enough for a loaded machine to start Node and print the pid line.
+      startTimeoutMs: 3_000,
       onLog: (line) => logged.push(line),
     }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ code: 'SERVICE_ERROR', details: { reason: 'timeout' } });

@@ -1,6 +1,6 @@
 // The BUILT main process (dist/electron/main.cjs, scripts/build.mjs) booted in a Node child with a
-// minimal stand-in for `electron` loaded first (-r): the bundled core and launcher work as
-// CommonJS, the embedded service is found at <app>/dist/service/main.mjs and started, IPC answers
+// minimal stand-in for `electron` loaded first (-r; its utilityProcess.fork a Node child): the
+// bundled core and launcher work as CommonJS, the embedded service is found at <app>/dist/service/main.mjs and started, IPC answers
 // from the real core, and quitting stops the service before the process ends. The unit tests
 // (main.test.ts) check the same wiring on the sources; this one guards the bundle.
 import { spawn } from 'node:child_process';
@@ -47,8 +47,26 @@ class BrowserWindow extends EventEmitter {
   loadURL() { return Promise.resolve(); }
   isDestroyed() { return false; }
 }
+// utilityProcess.fork as a plain Node child: the same module, arguments, environment and pipes.
+const utilityProcess = {
+  fork(modulePath, args, options) {
+    const { spawn } = require('node:child_process');
+    const child = spawn(process.execPath, [modulePath, ...args], {
+      env: options.env, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const forked = new EventEmitter();
+    child.on('spawn', () => forked.emit('spawn'));
+    child.on('exit', (code) => forked.emit('exit', code ?? 1));
+    return Object.assign(forked, {
+      stdout: child.stdout, stderr: child.stderr,
+      get pid() { return child.exitCode === null ? child.pid : undefined; },
+      kill: () => child.kill('SIGTERM'),
+    });
+  },
+};
 let quitting = 0;
 const electron = {
+  utilityProcess,
   app: {
     enableSandbox() {}, requestSingleInstanceLock: () => true, whenReady: () => Promise.resolve(),
     on: (name, listener) => appEvents.on(name, listener), getAppPath: () => process.env.APP_ROOT,

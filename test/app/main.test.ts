@@ -15,6 +15,7 @@ import type {
   EmbeddedServiceExit,
   EmbeddedServiceLaunch,
 } from '../../electron/app/embedded-service';
+import { utilityProcessLauncher } from '../../electron/app/utility-process-launcher';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { createFakeElectron, FakeEvent, FakeFrame, type FakeElectron } from './fake-electron';
 
@@ -389,14 +390,15 @@ describe('main process, backend', () => {
     launch = holder.launches.at(-1)!;
   });
 
-  it('without MESH_SERVICE_URL launches the embedded service: Electron as Node, data in userData', () => {
+  it('without MESH_SERVICE_URL launches the embedded service: a utility process, data in userData', () => {
     expect(launch).toMatchObject({
-      executable: process.execPath,
+      launcher: expect.any(Function),
       entry: join(appDir, 'dist', 'service', 'main.mjs'),
       dataDirectory: join(userData, 'embedded-service'),
       port: 0,
     });
-    expect(launch.env?.ELECTRON_RUN_AS_NODE).toBe('1');
+    // main.test re-imports main.ts per boot, so compare the launcher by name.
+    expect(launch.launcher.name).toBe(utilityProcessLauncher.name);
   });
 
   it('answers service.status with the embedded service once it listens, and keeps its port', async () => {

@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MeshEventMessage, ServiceStatus } from '../../shared/ipc/contract';
-import { launchEmbeddedService, type EmbeddedService } from '../../electron/app/embedded-service';
+import {
+  launchEmbeddedService,
+  nodeProcessLauncher,
+  type EmbeddedService,
+} from '../../electron/app/embedded-service';
 import {
   desktopHomeDirectory,
   startBackend,
@@ -50,7 +54,7 @@ async function start(userData: string, env: BackendEnvironment['env'] = keyFile)
   const backend = await startBackend({
     appRoot: bundle.appRoot,
     userData,
-    executable: process.execPath,
+    launcher: nodeProcessLauncher(),
     env,
     warn: (line) => warnings.push(line),
     launch: async (launch) => {
@@ -160,7 +164,7 @@ describe('the desktop backend with a configured service', () => {
     const configured = await startBackend({
       appRoot: bundle.appRoot,
       userData: folder(),
-      executable: process.execPath,
+      launcher: nodeProcessLauncher(),
       env: { ...keyFile, MESH_SERVICE_URL: 'https://mesh.example.org/' },
       warn: () => {},
       launch,
@@ -185,7 +189,7 @@ describe('the desktop backend with a configured service', () => {
     const environment = (env: BackendEnvironment['env']): BackendEnvironment => ({
       appRoot: bundle.appRoot,
       userData: folder(),
-      executable: process.execPath,
+      launcher: nodeProcessLauncher(),
       env,
       warn: () => {},
       launch,

@@ -6,14 +6,21 @@
 // Electron's default fuses: `_electron.launch` needs the nodeCliInspect fuse on
 // (shared/REFERENCE.md), which build/fuses.mjs turns off only for packaged releases.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAll, isStale, root } from '../../scripts/build.mjs';
 import { locateElectronBinary } from '../../scripts/start.mjs';
 
-const electronBinary = locateElectronBinary();
+// MESH_E2E_PACKAGED names a packaged executable (npm run dist, built with
+// MESH_FUSES_FOR_PLAYWRIGHT=1): the same journeys then run against the package, as the release
+// workflow does (.github/workflows/release.yml).
+const packaged = process.env.MESH_E2E_PACKAGED;
+const electronBinary =
+  packaged === undefined
+    ? locateElectronBinary()
+    : { found: existsSync(packaged), path: packaged, version: 'packaged' };
 const skipReason = `no Electron ${electronBinary.version} binary at ${electronBinary.path}; it is downloaded on first run (Electron >= 42) and this machine cannot fetch it: run "npx install-electron" or set ELECTRON_OVERRIDE_DIST_PATH`;
 
 /** Starts a private Xvfb when there is no display; resolves with its DISPLAY once it is ready. */
@@ -46,7 +53,7 @@ describe.skipIf(!electronBinary.found)(
     let xvfb: ChildProcess | undefined;
 
     beforeAll(async () => {
-      if (isStale()) await buildAll();
+      if (packaged === undefined && isStale()) await buildAll();
       const display = await startVirtualDisplay();
       xvfb = display?.process;
       const env: Record<string, string> = {};
@@ -58,7 +65,10 @@ describe.skipIf(!electronBinary.found)(
         executablePath: electronBinary.path,
         // Chromium will not start as root with its OS sandbox; only then is it turned off, for
         // the test run. The window's own `sandbox: true` is still checked below.
-        args: [root, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+        args: [
+          ...(packaged === undefined ? [root] : []),
+          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+        ],
         env,
         cwd: root,
       });

@@ -126,6 +126,12 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
           Password: version.Password ?? '',
           Notes: version.Notes ?? '',
           TOTP: version.TOTP ?? '',
+          // What imports keep (kind, whole URLs, folder, favourite, custom fields) comes back too.
+          Kind: version.Kind ?? 'login',
+          URLs: version.URLs ?? [],
+          Folder: version.Folder ?? '',
+          Favorite: version.Favorite ?? false,
+          Fields: version.Fields ?? [],
         },
         options,
       );

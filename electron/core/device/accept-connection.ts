@@ -7,8 +7,8 @@
  * an administrator is listed in the profile's Administrators with the online signing key
  * encrypted to it, and the ConnectionResult carries the same encrypted key (OnlineKey).
  */
-import { MeshError } from '../../../shared/errors';
-import { findDevice } from '../../../shared/profiles/personal-profile';
+import { isMeshError, MeshError } from '../../../shared/errors';
+import { findDevice, isAdministrator } from '../../../shared/profiles/personal-profile';
 import { udfMatches } from '../../../shared/udf';
 import { checkRole, nextAdministrators, type AdministrationRole } from './administration';
 import { postConnectionResult } from './connection-result';
@@ -20,7 +20,7 @@ import {
   selectPendingConnection,
   type PendingConnection,
 } from './pending-connections';
-import { requireAdministration, updatePersonalProfile } from './update-personal-profile';
+import { contentOf, requireAdministration, updatePersonalProfile } from './update-personal-profile';
 
 /** What was accepted. */
 export interface AcceptedConnection {
@@ -78,8 +78,23 @@ export async function acceptPending(
   const { previous, profile } = await updatePersonalProfile(
     context,
     async (current) => {
-      // Listed already: an earlier accept published the profile but did not get to post the answer.
-      if (findDevice(current, device.identifier) !== undefined) return undefined;
+      // Listed already: an earlier accept (this device's, another administrator's, or the
+      // watcher's for a PIN) published the profile; only the role may still need to change.
+      const listed = findDevice(current, device.identifier);
+      if (listed !== undefined) {
+        if (role !== 'administrator' || isAdministrator(current, listed.identifier) === true) {
+          return undefined;
+        }
+        return {
+          ...contentOf(current.profile),
+          Administrators: await nextAdministrators(current, {
+            online: await context.administrationKey(),
+            self: binding.deviceUdf,
+            devices: current.devices,
+            add: [listed],
+          }),
+        };
+      }
       return {
         SignedMasterProfile: current.profile.SignedMasterProfile,
         Devices: [...current.profile.Devices, device.signed],
@@ -112,14 +127,20 @@ export async function acceptPending(
   const entry = profile.profile.Administrators?.find((candidate) =>
     udfMatches(candidate.Device, device.identifier),
   );
-  await postConnectionResult(
-    context,
-    pending,
-    'Accepted',
-    profile,
-    options.signal,
-    entry?.OnlineKey,
-  );
+  try {
+    await postConnectionResult(
+      context,
+      pending,
+      'Accepted',
+      profile,
+      options.signal,
+      entry?.OnlineKey,
+    );
+  } catch (error) {
+    // Answered already, and the profile lists the device: it was accepted (a race with another
+    // administrator or the watcher); a promotion made here reaches it through the profile.
+    if (!isMeshError(error, 'CONFLICT')) throw error;
+  }
   if (pending.pinId !== undefined) deleteIssuedPin(context.store, pending.pinId);
   progress(3, 'Done');
   return {

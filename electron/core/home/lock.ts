@@ -26,6 +26,8 @@ const lockRecordSchema = z.object({
   hostname: z.string(),
   token: z.string().min(1),
   created: z.string(),
+  /** When the owner process started (processStart), where the system tells; absent otherwise. */
+  started: z.string().optional(),
 });
 type LockRecord = z.infer<typeof lockRecordSchema>;
 
@@ -47,6 +49,7 @@ export async function acquireHomeLock(directory: string): Promise<HomeLock> {
     hostname: hostname(),
     token: randomBytes(16).toString('hex'),
     created: new Date().toISOString(),
+    ...startedField(process.pid),
   };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (await tryCreate(path, record)) return heldLock(directory, path, record);
@@ -176,6 +179,12 @@ function heldLock(directory: string, path: string, record: LockRecord): HomeLock
  */
 function holderIsAlive(holder: LockRecord): boolean {
   if (holder.hostname !== hostname()) return true;
+  // A pid that was reused (after the owner died, or a container restarted) belongs to a process
+  // that started at another time: the lock is stale even though the pid answers.
+  if (holder.started !== undefined) {
+    const started = processStart(holder.pid);
+    if (started !== undefined && started !== holder.started) return false;
+  }
   if (holder.pid === process.pid) return true;
   try {
     process.kill(holder.pid, 0);
@@ -183,6 +192,35 @@ function holderIsAlive(holder: LockRecord): boolean {
   } catch (error) {
     return errorCode(error) === 'EPERM';
   }
+}
+
+/**
+ * When process `pid` started, as the system counts it: on Linux field 22 of /proc/PID/stat
+ * (proc(5), clock ticks since boot) with the boot id, so that it also differs across reboots.
+ * Undefined where there is no /proc (the pid check alone applies there).
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count after its end.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = fields[19];
+    if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined;
+    let boot = '';
+    try {
+      boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      // No boot id: the start time alone.
+    }
+    return boot === '' ? ticks : `${boot}:${ticks}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function startedField(pid: number): { started?: string } {
+  const started = processStart(pid);
+  return started === undefined ? {} : { started };
 }
 
 function homeLocked(directory: string, holder: LockRecord): MeshError {

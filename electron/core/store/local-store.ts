@@ -2,14 +2,13 @@
  * The local store of a device home (issue 4, "Device state"; docs/local-store.md): cached
  * profiles, replicas of the account's encrypted containers (entries by container and index),
  * sync positions, the last verified checkpoint, settings and the queue of local edits awaiting
- * upload. One SQLite file (better-sqlite3, WAL, synchronous=FULL: a commit is atomic and durable,
- * a crash leaves the old or the new state) whose every value is sealed with AES-256-GCM
- * (sealing.ts) under a key kept in the KeyStore. One change writes one row, so a 10,000-entry
+ * upload. One SQLite file (node:sqlite, or better-sqlite3 under Node 20: sqlite-driver.ts; WAL,
+ * synchronous=FULL: a commit is atomic and durable, a crash leaves the old or the new state)
+ * whose every value is sealed with AES-256-GCM (sealing.ts) under a key kept in the KeyStore. One change writes one row, so a 10,000-entry
  * container costs a few pages per edit, not a rewrite.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { ZodType } from 'zod';
 import { MeshError } from '../../../shared/errors';
 import { SECRET_NAMES, type KeyStore } from '../keystore/key-store';
@@ -23,6 +22,7 @@ import {
   type PendingEdit,
   type SyncPosition,
 } from './records';
+import { openSqlite, type SqliteDatabase } from './sqlite-driver';
 import { place, STORE_FORMAT, STORE_KEY_BYTES, storeSealer, type StoreSealer } from './sealing';
 
 /** File name of the local store inside a device home. */
@@ -52,13 +52,13 @@ export interface EntryRange {
   readonly limit?: number;
 }
 
-/** The encrypted local store of one device home. Synchronous after open (better-sqlite3). */
+/** The encrypted local store of one device home. Synchronous after open (sqlite-driver.ts). */
 export class LocalStore {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
   readonly #sealer: StoreSealer;
   #closed = false;
 
-  private constructor(db: Database.Database, sealer: StoreSealer) {
+  private constructor(db: SqliteDatabase, sealer: StoreSealer) {
     this.#db = db;
     this.#sealer = sealer;
   }
@@ -87,9 +87,9 @@ export class LocalStore {
       // Create the file ourselves so it (and SQLite's -wal and -shm, which copy its mode) is 0600.
       await fs.writeFile(path, new Uint8Array(0), { mode: 0o600 });
     }
-    let db: Database.Database | undefined;
+    let db: SqliteDatabase | undefined;
     try {
-      db = new Database(path);
+      db = await openSqlite(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('trusted_schema = OFF');
@@ -395,7 +395,7 @@ export class LocalStore {
  * key, proving later that the KeyStore holds this store's key), or check an existing one.
  * Returns the sealer of this store.
  */
-function initialise(db: Database.Database, key: Uint8Array): StoreSealer {
+function initialise(db: SqliteDatabase, key: Uint8Array): StoreSealer {
   const tables = db
     .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
     .all();

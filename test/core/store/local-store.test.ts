@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SECRET_NAMES } from '../../../electron/core/keystore/key-store';
 import { LocalStore } from '../../../electron/core/store/local-store';
+import { openSqlite, type SqliteDatabase } from '../../../electron/core/store/sqlite-driver';
 import { memoryKeyStore } from './memory-key-store';
 
 let directory: string;
@@ -149,7 +149,7 @@ describe('local store', () => {
     );
     const sizeOfStore = (await fs.stat(path)).size + (await fs.stat(`${path}-wal`)).size;
     // Move everything into the main file, then measure what one change appends to the WAL.
-    const raw = new Database(path);
+    const raw = await openSqlite(path);
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.close();
     expect((await fs.stat(`${path}-wal`)).size).toBe(0);
@@ -165,8 +165,8 @@ describe('local store', () => {
 });
 
 describe('local store integrity', () => {
-  async function withRaw(work: (db: Database.Database) => void): Promise<void> {
-    const db = new Database(path);
+  async function withRaw(work: (db: SqliteDatabase) => void): Promise<void> {
+    const db = await openSqlite(path);
     try {
       work(db);
     } finally {
@@ -228,7 +228,7 @@ describe('local store integrity', () => {
     const store = await openStore();
     store.putEntries('c', [{ index: 1, data: bytes(1) }]);
     store.close();
-    const raw = new Database(path);
+    const raw = await openSqlite(path);
     raw.pragma('wal_checkpoint(TRUNCATE)');
     raw.close();
     const file = await fs.readFile(path);
