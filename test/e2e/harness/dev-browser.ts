@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { createDesktopApp, type DesktopApp } from '../../../electron/app/desktop-app';
+import { nodeProcessLauncher } from '../../../electron/app/embedded-service';
 import { createDesktopApi, createDesktopDispatcher } from '../../../electron/app/desktop-api';
 import { startBackend, type StartedBackend } from '../../../electron/app/start-backend';
 import { harnessIdentity, startRendererHarness, type RendererHarness } from './renderer-harness';
@@ -42,7 +43,7 @@ export async function startDevBrowser(options: DevBrowserOptions): Promise<DevBr
   const started = await startBackend({
     appRoot: options.root,
     userData,
-    executable: process.execPath,
+    launcher: nodeProcessLauncher(),
     env: options.env,
     warn,
   });
