@@ -134,8 +134,10 @@ describe('the navigation', () => {
   });
 
   it('offers onboarding only to a device without a profile', () => {
-    expect(visibleScreens(false).map((s) => s.id)).toEqual(['onboarding', 'about']);
-    expect(visibleScreens(true).map((s) => s.id)).toEqual(['about']);
+    expect(visibleScreens(false).map((s) => s.id)).toEqual(['onboarding', 'settings', 'about']);
+    const withProfile = visibleScreens(true).map((s) => s.id);
+    expect(withProfile).not.toContain('onboarding');
+    expect(withProfile.slice(0, 3)).toEqual(['passwords', 'approvals', 'devices']);
   });
 });
 
