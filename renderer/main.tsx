@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { createDesktopActions } from './app/desktop-actions';
 import { DesktopProvider } from './app/desktop-context';
+import { MeshApiProvider } from './app/mesh-context';
 import { meshBridge } from './bridge/mesh-bridge';
 import { connectMeshEvents, createMeshStore } from './store/mesh-store';
 import { MeshStoreProvider } from './store/MeshStoreProvider';
@@ -18,10 +19,12 @@ if (mesh !== null) connectMeshEvents(store, mesh);
 
 createRoot(container).render(
   <StrictMode>
-    <MeshStoreProvider store={store}>
-      <DesktopProvider actions={createDesktopActions(store, mesh)}>
-        <App />
-      </DesktopProvider>
-    </MeshStoreProvider>
+    <MeshApiProvider mesh={mesh}>
+      <MeshStoreProvider store={store}>
+        <DesktopProvider actions={createDesktopActions(store, mesh)}>
+          <App />
+        </DesktopProvider>
+      </MeshStoreProvider>
+    </MeshApiProvider>
   </StrictMode>,
 );

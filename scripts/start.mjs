@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildAll, buildRenderer, isStale, root } from './build.mjs';
+import { buildAll, isStale, root } from './build.mjs';
 
 /** The executable's path inside an unpacked Electron, per platform (as electron/install.js). */
 function platformExecutable(platform) {
@@ -52,7 +52,8 @@ export function missingElectronMessage({ path, version }) {
 }
 
 async function startBrowserShell(args) {
-  if (isStale()) await buildRenderer();
+  // The renderer, and the service bundle the embedded service runs from.
+  if (isStale()) await buildAll();
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(root, 'test', 'e2e', 'harness', 'serve.ts'), ...args],

@@ -12,7 +12,8 @@ export interface ClipboardGuardOptions {
   /** Electron's `clipboard` (the calls used of it). */
   readonly clipboard: {
     writeText(text: string): void;
-    readText(): string;
+    /** Synchronous in Electron's main process; a promise in some typings and fakes. */
+    readText(): string | Promise<string>;
     clear(): void;
   };
   /** The time a copy stays, in seconds, read at each copy (the setting may change). */
@@ -39,8 +40,17 @@ export function createClipboardGuard(options: ClipboardGuardOptions): ClipboardG
     if (timer !== null) clearTimeout(timer);
     timer = null;
     // Only our own text: never wipe what the person copied since from elsewhere.
-    if (copied !== null && options.clipboard.readText() === copied) options.clipboard.clear();
+    const expected = copied;
     copied = null;
+    if (expected === null) return;
+    const current = options.clipboard.readText();
+    if (typeof current === 'string') {
+      if (current === expected) options.clipboard.clear();
+    } else {
+      void current.then((text) => {
+        if (text === expected) options.clipboard.clear();
+      });
+    }
   };
 
   return {

@@ -4,6 +4,7 @@
  * generically, as it dispatches the core's namespaces to the one MeshDevice; the namespaces
  * the program adds (`settings`, `session`, `clipboard`) are further members of this object.
  */
+import { MeshError } from '../../shared/errors';
 import type { AppApi, AppInfo } from '../../shared/ipc/contract';
 import {
   createMeshDispatcher,
@@ -11,6 +12,7 @@ import {
   type InternalErrorListener,
   type MeshDispatcher,
 } from '../../shared/ipc/dispatcher';
+import type { DesktopApp } from './desktop-app';
 import type { DeviceHost } from './device-host';
 import type { ServiceSupervisor } from './service-supervisor';
 
@@ -21,9 +23,18 @@ export type AppIdentity = Omit<AppInfo, 'service'>;
 export function createDesktopApi(options: {
   readonly identity: AppIdentity;
   readonly service: Pick<ServiceSupervisor, 'status'>;
+  /**
+   * The settings, the lock and the clipboard (desktop-app.ts). Without it (a host that has
+   * none, such as a test of the core namespaces), those methods answer NOT_CONNECTED.
+   */
+  readonly desktop?: Pick<DesktopApp, 'settings' | 'session' | 'clipboard'>;
 }): AppApi {
   const { identity, service } = options;
+  const desktop = options.desktop ?? withoutDesktop;
   return {
+    settings: desktop.settings,
+    session: desktop.session,
+    clipboard: desktop.clipboard,
     app: {
       info: async () => ({ ...identity, service: service.status().location }),
     },
@@ -47,3 +58,25 @@ export function createDesktopDispatcher(
     ...(onInternalError !== undefined && { onInternalError }),
   });
 }
+
+function absent(): never {
+  throw new MeshError(
+    'NOT_CONNECTED',
+    'the desktop settings, lock and clipboard are not part of this host',
+  );
+}
+
+/** The program's own groups where the host has none (module comment of createDesktopApi). */
+const withoutDesktop: Pick<DesktopApp, 'settings' | 'session' | 'clipboard'> = {
+  settings: {
+    get: async () => absent(),
+    update: async () => absent(),
+    checkService: async () => absent(),
+  },
+  session: {
+    state: async () => absent(),
+    lock: async () => absent(),
+    unlock: async () => absent(),
+  },
+  clipboard: { copy: async () => absent() },
+};

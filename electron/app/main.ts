@@ -7,7 +7,25 @@
  */
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  ipcMain,
+  Menu,
+  Notification,
+  powerMonitor,
+  protocol,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import type { MeshEventMessage } from '../../shared/ipc/contract';
+import { installAppMenu } from './app-menu';
+import { createApprovalNotifier } from './approval-notifications';
+import { createDesktopApp } from './desktop-app';
+import { registerMcuLinks } from './mcu-links';
+import { createTrayIndicator, type TrayIndicator } from './tray';
 import { APP_SCHEME, appSchemePrivileges, createAppProtocolHandler } from './app-protocol';
 import { installContentSecurityPolicy } from './content-security-policy';
 import { createDesktopApi, createDesktopDispatcher } from './desktop-api';
@@ -74,6 +92,80 @@ async function startFirstInstance(): Promise<void> {
       });
   });
 
+  // Pushes to the window: the core's events and the program's own (lock, screens, links).
+  const sendToWindow = createMeshEventSender(() => mainWindow?.webContents ?? null);
+  const send = (message: MeshEventMessage): void => sendToWindow(message);
+  const showWindow = (): void => {
+    if (mainWindow === null) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+  const showScreen = (screen: string): void => {
+    showWindow();
+    send({ event: 'showScreen', payload: { screen } });
+  };
+
+  const desktop = await createDesktopApp({
+    userData: app.getPath('userData'),
+    clipboard,
+    powerMonitor,
+    // Unlocking asks the OS keychain: the device opens only when its key store answers.
+    checkKeychain: async () => {
+      await host.device();
+    },
+    onLockChange: (state) => send({ event: 'locked', payload: state }),
+    serviceUrl: async () => service.status().url,
+    warn: (message) => console.error(message),
+  });
+  app.on('will-quit', () => desktop.close());
+
+  installAppMenu(Menu, {
+    packaged: app.isPackaged,
+    platform: process.platform,
+    onShowScreen: showScreen,
+    onLock: () => void desktop.session.lock(),
+  });
+  const trayIcon = join(app.getAppPath(), 'dist', 'electron', 'icon.png');
+  let tray: TrayIndicator | null = null;
+  if (existsSync(trayIcon)) {
+    tray = createTrayIndicator({
+      Tray,
+      Menu,
+      icon: trayIcon,
+      onOpen: showWindow,
+      onShowApprovals: () => showScreen('approvals'),
+      onLock: () => void desktop.session.lock(),
+      onQuit: () => app.quit(),
+    });
+  }
+  const notifier = createApprovalNotifier({
+    Notification,
+    onClick: () => showScreen('approvals'),
+  });
+  // The tray's count and the notifications follow the pending list, read again on each request.
+  host.onEvent((message) => {
+    if (message.event !== 'pendingApproval') return;
+    void host
+      .device()
+      .then((device) => device.connect.pending())
+      .then(({ pending }) => {
+        tray?.setPending(pending.length);
+        notifier.notify(
+          pending.map((request) => ({
+            requestId: request.id,
+            deviceDescription: request.deviceName,
+            pinVerified: request.pinVerified,
+          })),
+        );
+      })
+      .catch(() => {});
+  });
+  registerMcuLinks(app, process.argv, (link) => {
+    showWindow();
+    send({ event: 'connectLink', payload: { link } });
+  });
+
   const dispatcher = createDesktopDispatcher(
     host,
     createDesktopApi({
@@ -85,6 +177,7 @@ async function startFirstInstance(): Promise<void> {
         electron: process.versions.electron ?? null,
       },
       service,
+      desktop,
     }),
     (method, error) => {
       console.error(`mesh: internal error in ${method}: ${String(error)}`);
@@ -95,7 +188,7 @@ async function startFirstInstance(): Promise<void> {
   installContentSecurityPolicy(session.defaultSession);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(join(appRoot, 'dist', 'renderer')));
   registerMeshIpc(ipcMain, dispatcher, (event) => isTrustedSender(event, mainWindow));
-  host.onEvent(createMeshEventSender(() => mainWindow?.webContents ?? null));
+  host.onEvent(send);
 
   const preloadPath = join(appRoot, 'dist', 'electron', 'preload.cjs');
   const iconPath = join(appRoot, 'dist', 'electron', 'icon.png');

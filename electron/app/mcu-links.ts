@@ -58,7 +58,7 @@ export function registerMcuLinks(
     if (link !== null) open(link);
   });
   app.on('second-instance', (_event, commandLine) => {
-    const link = findMcuLink(commandLine);
+    const link = findMcuLink(Array.isArray(commandLine) ? commandLine : []);
     if (link !== null) open(link);
   });
   const first = findMcuLink(argv);

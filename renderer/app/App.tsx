@@ -7,13 +7,22 @@
  */
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { selectPendingCount } from '../store/approvals-slice';
-import { selectHasProfile, selectLoadSession, selectLock } from '../store/session-slice';
+import {
+  selectHasProfile,
+  selectIsAdministrator,
+  selectLoadSession,
+  selectLock,
+} from '../store/session-slice';
 import { selectScreen, selectShowScreen } from '../store/navigation-slice';
 import { useMeshStore } from '../store/MeshStoreProvider';
 import { useDesktop } from './desktop-context';
+import { useMesh } from './mesh-context';
 import { LockScreen } from './LockScreen';
 import { SCREEN_HEADING_ID, visibleScreens } from './screens';
 import { SyncIndicator } from './SyncIndicator';
+
+/** How often the program syncs while it runs, besides on start and on focus. */
+const SYNC_EVERY_MS = 3 * 60_000;
 
 export function App() {
   const screen = useMeshStore(selectScreen);
@@ -25,9 +34,39 @@ export function App() {
   const desktop = useDesktop();
   const mainRef = useRef<HTMLElement>(null);
 
+  const mesh = useMesh();
+  const administrator = useMeshStore(selectIsAdministrator);
+  const readApprovals = useMeshStore((state) => state.readApprovals);
+  const readPasswords = useMeshStore((state) => state.readPasswords);
+  const lockChanged = useMeshStore((state) => state.lockChanged);
+
   useEffect(() => {
     void loadSession();
-  }, [loadSession]);
+    void mesh?.session.state().then((reply) => {
+      if (reply.ok) lockChanged(reply.value);
+    });
+  }, [loadSession, mesh, lockChanged]);
+
+  // The badge counts what waits even before the Approvals screen is opened.
+  useEffect(() => {
+    if (administrator && !lock.locked) void readApprovals();
+  }, [administrator, lock.locked, readApprovals]);
+
+  // Sync on start, when the window gets the focus, and every few minutes (DESIGN.md section 7).
+  useEffect(() => {
+    if (mesh === null || !hasProfile || lock.locked) return;
+    const sync = () =>
+      void mesh.account.sync().then((reply) => {
+        if (reply.ok) void readPasswords();
+      });
+    sync();
+    window.addEventListener('focus', sync);
+    const timer = setInterval(sync, SYNC_EVERY_MS);
+    return () => {
+      window.removeEventListener('focus', sync);
+      clearInterval(timer);
+    };
+  }, [mesh, hasProfile, lock.locked, readPasswords]);
 
   const offered = visibleScreens(hasProfile);
   const current = offered.find((entry) => entry.id === screen) ?? offered[0];

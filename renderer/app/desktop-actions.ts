@@ -5,16 +5,21 @@
 import type { MeshApi, MeshIpcError } from '../../shared/ipc/contract';
 import { forgetEntries, type MeshStore } from '../store/mesh-store';
 import type { DesktopActions } from './desktop-context';
+import { noBridgeError } from './mesh-context';
 
 export function createDesktopActions(store: MeshStore, mesh: MeshApi | null): DesktopActions {
-  void mesh;
   return {
     lock: async () => {
+      // Emptied first: the window holds nothing even if the main process does not answer.
       forgetEntries(store);
       store.getState().lockChanged({ locked: true, reason: 'user' });
+      await mesh?.session.lock();
     },
     unlock: async (): Promise<MeshIpcError | null> => {
-      store.getState().lockChanged({ locked: false, reason: null });
+      if (mesh === null) return noBridgeError;
+      const reply = await mesh.session.unlock();
+      if (!reply.ok) return reply.error;
+      store.getState().lockChanged(reply.value);
       return null;
     },
   };

@@ -1,59 +1,85 @@
 /**
  * The `approvals` slice: devices asking to connect, waiting for this (administrator) device
- * (DESIGN.md section 7). Filled live by the `pendingApproval` event and read in full from
- * `connect.pending` (the query behind the event), so a request made before the window opened
- * is there too. The navigation's badge is their count.
+ * (DESIGN.md section 7). Read in full from `connect.pending` (the query behind the event), and
+ * told of each new one at once by the `pendingApproval` event (shown right away, then read
+ * again in full). The navigation's badge is their count.
  */
 import type { StateCreator } from 'zustand';
-import type { MeshEventPayload } from '../../shared/ipc/contract';
+import type { MeshApi, MeshEventPayload } from '../../shared/ipc/contract';
+import { fromReply, idle, loading, type Loadable } from './loadable';
 import type { MeshState } from './mesh-store';
 
-export type PendingApproval = MeshEventPayload<'pendingApproval'>;
+/** One waiting request, as `connect.pending` lists it. */
+export interface PendingApproval {
+  readonly id: string;
+  readonly deviceUdf: string;
+  readonly deviceName: string;
+  readonly witness: string;
+  readonly serviceWitnessAgrees: boolean;
+  readonly pinVerified: boolean;
+  readonly received: string;
+  readonly expires: string;
+}
+
+/** The event's announcement, as a list entry (until the query answers). */
+export function fromAnnouncement(event: MeshEventPayload<'pendingApproval'>): PendingApproval {
+  return {
+    id: event.requestId,
+    deviceUdf: event.deviceUdf,
+    deviceName: event.deviceDescription,
+    witness: event.witness ?? '',
+    serviceWitnessAgrees: true,
+    pinVerified: event.pinVerified,
+    received: new Date().toISOString(),
+    expires: event.expires,
+  };
+}
 
 // ---- state
 export interface ApprovalsState {
-  /** Waiting requests, oldest first, one per request id. */
+  /** Waiting requests, one per request id. */
   readonly pending: readonly PendingApproval[];
-  /** When each request was first seen here (ms since the epoch), for the "within 1 s" check. */
-  readonly seenAt: Readonly<Record<string, number>>;
+  /** The last read of `connect.pending`. */
+  readonly approvalsLoad: Loadable<null>;
 }
 
-export const initialApprovalsState: ApprovalsState = { pending: [], seenAt: {} };
+export const initialApprovalsState: ApprovalsState = { pending: [], approvalsLoad: idle };
 
 // ---- actions
 export interface ApprovalsActions {
-  /** One request arrived (the event): added unless already there. */
+  /** One request was announced (the event): added unless already there. */
   readonly approvalArrived: (request: PendingApproval) => void;
-  /** The whole list as the query answered: replaces what is held. */
-  readonly approvalsRead: (requests: readonly PendingApproval[]) => void;
+  /** Reads `connect.pending` and replaces the list. */
+  readonly readApprovals: () => Promise<void>;
   /** A request was approved, rejected or lapsed. */
-  readonly approvalSettled: (requestId: string) => void;
+  readonly approvalSettled: (id: string) => void;
 }
 
 export type ApprovalsSlice = ApprovalsState & ApprovalsActions;
 
-export const createApprovalsSlice: StateCreator<MeshState, [], [], ApprovalsSlice> = (set) => ({
-  ...initialApprovalsState,
-  approvalArrived: (request) =>
-    set((state) =>
-      state.pending.some((held) => held.requestId === request.requestId)
-        ? state
-        : {
-            pending: [...state.pending, request],
-            seenAt: { ...state.seenAt, [request.requestId]: Date.now() },
-          },
-    ),
-  approvalsRead: (requests) =>
-    set((state) => {
-      const seenAt: Record<string, number> = {};
-      for (const request of requests) {
-        seenAt[request.requestId] = state.seenAt[request.requestId] ?? Date.now();
-      }
-      return { pending: [...requests], seenAt };
-    }),
-  approvalSettled: (requestId) =>
-    set((state) => ({ pending: state.pending.filter((held) => held.requestId !== requestId) })),
-});
+export function createApprovalsSlice(
+  mesh: MeshApi | null,
+): StateCreator<MeshState, [], [], ApprovalsSlice> {
+  return (set) => ({
+    ...initialApprovalsState,
+    approvalArrived: (request) =>
+      set((state) =>
+        state.pending.some((held) => held.id === request.id || held.deviceUdf === request.deviceUdf)
+          ? state
+          : { pending: [...state.pending, request] },
+      ),
+    readApprovals: async () => {
+      if (mesh === null) return;
+      set({ approvalsLoad: loading });
+      const reply = await mesh.connect.pending();
+      if (reply.ok)
+        set({ pending: reply.value.pending, approvalsLoad: fromReply({ ok: true, value: null }) });
+      else set({ approvalsLoad: fromReply(reply) });
+    },
+    approvalSettled: (id) =>
+      set((state) => ({ pending: state.pending.filter((held) => held.id !== id) })),
+  });
+}
 
 // ---- selectors
 export const selectPendingApprovals = (state: MeshState): readonly PendingApproval[] =>

@@ -7,8 +7,13 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MeshApi, MeshUnsubscribe } from '../../shared/ipc/contract';
-import { createApprovalsSlice, type ApprovalsSlice } from './approvals-slice';
-import { createNavigationSlice, type NavigationSlice } from './navigation-slice';
+import { createApprovalsSlice, fromAnnouncement, type ApprovalsSlice } from './approvals-slice';
+import {
+  createNavigationSlice,
+  screenIds,
+  type NavigationSlice,
+  type ScreenId,
+} from './navigation-slice';
 import {
   createPasswordsSlice,
   initialPasswordsState,
@@ -29,9 +34,9 @@ export function createMeshStore(mesh: MeshApi | null): MeshStore {
   return createStore<MeshState>()((...a) => ({
     ...createSessionSlice(mesh)(...a),
     ...createNavigationSlice(...a),
-    ...createApprovalsSlice(...a),
+    ...createApprovalsSlice(mesh)(...a),
     ...createSyncSlice(...a),
-    ...createPasswordsSlice(...a),
+    ...createPasswordsSlice(mesh)(...a),
   }));
 }
 
@@ -43,9 +48,30 @@ export function forgetEntries(store: MeshStore): void {
 /** Feeds the main process's pushes into the store until unsubscribed. */
 export function connectMeshEvents(store: MeshStore, mesh: MeshApi): MeshUnsubscribe {
   const stops = [
-    mesh.on('pendingApproval', (request) => store.getState().approvalArrived(request)),
-    mesh.on('syncState', (sync) => store.getState().syncChanged(sync)),
+    mesh.on('pendingApproval', (request) => {
+      store.getState().approvalArrived(fromAnnouncement(request));
+      void store.getState().readApprovals();
+    }),
+    mesh.on('syncState', (sync) => {
+      store.getState().syncChanged(sync);
+      // What other devices changed arrives with a sync: read the list again.
+      if (sync.state === 'idle' && store.getState().passwordRows.phase === 'loaded') {
+        void store.getState().readPasswords();
+      }
+    }),
     mesh.on('connectionState', () => void store.getState().loadSession()),
+    // The application menu, the tray and notifications open a screen; an mcu:// link opens
+    // onboarding's connect step.
+    mesh.on('showScreen', ({ screen }) => {
+      if ((screenIds as readonly string[]).includes(screen)) {
+        store.getState().showScreen(screen as ScreenId);
+      }
+    }),
+    mesh.on('connectLink', ({ link }) => store.getState().openConnectLink(link)),
+    mesh.on('locked', (lock) => {
+      if (lock.locked) forgetEntries(store);
+      store.getState().lockChanged(lock);
+    }),
   ];
   return () => {
     for (const stop of stops) stop();

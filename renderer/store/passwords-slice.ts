@@ -3,7 +3,8 @@
  * selected entry. Emptied when the program locks: a locked window holds no entries.
  */
 import type { StateCreator } from 'zustand';
-import { idle, type Loadable } from './loadable';
+import type { MeshApi } from '../../shared/ipc/contract';
+import { idle, loading, type Loadable } from './loadable';
 import type { MeshState } from './mesh-store';
 import { filterPasswordRows, type PasswordRow } from './password-filter';
 
@@ -25,16 +26,42 @@ export interface PasswordsActions {
   readonly passwordRowsChanged: (rows: Loadable<readonly PasswordRow[]>) => void;
   readonly searchPasswords: (query: string) => void;
   readonly selectPassword: (id: string | null) => void;
+  /** Reads `passwords.list` (summaries, no secrets) into the rows. */
+  readonly readPasswords: () => Promise<void>;
 }
 
 export type PasswordsSlice = PasswordsState & PasswordsActions;
 
-export const createPasswordsSlice: StateCreator<MeshState, [], [], PasswordsSlice> = (set) => ({
-  ...initialPasswordsState,
-  passwordRowsChanged: (passwordRows) => set({ passwordRows }),
-  searchPasswords: (passwordQuery) => set({ passwordQuery }),
-  selectPassword: (selectedPasswordId) => set({ selectedPasswordId }),
-});
+export function createPasswordsSlice(
+  mesh: MeshApi | null,
+): StateCreator<MeshState, [], [], PasswordsSlice> {
+  return (set, get) => ({
+    ...initialPasswordsState,
+    passwordRowsChanged: (passwordRows) => set({ passwordRows }),
+    searchPasswords: (passwordQuery) => set({ passwordQuery }),
+    selectPassword: (selectedPasswordId) => set({ selectedPasswordId }),
+    readPasswords: async () => {
+      if (mesh === null) return;
+      // A re-read keeps the rows shown; only the first read shows "loading".
+      if (get().passwordRows.phase !== 'loaded') set({ passwordRows: loading });
+      const reply = await mesh.passwords.list();
+      if (get().lock.locked) return;
+      set({
+        passwordRows: reply.ok
+          ? {
+              phase: 'loaded',
+              value: reply.value.map((entry) => ({
+                id: entry.id,
+                title: entry.title,
+                username: entry.username ?? '',
+                site: entry.sites[0] ?? '',
+              })),
+            }
+          : { phase: 'failed', error: reply.error },
+      });
+    },
+  });
+}
 
 // ---- selectors
 const noRows: readonly PasswordRow[] = [];

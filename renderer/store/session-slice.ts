@@ -69,5 +69,8 @@ export const selectLoadSession = (state: MeshState): SessionActions['loadSession
 /** True once account.status said this device is connected to an account (holds a profile). */
 export const selectHasProfile = (state: MeshState): boolean =>
   state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.state === 'connected';
+/** True when this device can approve devices and make shares. */
+export const selectIsAdministrator = (state: MeshState): boolean =>
+  state.sessionStatus.phase === 'loaded' && state.sessionStatus.value.role === 'administrator';
 export const selectLock = (state: MeshState): LockStateView => state.lock;
 export const selectLocked = (state: MeshState): boolean => state.lock.locked;

@@ -20,7 +20,11 @@ import { escrowMethods } from './methods/escrow';
 import { mailMethods } from './methods/mail';
 import { networkMethods } from './methods/network';
 import { passwordsMethods } from './methods/passwords';
+import { clipboardMethods } from './methods/clipboard';
 import { serviceMethods, serviceStatusSchema } from './methods/service';
+import { sessionMethods } from './methods/session';
+import { settingsMethods } from './methods/settings';
+import { lockStateSchema } from './desktop';
 import { trustMethods, trustWarningSchema } from './methods/trust';
 
 export { MESH_EVENT_CHANNEL, MESH_INVOKE_CHANNEL } from './names';
@@ -60,6 +64,9 @@ export const meshMethods = {
   ...trustMethods,
   ...appMethods,
   ...serviceMethods,
+  ...settingsMethods,
+  ...sessionMethods,
+  ...clipboardMethods,
 } as const satisfies MethodTable;
 
 export type MeshMethods = typeof meshMethods;
@@ -146,7 +153,7 @@ export type MeshReply<T> =
  * Every push the main process may send, with the schema of its payload. Each has a query behind
  * it, so a window that opens late knows the state: pendingApproval ↔ connect.pending, syncState
  * ↔ account.syncState, serviceState ↔ service.status, trustWarning ↔ trust.status,
- * connectionState ↔ account.status.
+ * connectionState ↔ account.status, locked ↔ session.state.
  */
 export const meshEvents = {
   /** A new device asks to join and waits for this administrator device. */
@@ -179,6 +186,12 @@ export const meshEvents = {
   serviceState: serviceStatusSchema,
   /** A verification of the service's log failed (a fork, a rollback, a bad proof). */
   trustWarning: trustWarningSchema,
+  /** The program locked or unlocked (the query behind it: session.state). */
+  locked: lockStateSchema,
+  /** The application menu, the tray or a notification asks for a screen (a renderer screen id). */
+  showScreen: z.strictObject({ screen: z.string().min(1).max(40) }),
+  /** An `mcu://` link was opened: the connect step, with the link filled in. */
+  connectLink: z.strictObject({ link: z.string().min(1).max(1024) }),
 } as const satisfies { readonly [name: string]: z.ZodType };
 
 export type MeshEventName = keyof typeof meshEvents & string;

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDesktopApp, type DesktopApp } from '../../electron/app/desktop-app';
 import { createDesktopApi, createDesktopDispatcher } from '../../electron/app/desktop-api';
 import { openDeviceHost, type DeviceHost } from '../../electron/app/device-host';
 import { superviseService, type ServiceSupervisor } from '../../electron/app/service-supervisor';
@@ -25,6 +26,7 @@ import {
 } from '../../shared/ipc/contract';
 import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
+import { createFakeElectron } from './fake-electron';
 import { startService, type TestService } from '../flows/harness';
 
 const identity = {
@@ -48,6 +50,9 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
   const desks: Desk[] = [];
   const replies: { method: MeshMethodName; reply: unknown }[] = [];
   const events: MeshEventMessage[] = [];
+  // The program's own namespaces, on the recording fake's clipboard and power monitor.
+  const fake = createFakeElectron();
+  let desktop: DesktopApp;
 
   function open(label: string): Desk {
     const home = mkdtempSync(join(tmpdir(), `mesh-walk-${label}-`));
@@ -62,7 +67,10 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
     host.onEvent((message) => events.push(message));
     const desk = {
       host,
-      dispatch: createDesktopDispatcher(host, createDesktopApi({ identity, service: supervisor })),
+      dispatch: createDesktopDispatcher(
+        host,
+        createDesktopApi({ identity, service: supervisor, desktop }),
+      ),
     };
     desks.push(desk);
     return desk;
@@ -81,9 +89,22 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
   beforeAll(async () => {
     service = await startService();
     supervisor = superviseService({ kind: 'configured', url: `${service.url}/` });
+    const userData = mkdtempSync(join(tmpdir(), 'mesh-walk-data-'));
+    folders.push(userData);
+    desktop = await createDesktopApp({
+      userData,
+      clipboard: fake.module.clipboard,
+      powerMonitor: fake.module.powerMonitor,
+      checkKeychain: async () => {
+        await desks[0]?.host.device();
+      },
+      onLockChange: () => {},
+      serviceUrl: async () => supervisor.status().url,
+    });
   });
 
   afterAll(async () => {
+    desktop?.close();
     for (const desk of desks) {
       const device = await desk.host.device().catch(() => undefined);
       if (device !== undefined) {
@@ -102,6 +123,17 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
     // Before anything: the program, the service, a fresh home.
     await call(admin, 'app.info');
     await call(admin, 'service.status');
+    // The program's own: settings, the lock, the clipboard.
+    expect(await call(admin, 'settings.get')).toMatchObject({ clipboardSeconds: 30 });
+    expect(await call(admin, 'settings.update', { clipboardSeconds: 20 })).toMatchObject({
+      clipboardSeconds: 20,
+    });
+    expect(await call(admin, 'settings.checkService', {})).toMatchObject({ reachable: true });
+    expect(await call(admin, 'session.lock')).toEqual({ locked: true, reason: 'user' });
+    expect(await call(admin, 'session.state')).toEqual({ locked: true, reason: 'user' });
+    expect(await call(admin, 'session.unlock')).toEqual({ locked: false, reason: null });
+    await call(admin, 'clipboard.copy', { text: 'walked' });
+    expect(fake.module.clipboard.readText()).toBe('walked');
     expect(await call(admin, 'account.status')).toMatchObject({ state: 'unconnected' });
     await call(admin, 'account.syncState');
     await call(admin, 'trust.status');

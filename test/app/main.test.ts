@@ -291,6 +291,9 @@ describe('main process', () => {
   it('focuses its window when a second instance starts, and quits when the window closes (not macOS)', () => {
     fake.module.app.emit('second-instance');
     expect(window.focused).toBe(true);
+    // The program's own menu (packaged or not, per app.isPackaged) and the mcu:// scheme.
+    expect(fake.applicationMenu()).not.toBeNull();
+    expect(fake.calls).toContainEqual({ name: 'app.setAsDefaultProtocolClient', args: ['mcu'] });
     fake.module.app.emit('window-all-closed');
     const quit = fake.calls.some((c) => c.name === 'app.quit');
     expect(quit).toBe(process.platform !== 'darwin');

@@ -11,7 +11,11 @@ import {
 } from '../../renderer/store/session-slice';
 import { createDesktopActions } from '../../renderer/app/desktop-actions';
 import { errorWords } from '../../renderer/app/error-words';
-import { selectPendingApprovals, selectPendingCount } from '../../renderer/store/approvals-slice';
+import {
+  fromAnnouncement,
+  selectPendingApprovals,
+  selectPendingCount,
+} from '../../renderer/store/approvals-slice';
 import { connectMeshEvents } from '../../renderer/store/mesh-store';
 import { filterPasswordRows } from '../../renderer/store/password-filter';
 import { selectVisiblePasswordRows } from '../../renderer/store/passwords-slice';
@@ -130,13 +134,15 @@ describe('the navigation', () => {
   });
 
   it('offers onboarding only to a device without a profile', () => {
-    expect(visibleScreens(false).map((s) => s.id)).toEqual(['onboarding', 'about']);
-    expect(visibleScreens(true).map((s) => s.id)).toEqual(['about']);
+    expect(visibleScreens(false).map((s) => s.id)).toEqual(['onboarding', 'settings', 'about']);
+    const withProfile = visibleScreens(true).map((s) => s.id);
+    expect(withProfile).not.toContain('onboarding');
+    expect(withProfile.slice(0, 3)).toEqual(['passwords', 'approvals', 'devices']);
   });
 });
 
 describe('the approvals slice', () => {
-  const request = {
+  const announced = {
     requestId: 'r1',
     deviceUdf: 'MDAB-CDEF',
     deviceDescription: 'phone',
@@ -145,16 +151,16 @@ describe('the approvals slice', () => {
     expires: '2026-01-01T00:05:00Z',
   };
 
-  it('adds each request once, counts them, and drops a settled one', () => {
+  it('adds each announced request once, counts them, and drops a settled one', () => {
     const store = createMeshStore(null);
-    store.getState().approvalArrived(request);
-    store.getState().approvalArrived(request);
-    store.getState().approvalArrived({ ...request, requestId: 'r2' });
+    store.getState().approvalArrived(fromAnnouncement(announced));
+    store.getState().approvalArrived(fromAnnouncement(announced));
+    store
+      .getState()
+      .approvalArrived(fromAnnouncement({ ...announced, requestId: 'r2', deviceUdf: 'MDXY' }));
     expect(selectPendingCount(store.getState())).toBe(2);
     store.getState().approvalSettled('r1');
-    expect(selectPendingApprovals(store.getState()).map((r) => r.requestId)).toEqual(['r2']);
-    store.getState().approvalsRead([]);
-    expect(selectPendingCount(store.getState())).toBe(0);
+    expect(selectPendingApprovals(store.getState()).map((r) => r.id)).toEqual(['r2']);
   });
 
   it('takes pushes through connectMeshEvents until stopped', () => {
@@ -164,13 +170,25 @@ describe('the approvals slice', () => {
         listeners.set(event, listener);
         return () => listeners.delete(event);
       },
+      connect: { pending: async () => ({ ok: true, value: { pending: [], unverifiable: [] } }) },
     } as unknown as MeshApi;
     const store = createMeshStore(null);
     const stop = connectMeshEvents(store, mesh);
-    listeners.get('pendingApproval')?.(request);
-    listeners.get('syncState')?.({ state: 'offline', lastSyncedAt: null, code: null, pending: 0 });
+    listeners.get('pendingApproval')?.(announced);
+    listeners.get('syncState')?.({
+      state: 'offline',
+      lastSyncedAt: null,
+      code: 'NETWORK',
+      pending: 2,
+    });
+    listeners.get('locked')?.({ locked: true, reason: 'suspend' });
     expect(selectPendingCount(store.getState())).toBe(1);
-    expect(syncWords(selectSync(store.getState()))).toBe('Offline');
+    expect(syncWords(selectSync(store.getState()))).toBe('Offline: 2 changes wait to go out');
+    expect(selectLocked(store.getState())).toBe(true);
+    listeners.get('showScreen')?.({ screen: 'devices' });
+    expect(selectScreen(store.getState())).toBe('devices');
+    listeners.get('connectLink')?.({ link: 'mcu://a@b/PIN' });
+    expect(store.getState().connectLink).toBe('mcu://a@b/PIN');
     stop();
     expect(listeners.size).toBe(0);
   });
@@ -179,12 +197,12 @@ describe('the approvals slice', () => {
 describe('the sync words', () => {
   it('says synced, syncing, and offline with the changes waiting', () => {
     expect(syncWords(null)).toBe('Not synced yet');
-    const sync = { code: null, pending: 0 };
-    expect(syncWords({ ...sync, state: 'idle', lastSyncedAt: '2026-01-01T00:00:00Z' })).toBe(
+    const base = { code: null, pending: 0 };
+    expect(syncWords({ ...base, state: 'idle', lastSyncedAt: '2026-01-01T00:00:00Z' })).toBe(
       'Synced',
     );
-    expect(syncWords({ ...sync, state: 'syncing', lastSyncedAt: null })).toBe('Syncing…');
-    expect(syncWords({ ...sync, state: 'offline', lastSyncedAt: null, pending: 3 })).toBe(
+    expect(syncWords({ ...base, state: 'syncing', lastSyncedAt: null })).toBe('Syncing…');
+    expect(syncWords({ ...base, state: 'offline', lastSyncedAt: null, pending: 3 })).toBe(
       'Offline: 3 changes wait to go out',
     );
   });

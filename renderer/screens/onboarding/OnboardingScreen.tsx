@@ -1,11 +1,354 @@
 /**
- * Onboarding (DESIGN.md sections 7 and 8): the three ways a device joins a Mesh. Each stays
- * visible and focusable but disabled, with the reason read out, until the device core that
- * performs them is part of the build.
+ * Onboarding (DESIGN.md section 7): the three ways a device joins a Mesh. Create a master
+ * profile (the account name checked as it is typed, `account.validate`); connect to an existing
+ * one by witness (the code shown large, with a QR code, to compare on the other device) or by a
+ * PIN or `mcu://` link; recover from escrow shares, each checked as it is typed. Each step
+ * shows its progress; a connection request can be cancelled while it waits.
  */
-import { SCREEN_HEADING_ID } from '../../app/screens';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { MeshIpcError } from '../../../shared/ipc/contract';
+import { useMesh } from '../../app/mesh-context';
+import { QrCode } from '../../components/QrCode';
+import { ScreenFrame } from '../../components/ScreenFrame';
+import { ShareEntry, type ShareCheck } from '../../components/ShareEntry';
+import { Failure } from '../../components/StateViews';
+import { Witness } from '../../components/Witness';
+import { useMeshStore } from '../../store/MeshStoreProvider';
+import { selectConnectLink } from '../../store/navigation-slice';
 
-const UNAVAILABLE_ID = 'onboarding-unavailable';
+type Step = 'choose' | 'create' | 'connect' | 'recover';
+
+const problems: Record<string, string> = {
+  empty: 'Type a name for your account.',
+  characters: 'These characters are not allowed:',
+  length: 'That name is too long or too short.',
+  edges: 'A name cannot start or end with a dot or a hyphen.',
+  dots: 'A name cannot have two dots in a row.',
+  service: 'The part after @ is not a valid service address.',
+};
+
+function useProgress(): string {
+  const mesh = useMesh();
+  const [step, setStep] = useState('');
+  useEffect(
+    () =>
+      mesh?.on('progress', (progress) =>
+        setStep(
+          progress.total
+            ? `${progress.step} (${progress.done ?? 0} of ${progress.total})`
+            : progress.step,
+        ),
+      ),
+    [mesh],
+  );
+  return step;
+}
+
+function DeviceNameField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  return (
+    <>
+      <label htmlFor="onboarding-device-name">Name of this device</label>
+      <input
+        id="onboarding-device-name"
+        type="text"
+        value={value}
+        maxLength={256}
+        onChange={(event) => onChange(event.target.value)}
+      />
+    </>
+  );
+}
+
+function CreateStep({ onDone }: { onDone: () => void }) {
+  const mesh = useMesh();
+  const [name, setName] = useState('');
+  const [deviceName, setDeviceName] = useState('My computer');
+  const [check, setCheck] = useState<{ valid: boolean; message: string; address: string | null }>({
+    valid: false,
+    message: '',
+    address: null,
+  });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<MeshIpcError | null>(null);
+  const progress = useProgress();
+
+  useEffect(() => {
+    if (mesh === null) return;
+    let current = true;
+    void mesh.account.validate({ name }).then((reply) => {
+      if (!current || !reply.ok) return;
+      const { valid, problem, invalidCharacters, address } = reply.value;
+      setCheck({
+        valid,
+        address,
+        message: valid
+          ? `Your account will be ${address ?? name}.`
+          : `${problems[problem ?? ''] ?? 'That name cannot be used.'}${invalidCharacters ? ` ${invalidCharacters}` : ''}`,
+      });
+    });
+    return () => {
+      current = false;
+    };
+  }, [mesh, name]);
+
+  return (
+    <form
+      className="form"
+      aria-labelledby="create-heading"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (mesh === null || !check.valid || busy) return;
+        setBusy(true);
+        void mesh.account.create({ address: name.trim(), deviceName }).then((reply) => {
+          setBusy(false);
+          if (reply.ok) onDone();
+          else setError(reply.error);
+        });
+      }}
+    >
+      <h2 id="create-heading">Create a master profile</h2>
+      <label htmlFor="account-name">Account name</label>
+      <input
+        id="account-name"
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        value={name}
+        aria-invalid={name !== '' && !check.valid}
+        aria-describedby="account-name-check"
+        onChange={(event) => setName(event.target.value)}
+      />
+      <p
+        id="account-name-check"
+        className={check.valid || name === '' ? 'field-hint' : 'field-error'}
+        aria-live="polite"
+      >
+        {name === '' ? 'For example alice, or alice@mesh.example.com.' : check.message}
+      </p>
+      <DeviceNameField value={deviceName} onChange={setDeviceName} />
+      {error ? <Failure error={error} /> : null}
+      <p role="status" className="status-line">
+        {busy ? progress || 'Creating your master profile…' : ''}
+      </p>
+      <div className="button-row">
+        <button type="submit" className="button" disabled={!check.valid || busy}>
+          Create
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ConnectStep({ onDone, link }: { onDone: () => void; link: string | null }) {
+  const mesh = useMesh();
+  const [address, setAddress] = useState(link ?? '');
+  const [pin, setPin] = useState('');
+  const [deviceName, setDeviceName] = useState('My computer');
+  const [witness, setWitness] = useState<string | null>(null);
+  const [state, setState] = useState<'idle' | 'asking' | 'waiting' | 'refused' | 'expired'>('idle');
+  const [error, setError] = useState<MeshIpcError | null>(null);
+  const waiting = useRef(false);
+
+  const wait = useCallback(async () => {
+    if (mesh === null) return;
+    waiting.current = true;
+    while (waiting.current) {
+      const reply = await mesh.connect.complete({ waitSeconds: 2 });
+      if (!waiting.current) return;
+      if (!reply.ok) {
+        setError(reply.error);
+        setState('idle');
+        return;
+      }
+      if (reply.value.state === 'connected') {
+        waiting.current = false;
+        onDone();
+        return;
+      }
+      if (reply.value.state === 'refused' || reply.value.state === 'expired') {
+        waiting.current = false;
+        setState(reply.value.state);
+        return;
+      }
+    }
+  }, [mesh, onDone]);
+
+  useEffect(
+    () => () => {
+      waiting.current = false;
+    },
+    [],
+  );
+
+  const isLink = address.trim().toLowerCase().startsWith('mcu:');
+  return (
+    <form
+      className="form"
+      aria-labelledby="connect-heading"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (mesh === null || state !== 'idle') return;
+        setState('asking');
+        setError(null);
+        void mesh.connect
+          .request({
+            address: address.trim(),
+            deviceName,
+            ...(pin.trim() !== '' && !isLink ? { pin: pin.trim() } : {}),
+          })
+          .then((reply) => {
+            if (!reply.ok) {
+              setError(reply.error);
+              setState('idle');
+              return;
+            }
+            setWitness(reply.value.witness);
+            setState('waiting');
+            void wait();
+          });
+      }}
+    >
+      <h2 id="connect-heading">Connect this device</h2>
+      <label htmlFor="connect-address">Your account, or the mcu:// link you were given</label>
+      <input
+        id="connect-address"
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        value={address}
+        disabled={state !== 'idle'}
+        onChange={(event) => setAddress(event.target.value)}
+      />
+      {isLink ? null : (
+        <>
+          <label htmlFor="connect-pin">PIN (if another device gave you one)</label>
+          <input
+            id="connect-pin"
+            type="text"
+            autoComplete="off"
+            value={pin}
+            disabled={state !== 'idle'}
+            onChange={(event) => setPin(event.target.value)}
+          />
+        </>
+      )}
+      <DeviceNameField value={deviceName} onChange={setDeviceName} />
+      {error ? <Failure error={error} /> : null}
+      {state === 'idle' ? (
+        <div className="button-row">
+          <button type="submit" className="button" disabled={address.trim() === ''}>
+            Ask to connect
+          </button>
+        </div>
+      ) : null}
+      {state === 'asking' ? <p role="status">Asking the service…</p> : null}
+      {state === 'waiting' && witness ? (
+        <div className="panel" data-testid="connect-waiting">
+          <Witness value={witness} label="Compare this code with the one your other device shows" />
+          <QrCode text={witness} label="QR code of the code to compare" />
+          <p role="status">
+            Waiting for your other device to approve this one. Approve it there only if it shows the
+            same code.
+          </p>
+          <button
+            type="button"
+            className="button quiet"
+            onClick={() => {
+              waiting.current = false;
+              void mesh?.connect.cancel().then(() => {
+                setState('idle');
+                setWitness(null);
+              });
+            }}
+          >
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {state === 'refused' || state === 'expired' ? (
+        <p role="alert" className="failure">
+          {state === 'refused'
+            ? 'Your other device rejected this request.'
+            : 'The request expired before it was approved. Ask again.'}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+function RecoverStep({ onDone }: { onDone: () => void }) {
+  const mesh = useMesh();
+  const [address, setAddress] = useState('');
+  const [count, setCount] = useState(2);
+  const [shares, setShares] = useState<readonly string[] | null>(null);
+  const [deviceName, setDeviceName] = useState('My computer');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<MeshIpcError | null>(null);
+  const progress = useProgress();
+  const check = useCallback(
+    async (share: string): Promise<ShareCheck> => {
+      if (mesh === null) return { state: 'invalid', message: 'Not connected to Mesh Desktop.' };
+      const reply = await mesh.escrow.checkShare({ share });
+      if (!reply.ok) return { state: 'invalid', message: 'This share could not be checked.' };
+      return reply.value.valid
+        ? { state: 'valid' }
+        : { state: 'invalid', message: reply.value.problem ?? 'This share is not valid.' };
+    },
+    [mesh],
+  );
+  return (
+    <form
+      className="form"
+      aria-labelledby="recover-heading"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (mesh === null || shares === null || busy) return;
+        setBusy(true);
+        void mesh.escrow
+          .recover({ address: address.trim(), shares: [...shares], deviceName })
+          .then((reply) => {
+            setBusy(false);
+            if (reply.ok) onDone();
+            else setError(reply.error);
+          });
+      }}
+    >
+      <h2 id="recover-heading">Recover from escrow shares</h2>
+      <label htmlFor="recover-address">Your account</label>
+      <input
+        id="recover-address"
+        type="text"
+        autoComplete="off"
+        value={address}
+        onChange={(event) => setAddress(event.target.value)}
+      />
+      <label htmlFor="recover-count">How many shares you have</label>
+      <input
+        id="recover-count"
+        type="number"
+        min={2}
+        max={15}
+        value={count}
+        onChange={(event) => setCount(Math.max(2, Math.min(15, Number(event.target.value) || 2)))}
+      />
+      <ShareEntry key={count} count={count} check={check} onComplete={setShares} />
+      <DeviceNameField value={deviceName} onChange={setDeviceName} />
+      {error ? <Failure error={error} /> : null}
+      <p role="status" className="status-line">
+        {busy ? progress || 'Recovering your master profile…' : ''}
+      </p>
+      <div className="button-row">
+        <button
+          type="submit"
+          className="button"
+          disabled={shares === null || address.trim() === '' || busy}
+        >
+          Recover
+        </button>
+      </div>
+    </form>
+  );
+}
 
 const choices = [
   {
@@ -18,7 +361,7 @@ const choices = [
     id: 'connect',
     title: 'Connect this device',
     description:
-      'Join a Mesh you already have: another of your devices shows a witness code to compare, or gives you a PIN or QR code.',
+      'Join a Mesh you already have: another of your devices shows a code to compare, or gives you a PIN or a link.',
   },
   {
     id: 'recover',
@@ -29,36 +372,40 @@ const choices = [
 ] as const;
 
 export function OnboardingScreen() {
+  const link = useMeshStore(selectConnectLink);
+  const takeConnectLink = useMeshStore((state) => state.takeConnectLink);
+  const loadSession = useMeshStore((state) => state.loadSession);
+  const [step, setStep] = useState<Step>(link !== null ? 'connect' : 'choose');
+  const [given] = useState(() => (link !== null ? takeConnectLink() : null));
+  const done = useCallback(() => void loadSession(), [loadSession]);
+
   return (
-    <section className="screen" aria-labelledby={SCREEN_HEADING_ID}>
-      <h1 id={SCREEN_HEADING_ID} tabIndex={-1}>
-        Set up this device
-      </h1>
-      <p className="lead">
-        Mesh Desktop keeps your passwords and mail settings on all your devices, end-to-end
-        encrypted. Choose how this device starts.
-      </p>
-      <p id={UNAVAILABLE_ID} className="notice">
-        Not available in this build: these steps need the device core (keys, profiles and the Mesh
-        protocol client), which this build does not include yet. Nothing is created on this device
-        meanwhile.
-      </p>
-      <ul className="choices">
-        {choices.map((choice) => (
-          <li key={choice.id} className="choice">
-            <h2 id={`choice-${choice.id}`}>{choice.title}</h2>
-            <p>{choice.description}</p>
-            <button
-              type="button"
-              className="button"
-              aria-disabled="true"
-              aria-describedby={UNAVAILABLE_ID}
-            >
-              {choice.title}
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <ScreenFrame
+      title="Set up this device"
+      lead="Mesh Desktop keeps your passwords and mail settings on all your devices, end-to-end encrypted. Choose how this device starts."
+    >
+      {step === 'choose' ? (
+        <ul className="choices">
+          {choices.map((choice) => (
+            <li key={choice.id} className="choice">
+              <h2 id={`choice-${choice.id}`}>{choice.title}</h2>
+              <p>{choice.description}</p>
+              <button type="button" className="button" onClick={() => setStep(choice.id)}>
+                {choice.title}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <>
+          <button type="button" className="button quiet" onClick={() => setStep('choose')}>
+            Back to the choices
+          </button>
+          {step === 'create' ? <CreateStep onDone={done} /> : null}
+          {step === 'connect' ? <ConnectStep onDone={done} link={given} /> : null}
+          {step === 'recover' ? <RecoverStep onDone={done} /> : null}
+        </>
+      )}
+    </ScreenFrame>
   );
 }

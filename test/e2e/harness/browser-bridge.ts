@@ -2,7 +2,9 @@
  * The browser harness's stand-in for the preload: builds `window.mesh` with the contract's own
  * generic proxy (shared/ipc/client.ts) and the table's names, over HTTP to the harness instead of `ipcRenderer`.
  * Requests go to `__mesh/invoke`, pushes come from `__mesh/events` (Server-Sent Events), both
- * on the page's own origin, which the renderer's CSP (`connect-src 'self'`) allows.
+ * on the page's own origin, which the renderer's CSP (`connect-src 'self'`) allows. Under
+ * `npm run dev:browser` the page's URL carries the run's token in its fragment (never sent in
+ * a Referer or a log line); the bridge shows it on every request.
  */
 import { createMeshApi } from '../../../shared/ipc/client';
 import type { MeshApi, MeshEventMessage } from '../../../shared/ipc/contract';
@@ -14,12 +16,13 @@ import type { MeshNames } from '../../../shared/ipc/names';
  */
 declare const __MESH_NAMES__: MeshNames;
 
+const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
 const listeners = new Set<(message: MeshEventMessage) => void>();
 let events: EventSource | null = null;
 
 function listen(): void {
   if (events !== null) return;
-  events = new EventSource('./__mesh/events');
+  events = new EventSource(`./__mesh/events?token=${encodeURIComponent(token)}`);
   events.onmessage = (event: MessageEvent<string>) => {
     const message = JSON.parse(event.data) as MeshEventMessage;
     for (const listener of listeners) listener(message);
@@ -31,7 +34,7 @@ const mesh: MeshApi = createMeshApi(
     invoke: async (request) => {
       const response = await fetch('./__mesh/invoke', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Mesh-Token': token },
         body: JSON.stringify(request),
       });
       return (await response.json()) as unknown;

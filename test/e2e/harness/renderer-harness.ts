@@ -6,6 +6,7 @@
  * transport differs.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ import type { MeshNames } from '../../../shared/ipc/names';
 import { meshFailure, type MeshDispatcher } from '../../../shared/ipc/dispatcher';
 
 export interface RendererHarness {
-  /** The page's URL: `http://127.0.0.1:PORT/`. */
+  /** The page's URL: `http://127.0.0.1:PORT/`, with `#token=…` when a token guards the bridge. */
   readonly url: string;
   /** Pushes an event to every connected page, as the main process would. */
   emit(message: MeshEventMessage): void;
@@ -41,6 +42,11 @@ export interface RendererHarnessOptions {
   dispatcher: MeshDispatcher;
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
+  /**
+   * A secret the page must show on every bridge request (`npm run dev:browser` makes a random
+   * one per run and prints it in the URL's fragment); absent, only the origin is checked.
+   */
+  token?: string;
 }
 
 const MAX_REQUEST_BYTES = 64 * 1024;
@@ -112,9 +118,18 @@ export async function startRendererHarness(
   const requests: unknown[] = [];
   let origin = '';
 
+  const token = options.token;
+  const tokenMatches = (given: string | undefined | null): boolean => {
+    if (token === undefined) return true;
+    if (typeof given !== 'string' || given.length !== token.length) return false;
+    return timingSafeEqual(Buffer.from(given), Buffer.from(token));
+  };
+
   const handleInvoke = async (request: IncomingMessage, response: ServerResponse) => {
-    // The harness's counterpart of the main process's sender check: only our own page.
-    if (request.headers.origin !== origin) {
+    // The harness's counterpart of the main process's sender check: only our own page, and
+    // (dev:browser) only a page that was given this run's token.
+    const given = request.headers['x-mesh-token'];
+    if (request.headers.origin !== origin || !tokenMatches(Array.isArray(given) ? null : given)) {
       sendJson(response, 403, meshFailure('UNAUTHORIZED', 'This page may not call Mesh Desktop'));
       return;
     }
@@ -134,6 +149,12 @@ export async function startRendererHarness(
   };
 
   const handleEvents = (request: IncomingMessage, response: ServerResponse) => {
+    const query = new URL(request.url ?? '/', origin).searchParams;
+    if (!tokenMatches(query.get('token'))) {
+      response.writeHead(403, securityHeaders());
+      response.end();
+      return;
+    }
     response.writeHead(200, {
       ...securityHeaders(),
       'Content-Type': 'text/event-stream',
@@ -193,7 +214,7 @@ export async function startRendererHarness(
   origin = `http://127.0.0.1:${port}`;
 
   return {
-    url: `${origin}/`,
+    url: token === undefined ? `${origin}/` : `${origin}/#token=${token}`,
     requests,
     emit(message) {
       const payload = meshEvents[message.event].parse(message.payload);

@@ -1,15 +1,10 @@
 /**
- * `npm run dev:browser`: the renderer shell in any browser, from dist/renderer, with window.mesh
- * answered by the desktop's own generic dispatcher over a real device core (harness-device.ts)
- * and, unless MESH_SERVICE_URL names one, a real Mesh service in this process on loopback.
- * Options: --port N (default 5174).
+ * `npm run dev:browser`: the renderer in any browser on the real device core (dev-browser.ts).
+ * Prints the URL to open, with this run's token; listens on 127.0.0.1 only.
+ * Options: --port N (default 5174; 0 picks a free one).
  */
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseServiceSetting } from '../../../electron/app/service-setting';
-import { startService, type TestService } from '../../flows/harness';
-import { startHarnessDevice } from './harness-device';
-import { startRendererHarness } from './renderer-harness';
+import { startDevBrowser } from './dev-browser';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const portFlag = process.argv.indexOf('--port');
@@ -19,27 +14,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-let service: TestService | undefined;
-let location = parseServiceSetting(process.env.MESH_SERVICE_URL);
-if (location.kind === 'embedded') {
-  service = await startService();
-  location = { kind: 'configured', url: service.url };
-}
-const device = await startHarnessDevice({ location });
-const harness = await startRendererHarness({
-  rendererDir: join(root, 'dist', 'renderer'),
-  dispatcher: device.dispatcher,
-  port,
-});
-const forward = device.host.onEvent((message) => harness.emit(message));
-console.log(`dev:browser: the renderer shell at ${harness.url} (loopback only); Ctrl+C stops it`);
+const dev = await startDevBrowser({ root, env: process.env, port });
+console.log(`dev:browser: open ${dev.harness.url} (loopback only; Ctrl+C stops it)`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    forward();
-    void harness
-      .close()
-      .then(() => device.close())
-      .then(() => service?.close())
-      .then(() => process.exit(0));
+    void dev.close().then(() => process.exit(0));
   });
 }
