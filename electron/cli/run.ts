@@ -125,7 +125,7 @@ function print(io: CliIo, json: boolean, output: CommandOutput): void {
   // Lines carry other parties' text (device and account names): no control characters reach
   // the terminal (shared/encoding/display-text.ts).
   if (lines.length > 0) {
-    io.stdout(`${displayText(lines.join('\n'), { keepNewlines: true })}\n`);
+    io.stdout(`${displayText(lines.join('\n'), { keepLayout: true })}\n`);
   }
 }
 

@@ -7,12 +7,15 @@
  * every line it prints; the renderer should pass such text through it too.
  */
 
-// C0 except LF, DEL, C1; LRE..RLO, LRI..PDI, ALM.
-const UNSAFE_KEEPING_NEWLINES =
-  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u061c]/g;
+// C0 except TAB and LF, DEL, C1; LRE..RLO, LRI..PDI, ALM.
+const UNSAFE_KEEPING_LAYOUT =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u061c]/g;
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u061c]/g;
 
-/** `text` with every control or bidi-override character replaced by U+FFFD. */
-export function displayText(text: string, options: { keepNewlines?: boolean } = {}): string {
-  return text.replace(options.keepNewlines === true ? UNSAFE_KEEPING_NEWLINES : UNSAFE, '\ufffd');
+/**
+ * `text` with every control or bidi-override character replaced by U+FFFD. With `keepLayout`,
+ * line feeds and tabs stay (the CLI's own lines and columns; neither starts an escape sequence).
+ */
+export function displayText(text: string, options: { keepLayout?: boolean } = {}): string {
+  return text.replace(options.keepLayout === true ? UNSAFE_KEEPING_LAYOUT : UNSAFE, '\ufffd');
 }

@@ -70,7 +70,8 @@ const electron = {
   app: {
     enableSandbox() {}, requestSingleInstanceLock: () => true, whenReady: () => Promise.resolve(),
     on: (name, listener) => appEvents.on(name, listener), getAppPath: () => process.env.APP_ROOT,
-    getPath: () => process.env.USER_DATA, getVersion: () => '0.1.0',
+    getPath: () => process.env.USER_DATA, getVersion: () => '0.1.0', isPackaged: false,
+    setAsDefaultProtocolClient: () => true,
     quit() {
       quitting += 1;
       let prevented = false;
@@ -85,6 +86,12 @@ const electron = {
     setDevicePermissionHandler() {}, webRequest: { onHeadersReceived() {} } } },
   ipcMain: { handle: (channel, h) => { handler = h; } },
   shell: { openExternal() {} },
+  // The desktop's own pieces (menu, tray, notifications, clipboard, lock on sleep): inert here.
+  powerMonitor: Object.assign(new EventEmitter(), { getSystemIdleTime: () => 0 }),
+  clipboard: { readText: () => '', writeText() {}, clear() {} },
+  Menu: { buildFromTemplate: (template) => ({ template }), setApplicationMenu() {} },
+  Tray: class { setToolTip() {} setContextMenu() {} on() {} setTitle() {} destroy() {} },
+  Notification: Object.assign(class { on() {} show() {} }, { isSupported: () => false }),
 };
 const load = Module._load;
 Module._load = function (request, ...rest) {

@@ -48,6 +48,7 @@ describe('allow-list picker', () => {
           PinVerified: false,
           Received: '2025-01-01T00:00:00.000Z',
           Expires: '2025-01-01T01:00:00.000Z',
+          TransactionID: 7,
           internal: 'x',
         },
       ],

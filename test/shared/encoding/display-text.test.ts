@@ -10,9 +10,10 @@ describe('displayText', () => {
     expect(shown).toBe('laptop\ufffd[2K\ufffdWitness: AAAA-BBBB\ufffd31m\ufffdgnp.exe');
   });
 
-  it('keeps newlines only when asked, and leaves ordinary text alone', () => {
+  it('keeps newlines and tabs only when asked, and leaves ordinary text alone', () => {
     expect(displayText('a\nb')).toBe('a\ufffdb');
-    expect(displayText('a\nb', { keepNewlines: true })).toBe('a\nb');
+    expect(displayText('a\nb\tc', { keepLayout: true })).toBe('a\nb\tc');
+    expect(displayText('a\u001b[2Jb', { keepLayout: true })).toBe('a\ufffd[2Jb');
     expect(displayText('Zoë’s Pixel 8 — 日本')).toBe('Zoë’s Pixel 8 — 日本');
   });
 });
