@@ -1,6 +1,6 @@
 /**
- * The machine a bench run measured on, recorded beside every figure (DESIGN.md section 10):
- * figures are only comparable as ratios within one run on one machine.
+ * The machine a bench run measured on, recorded beside every figure (docs/architecture.md section
+ * 10): figures are only comparable as ratios within one run on one machine.
  */
 import os from 'node:os';
 

@@ -43,7 +43,7 @@ const HEADER = [
   '',
   'Written by `npm run bench` (bench/run.ts). Each section is replaced when it runs again',
   '(`npm run bench -- <section>`); every figure in a section comes from one run on the machine',
-  'named in it, and targets (DESIGN.md section 10) are judged on ratios measured in that run.',
+  'named in it, and targets (docs/architecture.md section 10) are judged on ratios measured in that run.',
   '',
 ];
 

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- <section>...]`: the performance targets of DESIGN.md section 10, measured as
- * ratios within one run, with the machine and date beside them; printed and written to
+ * `npm run bench [-- <section>...]`: the performance targets of docs/architecture.md section 10,
+ * measured as ratios within one run, with the machine and date beside them; printed and written to
  * bench/RESULTS.md (each section's block replaced). Sections: proofs, verify, http, publish,
  * sync, renderer, cli, lookups. Traffic goes to
  * 127.0.0.1 only; every measurement bounds its own time.

@@ -9,7 +9,8 @@
 //   node build/fuses.mjs <packaged executable> [--for-playwright]
 //
 // --for-playwright keeps the nodeCliInspect fuse on: Playwright's `_electron.launch` drives the
-// app through the inspector (shared/REFERENCE.md), so an end-to-end build of a package needs it.
+// app through the inspector (docs/architecture.md section 13), so an end-to-end build of a package
+// needs it.
 import { pathToFileURL } from 'node:url';
 
 /** The fuses of a release build, by electron-builder's FuseOptionsV1 names. */

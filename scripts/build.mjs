@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `npm run build`: the desktop program into dist/ (DESIGN.md section 8):
+// `npm run build`: the desktop program into dist/ (docs/architecture.md section 8):
 //  - the renderer with Vite (vite.config.ts) into dist/renderer;
 //  - the main process and the preload with esbuild, each into ONE CommonJS file
 //    (dist/electron/main.cjs, dist/electron/preload.cjs): a sandboxed preload cannot be an ES
-//    module (shared/REFERENCE.md). `electron` and the native modules stay external.
+//    module (docs/architecture.md section 13). `electron` and the native modules stay external.
 //  - the Mesh service with esbuild into one ES module (dist/service/main.mjs): the desktop runs
 //    it as its embedded local service, a utility process (electron/app/embedded-service.ts).
 //    pg is bundled in; only better-sqlite3 stays external, imported only where Node has no

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: launches the desktop program (DESIGN.md section 8). It finds the Electron
+// `npm start`: launches the desktop program (docs/architecture.md section 8). It finds the Electron
 // binary without triggering Electron's download-on-first-run (node_modules/electron/index.js
 // would try to fetch it on `require`), builds what is stale, then runs Electron on this folder
 // (package.json "main" is dist/electron/main.cjs). Where the binary is missing it says so in one
@@ -27,7 +27,8 @@ function platformExecutable(platform) {
  * Where the Electron binary is, resolved as node_modules/electron/index.js does but without
  * downloading: ELECTRON_OVERRIDE_DIST_PATH if set, else node_modules/electron/dist.
  * @param {{ env?: NodeJS.ProcessEnv, platform?: string }} [options]
- * @returns {{ found: true, path: string, version: string } | { found: false, path: string, version: string }}
+ * @returns {{ found: true, path: string, version: string } | { found: false, path: string, version:
+ * string }}
  */
 export function locateElectronBinary({ env = process.env, platform = process.platform } = {}) {
   const require = createRequire(join(root, 'package.json'));

@@ -1,7 +1,8 @@
 /**
- * `npm run service`: the service's command line (issue 3 "Running it"). Flags, with environment
- * variables as defaults; run() returns an exit code and never exits itself (STYLE.md "The CLI"),
- * so tests drive it directly. It runs until `stop` resolves (main.ts: SIGINT or SIGTERM).
+ * `npm run service`: the service's command line (docs/architecture.md section 6). Flags, with
+ * environment variables as defaults; run() returns an exit code and never exits itself
+ * (docs/architecture.md section 11 "The CLI"), so tests drive it directly. It runs until `stop`
+ * resolves (main.ts: SIGINT or SIGTERM).
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';

@@ -1,7 +1,7 @@
 /**
- * What a service is built from (DESIGN.md section 6): its storage, its limits (reported by Hello)
- * and its policies. Defaults suit a small self-hosted service; main.ts maps flags and environment
- * variables onto these.
+ * What a service is built from (docs/architecture.md section 6): its storage, its limits (reported
+ * by Hello) and its policies. Defaults suit a small self-hosted service; main.ts maps flags and
+ * environment variables onto these.
  */
 import type { AccountPolicy } from '../shared/protocol/account-name';
 import { DEFAULT_ACCOUNT_POLICY } from '../shared/protocol/account-name';
@@ -12,7 +12,7 @@ export type StorageOptions =
   | { readonly kind: 'sqlite'; readonly directory: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema?: string };
 
-/** The limits of DESIGN.md section 6, reported by Hello. */
+/** The limits of docs/architecture.md section 6, reported by Hello. */
 export interface ServiceLimits {
   /** Largest request body, in bytes (413 above). */
   readonly maxRequestBytes: number;
@@ -102,7 +102,7 @@ export interface ServiceOptions {
   readonly connectionLifetimeMs?: number;
   /** Longest PIN lifetime a ConnectPin may ask for, in ms. */
   readonly maxPinLifetimeMs?: number;
-  /** Authorization time window either way, in ms (CONTRACTS.md section 3). */
+  /** Authorization time window either way, in ms (docs/module-contracts.md section 3). */
   readonly authenticationWindowMs?: number;
   /** Most transactions per group commit. */
   readonly maxBatch?: number;

@@ -1,7 +1,7 @@
 /**
- * Canonical identifiers (DESIGN.md section 4 step 5): the service stores every profile, device and
- * escrow identifier in one form so that lookups match whatever presentation a client used.
- * Fingerprints (type 96, 80, 0) are kept at 140 bits, upper case, in groups of four; a stored
+ * Canonical identifiers (docs/architecture.md section 4 step 5): the service stores every profile,
+ * device and escrow identifier in one form so that lookups match whatever presentation a client
+ * used. Fingerprints (type 96, 80, 0) are kept at 140 bits, upper case, in groups of four; a stored
  * identifier needs at least that precision. A query may use 100 to 520 bits: 140 or more is cut
  * to 140 and matched exactly, less is matched as a prefix. Nonce and secret UDFs are matched in
  * full. A compressed content digest UDF (type 97..100, 81..84; draft-hallambaker-mesh-udf-13
@@ -51,7 +51,9 @@ function memo<T>(table: Map<string, T>, key: string, make: () => T): T {
   return made;
 }
 
-/** The canonical form of an identifier to store; INVALID_MESSAGE if it is not a UDF of enough bits. */
+/**
+ * The canonical form of an identifier to store; INVALID_MESSAGE if it is not a UDF of enough bits.
+ */
 export function canonicalIdentifier(udf: string, field = 'Identifier'): string {
   const canonical = alreadyCanonical(udf);
   if (canonical !== undefined) return canonical;
@@ -86,7 +88,9 @@ function alreadyCanonical(udf: string): string | undefined {
   return fingerprintTypes.has(typeByte) ? udf : undefined;
 }
 
-/** How to look an identifier up: exactly, or as a prefix when the query is shorter than 140 bits. */
+/**
+ * How to look an identifier up: exactly, or as a prefix when the query is shorter than 140 bits.
+ */
 export function identifierLookup(
   udf: string,
   field = 'Identifier',

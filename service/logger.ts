@@ -1,7 +1,7 @@
 /**
- * Structured logs (DESIGN.md section 6): one JSON object a line, with time, level and message.
- * Callers pass only non-secret fields (transaction names, statuses, durations, error codes);
- * request bodies, signatures, keys and PINs are never logged.
+ * Structured logs (docs/architecture.md section 6): one JSON object a line, with time, level and
+ * message. Callers pass only non-secret fields (transaction names, statuses, durations, error
+ * codes); request bodies, signatures, keys and PINs are never logged.
  */
 
 /** Log levels, most severe first. */

@@ -1,8 +1,9 @@
 /**
- * Page keys (seed 001 7.4.4 SearchConstraints.PageKey): opaque to clients, they carry the query and
- * the position to continue from, authenticated with an HMAC under a service secret so a client
- * cannot forge one (e.g. to page through another account's data).
- * Form: base64url(JSON {k: kind, s: state}) "." base64url(HMAC-SHA-256(secret, first part))[0..16].
+ * Page keys (draft-hallambaker-mesh-reference-03 section 7.4.4 SearchConstraints.PageKey): opaque
+ * to clients, they carry the query and the position to continue from, authenticated with an HMAC
+ * under a service secret so a client cannot forge one (e.g. to page through another account's
+ * data). Form: base64url(JSON {k: kind, s: state}) "." base64url(HMAC-SHA-256(secret, first
+ * part))[0..16].
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';

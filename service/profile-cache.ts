@@ -1,8 +1,8 @@
 /**
- * Verified profiles, kept (DESIGN.md section 10): verifying a personal profile checks every
- * signature in its chain, and the same version authenticates many requests, so each signed object
- * is verified once and remembered by its exact text. A failure is not remembered; a success does
- * not depend on the field name its errors would have named.
+ * Verified profiles, kept (docs/architecture.md section 10): verifying a personal profile checks
+ * every signature in its chain, and the same version authenticates many requests, so each signed
+ * object is verified once and remembered by its exact text. A failure is not remembered; a success
+ * does not depend on the field name its errors would have named.
  */
 import type { VerifiedConnectionRequest } from '../shared/profiles/connection';
 import { verifyConnectionRequest } from '../shared/profiles/connection';

@@ -1,8 +1,8 @@
 /**
- * The Mesh service (DESIGN.md sections 5 and 6; STYLE.md "The service"): buildService() assembles
- * storage, log, key and handlers; listen() binds it to HTTP or HTTPS; handle() answers a request
- * in-process (tests). close() stops accepting, lets requests in flight finish (long polls answer
- * at once), commits what is queued and closes the storage.
+ * The Mesh service (docs/architecture.md sections 5 and 6; section 11 "The service"):
+ * buildService() assembles storage, log, key and handlers; listen() binds it to HTTP or HTTPS;
+ * handle() answers a request in-process (tests). close() stops accepting, lets requests in flight
+ * finish (long polls answer at once), commits what is queued and closes the storage.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';

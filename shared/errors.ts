@@ -1,7 +1,7 @@
 /**
- * One set of error codes for the service, the core, the CLI and IPC (STYLE.md, after jose):
- * one base class, a stable `code` from a literal union, structured fields, never matching on
- * message text. Messages never carry secret material.
+ * One set of error codes for the service, the core, the CLI and IPC (docs/architecture.md section
+ * 11, after jose): one base class, a stable `code` from a literal union, structured fields, never
+ * matching on message text. Messages never carry secret material.
  */
 export const meshErrorCodes = [
   // input and encoding
@@ -18,7 +18,7 @@ export const meshErrorCodes = [
   'UNTRUSTED_PROFILE',
   'PROOF_INVALID',
   'LOG_INCONSISTENT',
-  // protocol status (seed 001 section 7.2)
+  // protocol status (draft-hallambaker-mesh-reference-03 section 7.2)
   'UNAUTHORIZED',
   'NOT_FOUND',
   'ALREADY_EXISTS',

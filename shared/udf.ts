@@ -1,6 +1,6 @@
 /**
- * Uniform Data Fingerprints (DESIGN.md section 4; draft-hallambaker-mesh-udf): the identifiers
- * of keys and profiles, and the presentation of nonces, secrets and secret shares.
+ * Uniform Data Fingerprints (docs/architecture.md section 4; draft-hallambaker-mesh-udf): the
+ * identifiers of keys and profiles, and the presentation of nonces, secrets and secret shares.
  *
  * Two kinds of UDF share one presentation, Base32 (RFC 4648) of `typeByte || value` in groups
  * of four characters joined by `-`:
@@ -28,7 +28,7 @@ import { base32DecodePrefix, base32Encode } from './encoding/base32';
 import { utf8Encode } from './encoding/utf8';
 import { MeshError } from './errors';
 
-/** The type bytes of DESIGN.md section 4. */
+/** The type bytes of docs/architecture.md section 4. */
 export const UDF_TYPE = {
   sha2_512: 96,
   sha3_512: 80,
@@ -55,7 +55,9 @@ export type UdfAlgorithm = 'sha2-512' | 'sha3-512';
 export const UDF_DEFAULT_BITS = 140;
 /** Lowest precision a fingerprint may be presented at (20 characters, 5 groups). */
 export const UDF_MIN_BITS = 100;
-/** Smallest and largest value a nonce, secret or share UDF may carry, in bytes after the type byte. */
+/**
+ * Smallest and largest value a nonce, secret or share UDF may carry, in bytes after the type byte.
+ */
 export const UDF_DATA_MIN_BYTES = 16;
 export const UDF_DATA_MAX_BYTES = 256;
 
@@ -136,7 +138,7 @@ export function udfTypeName(typeByte: number): string {
 const separator = utf8Encode(':');
 
 /**
- * The UDF of `data` of MIME type `contentType` (DESIGN.md section 4 steps 1-2):
+ * The UDF of `data` of MIME type `contentType` (docs/architecture.md section 4 steps 1-2):
  * `typeByte || H(UTF8(contentType) || ":" || H(data))`, H SHA-2-512 (type 96, default) or
  * SHA-3-512 (type 80), compressed (draft-hallambaker-mesh-udf-13 §5.1.3; module comment),
  * presented at `bits` precision (default 140).
@@ -166,9 +168,9 @@ export function udfFromData(
 }
 
 /**
- * The UDF presentation of `typeByte || data` (DESIGN.md section 4 steps 2 and 4). Fingerprint
- * types (96, 80, 0) are truncated to `bits` (default 140); nonce, secret and share values are
- * presented in full and take no `bits`.
+ * The UDF presentation of `typeByte || data` (docs/architecture.md section 4 steps 2 and 4).
+ * Fingerprint types (96, 80, 0) are truncated to `bits` (default 140); nonce, secret and share
+ * values are presented in full and take no `bits`.
  */
 export function udfFromTypedBytes(typeByte: number, data: Uint8Array, bits?: number): string {
   const bytes = new Uint8Array(data.length + 1);
@@ -196,9 +198,9 @@ export function udfFromTypedBytes(typeByte: number, data: Uint8Array, bits?: num
 }
 
 /**
- * Parses a UDF (DESIGN.md section 4 step 5): tolerates lower case, missing dashes and spaces;
- * rejects characters outside Base32, an unknown or unexpected type byte and a bad length with
- * INVALID_UDF naming what is wrong.
+ * Parses a UDF (docs/architecture.md section 4 step 5): tolerates lower case, missing dashes and
+ * spaces; rejects characters outside Base32, an unknown or unexpected type byte and a bad length
+ * with INVALID_UDF naming what is wrong.
  */
 export function parseUdf(text: string, opts: { expectType?: number } = {}): ParsedUdf {
   const characters = canonicalCharacters(text);
@@ -239,10 +241,10 @@ export function parseUdf(text: string, opts: { expectType?: number } = {}): Pars
 
 /**
  * True when two UDFs name the same value: same type byte and equal on the shorter precision
- * (DESIGN.md section 4). A compressed and an uncompressed content digest UDF of one digest match
- * (draft-hallambaker-mesh-udf-13 §5.1.3: the type byte differs, the digest bits do not), so
- * fingerprints stored before compression still compare equal. Nonces, secrets and shares match
- * only in full. Throws INVALID_UDF when either text is not a UDF.
+ * (docs/architecture.md section 4). A compressed and an uncompressed content digest UDF of one
+ * digest match (draft-hallambaker-mesh-udf-13 §5.1.3: the type byte differs, the digest bits do
+ * not), so fingerprints stored before compression still compare equal. Nonces, secrets and shares
+ * match only in full. Throws INVALID_UDF when either text is not a UDF.
  */
 export function udfMatches(a: string, b: string): boolean {
   const left = parseUdf(a);

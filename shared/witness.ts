@@ -1,6 +1,6 @@
 /**
- * The witness of a device connection (DESIGN.md section 4 and 7): both devices show it and the
- * user compares them, so the service cannot substitute a device or profile unnoticed.
+ * The witness of a device connection (docs/architecture.md section 4 and 7): both devices show it
+ * and the user compares them, so the service cannot substitute a device or profile unnoticed.
  */
 import { sha512 } from '@noble/hashes/sha2.js';
 import { base32Encode } from './encoding/base32';
@@ -19,7 +19,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 /**
  * `w = SHA-512( SHA-512(ProfileUDF || ServerNonce) || SHA-512(DeviceUDF || ClientNonce) )`
  * over the bytes parseUdf() gives for each (type byte included), presented as 100 bits of
- * Base32 in groups of four (DESIGN.md section 4). The administrator's device recomputes it.
+ * Base32 in groups of four (docs/architecture.md section 4). The administrator's device recomputes
+ * it.
  */
 export function computeWitness(input: {
   profileUdf: string;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: the one test command. It gives the suite its real parts and then runs Vitest:
 //  - an OS keychain: re-runs itself under `dbus-run-session` with an unlocked gnome-keyring
-//    when no session bus is there (shared/REFERENCE.md, "OS keychain in headless tests");
-//  - a throwaway PostgreSQL from Debian's package on a private port and data directory,
+//    when no session bus is there (docs/architecture.md section 13, "OS keychain in headless
+// tests");  - a throwaway PostgreSQL from Debian's package on a private port and data directory,
 //    exported as MESH_TEST_POSTGRES_URL;
 // and ends with one line `N passed, N failed, N skipped`.
 // With CI=true a missing keychain or PostgreSQL is an error, not a skip.

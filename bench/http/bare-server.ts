@@ -1,7 +1,7 @@
 /**
  * The yardstick server: plain node:http answering every request with the same fixed bytes the
- * Mesh service answered (DESIGN.md section 10). It reads the request body, as the service must,
- * then replies. `node --import tsx bench/http/bare-server.ts <response.json>`; prints
+ * Mesh service answered (docs/architecture.md section 10). It reads the request body, as the
+ * service must, then replies. `node --import tsx bench/http/bare-server.ts <response.json>`; prints
  * `listening on http://127.0.0.1:PORT`. Stops on SIGTERM.
  */
 import { readFileSync } from 'node:fs';

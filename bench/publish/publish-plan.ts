@@ -1,6 +1,7 @@
 /**
- * The contract between the Publish section and its load generator process (DESIGN.md section 10:
- * durable Publish per second through group commit): a plan file in, one JSON outcome line out.
+ * The contract between the Publish section and its load generator process (docs/architecture.md
+ * section 10: durable Publish per second through group commit): a plan file in, one JSON outcome
+ * line out.
  */
 
 export interface PublishPlan {

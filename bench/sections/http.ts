@@ -1,7 +1,8 @@
 /**
  * Service throughput against a bare node:http server answering the same bytes, in the same run,
- * with autocannon in a separate process (DESIGN.md section 10, issue 3): Hello at least 0.7 of
- * the bare server's requests per second, Get by identifier over 10,000 stored profiles at least
+ * with autocannon in a separate process (docs/architecture.md section 10, section 6): Hello at
+ * least 0.7 of the bare server's requests per second, Get by identifier over 10,000 stored profiles
+ * at least
  * 0.5; p50 and p99 latency for each. Bare and service runs alternate (A B, B A, A B) so drift
  * in a shared machine's load falls on both, and each side is judged by its best round.
  */

@@ -1,8 +1,8 @@
 /**
- * Proofs for a 1,000,000-entry log (DESIGN.md section 10: inclusion and consistency proofs in
- * under 1 ms each). Generation and verification per proof, as microseconds, as a fraction of the
- * 1 ms budget, and in units of one SHA-256 of 64 bytes measured in the same run, the yardstick
- * of this machine's speed.
+ * Proofs for a 1,000,000-entry log (docs/architecture.md section 10: inclusion and consistency
+ * proofs in under 1 ms each). Generation and verification per proof, as microseconds, as a fraction
+ * of the 1 ms budget, and in units of one SHA-256 of 64 bytes measured in the same run, the
+ * yardstick of this machine's speed.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { createHash } from 'node:crypto';

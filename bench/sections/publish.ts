@@ -1,9 +1,9 @@
 /**
  * Publish throughput: at least 2,000 durable transactions per second through group commit
- * (DESIGN.md section 10), and 4,000 as headroom since SQLite's COMMIT left the event loop
- * (service/storage/sqlite-writer.ts), with p50 and p99 latency. The service runs as `npm run service`
- * does (its own process, SQLite with synchronous=FULL in a fresh directory); the load generator
- * is another process (publish/publish-generator.ts) sending pre-signed PublishRequests
+ * (docs/architecture.md section 10), and 4,000 as headroom since SQLite's COMMIT left the event
+ * loop (service/storage/sqlite-writer.ts), with p50 and p99 latency. The service runs as `npm run
+ * service` does (its own process, SQLite with synchronous=FULL in a fresh directory); the load
+ * generator is another process (publish/publish-generator.ts) sending pre-signed PublishRequests
  * (service/publish-workload.ts), so the clock covers the service's verify + append + commit only.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -23,7 +23,10 @@ import { preparePublishWorkload } from '../service/publish-workload';
 
 const benchDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const repoRoot = path.dirname(benchDir);
-/** The headroom target (SQLite's COMMIT in a worker thread); DESIGN.md section 10 asks 2,000/s. */
+/**
+ * The headroom target (SQLite's COMMIT in a worker thread); docs/architecture.md section 10 asks
+ * 2,000/s.
+ */
 const TARGET_PER_SECOND = 4000;
 /** Accounts = Publishes in flight (one connection each). */
 const ACCOUNTS = 256;

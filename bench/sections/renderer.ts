@@ -1,6 +1,6 @@
 /**
- * The password list in Chromium (DESIGN.md section 10): 10,000 entries, one keystroke of a
- * search = the filter and the virtualized list rendered and laid out (bench/renderer/
+ * The password list in Chromium (docs/architecture.md section 10): 10,000 entries, one keystroke of
+ * a search = the filter and the virtualized list rendered and laid out (bench/renderer/
  * filter-page.tsx, the renderer's own PasswordList and filter). Target: p95 under 50 ms per
  * keystroke. Reported also as a ratio to the same filter alone in plain JS (Node), on the same
  * rows and queries: what the page adds over the bare scan.

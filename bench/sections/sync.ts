@@ -1,8 +1,8 @@
 /**
- * Catalog sync (DESIGN.md section 10: "Sync of one changed entry in a 10,000-entry catalog moves
- * under 4 KB and at least 100 times fewer bytes than downloading the whole catalog"). A real
- * service (SQLite, in this process) behind a TCP relay that counts every byte both ways, HTTP
- * headers included; two device homes (file key store) on one account. Measured: importing
+ * Catalog sync (docs/architecture.md section 10: "Sync of one changed entry in a 10,000-entry
+ * catalog moves under 4 KB and at least 100 times fewer bytes than downloading the whole catalog").
+ * A real service (SQLite, in this process) behind a TCP relay that counts every byte both ways,
+ * HTTP headers included; two device homes (file key store) on one account. Measured: importing
  * 10,000 passwords, uploading them, the second device's first sync (the whole catalog), then
  * one change and the second device's incremental sync - in bytes and time - first on a service
  * whose log holds only this account, then again after other traffic has grown the log, since

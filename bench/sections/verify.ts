@@ -1,6 +1,6 @@
 /**
- * Signature verification (DESIGN.md section 10): the service's verifiers at least 0.8 of raw
- * node:crypto Ed25519 verification, measured in the same run on the same inputs, alternating
+ * Signature verification (docs/architecture.md section 10): the service's verifiers at least 0.8 of
+ * raw node:crypto Ed25519 verification, measured in the same run on the same inputs, alternating
  * rounds. Two verifiers: the compact JWS check of signed profiles (service/crypto/jws-verifier.ts
  * verifyJwsNode: split, header checks, kid against the key's UDF, signature) and the raw request
  * Authorization check (verifyEd25519). Raw = node:crypto verify with the KeyObject imported once.
@@ -19,7 +19,9 @@ const ROUNDS = 3;
 const ROUND_BUDGET_MS = 1200;
 const BATCH = 200;
 
-/** Median ns per operation over batches of `op` for about `budgetMs` (async ops awaited one by one). */
+/**
+ * Median ns per operation over batches of `op` for about `budgetMs` (async ops awaited one by one).
+ */
 async function timeAsync(op: () => unknown, budgetMs: number): Promise<number> {
   const perOp: number[] = [];
   for (let i = 0; i < BATCH; i++) consume(await op());

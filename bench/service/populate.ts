@@ -1,9 +1,9 @@
 /**
  * Store `count` signed personal profiles in the Mesh service under test, through its own protocol
  * (CreateAccount, one account per profile, each profile with its own master key), and return
- * the Identifiers a `{"GetRequest":{"Identifier":...}}` fetches (CONTRACTS.md section 7).
- * Profiles are signed exactly as a device signs them (electron/core/crypto); one device is listed
- * in all of them and signs each CreateAccount's Authorization (docs/protocol.md).
+ * the Identifiers a `{"GetRequest":{"Identifier":...}}` fetches (docs/module-contracts.md section
+ * 7). Profiles are signed exactly as a device signs them (electron/core/crypto); one device is
+ * listed in all of them and signs each CreateAccount's Authorization (docs/protocol.md).
  */
 import { deriveKeyPair, generateSeed, KEY_LABELS } from '../../electron/core/crypto/keys';
 import type { MeshKeyPair } from '../../electron/core/crypto/keys';

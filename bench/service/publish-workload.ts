@@ -1,11 +1,11 @@
 /**
- * SEAM for the Publish measurement (DESIGN.md section 10: at least 2,000 durable transactions per
- * second through group commit): accounts created in the service under test, and for each a series
- * of new personal profile versions, already signed, as PublishRequest bodies. Each account's
- * bodies must be sent in order (every version's Updated is later than the one before, and the
- * service refuses an older one with 401); bodies of different accounts may go concurrently, and
- * every one answered 202 is a durable transaction. Signing happens here, before the clock starts:
- * the measurement is the service's verify + append + commit.
+ * SEAM for the Publish measurement (docs/architecture.md section 10: at least 2,000 durable
+ * transactions per second through group commit): accounts created in the service under test, and
+ * for each a series of new personal profile versions, already signed, as PublishRequest bodies.
+ * Each account's bodies must be sent in order (every version's Updated is later than the one
+ * before, and the service refuses an older one with 401); bodies of different accounts may go
+ * concurrently, and every one answered 202 is a durable transaction. Signing happens here, before
+ * the clock starts: the measurement is the service's verify + append + commit.
  */
 import { deriveKeyPair, generateSeed, KEY_LABELS } from '../../electron/core/crypto/keys';
 import type { MeshKeyPair } from '../../electron/core/crypto/keys';

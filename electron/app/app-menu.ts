@@ -1,5 +1,5 @@
 /**
- * The program's own application menu (DESIGN.md section 8): File (lock, quit), Edit (the
+ * The program's own application menu (docs/architecture.md section 8): File (lock, quit), Edit (the
  * standard text roles, so copy and paste work in every field), View (zoom, full screen; Reload
  * and Toggle Developer Tools only in a development build, never in a packaged one), Go (the
  * screens, with keyboard accelerators) and Help. The Go entries and Lock call back into the

@@ -1,6 +1,6 @@
 /**
- * Desktop notifications for devices that ask to connect (DESIGN.md section 7): one per new
- * request, naming the device (its description stripped of control characters, since another
+ * Desktop notifications for devices that ask to connect (docs/architecture.md section 7): one per
+ * new request, naming the device (its description stripped of control characters, since another
  * party wrote it) and saying where to compare the witness. Clicking it opens the approvals.
  * A request already notified is not notified again when the pending list is read anew.
  */

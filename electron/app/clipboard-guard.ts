@@ -1,6 +1,6 @@
 /**
- * Copying to the system clipboard with clearing (DESIGN.md section 8, passwords): what the
- * renderer copies through `clipboard.copy` is written by the main process and wiped after a set
+ * Copying to the system clipboard with clearing (docs/architecture.md section 8, passwords): what
+ * the renderer copies through `clipboard.copy` is written by the main process and wiped after a set
  * time (30 s unless the settings say otherwise), but only while the clipboard still holds what
  * this program put there: a person who copied something else meanwhile keeps it. At quit, a
  * copy still waiting to be cleared is cleared at once.

@@ -1,8 +1,9 @@
 /**
- * The desktop program's own settings (DESIGN.md section 8, settings): which Mesh service to use,
- * the port the embedded service keeps, when to lock and how long a copy stays on the clipboard. Nothing here is secret, and the embedded service must
- * start whether or not the device's key store can be opened, so they live in a small JSON file
- * in the app's data folder rather than in the encrypted local store. Written atomically.
+ * The desktop program's own settings (docs/architecture.md section 8, settings): which Mesh service
+ * to use, the port the embedded service keeps, when to lock and how long a copy stays on the
+ * clipboard. Nothing here is secret, and the embedded service must start whether or not the
+ * device's key store can be opened, so they live in a small JSON file in the app's data folder
+ * rather than in the encrypted local store. Written atomically.
  */
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';

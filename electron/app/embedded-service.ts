@@ -1,10 +1,11 @@
 /**
- * The embedded local Mesh service (README "Set-up"; DESIGN.md section 8, settings): where no
- * service is configured, the desktop runs the Mesh service as a CHILD PROCESS on 127.0.0.1, not
- * as an import - electron/app may import only electron/core and shared (DESIGN.md section 2),
- * and a fault in the service must not take the window down. How the child is started is a
- * parameter, a ServiceProcessLauncher: in the desktop (the package and `npm start` alike)
- * Electron's `utilityProcess.fork` (utility-process-launcher.ts), which works with the
+ * The embedded local Mesh service (README "Set-up"; docs/architecture.md section 8, settings):
+ * where no service is configured, the desktop runs the Mesh service as a CHILD PROCESS on
+ * 127.0.0.1, not as an import - electron/app may import only electron/core and shared
+ * (docs/architecture.md section 2), and a fault in the service must not take the window down. How
+ * the child is started is a parameter, a ServiceProcessLauncher: in the desktop (the package and
+ * `npm start` alike) Electron's `utilityProcess.fork` (utility-process-launcher.ts), which works
+ * with the
  * `runAsNode` fuse off; in the tests a plain Node child (nodeProcessLauncher). It waits for the
  * service's first line, `mesh service listening on http://HOST:PORT` (service/cli.ts), and stops
  * it with SIGTERM, then SIGKILL after a grace period.
@@ -44,7 +45,9 @@ export type ServiceProcessLauncher = (
 
 /** How to launch the embedded service. */
 export interface EmbeddedServiceLaunch {
-  /** How to start the child: utilityProcessLauncher in the desktop, nodeProcessLauncher in tests. */
+  /**
+   * How to start the child: utilityProcessLauncher in the desktop, nodeProcessLauncher in tests.
+   */
   readonly launcher: ServiceProcessLauncher;
   /** The built service (dist/service/main.mjs, scripts/build.mjs). */
   readonly entry: string;

@@ -1,6 +1,6 @@
 /**
- * IPC registration in the main process (DESIGN.md section 8; Electron security checklist item
- * 17): one handler on the contract's channel that first checks who sent the message (the top
+ * IPC registration in the main process (docs/architecture.md section 8; Electron security checklist
+ * item 17): one handler on the contract's channel that first checks who sent the message (the top
  * frame of our own window, showing a page of `app://mesh`), then hands the request to the
  * contract's dispatcher, which checks it against its schema.
  */
@@ -55,9 +55,9 @@ export function registerMeshIpc(
 type EventTarget = Pick<WebContents, 'send' | 'isDestroyed' | 'getURL'>;
 
 /**
- * Returns the function that pushes events to the renderer (DESIGN.md section 8): the payload is
- * checked against the event's schema (a MeshError INTERNAL if it is not), and sent only while
- * the window shows our own page.
+ * Returns the function that pushes events to the renderer (docs/architecture.md section 8): the
+ * payload is checked against the event's schema (a MeshError INTERNAL if it is not), and sent only
+ * while the window shows our own page.
  */
 export function createMeshEventSender(
   target: () => EventTarget | null,

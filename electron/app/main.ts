@@ -1,5 +1,6 @@
 /**
- * The main process of Mesh Desktop (DESIGN.md section 8): lifecycle, one hardened window, the
+ * The main process of Mesh Desktop (docs/architecture.md section 8): lifecycle, one hardened
+ * window, the
  * `app://` protocol, session policies and IPC. Thin glue: what the renderer asks goes through
  * the IPC contract to the backend (electron/core, start-backend.ts), which also runs the
  * embedded Mesh service where none is configured. Each security measure lives in its own

@@ -1,10 +1,10 @@
 /**
- * `mcu://ACCOUNT/PIN` links (DESIGN.md section 7; the PIN-authenticated connection of
- * draft-hallambaker-mesh-protocol-00 §8.2): the program registers itself as the handler of the `mcu` scheme, and a link
- * opened anywhere (a browser, a QR reader, another program) brings the window forward on the
- * connect screen with the link filled in. Links arrive as a command-line argument of a second
- * instance (Windows, Linux), or through `open-url` (macOS). A link that is not a well-formed
- * connection URI is dropped without being echoed (it may hold a PIN).
+ * `mcu://ACCOUNT/PIN` links (docs/architecture.md section 7; the PIN-authenticated connection of
+ * draft-hallambaker-mesh-protocol-00 §8.2): the program registers itself as the handler of the
+ * `mcu` scheme, and a link opened anywhere (a browser, a QR reader, another program) brings the
+ * window forward on the connect screen with the link filled in. Links arrive as a command-line
+ * argument of a second instance (Windows, Linux), or through `open-url` (macOS). A link that is not
+ * a well-formed connection URI is dropped without being echoed (it may hold a PIN).
  */
 import { parseConnectionUri, CONNECTION_URI_SCHEME } from '../core/connect/connection-uri';
 

@@ -1,5 +1,6 @@
 /**
- * The Mesh service setting of the desktop program (DESIGN.md section 5): a URL given by the
+ * The Mesh service setting of the desktop program (docs/architecture.md section 5): a URL given by
+ * the
  * `MESH_SERVICE_URL` environment variable, or the embedded local service when none is given.
  * Plain HTTP is accepted only on loopback.
  */
@@ -12,7 +13,7 @@ function isLoopbackHost(hostname: string): boolean {
 
 /**
  * Parses the service setting: empty means embedded; otherwise an `https:` URL, or `http:` to a
- * loopback host (DESIGN.md section 5). Anything else is a MeshError INVALID_ARGUMENT.
+ * loopback host (docs/architecture.md section 5). Anything else is a MeshError INVALID_ARGUMENT.
  */
 export function parseServiceSetting(value: string | undefined): ServiceLocation {
   const text = value?.trim() ?? '';

@@ -1,10 +1,10 @@
 /**
- * The Mesh service this device uses, as the desktop program runs it (DESIGN.md section 8,
- * settings): a configured service is used as set; otherwise the embedded local service is
+ * The Mesh service this device uses, as the desktop program runs it (docs/architecture.md section
+ * 8, settings): a configured service is used as set; otherwise the embedded local service is
  * started (embedded-service.ts) on a port kept in the settings, because the accounts it hosts
- * are named with it (`alice@127.0.0.1:PORT`, CONTRACTS.md section 4). The saved port is tried
- * first; when something else holds it, a free one is taken and saved instead. A failure to start
- * or a crash becomes a status the renderer shows, never a dead program.
+ * are named with it (`alice@127.0.0.1:PORT`, docs/module-contracts.md section 4). The saved port is
+ * tried first; when something else holds it, a free one is taken and saved instead. A failure to
+ * start or a crash becomes a status the renderer shows, never a dead program.
  */
 import { isMeshError } from '../../shared/errors';
 import type { ServiceLocation, ServiceStatus } from '../../shared/ipc/contract';

@@ -1,5 +1,5 @@
 /**
- * The lock (DESIGN.md section 8, settings): the window shows a lock screen and holds no
+ * The lock (docs/architecture.md section 8, settings): the window shows a lock screen and holds no
  * decrypted entries while locked. The program locks on system sleep and screen lock
  * (`powerMonitor` `suspend` and `lock-screen`, when the setting says so), after the set idle
  * time (the system's idle time, read every few seconds), and when the person asks. Unlocking

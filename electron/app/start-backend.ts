@@ -1,10 +1,10 @@
 /**
- * What the main process starts behind its IPC handlers (DESIGN.md section 8; README "Set-up"):
- * the Mesh service this device uses - the configured one (MESH_SERVICE_URL, else the settings),
- * or the embedded local service run as a child process with its data in the app's data folder -
- * and the one device of the program on the device home (device-host.ts). Plain Node apart from
- * its parameters, so it runs in tests without Electron; main.ts passes Electron's paths and its
- * utilityProcess launcher.
+ * What the main process starts behind its IPC handlers (docs/architecture.md section 8; README
+ * "Set-up"): the Mesh service this device uses - the configured one (MESH_SERVICE_URL, else the
+ * settings), or the embedded local service run as a child process with its data in the app's data
+ * folder - and the one device of the program on the device home (device-host.ts). Plain Node apart
+ * from its parameters, so it runs in tests without Electron; main.ts passes Electron's paths and
+ * its utilityProcess launcher.
  */
 import { join } from 'node:path';
 import { resolveHomeDirectory } from '../core/home/paths';

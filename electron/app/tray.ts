@@ -1,7 +1,7 @@
 /**
- * The tray icon (DESIGN.md section 8): always there while the program runs, with the number of
- * devices waiting for approval in its tooltip (and its title, where the platform shows one) and
- * a menu to open the window, go to the approvals, lock or quit.
+ * The tray icon (docs/architecture.md section 8): always there while the program runs, with the
+ * number of devices waiting for approval in its tooltip (and its title, where the platform shows
+ * one) and a menu to open the window, go to the approvals, lock or quit.
  */
 import type { MenuItemConstructorOptions, NativeImage } from 'electron';
 

@@ -1,6 +1,6 @@
 /**
- * The one window of Mesh Desktop (DESIGN.md section 8; Electron security checklist items 2-4,
- * 6, 8-11): isolated, sandboxed, no Node, web security on, loading the renderer from `app://`.
+ * The one window of Mesh Desktop (docs/architecture.md section 8; Electron security checklist items
+ * 2-4, 6, 8-11): isolated, sandboxed, no Node, web security on, loading the renderer from `app://`.
  */
 import type { BrowserWindow, BrowserWindowConstructorOptions, WebPreferences } from 'electron';
 import { meshEventNames, meshMethodNames } from '../../shared/ipc/contract';

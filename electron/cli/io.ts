@@ -1,6 +1,7 @@
 /**
  * What a CLI command may touch of the outside world. run() gets it as a parameter so tests
- * drive the CLI with captured output and a fake environment (STYLE.md, "The CLI").
+ * drive the CLI with captured output and a fake environment (docs/architecture.md section 11, "The
+ * CLI").
  */
 export interface CliIo {
   /** Writes text to standard output as given (add your own newline). */

@@ -1,7 +1,8 @@
 /**
  * The `mesh` command line: run(argv, io) parses the global options and the command, runs it and
- * returns the exit status; it never calls process.exit, so tests call it directly (STYLE.md,
- * "The CLI"). Exit status: 0 done, 1 failed, 2 usage error (one line on stderr).
+ * returns the exit status; it never calls process.exit, so tests call it directly
+ * (docs/architecture.md section 11, "The CLI"). Exit status: 0 done, 1 failed, 2 usage error (one
+ * line on stderr).
  */
 import { parseArgs } from 'node:util';
 import { isMeshError } from '../../shared/errors';

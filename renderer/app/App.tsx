@@ -1,6 +1,6 @@
 /**
- * The app frame (DESIGN.md section 8): a skip link, the banner (with the sync state), the
- * navigation between screens (with the count of pending approvals) and the main region; the
+ * The app frame (docs/architecture.md section 8): a skip link, the banner (with the sync state),
+ * the navigation between screens (with the count of pending approvals) and the main region; the
  * lock screen instead of all of it while locked. Keyboard and screen-reader friendly: landmarks
  * with labels, the current screen marked with aria-current, focus moved to the new screen's
  * heading on every change.
@@ -52,7 +52,8 @@ export function App() {
     if (administrator && !lock.locked) void readApprovals();
   }, [administrator, lock.locked, readApprovals]);
 
-  // Sync on start, when the window gets the focus, and every few minutes (DESIGN.md section 7).
+  // Sync on start, when the window gets the focus, and every few minutes (docs/architecture.md
+  // section 7).
   useEffect(() => {
     if (mesh === null || !hasProfile || lock.locked) return;
     const sync = () =>

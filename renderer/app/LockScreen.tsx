@@ -1,6 +1,6 @@
 /**
- * The lock screen (DESIGN.md section 8): shown over everything while the program is locked.
- * It says why it locked and unlocks through the OS keychain (`session.unlock`); a keychain
+ * The lock screen (docs/architecture.md section 8): shown over everything while the program is
+ * locked. It says why it locked and unlocks through the OS keychain (`session.unlock`); a keychain
  * that does not answer is said in words, and the window stays locked.
  */
 import { useEffect, useRef, useState } from 'react';

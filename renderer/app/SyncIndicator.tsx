@@ -1,4 +1,7 @@
-/** The banner's sync state (DESIGN.md section 7, Sync): synced, syncing, offline with N queued. */
+/**
+ * The banner's sync state (docs/architecture.md section 7, Sync): synced, syncing, offline with N
+ * queued.
+ */
 import { useMeshStore } from '../store/MeshStoreProvider';
 import { selectSync, syncWords } from '../store/sync-slice';
 

@@ -1,7 +1,7 @@
 /**
- * The screens of the app frame, in navigation order (DESIGN.md section 8). A screen appears in
- * the navigation only when it can do its work: onboarding while the device has no profile, the
- * others once it has one; settings and About always.
+ * The screens of the app frame, in navigation order (docs/architecture.md section 8). A screen
+ * appears in the navigation only when it can do its work: onboarding while the device has no
+ * profile, the others once it has one; settings and About always.
  */
 import type { ComponentType } from 'react';
 import type { ScreenId } from '../store/navigation-slice';

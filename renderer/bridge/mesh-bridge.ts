@@ -1,6 +1,6 @@
 /**
  * The renderer's only way to the main process: `window.mesh`, exposed by the preload from the
- * IPC contract (DESIGN.md section 8). The renderer imports only the contract's types.
+ * IPC contract (docs/architecture.md section 8). The renderer imports only the contract's types.
  */
 import type { MeshApi } from '../../shared/ipc/contract';
 

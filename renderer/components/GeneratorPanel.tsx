@@ -1,7 +1,8 @@
 /**
- * The password generator (DESIGN.md section 8): random characters (length, character sets) or
- * a passphrase (words, separator), with a strength meter. Generation and the strength estimate
- * are the core's (`passwords.generate`, `passwords.strength`); this panel only asks and shows.
+ * The password generator (docs/architecture.md section 8): random characters (length, character
+ * sets) or a passphrase (words, separator), with a strength meter. Generation and the strength
+ * estimate are the core's (`passwords.generate`, `passwords.strength`); this panel only asks and
+ * shows.
  */
 import { useEffect, useId, useState } from 'react';
 

@@ -1,8 +1,8 @@
 /**
- * The password list (DESIGN.md section 8): virtualized with @tanstack/react-virtual, so only the
- * rows in view are in the page and 10,000 entries scroll and filter without delay. A listbox for
- * the keyboard and screen readers: arrow keys, Home and End move, Enter opens the entry; each
- * row carries its position in the whole list (aria-setsize, aria-posinset).
+ * The password list (docs/architecture.md section 8): virtualized with @tanstack/react-virtual, so
+ * only the rows in view are in the page and 10,000 entries scroll and filter without delay. A
+ * listbox for the keyboard and screen readers: arrow keys, Home and End move, Enter opens the
+ * entry; each row carries its position in the whole list (aria-setsize, aria-posinset).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';

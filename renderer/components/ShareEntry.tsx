@@ -1,7 +1,7 @@
 /**
- * Typing recovery shares (DESIGN.md section 7, escrow): one field per share, each checked as it
- * is typed by the core (`escrow.checkShare`), which names a typo (the group with the wrong or
- * missing character) without saying anything about the secret. Pasting several lines fills
+ * Typing recovery shares (docs/architecture.md section 7, escrow): one field per share, each
+ * checked as it is typed by the core (`escrow.checkShare`), which names a typo (the group with the
+ * wrong or missing character) without saying anything about the secret. Pasting several lines fills
  * several fields.
  */
 import { useEffect, useId, useState } from 'react';

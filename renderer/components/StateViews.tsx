@@ -1,6 +1,6 @@
 /**
- * True loading, empty and error states (DESIGN.md section 8): "loading" and "failed" are never
- * shown as "nothing here". Errors are in a person's words (app/error-words.ts), with the code
+ * True loading, empty and error states (docs/architecture.md section 8): "loading" and "failed" are
+ * never shown as "nothing here". Errors are in a person's words (app/error-words.ts), with the code
  * small for support, and a way to try again.
  */
 import type { ReactNode } from 'react';

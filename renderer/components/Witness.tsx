@@ -1,7 +1,7 @@
 /**
- * A witness value in large type (DESIGN.md section 4): the code two devices both show, which a
- * person compares before approving. Grouped as the core formats it, read out group by group to
- * a screen reader.
+ * A witness value in large type (docs/architecture.md section 4): the code two devices both show,
+ * which a person compares before approving. Grouped as the core formats it, read out group by group
+ * to a screen reader.
  */
 export function Witness({ value, label }: { value: string; label: string }) {
   const groups = value.split('-');

@@ -1,8 +1,8 @@
 /**
  * The `approvals` slice: devices asking to connect, waiting for this (administrator) device
- * (DESIGN.md section 7). Read in full from `connect.pending` (the query behind the event), and
- * told of each new one at once by the `pendingApproval` event (shown right away, then read
- * again in full). The navigation's badge is their count.
+ * (docs/architecture.md section 7). Read in full from `connect.pending` (the query behind the
+ * event), and told of each new one at once by the `pendingApproval` event (shown right away, then
+ * read again in full). The navigation's badge is their count.
  */
 import type { StateCreator } from 'zustand';
 import type { MeshApi, MeshEventPayload } from '../../shared/ipc/contract';

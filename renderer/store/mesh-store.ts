@@ -1,6 +1,6 @@
 /**
- * The renderer's one store (STYLE.md "The renderer"): typed slices combined with zustand's
- * curried `createStore<T>()(...)`. The store is made per app (and per test) by
+ * The renderer's one store (docs/architecture.md section 11 "The renderer"): typed slices combined
+ * with zustand's curried `createStore<T>()(...)`. The store is made per app (and per test) by
  * `createMeshStore`, over the `window.mesh` it talks to, and handed down by MeshStoreProvider,
  * so every test starts from a fresh store. `connectMeshEvents` feeds the main process's pushes
  * into the slices; locking empties every slice that holds entries.

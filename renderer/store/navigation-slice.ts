@@ -2,7 +2,10 @@
 import type { StateCreator } from 'zustand';
 import type { MeshState } from './mesh-store';
 
-/** The screens this build has (DESIGN.md section 8); each has one folder under renderer/screens. */
+/**
+ * The screens this build has (docs/architecture.md section 8); each has one folder under
+ * renderer/screens.
+ */
 export const screenIds = [
   'onboarding',
   'passwords',

@@ -1,8 +1,8 @@
 /**
- * Search as you type over the password list (DESIGN.md section 8): every word of the query must
- * appear, in any case, in the entry's title, username or site. Each entry's lower-cased text is
- * computed once per list, so a keystroke over 10,000 entries is a plain scan (bench/sections/
- * renderer.ts measures it in Chromium against the same function in Node).
+ * Search as you type over the password list (docs/architecture.md section 8): every word of the
+ * query must appear, in any case, in the entry's title, username or site. Each entry's lower-cased
+ * text is computed once per list, so a keystroke over 10,000 entries is a plain scan
+ * (bench/sections/ renderer.ts measures it in Chromium against the same function in Node).
  */
 
 /** What the list shows of a password entry: never the password itself. */

@@ -1,7 +1,7 @@
 /**
- * The `sync` slice: where synchronisation with the service stands (DESIGN.md section 7, Sync),
- * from the `syncState` event, shown in the banner as synced, syncing or offline with the number
- * of changes waiting.
+ * The `sync` slice: where synchronisation with the service stands (docs/architecture.md section 7,
+ * Sync), from the `syncState` event, shown in the banner as synced, syncing or offline with the
+ * number of changes waiting.
  */
 import type { StateCreator } from 'zustand';
 import type { MeshEventPayload } from '../../shared/ipc/contract';

@@ -1,5 +1,6 @@
 /**
- * Request authentication on the service side (CONTRACTS.md section 3; DESIGN.md section 5): the
+ * Request authentication on the service side (docs/module-contracts.md section 3;
+ * docs/architecture.md section 5): the
  * `Authorization: Mesh` header is parsed, its account must be the message's, its time within the
  * window, its device known (the caller supplies the key), its signature valid over the exact body,
  * and its nonce unseen for that device. Every failure is MeshError UNAUTHORIZED (401) saying which.
@@ -66,7 +67,7 @@ export interface AuthenticationCheck {
   readonly keyOf: (device: string) => Promise<PublicKeyJwk | undefined>;
 }
 
-/** Authenticate a request (CONTRACTS.md section 3). */
+/** Authenticate a request (docs/module-contracts.md section 3). */
 export async function authenticate(
   fields: AuthorizationFields,
   check: AuthenticationCheck,

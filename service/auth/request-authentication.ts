@@ -1,8 +1,8 @@
 /**
  * Which key must have signed a request, by its transaction's rule (transactions.ts
- * AuthenticationRule; DESIGN.md section 5; CONTRACTS.md section 3), and the check itself:
- * a device of the named account, a device of the profile a CreateAccount carries, or the device
- * of a pending connection request (ConnectStatus).
+ * AuthenticationRule; docs/architecture.md section 5; docs/module-contracts.md section 3), and the
+ * check itself: a device of the named account, a device of the profile a CreateAccount carries, or
+ * the device of a pending connection request (ConnectStatus).
  */
 import type { PublicKeyJwk } from '../../shared/crypto/public-key';
 import { MeshError } from '../../shared/errors';
@@ -33,7 +33,7 @@ function accountOf(request: DecodedRequest): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Who must have signed this request, and with which key (DESIGN.md section 5). */
+/** Who must have signed this request, and with which key (docs/architecture.md section 5). */
 async function keysFor(
   context: ServiceContext,
   request: DecodedRequest,

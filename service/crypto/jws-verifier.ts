@@ -1,8 +1,8 @@
 /**
- * Signature verification on the service's hot path (DESIGN.md section 10: at least 0.8 of raw
- * node:crypto). The same checks as shared/crypto/jws.ts verifyJws - compact JWS, alg EdDSA, a kid
- * naming the key, a 64-byte signature - with node:crypto's Ed25519 and the imported key objects
- * kept, so most of the cost is the signature check itself.
+ * Signature verification on the service's hot path (docs/architecture.md section 10: at least 0.8
+ * of raw node:crypto). The same checks as shared/crypto/jws.ts verifyJws - compact JWS, alg EdDSA,
+ * a kid naming the key, a 64-byte signature - with node:crypto's Ed25519 and the imported key
+ * objects kept, so most of the cost is the signature check itself.
  */
 import { createPublicKey, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';

@@ -1,8 +1,9 @@
 /**
- * Reading a request body within the size limit (DESIGN.md section 6): a declared Content-Length
- * over the limit is refused before any byte is read, and a body that grows past the limit is
- * refused as soon as it does; the rest is never buffered. The listeners are module functions
- * reading their state from the request (no closures per request: this runs on every request).
+ * Reading a request body within the size limit (docs/architecture.md section 6): a declared
+ * Content-Length over the limit is refused before any byte is read, and a body that grows past the
+ * limit is refused as soon as it does; the rest is never buffered. The listeners are module
+ * functions reading their state from the request (no closures per request: this runs on every
+ * request).
  */
 import type { IncomingMessage } from 'node:http';
 import { MeshError } from '../../shared/errors';

@@ -1,7 +1,7 @@
 /**
- * The request rate of each client (DESIGN.md section 6: request rate per client, 503 above): a
- * token bucket per client address, refilled at `perSecond` up to `burst`. Buckets of quiet clients
- * are dropped so the table stays small.
+ * The request rate of each client (docs/architecture.md section 6: request rate per client, 503
+ * above): a token bucket per client address, refilled at `perSecond` up to `burst`. Buckets of
+ * quiet clients are dropped so the table stays small.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

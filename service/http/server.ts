@@ -1,8 +1,8 @@
 /**
- * The HTTP binding (DESIGN.md section 5): `POST /.well-known/mmm/`, a JSON body, the payload
- * Status mirrored as the HTTP status. Per request: the client's rate (503), the body limit (413,
- * without reading the rest), then the dispatcher. Tracks requests in flight so that close() can
- * let them finish.
+ * The HTTP binding (docs/architecture.md section 5): `POST /.well-known/mmm/`, a JSON body, the
+ * payload Status mirrored as the HTTP status. Per request: the client's rate (503), the body limit
+ * (413, without reading the rest), then the dispatcher. Tracks requests in flight so that close()
+ * can let them finish.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -15,7 +15,7 @@ import type { IncomingRequest, OutgoingResponse } from '../transactions/dispatch
 import { readBodyThen } from './body';
 import { RateLimiter } from './rate-limit';
 
-/** The path of the service (seed 001 section 7). */
+/** The path of the service (draft-hallambaker-mesh-reference-03 section 7). */
 export const SERVICE_PATH = '/.well-known/mmm/';
 
 /** What the binding needs from the service. */

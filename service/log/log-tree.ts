@@ -1,8 +1,9 @@
 /**
  * The service's view of the log as a Merkle tree (RFC 9162 2.1; shared/merkle) and the
- * checkpoints it signs (DESIGN.md section 6). The tree is rebuilt from the stored leaf hashes at
- * start and extended as batches commit; with a shared backend (PostgreSQL, several processes) it
- * catches up from the database before any proof is given, so every process proves the same log.
+ * checkpoints it signs (docs/architecture.md section 6). The tree is rebuilt from the stored leaf
+ * hashes at start and extended as batches commit; with a shared backend (PostgreSQL, several
+ * processes) it catches up from the database before any proof is given, so every process proves the
+ * same log.
  */
 import { MeshError } from '../../shared/errors';
 import type { SignedCheckpoint } from '../../shared/merkle/checkpoint';

@@ -1,8 +1,8 @@
 /**
- * Group commit (DESIGN.md section 10: Publish at 2,000 durable transactions per second): every
- * write waits in one queue; whatever has queued while the previous commit was being made durable
- * goes into the next database transaction together, so one fsync acknowledges many writes. Each
- * transaction is still atomic on its own: one that fails its preconditions is left out of the
+ * Group commit (docs/architecture.md section 10: Publish at 2,000 durable transactions per second):
+ * every write waits in one queue; whatever has queued while the previous commit was being made
+ * durable goes into the next database transaction together, so one fsync acknowledges many writes.
+ * Each transaction is still atomic on its own: one that fails its preconditions is left out of the
  * batch and answered with its error, and the others commit.
  */
 import type { StorageBackend } from '../storage/backend';

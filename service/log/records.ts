@@ -1,5 +1,5 @@
 /**
- * Log records (DESIGN.md section 6; docs/protocol.md "The log"): the JSON text of one
+ * Log records (docs/architecture.md section 6; docs/protocol.md "The log"): the JSON text of one
  * transaction, which is a Merkle leaf as its UTF-8 bytes (RFC 9162 2.1.1). The service writes the
  * text once and stores it verbatim; it is never re-serialized.
  */

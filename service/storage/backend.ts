@@ -1,6 +1,6 @@
 /**
- * The storage interface of the service (DESIGN.md section 6). Two implementations, SQLite
- * (sqlite.ts, the embedded default) and PostgreSQL (postgres.ts, several processes on one
+ * The storage interface of the service (docs/architecture.md section 6). Two implementations,
+ * SQLite (sqlite.ts, the embedded default) and PostgreSQL (postgres.ts, several processes on one
  * database), pass one conformance suite (test/service/storage-conformance.ts).
  *
  * Writes go through writeBatch only: one database transaction, serialized with every other
@@ -35,7 +35,10 @@ export interface StateReader {
   pin(account: string, pinId: string): Promise<PinRow | undefined>;
 }
 
-/** A search of published data (Get, seed 001 7.8). All given criteria must hold. */
+/**
+ * A search of published data (Get, draft-hallambaker-mesh-reference-03 section 7.8). All given
+ * criteria must hold.
+ */
 export interface PublishedQuery {
   /** Exact canonical identifier, or a prefix of one (a shorter UDF). */
   readonly identifier?: { readonly exact: string } | { readonly prefix: string };
@@ -53,7 +56,7 @@ export interface PublishedQuery {
   readonly limit: number;
 }
 
-/** A range of container entries (Download, seed 004 10.7). */
+/** A range of container entries (Download, draft-hallambaker-mesh-protocol-00 section 10.7). */
 export interface ContainerQuery {
   readonly account: string;
   readonly container: string;
@@ -111,8 +114,9 @@ export interface StorageBackend extends StateReader {
 
   /**
    * Remember a request nonce of a device until `expires`; false if it was already seen
-   * (CONTRACTS.md section 3 replay cache). Shared by all processes of a shared backend, and kept
-   * across a restart (read requests' nonces too). `now` is the service clock (default Date.now).
+   * (docs/module-contracts.md section 3 replay cache). Shared by all processes of a shared backend,
+   * and kept across a restart (read requests' nonces too). `now` is the service clock (default
+   * Date.now).
    */
   claimNonce(device: string, nonce: string, expires: number, now?: number): Promise<boolean>;
 

@@ -1,6 +1,6 @@
 /**
- * The in-memory replay cache of request nonces (CONTRACTS.md section 3) for a backend served by
- * one process. Entries are dropped once their authentication window has passed.
+ * The in-memory replay cache of request nonces (docs/module-contracts.md section 3) for a backend
+ * served by one process. Entries are dropped once their authentication window has passed.
  */
 export class NonceMemory {
   private readonly seen = new Map<string, number>();

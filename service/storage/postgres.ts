@@ -1,10 +1,11 @@
 /**
- * The PostgreSQL backend (DESIGN.md section 6: several service processes on one database).
- * Appends are serialized across processes by a transaction-scoped advisory lock, taken before the
- * log head is read, so TransactionIDs stay gap-free and every precondition is checked against the
- * committed state of all processes. Connection requests made and answered are announced with
- * NOTIFY so a long poll (ConnectPending, ConnectStatus) in any process wakes at once. Request nonces are claimed in a shared table on a
- * session with synchronous_commit off: cheap, and made durable by the next synchronous commit.
+ * The PostgreSQL backend (docs/architecture.md section 6: several service processes on one
+ * database). Appends are serialized across processes by a transaction-scoped advisory lock, taken
+ * before the log head is read, so TransactionIDs stay gap-free and every precondition is checked
+ * against the committed state of all processes. Connection requests made and answered are announced
+ * with NOTIFY so a long poll (ConnectPending, ConnectStatus) in any process wakes at once. Request
+ * nonces are claimed in a shared table on a session with synchronous_commit off: cheap, and made
+ * durable by the next synchronous commit.
  */
 import pg from 'pg';
 import { MeshError } from '../../shared/errors';

@@ -1,9 +1,12 @@
 /**
- * The rows the service stores (seed 001 section 8: the portal's log and the state it derives).
- * Times are milliseconds since the epoch; identifiers are canonical (service/identifiers.ts).
+ * The rows the service stores (draft-hallambaker-mesh-reference-03 section 8: the portal's log and
+ * the state it derives). Times are milliseconds since the epoch; identifiers are canonical
+ * (service/identifiers.ts).
  */
 
-/** One transaction of the log (seed 001 3.1.4): a Merkle leaf. */
+/**
+ * One transaction of the log (draft-hallambaker-mesh-reference-03 section 3.1.4): a Merkle leaf.
+ */
 export interface LogRow {
   /** TransactionID, from 1, without gaps; the leaf index is id - 1. */
   readonly id: number;
@@ -22,7 +25,7 @@ export interface LeafRow {
   readonly leafHash: Uint8Array;
 }
 
-/** Account (seed 001 8.1.2). */
+/** Account (draft-hallambaker-mesh-reference-03 section 8.1.2). */
 export interface AccountRow {
   /** Lower-cased local part. */
   readonly name: string;
@@ -53,7 +56,7 @@ export interface PublishedRow {
   readonly keys?: readonly (readonly [key: 'Device' | 'Name', value: string])[];
 }
 
-/** The head of one container of an account (seed 004 10.4.5). */
+/** The head of one container of an account (draft-hallambaker-mesh-protocol-00 section 10.4.5). */
 export interface ContainerHeadRow {
   readonly account: string;
   readonly container: string;
@@ -76,7 +79,10 @@ export interface ContainerEntryRow {
 /** The states of a device connection request. */
 export type ConnectionState = 'Pending' | 'Accepted' | 'Refused' | 'Query';
 
-/** A device connection request and, once answered, its result (seed 001 8.1.4). */
+/**
+ * A device connection request and, once answered, its result (draft-hallambaker-mesh-reference-03
+ * section 8.1.4).
+ */
 export interface ConnectionRow {
   readonly account: string;
   /** Canonical UDF of the device profile. */
@@ -95,7 +101,7 @@ export interface ConnectionRow {
   readonly result: string | null;
 }
 
-/** A registered one-time PIN (DESIGN.md section 7). */
+/** A registered one-time PIN (docs/architecture.md section 7). */
 export interface PinRow {
   readonly account: string;
   readonly pinId: string;

@@ -1,7 +1,7 @@
 /**
- * The tables of the service, one definition for both backends (DESIGN.md section 6). `log` is the
- * append-only source of truth; the other tables are the state its transactions produce, written
- * in the same database transaction as the log rows.
+ * The tables of the service, one definition for both backends (docs/architecture.md section 6).
+ * `log` is the append-only source of truth; the other tables are the state its transactions
+ * produce, written in the same database transaction as the log rows.
  */
 
 /** Column type names per dialect. */

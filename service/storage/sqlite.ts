@@ -1,8 +1,9 @@
 /**
- * The SQLite backend (DESIGN.md section 6: the embedded default). node:sqlite (better-sqlite3
- * under Node 20: sqlite-driver.ts) in WAL mode with synchronous=FULL: a COMMIT returns only once
- * the WAL is on disk, so an acknowledged write survives a crash. One service process per data
- * directory, enforced by an exclusive lock on `service.lock` that the operating system releases when the process dies. Writes and their COMMIT run in a worker thread
+ * The SQLite backend (docs/architecture.md section 6: the embedded default). node:sqlite
+ * (better-sqlite3 under Node 20: sqlite-driver.ts) in WAL mode with synchronous=FULL: a COMMIT
+ * returns only once the WAL is on disk, so an acknowledged write survives a crash. One service
+ * process per data directory, enforced by an exclusive lock on `service.lock` that the operating
+ * system releases when the process dies. Writes and their COMMIT run in a worker thread
  * (sqlite-writer.ts); this thread's connection reads.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
@@ -355,7 +356,9 @@ export class SqliteBackend implements StorageBackend {
     });
   }
 
-  /** The statements that write `writes`, for the writer: each prepared statement's SQL and values. */
+  /**
+   * The statements that write `writes`, for the writer: each prepared statement's SQL and values.
+   */
   private operations(writes: StateWrites): WriteOperation[] {
     const s = this.s;
     const operations: WriteOperation[] = [];

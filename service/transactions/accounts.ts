@@ -1,6 +1,6 @@
 /**
- * Account lookups the transactions share (seed 001 8.1.2-8.1.3): an open account and its current
- * personal profile, verified (remembered by VerifiedProfiles).
+ * Account lookups the transactions share (draft-hallambaker-mesh-reference-03 sections 8.1.2-8.1.3):
+ * an open account and its current personal profile, verified (remembered by VerifiedProfiles).
  */
 import { MeshError } from '../../shared/errors';
 import type { VerifiedPersonalProfile } from '../../shared/profiles/personal-profile';

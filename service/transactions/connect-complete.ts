@@ -1,8 +1,9 @@
 /**
- * ConnectComplete (seed 001 7.14; DESIGN.md section 7): an administrator posts the answer to a
- * pending request. The result must be signed by an administration key of the account's profile
- * (an online signature key of its master profile) and name the pending device; an Accepted result
- * needs the published profile to list the device already. The waiting device is woken at once.
+ * ConnectComplete (draft-hallambaker-mesh-reference-03 section 7.14; docs/architecture.md section
+ * 7): an administrator posts the answer to a pending request. The result must be signed by an
+ * administration key of the account's profile (an online signature key of its master profile) and
+ * name the pending device; an Accepted result needs the published profile to list the device
+ * already. The waiting device is woken at once.
  */
 import { MeshError } from '../../shared/errors';
 import { verifyConnectionResult } from '../../shared/profiles/connection';

@@ -1,7 +1,8 @@
 /**
- * ConnectPending (seed 001 7.13): the unanswered connection requests of the authenticated account,
- * oldest first, with what an administrator needs to recompute each witness. Only administrator
- * devices are told (the profile's Administrators list, docs/device-flows.md "Roles"); others get
+ * ConnectPending (draft-hallambaker-mesh-reference-03 section 7.13): the unanswered connection
+ * requests of the authenticated account, oldest first, with what an administrator needs to
+ * recompute each witness. Only administrator devices are told (the profile's Administrators list,
+ * docs/device-flows.md "Roles"); others get
  * 401. With WaitSeconds it is a long poll, like ConnectStatus: held until a request newer than
  * After is waiting, woken by ConnectStart in this process or, on PostgreSQL, another process's
  * NOTIFY (with a shared backend it also re-reads once a second).

@@ -1,7 +1,8 @@
 /**
- * ConnectPin (DESIGN.md section 7): an administrator device registers a one-time PIN (its PinID,
- * the service verification key derived from it, an expiry) for the PIN/QR connection flow. The
- * key is kept in the pins table only; the log records that a PIN was registered, not the key.
+ * ConnectPin (docs/architecture.md section 7): an administrator device registers a one-time PIN
+ * (its PinID, the service verification key derived from it, an expiry) for the PIN/QR connection
+ * flow. The key is kept in the pins table only; the log records that a PIN was registered, not the
+ * key.
  */
 import { MeshError } from '../../shared/errors';
 import { dateTimeMillis } from '../../shared/protocol/date-time';

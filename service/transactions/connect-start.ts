@@ -1,8 +1,9 @@
 /**
- * ConnectStart (seed 001 7.11; DESIGN.md section 7): a new device asks to join an account. The
- * service checks the device's signed request, adds its nonce, computes the witness and keeps the
- * request pending. With a PIN proof (shared/profiles/pin.ts) against a PIN the account registered
- * (ConnectPin), the request is marked PinVerified and the PIN is used up in the same transaction.
+ * ConnectStart (draft-hallambaker-mesh-reference-03 section 7.11; docs/architecture.md section 7):
+ * a new device asks to join an account. The service checks the device's signed request, adds its
+ * nonce, computes the witness and keeps the request pending. With a PIN proof
+ * (shared/profiles/pin.ts) against a PIN the account registered (ConnectPin), the request is marked
+ * PinVerified and the PIN is used up in the same transaction.
  */
 import { base64urlDecode } from '../../shared/encoding/base64url';
 import { MeshError } from '../../shared/errors';

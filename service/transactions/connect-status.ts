@@ -1,8 +1,9 @@
 /**
- * ConnectStatus (seed 001 7.12; DESIGN.md section 7): the requesting device learns the answer to
- * its request, waiting for it up to WaitSeconds (long poll). It is woken by the "answered" event
- * of this process or, on PostgreSQL, another process's NOTIFY; with a shared backend it also
- * re-reads once a second, so a lost notification only delays the answer.
+ * ConnectStatus (draft-hallambaker-mesh-reference-03 section 7.12; docs/architecture.md section 7):
+ * the requesting device learns the answer to its request, waiting for it up to WaitSeconds (long
+ * poll). It is woken by the "answered" event of this process or, on PostgreSQL, another process's
+ * NOTIFY; with a shared backend it also re-reads once a second, so a lost notification only delays
+ * the answer.
  */
 import { MeshError } from '../../shared/errors';
 import { STATUS } from '../../shared/protocol/status-codes';

@@ -1,6 +1,6 @@
 /**
- * Waiting on connection requests (DESIGN.md section 7): ConnectStatus long polls wait for a
- * request to be answered, ConnectPending long polls for a new request of the account. One
+ * Waiting on connection requests (docs/architecture.md section 7): ConnectStatus long polls wait
+ * for a request to be answered, ConnectPending long polls for a new request of the account. One
  * subscription to each of the backend's events (in-process, and NOTIFY from other processes on
  * PostgreSQL) wakes every request waiting on that key.
  */

@@ -1,7 +1,8 @@
 /**
- * What every transaction handler is given (STYLE.md "One operation, one file"): the service's
- * parts and the request's authentication. A handler returns its response message, Status
- * included, or throws a MeshError that the dispatcher turns into a failure response.
+ * What every transaction handler is given (docs/architecture.md section 11 "One operation, one
+ * file"): the service's parts and the request's authentication. A handler returns its response
+ * message, Status included, or throws a MeshError that the dispatcher turns into a failure
+ * response.
  */
 import { MeshError } from '../../shared/errors';
 import type { JwsVerifier } from '../../shared/profiles/signed-object';
@@ -96,7 +97,7 @@ export function respond<F extends object>(
 
 /**
  * Submit a write transaction for a request: its nonce (if authenticated) is stored with it, so a
- * replay after a restart is still refused (CONTRACTS.md section 3).
+ * replay after a restart is still refused (docs/module-contracts.md section 3).
  */
 export function submit<T>(
   context: ServiceContext,

@@ -1,6 +1,7 @@
 /**
- * CreateAccount (seed 001 7.7; seed 004 10.11): bind a new name to a verified personal profile.
- * The Authorization (by a device the profile lists) was checked by the dispatcher.
+ * CreateAccount (draft-hallambaker-mesh-reference-03 section 7.7;
+ * draft-hallambaker-mesh-protocol-00 section 10.11): bind a new name to a verified personal
+ * profile. The Authorization (by a device the profile lists) was checked by the dispatcher.
  */
 import { createHash } from 'node:crypto';
 import { MeshError } from '../../shared/errors';

@@ -1,7 +1,8 @@
 /**
- * DeleteAccount (seed 004 10.12): close the authenticated account; its name stays taken. What the
- * log does not need goes at once: its container entries and heads, its connection requests and
- * PINs (the log keeps every record, and published profiles stay so the name cannot be rebound).
+ * DeleteAccount (draft-hallambaker-mesh-protocol-00 section 10.12): close the authenticated
+ * account; its name stays taken. What the log does not need goes at once: its container entries and
+ * heads, its connection requests and PINs (the log keeps every record, and published profiles stay
+ * so the name cannot be rebound).
  */
 import { MeshError } from '../../shared/errors';
 import { STATUS } from '../../shared/protocol/status-codes';

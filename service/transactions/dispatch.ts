@@ -1,8 +1,9 @@
 /**
- * The dispatcher (DESIGN.md section 5): decode and validate the request before anything else,
- * authenticate it by its transaction's rule (CONTRACTS.md section 3), run its handler, and encode
- * the answer through the response allow-list. A MeshError becomes its status (never 500 for bad
- * input); anything else is a 500 that is logged and described to the client only as internal.
+ * The dispatcher (docs/architecture.md section 5): decode and validate the request before anything
+ * else, authenticate it by its transaction's rule (docs/module-contracts.md section 3), run its
+ * handler, and encode the answer through the response allow-list. A MeshError becomes its status
+ * (never 500 for bad input); anything else is a 500 that is logged and described to the client only
+ * as internal.
  */
 import { isMeshError, MeshError } from '../../shared/errors';
 import type { DecodedRequest } from '../../shared/protocol/envelope';

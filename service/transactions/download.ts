@@ -1,6 +1,7 @@
 /**
- * Download (seed 004 10.7): the entries of the authenticated account's containers, in index
- * order, within the page limits; a container cut short carries a PageKey to continue.
+ * Download (draft-hallambaker-mesh-protocol-00 section 10.7): the entries of the authenticated
+ * account's containers, in index order, within the page limits; a container cut short carries a
+ * PageKey to continue.
  */
 import { z } from 'zod';
 import { MeshError } from '../../shared/errors';

@@ -1,7 +1,8 @@
 /**
- * Enrollment that strangers cannot block (DESIGN.md section 7; draft-hallambaker-mesh-protocol
- * section 7.11 leaves admission policy to the service). ConnectStart needs only an account's
- * name, so the pending requests of an account are shared by everyone who knows it. The rules:
+ * Enrollment that strangers cannot block (docs/architecture.md section 7;
+ * draft-hallambaker-mesh-protocol section 7.11 leaves admission policy to the service).
+ * ConnectStart needs only an account's name, so the pending requests of an account are shared by
+ * everyone who knows it. The rules:
  *
  * - a request that proves a registered PIN always gets a place: it pushes out an unproven one
  *   when the account is full, and is never refused for lack of room;

@@ -1,7 +1,8 @@
 /**
- * Get (seed 001 7.8): published profiles and escrow entries by Identifier, Account or KeyValues,
- * newest version only unless Multiple, paged by MaxEntries / MaxBytes / PageKey, and with Full the
- * exact log record and an inclusion proof against a checkpoint (DESIGN.md section 5).
+ * Get (draft-hallambaker-mesh-reference-03 section 7.8): published profiles and escrow entries by
+ * Identifier, Account or KeyValues, newest version only unless Multiple, paged by MaxEntries /
+ * MaxBytes / PageKey, and with Full the exact log record and an inclusion proof against a
+ * checkpoint (docs/architecture.md section 5).
  */
 import { z } from 'zod';
 import { MeshError } from '../../shared/errors';

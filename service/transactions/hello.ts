@@ -1,7 +1,8 @@
 /**
- * Hello (seed 001 7.5; seed 004 10.5): versions, account policy, service key and limits. The
- * answer changes only with the clock, which it reports to the second, so it is encoded once a
- * second and that encoding answers every Hello meanwhile.
+ * Hello (draft-hallambaker-mesh-reference-03 section 7.5; draft-hallambaker-mesh-protocol-00
+ * section 10.5): versions, account policy, service key and limits. The answer changes only with the
+ * clock, which it reports to the second, so it is encoded once a second and that encoding answers
+ * every Hello meanwhile.
  */
 import { INVALID_ACCOUNT_CHARACTERS } from '../../shared/protocol/account-name';
 import { encodeResponse } from '../../shared/protocol/envelope';

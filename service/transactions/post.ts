@@ -1,6 +1,7 @@
 /**
- * Post (seed 004 10.9): deliver messages to the inbound spool of accounts on this service, from
- * the authenticated sender. One transaction; an unknown recipient delivers nothing (404).
+ * Post (draft-hallambaker-mesh-protocol-00 section 10.9): deliver messages to the inbound spool of
+ * accounts on this service, from the authenticated sender. One transaction; an unknown recipient
+ * delivers nothing (404).
  */
 import { MeshError } from '../../shared/errors';
 import { requireAccountName } from '../../shared/protocol/account-name';

@@ -1,9 +1,10 @@
 /**
- * Publish (seed 001 7.9; DESIGN.md section 5): a new version of an account's personal profile, or
- * an escrow entry. A profile update must verify and be authorized by the version it replaces
- * (checkPersonalProfileUpdate); otherwise 401 and nothing changes. With ExpectedVersion, a profile
- * update is refused with 409 and the current version's TransactionID when the account has moved
- * on (another administrator published first): the device merges and publishes again.
+ * Publish (draft-hallambaker-mesh-reference-03 section 7.9; docs/architecture.md section 5): a new
+ * version of an account's personal profile, or an escrow entry. A profile update must verify and be
+ * authorized by the version it replaces (checkPersonalProfileUpdate); otherwise 401 and nothing
+ * changes. With ExpectedVersion, a profile update is refused with 409 and the current version's
+ * TransactionID when the account has moved on (another administrator published first): the device
+ * merges and publishes again.
  */
 import { MeshError } from '../../shared/errors';
 import type { EscrowEntry } from '../../shared/profiles/escrow-entry';

@@ -1,4 +1,7 @@
-/** Building the stored row of a published personal profile version (seed 001 7.9). */
+/**
+ * Building the stored row of a published personal profile version
+ * (draft-hallambaker-mesh-reference-03 section 7.9).
+ */
 import type { VerifiedPersonalProfile } from '../../shared/profiles/personal-profile';
 import type { SignedObject } from '../../shared/profiles/signed-object';
 import { canonicalIdentifier } from '../identifiers';

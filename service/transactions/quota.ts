@@ -1,7 +1,7 @@
 /**
- * The storage quota of an account (DESIGN.md section 6): the bytes of its container entries
- * (Upload, and Post deliveries to its inbound spool), at most `limits.accountQuotaBytes`. Counted
- * from storage the first time an account writes after a start, then kept up to date as this
+ * The storage quota of an account (docs/architecture.md section 6): the bytes of its container
+ * entries (Upload, and Post deliveries to its inbound spool), at most `limits.accountQuotaBytes`.
+ * Counted from storage the first time an account writes after a start, then kept up to date as this
  * process commits; several processes on one PostgreSQL database each keep their own count, so
  * together they may overshoot by what the others wrote since.
  */

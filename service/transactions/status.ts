@@ -1,6 +1,7 @@
 /**
- * Status (seed 001 7.10; seed 004 10.6): the current signed checkpoint, a consistency proof from
- * the tree size the client last saw, and for an authenticated device its account's containers.
+ * Status (draft-hallambaker-mesh-reference-03 section 7.10; draft-hallambaker-mesh-protocol-00
+ * section 10.6): the current signed checkpoint, a consistency proof from the tree size the client
+ * last saw, and for an authenticated device its account's containers.
  */
 import { MeshError } from '../../shared/errors';
 import { formatCheckpointValue } from '../../shared/merkle/checkpoint';

@@ -1,6 +1,7 @@
 /**
- * Transfer (seed 001 7.15): the log itself, record by record between transaction identifiers,
- * paged, for accounts the service is configured to trust with it (replication, backup, audit).
+ * Transfer (draft-hallambaker-mesh-reference-03 section 7.15): the log itself, record by record
+ * between transaction identifiers, paged, for accounts the service is configured to trust with it
+ * (replication, backup, audit).
  */
 import { z } from 'zod';
 import { MeshError } from '../../shared/errors';

@@ -1,7 +1,8 @@
 /**
- * Upload (seed 004 10.8): append entries to the authenticated account's containers, each at the
- * index the client expects. All or nothing, one transaction; a container that moved on makes the
- * whole upload a 409 Conflict carrying every named container's status.
+ * Upload (draft-hallambaker-mesh-protocol-00 section 10.8): append entries to the authenticated
+ * account's containers, each at the index the client expects. All or nothing, one transaction; a
+ * container that moved on makes the whole upload a 409 Conflict carrying every named container's
+ * status.
  */
 import { MeshError } from '../../shared/errors';
 import type { ContainerStatus, EntryResponse } from '../../shared/protocol/common';

@@ -1,4 +1,7 @@
-/** ValidateAccount (seed 001 7.6): is the name acceptable under the policy, and free. */
+/**
+ * ValidateAccount (draft-hallambaker-mesh-reference-03 section 7.6): is the name acceptable under
+ * the policy, and free.
+ */
 import { checkAccountName, INVALID_ACCOUNT_CHARACTERS } from '../../shared/protocol/account-name';
 import { STATUS } from '../../shared/protocol/status-codes';
 import type { Handler } from './context';

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
 /**
- * Connection (seed 001 5.6.1): how an application reaches one service, e.g. an IMAP or SMTP
- * server of a mail account.
+ * Connection (draft-hallambaker-mesh-reference-03 section 5.6.1): how an application reaches one
+ * service, e.g. an IMAP or SMTP server of a mail account.
  */
 
 /**
- * Security modes of seed 001 5.6.1: Direct = TLS from the first byte (RFC 8314 implicit TLS,
- * autoconfig "SSL"), Upgrade = STARTTLS, None = a plain socket.
+ * Security modes of draft-hallambaker-mesh-reference-03 section 5.6.1: Direct = TLS from the first
+ * byte (RFC 8314 implicit TLS, autoconfig "SSL"), Upgrade = STARTTLS, None = a plain socket.
  */
 export const connectionSecuritySchema = z.enum(['Direct', 'Upgrade', 'None']);
 export type ConnectionSecurity = z.infer<typeof connectionSecuritySchema>;

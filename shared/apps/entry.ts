@@ -1,10 +1,11 @@
 import { z } from 'zod';
 
 /**
- * What every entry of an application catalog carries besides its content (seed 001 5.1.1
- * Entry, DESIGN.md section 3): a stable Identifier, when it was created and last changed, the
- * UDF of the device that made the current version, and the earlier versions that a later edit
- * or a sync conflict superseded (newest first).
+ * What every entry of an application catalog carries besides its content
+ * (draft-hallambaker-mesh-reference-03 section 5.1.1 Entry, docs/architecture.md section 3): a
+ * stable Identifier, when it was created and last changed, the UDF of the device that made the
+ * current version, and the earlier versions that a later edit or a sync conflict superseded (newest
+ * first).
  */
 
 /** Earlier versions kept per entry; older ones fall off so an entry stays small to sync. */
@@ -16,9 +17,12 @@ export const timestampSchema = z.iso.datetime();
 /** The UDF of the device profile that made a version (any UDF text; checked by the core). */
 export const deviceUdfSchema = z.string().min(1).max(256);
 
-/** Entry metadata fields (PascalCase as in seed 001). */
+/** Entry metadata fields (PascalCase as in draft-hallambaker-mesh-reference-03). */
 export const entryMetadataShape = {
-  /** Globally unique, constant for the lifetime of the entry (seed 001 5.1.1). */
+  /**
+   * Globally unique, constant for the lifetime of the entry (draft-hallambaker-mesh-reference-03
+   * section 5.1.1).
+   */
   Identifier: z.string().min(1).max(256),
   Created: timestampSchema,
   /** The time of the current version: the newer Updated wins a conflict. */

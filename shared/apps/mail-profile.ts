@@ -3,15 +3,18 @@ import { connectionSchema } from './connection';
 import { catalogEntrySchema } from './entry';
 
 /**
- * A public key as profiles carry it (CONTRACTS.md section 2: UDF and PublicParameters). The
- * parameters are kept loose here because mail keys may be OpenPGP or S/MIME keys, not JWKs.
+ * A public key as profiles carry it (docs/module-contracts.md section 2: UDF and PublicParameters).
+ * The parameters are kept loose here because mail keys may be OpenPGP or S/MIME keys, not JWKs.
  */
 export const mailPublicKeySchema = z.strictObject({
   UDF: z.string().min(1).max(256),
   PublicParameters: z.looseObject({ kty: z.string() }),
 });
 
-/** The content of MailProfilePrivate (seed 001 5.8.2): one mail account. */
+/**
+ * The content of MailProfilePrivate (draft-hallambaker-mesh-reference-03 section 5.8.2): one mail
+ * account.
+ */
 export const mailAccountContentShape = {
   /** The RFC 5322 address of the account; required here, it is how the user names it. */
   EmailAddress: z.string().min(3).max(320),
@@ -28,7 +31,9 @@ export const mailAccountContentShape = {
   Encrypt: z.array(mailPublicKeySchema).max(20).default([]),
 } as const;
 
-/** MailProfilePrivate as the schema of its own (seed 001 5.8.2). */
+/**
+ * MailProfilePrivate as the schema of its own (draft-hallambaker-mesh-reference-03 section 5.8.2).
+ */
 export const mailProfilePrivateSchema = z.strictObject(mailAccountContentShape);
 export type MailProfilePrivate = z.infer<typeof mailProfilePrivateSchema>;
 

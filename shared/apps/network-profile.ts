@@ -3,7 +3,7 @@ import { connectionSchema } from './connection';
 import { catalogEntrySchema } from './entry';
 import { sitePatternSchema } from './password-entry';
 
-/** The content of NetworkProfilePrivate (seed 001 5.9.2). */
+/** The content of NetworkProfilePrivate (draft-hallambaker-mesh-reference-03 section 5.9.2). */
 export const networkProfileContentShape = {
   /** Sites the profile applies to; `*.example.com` matches www.example.com etc. */
   Sites: z.array(sitePatternSchema).max(100).default([]),
@@ -21,7 +21,7 @@ export const networkProfileContentShape = {
   WebPKI: z.array(z.string().min(1).max(256)).max(1000).default([]),
 } as const;
 
-/** NetworkProfilePrivate (seed 001 5.9.2). */
+/** NetworkProfilePrivate (draft-hallambaker-mesh-reference-03 section 5.9.2). */
 export const networkProfilePrivateSchema = z.strictObject(networkProfileContentShape);
 export type NetworkProfilePrivate = z.infer<typeof networkProfilePrivateSchema>;
 

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { catalogEntrySchema } from './entry';
 
 /**
- * Password application profile objects (seed 001 5.7), with the additions DESIGN.md section 3
- * asks for: Title, Notes, a TOTP secret, times, the device that made the change, and history.
+ * Password application profile objects (draft-hallambaker-mesh-reference-03 section 5.7), with the
+ * additions docs/architecture.md section 3 asks for: Title, Notes, a TOTP secret, times, the device
+ * that made the change, and history.
  */
 
 /**
@@ -21,9 +22,9 @@ export const sitePatternSchema = z
   );
 
 /**
- * The content of a PasswordEntry (seed 001 5.7.3 plus Title, Notes and TOTP, and what imports
- * bring: the kind, original URLs, folder, favourite and custom fields). Every addition is
- * optional, so entries stored and synced before read as they did.
+ * The content of a PasswordEntry (draft-hallambaker-mesh-reference-03 section 5.7.3 plus Title,
+ * Notes and TOTP, and what imports bring: the kind, original URLs, folder, favourite and custom
+ * fields). Every addition is optional, so entries stored and synced before read as they did.
  */
 export const passwordEntryContentShape = {
   /** What the user calls the entry (an export's "name" or "Title"). */
@@ -48,7 +49,10 @@ export const passwordEntryContentShape = {
    * Absent in entries stored before this field: an export then writes one URL per site.
    */
   URLs: z.array(z.string().min(1).max(2000)).max(100).optional(),
-  /** A folder or group path, `/` between levels (Bitwarden folder, KeePassXC group, LastPass grouping). */
+  /**
+   * A folder or group path, `/` between levels (Bitwarden folder, KeePassXC group, LastPass
+   * grouping).
+   */
   Folder: z.string().max(1000).optional(),
   /** Marked as a favourite. */
   Favorite: z.boolean().optional(),
@@ -68,9 +72,9 @@ export const passwordEntryContentSchema = z.strictObject(passwordEntryContentSha
 export type PasswordEntryContent = z.infer<typeof passwordEntryContentSchema>;
 
 /**
- * PasswordProfilePrivate (seed 001 5.7.2): the user's settings for the password application,
- * and (in the whole-profile form, e.g. a backup) its entries. In the synced catalog each entry
- * is stored on its own, so Entries is optional here.
+ * PasswordProfilePrivate (draft-hallambaker-mesh-reference-03 section 5.7.2): the user's settings
+ * for the password application, and (in the whole-profile form, e.g. a backup) its entries. In the
+ * synced catalog each entry is stored on its own, so Entries is optional here.
  */
 export const passwordProfilePrivateSchema = z.strictObject({
   /** A client MAY offer to generate strong passwords when true. */

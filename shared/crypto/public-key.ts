@@ -1,6 +1,6 @@
 /**
  * Public keys as they travel in profiles and messages: an RFC 8037 OKP JWK (Ed25519 to verify,
- * X25519 to encrypt to), its SubjectPublicKeyInfo DER (RFC 8410) and its UDF (DESIGN.md
+ * X25519 to encrypt to), its SubjectPublicKeyInfo DER (RFC 8410) and its UDF (docs/architecture.md
  * section 4 step 3). Private parameters never pass this schema: it is an allow-list.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -9,7 +9,7 @@ import { base64urlDecode, base64urlEncode } from '../encoding/base64url';
 import { MeshError } from '../errors';
 import { udfFromData } from '../udf';
 
-/** The content type a key's UDF is taken over (DESIGN.md section 4 step 3). */
+/** The content type a key's UDF is taken over (docs/architecture.md section 4 step 3). */
 export const PKIX_KEYINFO_CONTENT_TYPE = 'application/pkix-keyinfo';
 
 const rawPublicKey = z.string().refine(

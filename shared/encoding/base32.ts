@@ -1,7 +1,7 @@
 /**
  * Base32 as RFC 4648 section 6 defines it: the alphabet A-Z 2-7, upper case, no `=` padding.
- * UDF presentation (DESIGN.md section 4) is built on this; UDF-level tolerance of lower case and
- * dashes lives in shared/udf.ts, not here.
+ * UDF presentation (docs/architecture.md section 4) is built on this; UDF-level tolerance of lower
+ * case and dashes lives in shared/udf.ts, not here.
  */
 import { MeshError } from '../errors';
 

@@ -1,9 +1,9 @@
 /**
- * The schemas of the desktop program's own namespaces (DESIGN.md section 8; docs/core-api.md
- * section 2): `settings` (the service, the lock, the clipboard time), `session` (lock, unlock,
- * the lock state) and `clipboard` (copy, cleared after the set time by the main process).
- * Nothing here is secret except the text a `clipboard.copy` carries, which goes to the system
- * clipboard and nowhere else.
+ * The schemas of the desktop program's own namespaces (docs/architecture.md section 8;
+ * docs/core-api.md section 2): `settings` (the service, the lock, the clipboard time), `session`
+ * (lock, unlock, the lock state) and `clipboard` (copy, cleared after the set time by the main
+ * process). Nothing here is secret except the text a `clipboard.copy` carries, which goes to the
+ * system clipboard and nowhere else.
  */
 import { z } from 'zod';
 

@@ -1,8 +1,8 @@
 /**
- * The checkpoint (signed tree head) of the service log (DESIGN.md section 6; RFC 9162 section 4.10
- * in spirit): tree size, root hash and time, bound by the service's Ed25519 key. The service signs
- * the exact bytes of checkpointSigningText(); clients keep the last checkpoint they saw and check
- * every newer one against it with verifyCheckpointConsistency().
+ * The checkpoint (signed tree head) of the service log (docs/architecture.md section 6; RFC 9162
+ * section 4.10 in spirit): tree size, root hash and time, bound by the service's Ed25519 key. The
+ * service signs the exact bytes of checkpointSigningText(); clients keep the last checkpoint they
+ * saw and check every newer one against it with verifyCheckpointConsistency().
  *
  * Signed text, UTF-8, each line ending in "\n":
  *   mmm-checkpoint-v1

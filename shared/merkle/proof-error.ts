@@ -1,7 +1,7 @@
 /**
  * The one way a Merkle proof fails: MeshError('PROOF_INVALID') with a `reason` from a literal
  * union in its details, so callers and tests branch on what did not match, never on message text
- * (STYLE.md, "Logs and storage", after transparency-dev/merkle).
+ * (docs/architecture.md section 11, "Logs and storage", after transparency-dev/merkle).
  */
 import { MeshError } from '../errors';
 import { HASH_SIZE } from './hashing';

@@ -1,5 +1,5 @@
 /**
- * Proofs checked against checkpoints (DESIGN.md section 6): a client holding an earlier
+ * Proofs checked against checkpoints (docs/architecture.md section 6): a client holding an earlier
  * checkpoint checks that a newer one extends it, and that an entry is in the log a checkpoint
  * commits to. Signatures are checked separately (verifyCheckpointSignature).
  */

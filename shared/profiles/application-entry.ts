@@ -1,10 +1,11 @@
 /**
- * ApplicationProfileEntry (seed 001 5.5.4; DESIGN.md section 3): an application profile listed in
- * the personal profile. Loose: the application profiles add their own fields.
+ * ApplicationProfileEntry (draft-hallambaker-mesh-reference-03 section 5.5.4; docs/architecture.md
+ * section 3): an application profile listed in the personal profile. Loose: the application
+ * profiles add their own fields.
  */
 import { z } from 'zod';
 
-/** ApplicationProfileEntry (seed 001 5.5.4). */
+/** ApplicationProfileEntry (draft-hallambaker-mesh-reference-03 section 5.5.4). */
 export const applicationProfileEntrySchema = z.looseObject({
   Identifier: z.string().min(1).max(256),
   Type: z.string().min(1).max(64),

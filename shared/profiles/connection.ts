@@ -1,7 +1,7 @@
 /**
- * Device connection objects (seed 001 6.1; DESIGN.md section 7): the ConnectionRequest a new
- * device signs with its DeviceSignatureKey, and the ConnectionResult an administrator signs with
- * an online signature key of the profile.
+ * Device connection objects (draft-hallambaker-mesh-reference-03 section 6.1; docs/architecture.md
+ * section 7): the ConnectionRequest a new device signs with its DeviceSignatureKey, and the
+ * ConnectionResult an administrator signs with an online signature key of the profile.
  */
 import { z } from 'zod';
 import { generalJweSchema } from '../crypto/jwe-schema';
@@ -25,16 +25,22 @@ const connectionRequestShape = {
   ParentUDF: udfSchema(),
   /** The requesting device's signed device profile. */
   Device: signedObjectSchema,
-  /** Fresh nonce of the device, bound into the witness (DESIGN.md section 4). */
+  /** Fresh nonce of the device, bound into the witness (docs/architecture.md section 4). */
   ClientNonce: udfSchema(UDF_TYPE.nonce),
-  /** PIN flow (shared/profiles/pin.ts): which PIN, the proof for the service, the proof for the administrator. */
+  /**
+   * PIN flow (shared/profiles/pin.ts): which PIN, the proof for the service, the proof for the
+   * administrator.
+   */
   PinID: base64url.optional(),
   PinProof: base64url.optional(),
   PinAdminProof: base64url.optional(),
   Created: dateTimeSchema.optional(),
 };
 
-/** ConnectionRequest (seed 001 6.1.1, with the client nonce and PIN proofs of DESIGN.md section 7). */
+/**
+ * ConnectionRequest (draft-hallambaker-mesh-reference-03 section 6.1.1, with the client nonce and
+ * PIN proofs of docs/architecture.md section 7).
+ */
 export const connectionRequestSchema = z.looseObject(connectionRequestShape);
 
 /**
@@ -50,7 +56,7 @@ export const CONNECTION_REQUEST_FIELDS: ReadonlySet<string> = new Set([
   'PinProof',
   'PinAdminProof',
   'Created',
-  // Profile base fields (seed 001 5.1) a signer may add.
+  // Profile base fields (draft-hallambaker-mesh-reference-03 section 5.1) a signer may add.
   'Identifier',
   'Names',
   'Updated',
@@ -58,18 +64,22 @@ export const CONNECTION_REQUEST_FIELDS: ReadonlySet<string> = new Set([
 ]);
 export type ConnectionRequest = z.infer<typeof connectionRequestSchema>;
 
-/** The results an administrator may give (seed 001 6.1.3). */
+/** The results an administrator may give (draft-hallambaker-mesh-reference-03 section 6.1.3). */
 export const connectionResultValues = ['Accepted', 'Refused', 'Query'] as const;
 export type ConnectionResultValue = (typeof connectionResultValues)[number];
 
-/** ConnectionResult (seed 001 6.1.3): inherits ConnectionRequest; ClientNonce may be echoed. */
+/**
+ * ConnectionResult (draft-hallambaker-mesh-reference-03 section 6.1.3): inherits ConnectionRequest;
+ * ClientNonce may be echoed.
+ */
 export const connectionResultSchema = z.looseObject({
   ...connectionRequestShape,
   ClientNonce: udfSchema(UDF_TYPE.nonce).optional(),
   Result: z.enum(connectionResultValues),
   /**
    * Accepted as administrator: the online signing key encrypted to the new device
-   * (docs/device-flows.md "Roles"; an extension of seed 001 6.1.3).
+   * (docs/device-flows.md "Roles"; an extension of draft-hallambaker-mesh-reference-03 section
+   * 6.1.3).
    */
   OnlineKey: generalJweSchema.optional(),
 });
@@ -83,8 +93,8 @@ export interface VerifiedConnectionRequest {
 }
 
 /**
- * Verify a SignedConnectionRequest (seed 001 6.1.2): the device profile inside verifies, and the
- * request is signed by that device's DeviceSignatureKey.
+ * Verify a SignedConnectionRequest (draft-hallambaker-mesh-reference-03 section 6.1.2): the device
+ * profile inside verifies, and the request is signed by that device's DeviceSignatureKey.
  */
 export async function verifyConnectionRequest(
   signed: SignedObject,
@@ -111,9 +121,9 @@ export interface VerifiedConnectionResult {
 }
 
 /**
- * Verify a SignedConnectionResult (seed 001 7.14.1): signed by an administration key of the
- * profile (a key in its master profile's OnlineSignatureKeys), naming this profile as parent, and
- * carrying a device profile that verifies.
+ * Verify a SignedConnectionResult (draft-hallambaker-mesh-reference-03 section 7.14.1): signed by
+ * an administration key of the profile (a key in its master profile's OnlineSignatureKeys), naming
+ * this profile as parent, and carrying a device profile that verifies.
  */
 export async function verifyConnectionResult(
   signed: SignedObject,

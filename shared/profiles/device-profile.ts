@@ -1,6 +1,7 @@
 /**
- * The device profile (seed 001 3.5, 5.2.2; DESIGN.md section 3): a device's signature,
- * authentication and encryption keys. Identifier: UDF of DeviceSignatureKey; self-signed by it.
+ * The device profile (draft-hallambaker-mesh-reference-03 section 3.5, 5.2.2; docs/architecture.md
+ * section 3): a device's signature, authentication and encryption keys. Identifier: UDF of
+ * DeviceSignatureKey; self-signed by it.
  */
 import { z } from 'zod';
 import { MeshError } from '../errors';
@@ -10,7 +11,10 @@ import { checkPublicKeyEntry, publicKeyEntrySchema } from './public-key-entry';
 import type { JwsVerifier, SignedObject } from './signed-object';
 import { checkSignedBy, readSignedObject, remembered } from './signed-object';
 
-/** DeviceProfile (seed 001 5.2.2; DeviceEncryptionKey as DESIGN.md section 3 spells it). */
+/**
+ * DeviceProfile (draft-hallambaker-mesh-reference-03 section 5.2.2; DeviceEncryptionKey as
+ * docs/architecture.md section 3 spells it).
+ */
 export const deviceProfileSchema = z.looseObject({
   ...profileBaseShape,
   Description: z.string().max(256),
@@ -28,8 +32,9 @@ export interface VerifiedDeviceProfile {
 }
 
 /**
- * Verify a SignedDeviceProfile (seed 001 3.5): Ed25519 signature and authentication keys, an
- * X25519 encryption key, Identifier = UDF of DeviceSignatureKey, signed by that key.
+ * Verify a SignedDeviceProfile (draft-hallambaker-mesh-reference-03 section 3.5): Ed25519 signature
+ * and authentication keys, an X25519 encryption key, Identifier = UDF of DeviceSignatureKey, signed
+ * by that key.
  */
 export async function verifyDeviceProfile(
   signed: SignedObject,

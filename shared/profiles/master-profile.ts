@@ -1,6 +1,7 @@
 /**
- * The master profile (seed 001 3.3, 5.3.2; DESIGN.md section 3): the user's root of trust.
- * Identifier: UDF of MasterSignatureKey. Signed by MasterSignatureKey.
+ * The master profile (draft-hallambaker-mesh-reference-03 section 3.3, 5.3.2; docs/architecture.md
+ * section 3): the user's root of trust. Identifier: UDF of MasterSignatureKey. Signed by
+ * MasterSignatureKey.
  */
 import { z } from 'zod';
 import { MeshError } from '../errors';
@@ -10,7 +11,7 @@ import { checkPublicKeyEntry, publicKeyEntrySchema } from './public-key-entry';
 import type { JwsVerifier, SignedObject } from './signed-object';
 import { checkSignedBy, readSignedObject, remembered } from './signed-object';
 
-/** MasterProfile (seed 001 5.3.2). */
+/** MasterProfile (draft-hallambaker-mesh-reference-03 section 5.3.2). */
 export const masterProfileSchema = z.looseObject({
   ...profileBaseShape,
   MasterSignatureKey: publicKeyEntrySchema,
@@ -27,8 +28,9 @@ export interface VerifiedMasterProfile {
 }
 
 /**
- * Verify a SignedMasterProfile (seed 001 3.3): its keys are what their UDFs say, its Identifier
- * is the UDF of MasterSignatureKey, and MasterSignatureKey signed it.
+ * Verify a SignedMasterProfile (draft-hallambaker-mesh-reference-03 section 3.3): its keys are what
+ * their UDFs say, its Identifier is the UDF of MasterSignatureKey, and MasterSignatureKey signed
+ * it.
  */
 export async function verifyMasterProfile(
   signed: SignedObject,

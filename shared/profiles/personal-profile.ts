@@ -1,6 +1,6 @@
 /**
- * The personal profile (seed 001 3.4, 5.4.2; DESIGN.md section 3) and its chain of authority up
- * to the master signing key:
+ * The personal profile (draft-hallambaker-mesh-reference-03 section 3.4, 5.4.2;
+ * docs/architecture.md section 3) and its chain of authority up to the master signing key:
  *   master profile  -- signed by MasterSignatureKey (the root of trust)
  *   personal profile -- signed by a key in the master profile's OnlineSignatureKeys
  *   device profiles  -- each self-signed by its DeviceSignatureKey
@@ -27,7 +27,8 @@ import { checkSignedBy, readSignedObject, signedObjectSchema } from './signed-ob
 export const MAX_DEVICES = 256;
 
 /**
- * One administrator device of the account (docs/device-flows.md "Roles"; an extension of seed 001
+ * One administrator device of the account (docs/device-flows.md "Roles"; an extension of
+ * draft-hallambaker-mesh-reference-03
  * 5.4.2): the device's UDF and the online signing key's private key, encrypted to that device's
  * DeviceEncryptionKey (JWE general JSON, RFC 7516 section 7.2.1), so only that device can read
  * it. The service reads the list to tell administrators from members, never the key.
@@ -39,10 +40,11 @@ export const administratorEntrySchema = z.looseObject({
 export type AdministratorEntry = z.infer<typeof administratorEntrySchema>;
 
 /**
- * PersonalProfile (seed 001 5.4.2). Updated is required here: it orders the versions, so an old
- * version cannot be replayed over a newer one. Administrators (docs/device-flows.md "Roles") is
- * absent from profiles made before roles existed: then every device counts as one that may see
- * connection requests, and only devices holding the online key can act on them.
+ * PersonalProfile (draft-hallambaker-mesh-reference-03 section 5.4.2). Updated is required here: it
+ * orders the versions, so an old version cannot be replayed over a newer one. Administrators
+ * (docs/device-flows.md "Roles") is absent from profiles made before roles existed: then every
+ * device counts as one that may see connection requests, and only devices holding the online key
+ * can act on them.
  */
 export const personalProfileSchema = z.looseObject({
   ...profileBaseShape,
@@ -69,9 +71,10 @@ export interface VerifiedPersonalProfile {
 }
 
 /**
- * Verify a SignedPersonalProfile and everything inside it (seed 001 3.3-3.5; DESIGN.md section 3).
- * Throws MeshError: INVALID_MESSAGE (shape, naming the field), SIGNATURE_INVALID (a signature that
- * does not verify), UNTRUSTED_PROFILE (a key, identifier or signer the chain does not authorize).
+ * Verify a SignedPersonalProfile and everything inside it (draft-hallambaker-mesh-reference-03
+ * section 3.3-3.5; docs/architecture.md section 3). Throws MeshError: INVALID_MESSAGE (shape,
+ * naming the field), SIGNATURE_INVALID (a signature that does not verify), UNTRUSTED_PROFILE (a
+ * key, identifier or signer the chain does not authorize).
  */
 export async function verifyPersonalProfileChain(
   signed: SignedObject,
@@ -146,11 +149,12 @@ export async function verifyPersonalProfileChain(
 }
 
 /**
- * Check that `next` may supersede `previous` (seed 001 3.4; DESIGN.md section 5 Publish): same
- * master signing key; strictly newer Updated (no replay of an old version); a changed master
- * profile must itself be strictly newer (so a retired online key cannot come back through an old
- * master profile); the signer is an online key of a master profile the master key signed.
- * Both must already have passed verifyPersonalProfileChain. Throws MeshError UNAUTHORIZED.
+ * Check that `next` may supersede `previous` (draft-hallambaker-mesh-reference-03 section 3.4;
+ * docs/architecture.md section 5 Publish): same master signing key; strictly newer Updated (no
+ * replay of an old version); a changed master profile must itself be strictly newer (so a retired
+ * online key cannot come back through an old master profile); the signer is an online key of a
+ * master profile the master key signed. Both must already have passed verifyPersonalProfileChain.
+ * Throws MeshError UNAUTHORIZED.
  */
 export function checkPersonalProfileUpdate(
   previous: VerifiedPersonalProfile,
@@ -229,7 +233,7 @@ export function findDevice(
 
 /**
  * The DeviceAuthenticationKey that authenticates requests of `deviceUdf` for this profile's
- * account (CONTRACTS.md section 3), if the profile lists that device.
+ * account (docs/module-contracts.md section 3), if the profile lists that device.
  */
 export function deviceAuthenticationKey(
   personal: VerifiedPersonalProfile,

@@ -1,15 +1,17 @@
 /**
- * The PIN of the PIN/QR connection flow (DESIGN.md section 7; seed 004 8.2). An administrator
- * device makes a one-time PIN; the new device proves it knows the PIN with an HMAC over the
- * account, its client nonce and its device UDF.
+ * The PIN of the PIN/QR connection flow (docs/architecture.md section 7;
+ * draft-hallambaker-mesh-protocol-00 section 8.2). An administrator device makes a one-time PIN;
+ * the new device proves it knows the PIN with an HMAC over the account, its client nonce and its
+ * device UDF.
  *
  * Two keys are derived from the PIN so that the untrusted service can check a proof without being
  * able to forge the one the administrator checks:
  *   PinID        = base64url(HMAC-SHA-256(pin, "mesh/pin/id"))[first 16 bytes]  names the PIN
  *   service key  = HMAC-SHA-256(pin, "mesh/pin/service")   registered at the service (ConnectPin)
  *   admin key    = HMAC-SHA-256(pin, "mesh/pin/admin")     never leaves the administrator device
- *   proof(key)   = base64url(HMAC-SHA-256(key, "MMM-PIN-PROOF-1\n" account "\n" clientNonce "\n" deviceUdf))
- * The ConnectionRequest carries PinID, PinProof (service key) and PinAdminProof (admin key).
+ *   proof(key)   = base64url(HMAC-SHA-256(key, "MMM-PIN-PROOF-1\n" account "\n" clientNonce "\n"
+ * deviceUdf)) The ConnectionRequest carries PinID, PinProof (service key) and PinAdminProof (admin
+ * key).
  * `pin` is the normalized PIN text (upper case, no dashes or spaces) in UTF-8.
  */
 import { hmac } from '@noble/hashes/hmac.js';
@@ -31,7 +33,7 @@ export interface PinKeys {
   readonly adminKey: Uint8Array;
 }
 
-/** The fields a PIN proof binds (DESIGN.md section 7). */
+/** The fields a PIN proof binds (docs/architecture.md section 7). */
 export interface PinProofClaims {
   /** The account's local part, lower case. */
   readonly account: string;
@@ -41,7 +43,9 @@ export interface PinProofClaims {
   readonly deviceUdf: string;
 }
 
-/** Upper case, dashes and white space removed; INVALID_ARGUMENT for a PIN too short or not A-Z0-9. */
+/**
+ * Upper case, dashes and white space removed; INVALID_ARGUMENT for a PIN too short or not A-Z0-9.
+ */
 export function normalizePin(pin: string): string {
   const normalized = pin.replace(/[-\s]/g, '').toUpperCase();
   if (normalized.length < MIN_PIN_LENGTH || !/^[A-Z0-9]+$/.test(normalized)) {

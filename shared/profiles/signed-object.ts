@@ -1,7 +1,7 @@
 /**
- * Signed objects (seed 001 5.1.2; CONTRACTS.md section 2): `{ "Identifier", "SignedData" }`
- * where SignedData is a compact JWS (alg EdDSA, kid = UDF of the signing key, cty = the payload's
- * type name) over the UTF-8 JSON of the object.
+ * Signed objects (draft-hallambaker-mesh-reference-03 section 5.1.2; docs/module-contracts.md
+ * section 2): `{ "Identifier", "SignedData" }` where SignedData is a compact JWS (alg EdDSA, kid =
+ * UDF of the signing key, cty = the payload's type name) over the UTF-8 JSON of the object.
  *
  * Signature checking is injected (JwsVerifier) so that the device core passes
  * shared/crypto/jws.ts verifyJws and the service passes its node:crypto verifier: the same chain
@@ -22,7 +22,10 @@ export const MAX_SIGNED_DATA_LENGTH = 1_000_000;
 
 const compactJwsPattern = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** SignedProfile (seed 001 5.1.2): the object's Identifier and its compact JWS. */
+/**
+ * SignedProfile (draft-hallambaker-mesh-reference-03 section 5.1.2): the object's Identifier and
+ * its compact JWS.
+ */
 export const signedObjectSchema = z.object({
   Identifier: udfSchema(),
   SignedData: z
@@ -32,7 +35,7 @@ export const signedObjectSchema = z.object({
 });
 export type SignedObject = z.infer<typeof signedObjectSchema>;
 
-/** The cty values of the Mesh's signed objects (CONTRACTS.md section 2). */
+/** The cty values of the Mesh's signed objects (docs/module-contracts.md section 2). */
 export type SignedObjectType =
   'MasterProfile' | 'DeviceProfile' | 'PersonalProfile' | 'ConnectionRequest' | 'ConnectionResult';
 

@@ -1,11 +1,12 @@
 /**
- * Account names (seed 001 7.6, 8.1.2; CONTRACTS.md section 4): the local part of `local@service`,
- * case-insensitive, known to the service in lower case. The policy is the service's
- * (PolicyAccount in Hello); these helpers apply one so client and service agree.
+ * Account names (draft-hallambaker-mesh-reference-03 section 7.6, 8.1.2; docs/module-contracts.md
+ * section 4): the local part of `local@service`, case-insensitive, known to the service in lower
+ * case. The policy is the service's (PolicyAccount in Hello); these helpers apply one so client and
+ * service agree.
  */
 import { MeshError } from '../errors';
 
-/** Account naming policy (seed 004 10.4.4 PolicyAccount). */
+/** Account naming policy (draft-hallambaker-mesh-protocol-00 section 10.4.4 PolicyAccount). */
 export interface AccountPolicy {
   readonly minimum: number;
   readonly maximum: number;
@@ -19,7 +20,10 @@ export const ACCOUNT_CHARACTERS = 'a-z A-Z 0-9 . - _';
 /** A sample of refused characters, reported as PolicyAccount.InvalidCharacters. */
 export const INVALID_ACCOUNT_CHARACTERS = ' @:/\\"\'<>()[]{},;!?#$%&*+=|~^`';
 
-/** The result of checking a name against a policy (seed 001 7.6.2). */
+/**
+ * The result of checking a name against a policy (draft-hallambaker-mesh-reference-03 section
+ * 7.6.2).
+ */
 export interface AccountNameCheck {
   readonly valid: boolean;
   /** The name as the service knows it (lower case), when valid. */
@@ -30,14 +34,18 @@ export interface AccountNameCheck {
   readonly invalidCharacters?: string;
 }
 
-/** The service's key for an account: the lower-cased local part (CONTRACTS.md section 4). */
+/**
+ * The service's key for an account: the lower-cased local part (docs/module-contracts.md section
+ * 4).
+ */
 export function canonicalAccountName(name: string): string {
   return name.toLowerCase();
 }
 
 /**
- * Check an account name (seed 001 7.6): length within the policy, only ACCOUNT_CHARACTERS,
- * starting and ending with a letter or digit, no '..'. The local part only: '@' is refused.
+ * Check an account name (draft-hallambaker-mesh-reference-03 section 7.6): length within the
+ * policy, only ACCOUNT_CHARACTERS, starting and ending with a letter or digit, no '..'. The local
+ * part only: '@' is refused.
  */
 export function checkAccountName(
   name: string,

@@ -1,7 +1,7 @@
 /**
- * Response allow-lists without re-validation (STYLE.md "The service", after Fastify's
- * fast-json-stringify): a response schema compiled once into a function that copies only the
- * fields the schema declares, recursively, and drops everything else. The service builds its
+ * Response allow-lists without re-validation (docs/architecture.md section 11 "The service", after
+ * Fastify's fast-json-stringify): a response schema compiled once into a function that copies only
+ * the fields the schema declares, recursively, and drops everything else. The service builds its
  * responses from typed values, so it needs the filtering, not the checks; the checks run in
  * encodeResponse() and on the client (decodeResponse), and the tests compare the two.
  */

@@ -1,8 +1,8 @@
 /**
- * Request authentication (CONTRACTS.md section 3; DESIGN.md section 5): the `Authorization: Mesh`
- * header a device puts on every request that acts for an account, and the exact bytes its
- * DeviceAuthenticationKey signs. Isomorphic: the service verifies with these, the device core
- * signs with them.
+ * Request authentication (docs/module-contracts.md section 3; docs/architecture.md section 5): the
+ * `Authorization: Mesh` header a device puts on every request that acts for an account, and the
+ * exact bytes its DeviceAuthenticationKey signs. Isomorphic: the service verifies with these, the
+ * device core signs with them.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decode as base64urlDecode, encode as base64urlEncode } from 'jose/base64url';
@@ -21,7 +21,10 @@ const SIGNATURE_LENGTH = 86;
 
 /** The five parameters of the `Authorization: Mesh ...` header, in their wire form. */
 export interface AuthorizationFields {
-  /** The account's local part, as the account field of the messages (CONTRACTS.md section 4). */
+  /**
+   * The account's local part, as the account field of the messages (docs/module-contracts.md
+   * section 4).
+   */
   readonly account: string;
   /** UDF of the signing device's device profile. */
   readonly device: string;
@@ -43,14 +46,18 @@ const valuePattern = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const udfLikePattern = /^[A-Za-z2-7-]+$/;
 const base64urlPattern = /^[A-Za-z0-9_-]+$/;
 
-/** base64url(SHA-256(body)): the body commitment inside the signed input (CONTRACTS.md section 3). */
+/**
+ * base64url(SHA-256(body)): the body commitment inside the signed input (docs/module-contracts.md
+ * section 3).
+ */
 export function bodyDigest(body: Uint8Array): string {
   return base64urlEncode(sha256(body));
 }
 
 /**
- * The exact bytes a device signs for one request (CONTRACTS.md section 3): UTF-8 of
- * "MMM-AUTH-1\n" + account + "\n" + device + "\n" + time + "\n" + nonce + "\n" + base64url(SHA-256(body)).
+ * The exact bytes a device signs for one request (docs/module-contracts.md section 3): UTF-8 of
+ * "MMM-AUTH-1\n" + account + "\n" + device + "\n" + time + "\n" + nonce + "\n" +
+ * base64url(SHA-256(body)).
  */
 export function authenticationInput(claims: AuthenticationClaims, body: Uint8Array): Uint8Array {
   return authenticationInputForDigest(claims, bodyDigest(body));
@@ -87,7 +94,9 @@ export function formatAuthenticationTime(date: Date): string {
   return date.toISOString();
 }
 
-/** Milliseconds since the epoch of an authentication time; MeshError INVALID_MESSAGE if malformed. */
+/**
+ * Milliseconds since the epoch of an authentication time; MeshError INVALID_MESSAGE if malformed.
+ */
 export function parseAuthenticationTime(time: string): number {
   const match = timePattern.exec(time);
   const millis = match ? Date.parse(time) : Number.NaN;
@@ -102,7 +111,10 @@ export function parseAuthenticationTime(time: string): number {
   return millis;
 }
 
-/** True when `time` lies within ±AUTHENTICATION_WINDOW_MS of `now` (CONTRACTS.md section 3). */
+/**
+ * True when `time` lies within ±AUTHENTICATION_WINDOW_MS of `now` (docs/module-contracts.md section
+ * 3).
+ */
 export function isWithinAuthenticationWindow(
   time: string,
   now: number,
@@ -145,7 +157,7 @@ export function encodeAuthenticationSignature(signature: Uint8Array): string {
   return base64urlEncode(signature);
 }
 
-/** The Authorization header value for the given fields (CONTRACTS.md section 3). */
+/** The Authorization header value for the given fields (docs/module-contracts.md section 3). */
 export function formatAuthorization(fields: AuthorizationFields): string {
   checkFields(fields);
   return (
@@ -155,10 +167,10 @@ export function formatAuthorization(fields: AuthorizationFields): string {
 }
 
 /**
- * Parse an `Authorization: Mesh ...` header (CONTRACTS.md section 3). Strict: the scheme (case-
- * insensitive), the five parameters exactly once each in any order, quoted values without escapes,
- * a well-formed time and signature. Throws MeshError INVALID_MESSAGE naming what is wrong; it does
- * not check the time window or the signature.
+ * Parse an `Authorization: Mesh ...` header (docs/module-contracts.md section 3). Strict: the
+ * scheme (case- insensitive), the five parameters exactly once each in any order, quoted values
+ * without escapes, a well-formed time and signature. Throws MeshError INVALID_MESSAGE naming what
+ * is wrong; it does not check the time window or the signature.
  */
 export function parseAuthorization(header: string): AuthorizationFields {
   if (header.length > MAX_AUTHORIZATION_LENGTH) {

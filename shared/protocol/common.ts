@@ -1,20 +1,24 @@
 /**
- * Structures shared by several protocol messages (seed 001 7.4; seed 004 10.4), PascalCase as
- * on the wire. Request schemas are strict (an unknown field is a 400 naming it); response schemas
- * are allow-lists (a field not declared here never leaves the service).
+ * Structures shared by several protocol messages (draft-hallambaker-mesh-reference-03 section 7.4;
+ * draft-hallambaker-mesh-protocol-00 section 10.4), PascalCase as on the wire. Request schemas are
+ * strict (an unknown field is a 400 naming it); response schemas are allow-lists (a field not
+ * declared here never leaves the service).
  */
 import { z } from 'zod';
 import { signedCheckpointSchema } from '../merkle/checkpoint';
 import { dateTimeSchema } from './date-time';
 import { statusCodes } from './status-codes';
 
-/** Fields of every request (seed 001 7.1.1 MeshRequest). */
+/** Fields of every request (draft-hallambaker-mesh-reference-03 section 7.1.1 MeshRequest). */
 export const requestBaseShape = {
-  /** Name of the service the request is directed to (seed 001 7.1.1); informational. */
+  /**
+   * Name of the service the request is directed to (draft-hallambaker-mesh-reference-03 section
+   * 7.1.1); informational.
+   */
   Portal: z.string().max(256).optional(),
 };
 
-/** Fields of every response (seed 001 7.2.1 MeshResponse). */
+/** Fields of every response (draft-hallambaker-mesh-reference-03 section 7.2.1 MeshResponse). */
 export const responseBaseShape = {
   Status: z
     .int()
@@ -26,16 +30,22 @@ export const responseBaseShape = {
 export const meshResponseSchema = z.object(responseBaseShape);
 export type MeshResponse = z.infer<typeof meshResponseSchema>;
 
-/** An account field: the local part (CONTRACTS.md section 4); the policy is checked by the service. */
+/**
+ * An account field: the local part (docs/module-contracts.md section 4); the policy is checked by
+ * the service.
+ */
 export const accountFieldSchema = z.string().min(1).max(256);
 
 /** A count in a request (entries, indexes, sizes). */
 export const countSchema = z.int().min(0);
 
-/** An opaque page key returned by a previous search (seed 001 7.4.4). */
+/**
+ * An opaque page key returned by a previous search (draft-hallambaker-mesh-reference-03 section
+ * 7.4.4).
+ */
 export const pageKeySchema = z.string().min(1).max(4096);
 
-/** SearchConstraints (seed 001 7.4.4). */
+/** SearchConstraints (draft-hallambaker-mesh-reference-03 section 7.4.4). */
 export const searchConstraintsSchema = z.strictObject({
   NotBefore: dateTimeSchema.optional(),
   Before: dateTimeSchema.optional(),
@@ -45,14 +55,17 @@ export const searchConstraintsSchema = z.strictObject({
 });
 export type SearchConstraints = z.infer<typeof searchConstraintsSchema>;
 
-/** KeyValue (seed 001 7.4.3). */
+/** KeyValue (draft-hallambaker-mesh-reference-03 section 7.4.3). */
 export const keyValueSchema = z.strictObject({
   Key: z.string().min(1).max(64),
   Value: z.string().max(1024),
 });
 export type KeyValue = z.infer<typeof keyValueSchema>;
 
-/** A container name: a catalog or spool of an account (seed 004 4.6). */
+/**
+ * A container name: a catalog or spool of an account (draft-hallambaker-mesh-protocol-00 section
+ * 4.6).
+ */
 export const containerNameSchema = z
   .string()
   .regex(
@@ -60,13 +73,19 @@ export const containerNameSchema = z
     'must be 1 to 64 letters, digits, ".", "-" or "_", starting with a letter or digit',
   );
 
-/** The inbound spool of an account, where Post delivers (seed 004 10.9). */
+/**
+ * The inbound spool of an account, where Post delivers (draft-hallambaker-mesh-protocol-00 section
+ * 10.9).
+ */
 export const INBOUND_SPOOL = 'mmm_Inbound';
 
 /** Largest payload of one container entry, in characters. */
 export const MAX_ENTRY_PAYLOAD = 10_000_000;
 
-/** An entry to add to a container: an opaque payload the service never reads (seed 004 10.4.6). */
+/**
+ * An entry to add to a container: an opaque payload the service never reads
+ * (draft-hallambaker-mesh-protocol-00 section 10.4.6).
+ */
 export const entryUploadSchema = z.strictObject({
   Payload: z.string().min(1).max(MAX_ENTRY_PAYLOAD),
 });
@@ -83,7 +102,10 @@ export const containerEntrySchema = z.object({
 });
 export type ContainerEntry = z.infer<typeof containerEntrySchema>;
 
-/** ContainerStatus (seed 004 10.4.5): last index and running digest of a container. */
+/**
+ * ContainerStatus (draft-hallambaker-mesh-protocol-00 section 10.4.5): last index and running
+ * digest of a container.
+ */
 export const containerStatusSchema = z.object({
   Container: z.string(),
   /** Index of the last entry; 0 for an empty container. */
@@ -96,7 +118,10 @@ export const containerStatusSchema = z.object({
 });
 export type ContainerStatus = z.infer<typeof containerStatusSchema>;
 
-/** EntryResponse (seed 004 10.8.3): what became of one uploaded or posted entry. */
+/**
+ * EntryResponse (draft-hallambaker-mesh-protocol-00 section 10.8.3): what became of one uploaded or
+ * posted entry.
+ */
 export const entryResponseSchema = z.object({
   Account: z.string().optional(),
   Container: z.string(),
@@ -114,5 +139,8 @@ export const checkpointFieldSchema = signedCheckpointSchema;
 /** A Merkle proof: base64url hashes, bottom-up (RFC 9162 2.1.3 / 2.1.4). */
 export const proofPathSchema = z.array(z.string()).max(128);
 
-/** Transaction identifier: the position of a log entry, from 1 (seed 001 3.1.4). */
+/**
+ * Transaction identifier: the position of a log entry, from 1 (draft-hallambaker-mesh-reference-03
+ * section 3.1.4).
+ */
 export const transactionIdSchema = z.int().min(1);

@@ -1,5 +1,6 @@
 /**
- * DateTime fields of the protocol and the profiles (seed 001 "DateTime"): RFC 3339 in UTC with a
+ * DateTime fields of the protocol and the profiles (draft-hallambaker-mesh-reference-03
+ * "DateTime"): RFC 3339 in UTC with a
  * `Z`, as Date.prototype.toISOString() writes it. One schema so both ends agree on the form.
  */
 import { z } from 'zod';

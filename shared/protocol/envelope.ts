@@ -1,8 +1,8 @@
 /**
- * The JSON envelope of the HTTP binding (DESIGN.md section 5): a request body is one JSON object
- * with exactly one member, named after the request message; a response body likewise names the
- * response message (or MeshResponse). Errors are MeshError INVALID_MESSAGE with details.field the
- * path of the first problem, e.g. `GetRequest.SearchConstraints.MaxEntries`.
+ * The JSON envelope of the HTTP binding (docs/architecture.md section 5): a request body is one
+ * JSON object with exactly one member, named after the request message; a response body likewise
+ * names the response message (or MeshResponse). Errors are MeshError INVALID_MESSAGE with
+ * details.field the path of the first problem, e.g. `GetRequest.SearchConstraints.MaxEntries`.
  */
 import type { z } from 'zod';
 import { MeshError } from '../errors';
@@ -73,8 +73,8 @@ export function parseJson(text: string, what: string): unknown {
 }
 
 /**
- * Decode and validate a request body (DESIGN.md section 5): JSON, one member, a known request
- * message, every field of the right type (strict: unknown fields are refused).
+ * Decode and validate a request body (docs/architecture.md section 5): JSON, one member, a known
+ * request message, every field of the right type (strict: unknown fields are refused).
  */
 export function decodeRequest(body: string | unknown): DecodedRequest {
   const value = typeof body === 'string' ? parseJson(body, 'request') : body;
@@ -107,8 +107,8 @@ export function encodeRequest<T extends TransactionName>(
 
 /**
  * The response body of a transaction: passed through its response schema first, so only
- * declared fields leave (STYLE.md "The service": responses are allow-lists). A success uses the
- * response schema, a failure the failure schema.
+ * declared fields leave (docs/architecture.md section 11 "The service": responses are allow-lists).
+ * A success uses the response schema, a failure the failure schema.
  */
 export function encodeResponse<T extends TransactionName>(
   transaction: T,
@@ -151,8 +151,8 @@ export type DecodedResponse<T extends TransactionName> =
 
 /**
  * Decode a response body for a transaction (client side). The payload Status is authoritative
- * (seed 001 7.2); unknown fields are dropped. INVALID_MESSAGE when the body is not a response of
- * this transaction or MeshResponse.
+ * (draft-hallambaker-mesh-reference-03 section 7.2); unknown fields are dropped. INVALID_MESSAGE
+ * when the body is not a response of this transaction or MeshResponse.
  */
 export function decodeResponse<T extends TransactionName>(
   transaction: T,

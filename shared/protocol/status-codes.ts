@@ -1,11 +1,11 @@
 /**
- * Status codes of the Mesh service (seed 001 7.2; DESIGN.md section 5) and how they map onto the
- * shared MeshError codes, both ways: the service answers a MeshError with its status, the client
- * turns a status back into a MeshError.
+ * Status codes of the Mesh service (draft-hallambaker-mesh-reference-03 section 7.2;
+ * docs/architecture.md section 5) and how they map onto the shared MeshError codes, both ways: the
+ * service answers a MeshError with its status, the client turns a status back into a MeshError.
  */
 import type { MeshErrorCode } from '../errors';
 
-/** The statuses a Mesh response may carry (DESIGN.md section 5). */
+/** The statuses a Mesh response may carry (docs/architecture.md section 5). */
 export const STATUS = {
   OK: 200,
   Created: 201,

@@ -1,6 +1,6 @@
 /**
- * The transactions of the Mesh service (DESIGN.md section 5): for each, the request and response
- * message names, their schemas, and who must sign the request. One table that the service
+ * The transactions of the Mesh service (docs/architecture.md section 5): for each, the request and
+ * response message names, their schemas, and who must sign the request. One table that the service
  * dispatches on and the client encodes from, so the two cannot disagree.
  */
 import type { z } from 'zod';
@@ -37,7 +37,7 @@ import { uploadFailureSchema, uploadRequestSchema, uploadResponseSchema } from '
 import { validateRequestSchema, validateResponseSchema } from './messages/validate-account';
 
 /**
- * Who signs a request (CONTRACTS.md section 3; DESIGN.md section 5):
+ * Who signs a request (docs/module-contracts.md section 3; docs/architecture.md section 5):
  * - none: public;
  * - account: a device listed in the current personal profile of the message's account;
  * - account-if-named: as account when the message names an account (Status), else public;
@@ -70,7 +70,9 @@ function transaction<
   };
 }
 
-/** Every transaction, by name (DESIGN.md section 5, plus ConnectPin for the PIN flow). */
+/**
+ * Every transaction, by name (docs/architecture.md section 5, plus ConnectPin for the PIN flow).
+ */
 export const transactions = {
   Hello: transaction({
     request: 'HelloRequest',

@@ -1,4 +1,4 @@
-// The desktop builds and `npm start` (DESIGN.md section 8, shared/REFERENCE.md): the preload is
+// The desktop builds and `npm start` (docs/architecture.md section 8, section 13): the preload is
 // one small CommonJS file that runs with nothing but `require('electron')`, as in a sandboxed
 // renderer; the main bundle leaves Electron and native modules external; and `npm start`
 // without an Electron binary says so in one line and exits 1, without trying to download it.

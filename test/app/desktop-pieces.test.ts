@@ -1,4 +1,4 @@
-// The desktop program's own main-process pieces (DESIGN.md section 8), each against the
+// The desktop program's own main-process pieces (docs/architecture.md section 8), each against the
 // recording fake of `electron`: the menu, the tray, approval notifications, the clipboard with
 // clearing, `mcu://` links and the lock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,6 +1,6 @@
 /**
- * A recording fake of the `electron` module for unit tests of electron/app (DESIGN.md section
- * 9: the Electron binary cannot run here). It implements the calls electron/app makes and
+ * A recording fake of the `electron` module for unit tests of electron/app (docs/architecture.md
+ * section 9: the Electron binary cannot run here). It implements the calls electron/app makes and
  * records each one, so tests can check every window option, handler and registration, and
  * drive the events Electron would emit. Use with `vi.mock('electron', () => fake.module)`.
  */

@@ -1,6 +1,6 @@
 // The main process (electron/app/main.ts) booted against a recording fake of `electron`
-// (DESIGN.md section 9): lifecycle order, the window's options, session policies, the app://
-// protocol, navigation and IPC, each checked on what main.ts actually registered; and the
+// (docs/architecture.md section 9): lifecycle order, the window's options, session policies, the
+// app:// protocol, navigation and IPC, each checked on what main.ts actually registered; and the
 // backend it starts: the real device core on the app's data folder (a passphrase key file, so
 // no keychain is needed here) and the embedded service's launcher, replaced by a recording one.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,8 +1,8 @@
 /**
- * The mail application on synced catalogs (issue 5, "Mail settings"): an account discovered
- * from the provider's autoconfig document or from SRV records (servers on loopback; nothing goes
- * to the internet), the server password filled in, synced to a second device; changes keep the
- * earlier version in History; autoconfig export and import.
+ * The mail application on synced catalogs (docs/architecture.md section 12, "Mail settings"): an
+ * account discovered from the provider's autoconfig document or from SRV records (servers on
+ * loopback; nothing goes to the internet), the server password filled in, synced to a second
+ * device; changes keep the earlier version in History; autoconfig export and import.
  */
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';

@@ -19,7 +19,7 @@ const meta = {
   UpdatedBy: 'MDEV-AAAA-BBBB',
 };
 
-describe('application profile schemas (seed 001 5.5-5.9)', () => {
+describe('application profile schemas (draft-hallambaker-mesh-reference-03 sections 5.5-5.9)', () => {
   it('accepts a full PasswordEntry and fills an absent History', () => {
     const parsed = passwordEntrySchema.parse({
       ...meta,
@@ -95,7 +95,7 @@ describe('application profile schemas (seed 001 5.5-5.9)', () => {
     expect(mailAccountEntrySchema.safeParse({ ...meta }).success).toBe(false);
   });
 
-  it('reads NetworkProfilePrivate (seed 001 5.9.2)', () => {
+  it('reads NetworkProfilePrivate (draft-hallambaker-mesh-reference-03 section 5.9.2)', () => {
     const profile = networkProfilePrivateSchema.parse({
       Sites: ['*.corp.example'],
       DNS: [{ ServiceName: '10.0.0.53', Port: 53, Security: ['None'] }],

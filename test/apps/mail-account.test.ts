@@ -13,7 +13,7 @@ function device(udf: string, iso: string): ChangeContext {
   return { deviceUdf: udf, now: () => new Date(iso), newIdentifier: () => `${udf}-m${++id}` };
 }
 
-describe('mail connections (seed 001 5.6.1)', () => {
+describe('mail connections (draft-hallambaker-mesh-reference-03 section 5.6.1)', () => {
   it('builds connections with the default port and security for each protocol', () => {
     const cases = [
       ['imap', 'ssl', 993, '_imaps._tcp', 'Direct'],
@@ -104,7 +104,7 @@ describe('mail connections (seed 001 5.6.1)', () => {
   });
 });
 
-describe('MailCatalog (seed 001 5.8.2)', () => {
+describe('MailCatalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () => {
   const inbound = [
     buildMailConnection({
       protocol: 'imap',

@@ -11,7 +11,7 @@ function profile(id: string, sites: string[]): NetworkProfileEntry {
   });
 }
 
-describe('network profiles (seed 001 5.9.2)', () => {
+describe('network profiles (draft-hallambaker-mesh-reference-03 section 5.9.2)', () => {
   const everywhere = profile('everywhere', []);
   const corp = profile('corp', ['*.corp.example']);
   const lab = profile('lab', ['*.lab.corp.example', 'lab.corp.example']);

@@ -47,7 +47,7 @@ function sample(): PasswordCatalog {
   return catalog;
 }
 
-describe('PasswordCatalog (seed 001 5.7)', () => {
+describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', () => {
   it('adds entries with normalised sites and metadata', () => {
     const catalog = sample();
     const [entry] = catalog.findExact('example.com');

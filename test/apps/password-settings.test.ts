@@ -8,7 +8,7 @@ import {
   setAutoGenerate,
 } from '../../electron/core/passwords/password-settings';
 
-describe('password settings (seed 001 5.7.2)', () => {
+describe('password settings (draft-hallambaker-mesh-reference-03 section 5.7.2)', () => {
   it('defaults to an empty NeverAsk list and no AutoGenerate', () => {
     const settings = readPasswordSettings();
     expect(settings).toEqual({ NeverAsk: [] });

@@ -12,7 +12,7 @@ function rank(pattern: string, query: string): number | null {
   return siteMatchRank(parseSite(pattern), parseSite(query));
 }
 
-describe('normaliseSite (seed 001 5.7.3)', () => {
+describe('normaliseSite (draft-hallambaker-mesh-reference-03 section 5.7.3)', () => {
   it.each([
     ['https://WWW.Example.com:443/path?q=1#top', 'www.example.com'],
     ['http://example.com:80/', 'example.com'],

@@ -1,7 +1,7 @@
 /**
- * `mesh password`, `mesh mail` and `mesh account sync` end to end (issue 5, "The CLI"): two
- * device homes connected through the CLI itself, against a real service on loopback, with the
- * real keychain.
+ * `mesh password`, `mesh mail` and `mesh account sync` end to end (docs/architecture.md section 7,
+ * "The CLI"): two device homes connected through the CLI itself, against a real service on
+ * loopback, with the real keychain.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,10 +1,10 @@
-// The desktop program in a real Electron through Playwright's `_electron.launch` (DESIGN.md
-// section 9). These tests need Electron's binary, which since Electron 42 is downloaded on
-// first run and cannot be downloaded on machines that reach only the npm and Debian
+// The desktop program in a real Electron through Playwright's `_electron.launch`
+// (docs/architecture.md section 9). These tests need Electron's binary, which since Electron 42 is
+// downloaded on first run and cannot be downloaded on machines that reach only the npm and Debian
 // registries: there they are skipped, saying why; wherever a binary is present (after
 // `npx install-electron`, or with ELECTRON_OVERRIDE_DIST_PATH) they run. The build tested keeps
 // Electron's default fuses: `_electron.launch` needs the nodeCliInspect fuse on
-// (shared/REFERENCE.md), which build/fuses.mjs turns off only for packaged releases.
+// (docs/architecture.md section 13), which build/fuses.mjs turns off only for packaged releases.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

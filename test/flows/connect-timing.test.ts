@@ -1,8 +1,8 @@
 /**
- * DESIGN.md section 10: "Device connection completes within 1 s of the approval on loopback".
- * The new device's ConnectStatus long poll is held by the service when the administrator accepts
- * (a proxy on its path reports the poll as it passes), so the figure is the long poll's wake-up,
- * the result and profile verification, and the binding - measured from the moment the
+ * docs/architecture.md section 10: "Device connection completes within 1 s of the approval on
+ * loopback". The new device's ConnectStatus long poll is held by the service when the administrator
+ * accepts (a proxy on its path reports the poll as it passes), so the figure is the long poll's
+ * wake-up, the result and profile verification, and the binding - measured from the moment the
  * administrator's accept call returns (ConnectComplete answered) and from when it started.
  */
 import { performance } from 'node:perf_hooks';

@@ -1,8 +1,9 @@
 /**
- * Test harness for the device flows (issue 4): a real Mesh service on 127.0.0.1:0 in this
- * process (SQLite in a temporary directory), device homes in temporary directories with their
- * secrets in the REAL OS keychain (each home has its own random home id, and its keychain entries
- * are deleted when it closes), and a thin HTTP proxy that can rewrite the service's answers.
+ * Test harness for the device flows (docs/architecture.md section 7): a real Mesh service on
+ * 127.0.0.1:0 in this process (SQLite in a temporary directory), device homes in temporary
+ * directories with their secrets in the REAL OS keychain (each home has its own random home id, and
+ * its keychain entries are deleted when it closes), and a thin HTTP proxy that can rewrite the
+ * service's answers.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';

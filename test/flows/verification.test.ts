@@ -1,7 +1,8 @@
 /**
- * Nothing received is used before it is verified (issue 4): a thin proxy in front of the real
- * service forges profiles, connection results, pending requests and checkpoints, rolls a profile
- * back, or forks the log; every flow stops with a visible MeshError and keeps nothing forged.
+ * Nothing received is used before it is verified (docs/architecture.md section 7): a thin proxy in
+ * front of the real service forges profiles, connection results, pending requests and checkpoints,
+ * rolls a profile back, or forks the log; every flow stops with a visible MeshError and keeps
+ * nothing forged.
  */
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -31,7 +31,7 @@ function expectInvalid(run: () => unknown, field: string): void {
   throw new Error('expected INVALID_MESSAGE');
 }
 
-describe('authenticationInput (CONTRACTS.md section 3)', () => {
+describe('authenticationInput (docs/module-contracts.md section 3)', () => {
   it('commits to base64url(SHA-256(body)) — known answer for "abc" (FIPS 180-2 B.1)', () => {
     expect(bodyDigest(new TextEncoder().encode('abc'))).toBe(
       'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0',

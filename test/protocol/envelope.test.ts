@@ -1,7 +1,7 @@
 /**
- * The JSON envelope (DESIGN.md section 5) and the status codes: one member naming the message,
- * errors naming the field, responses passed through their allow-list, and statuses mapped to the
- * shared error codes both ways.
+ * The JSON envelope (docs/architecture.md section 5) and the status codes: one member naming the
+ * message, errors naming the field, responses passed through their allow-list, and statuses mapped
+ * to the shared error codes both ways.
  */
 import { describe, expect, it } from 'vitest';
 import { meshErrorCodes } from '../../shared/errors';
@@ -168,7 +168,7 @@ describe('status codes', () => {
   });
 });
 
-describe('account names (CONTRACTS.md section 4)', () => {
+describe('account names (docs/module-contracts.md section 4)', () => {
   it('are case-insensitive local parts within the policy', () => {
     expect(checkAccountName('Alice.Smith-2')).toEqual({ valid: true, name: 'alice.smith-2' });
     expect(checkAccountName('alice@example.com')).toMatchObject({

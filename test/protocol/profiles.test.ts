@@ -1,8 +1,9 @@
 /**
- * The chain of authority (seed 001 3.3-3.5; DESIGN.md section 3) as shared/profiles checks it,
- * with both verifiers: shared/crypto/jws.ts verifyJws (the device core's) and the service's
- * node:crypto one, which must agree on every case. Negative cases are data: one mutation each,
- * with the error it must give (STYLE.md "Logs and storage").
+ * The chain of authority (draft-hallambaker-mesh-reference-03 sections 3.3-3.5; docs/architecture.md
+ * section 3) as shared/profiles checks it, with both verifiers: shared/crypto/jws.ts verifyJws (the
+ * device core's) and the service's node:crypto one, which must agree on every case. Negative cases
+ * are data: one mutation each, with the error it must give (docs/architecture.md section 11 "Logs
+ * and storage").
  */
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
-// The journeys of the desktop program in Debian's Chromium (DESIGN.md section 9), through the
-// browser harness on the real device core, a real Mesh service on loopback and the real OS
-// keychain, each across two devices: the first driven through the UI, the second through the
+// The journeys of the desktop program in Debian's Chromium (docs/architecture.md section 9),
+// through the browser harness on the real device core, a real Mesh service on loopback and the real
+// OS keychain, each across two devices: the first driven through the UI, the second through the
 // core API (MeshDevice) on its own home. One browser and one service for the file; every screen
 // is checked with axe-core in light and dark and photographed (support/screen-checks.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

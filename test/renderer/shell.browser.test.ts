@@ -1,7 +1,8 @@
-// The renderer shell in Debian's Chromium (DESIGN.md section 9), served by the browser harness
-// with the same app:// handler and CSP as Electron, window.mesh answered over a loopback bridge
-// by the desktop's own generic IPC dispatcher over a real device core on a temporary home. Checks what a person sees and does with the
-// keyboard, that the CSP holds, and that calls and pushes go through the real contract.
+// The renderer shell in Debian's Chromium (docs/architecture.md section 9), served by the browser
+// harness with the same app:// handler and CSP as Electron, window.mesh answered over a loopback
+// bridge by the desktop's own generic IPC dispatcher over a real device core on a temporary home.
+// Checks what a person sees and does with the keyboard, that the CSP holds, and that calls and
+// pushes go through the real contract.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
-// The renderer's store (STYLE.md "The renderer"): slices read window.mesh through the real
-// contract (client and dispatcher joined in memory), each test on a fresh store.
+// The renderer's store (docs/architecture.md section 11 "The renderer"): slices read window.mesh
+// through the real contract (client and dispatcher joined in memory), each test on a fresh store.
 import { describe, expect, it } from 'vitest';
 import { visibleScreens } from '../../renderer/app/screens';
 import { createMeshStore } from '../../renderer/store/mesh-store';

@@ -1,7 +1,7 @@
 /**
- * Kill-and-restart durability (issue 3): SIGKILL the service mid-write several times; nothing
- * acknowledged is lost and the log verifies after each restart. The many-kills version is
- * durability.slow.test.ts.
+ * Kill-and-restart durability (docs/architecture.md section 6): SIGKILL the service mid-write
+ * several times; nothing acknowledged is lost and the log verifies after each restart. The
+ * many-kills version is durability.slow.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

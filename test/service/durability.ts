@@ -1,9 +1,9 @@
 /**
- * The kill-and-restart durability check (issue 3 "The log"): clients write while the service is
- * killed with SIGKILL at a random moment, again and again; after every restart each acknowledged
- * transaction must be there, the log must hash to the new checkpoint, and the new checkpoint must
- * be consistent with every checkpoint seen before the kills. Shared by the normal (a few kills)
- * and the slow (many kills) suites.
+ * The kill-and-restart durability check (docs/architecture.md section 6): clients write while the
+ * service is killed with SIGKILL at a random moment, again and again; after every restart each
+ * acknowledged transaction must be there, the log must hash to the new checkpoint, and the new
+ * checkpoint must be consistent with every checkpoint seen before the kills. Shared by the normal
+ * (a few kills) and the slow (many kills) suites.
  */
 import { expect } from 'vitest';
 import type { SignedCheckpoint } from '../../shared/merkle/checkpoint';

@@ -1,6 +1,6 @@
 /**
- * Limits and lifetimes (DESIGN.md sections 6 and 7): the per-client request rate (503), PIN
- * expiry and burning after wrong proofs, connection requests that lapse, and the Authorization
+ * Limits and lifetimes (docs/architecture.md sections 6 and 7): the per-client request rate (503),
+ * PIN expiry and burning after wrong proofs, connection requests that lapse, and the Authorization
  * window, all against a service whose clock the test moves.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
- * The protocol over real HTTP on loopback (issue 3 "Done when"): every transaction of DESIGN.md
- * section 5 and every error case, against both storage backends.
+ * The protocol over real HTTP on loopback (docs/architecture.md section 9): every transaction of
+ * docs/architecture.md section 5 and every error case, against both storage backends.
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -442,7 +442,8 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
 
     it('Status: a signed checkpoint, a consistency proof from an earlier size, 404 beyond the log', async () => {
       const before = await client.call('Status', {});
-      // One form of the checkpoint: its text (DESIGN.md section 5), not a structured copy too.
+      // One form of the checkpoint: its text (docs/architecture.md section 5), not a structured
+      // copy too.
       expect(before.payload).not.toHaveProperty('Checkpoint');
       const older = statusCheckpoint(before.payload);
       checkCheckpoint(older, serviceKey);

@@ -1,7 +1,7 @@
 /**
- * The storage conformance suite (STYLE.md "Logs and storage"; DESIGN.md section 6): written once,
- * run against every StorageBackend (storage.test.ts). It checks the interface's contract, not a
- * backend's internals.
+ * The storage conformance suite (docs/architecture.md section 11 "Logs and storage"; section 6):
+ * written once, run against every StorageBackend (storage.test.ts). It checks the interface's
+ * contract, not a backend's internals.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../service/storage/backend';

@@ -1,6 +1,6 @@
 /**
  * The storage conformance suite run against SQLite and PostgreSQL, and the tests specific to each
- * backend beside it (STYLE.md "Logs and storage").
+ * backend beside it (docs/architecture.md section 11 "Logs and storage").
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

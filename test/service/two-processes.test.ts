@@ -1,8 +1,8 @@
 /**
- * Two service processes on one PostgreSQL database (issue 3 "Done when"): writes through both,
- * reads and proofs consistent through both, a long poll in one answered by a ConnectComplete in
- * the other within a second, an approver's ConnectPending long poll woken by a ConnectStart in the
- * other.
+ * Two service processes on one PostgreSQL database (docs/architecture.md section 9): writes through
+ * both, reads and proofs consistent through both, a long poll in one answered by a ConnectComplete
+ * in the other within a second, an approver's ConnectPending long poll woken by a ConnectStart in
+ * the other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedCheckpoint } from '../../shared/merkle/checkpoint';

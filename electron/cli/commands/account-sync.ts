@@ -1,7 +1,7 @@
 /**
- * `mesh account sync` (issue 4, "The CLI"; DESIGN.md section 7 "Sync"): bring this device's
- * catalogs and the service's containers level - download what other devices wrote, upload what
- * this one queued, resolve conflicts per entry - with progress on a terminal. On an
+ * `mesh account sync` (docs/architecture.md section 7, "The CLI"; section 7 "Sync"): bring this
+ * device's catalogs and the service's containers level - download what other devices wrote, upload
+ * what this one queued, resolve conflicts per entry - with progress on a terminal. On an
  * administrator device it also creates missing application profiles, shares keys with devices
  * that lack them and rotates keys a removed device could read.
  */

@@ -1,5 +1,5 @@
 /**
- * `mesh account ...`: the account of this device home (issue 4, "The CLI"; DESIGN.md section 7):
+ * `mesh account ...`: the account of this device home (docs/architecture.md section 7, "The CLI"):
  * create a master profile and register it, show the status, make escrow shares, recover from
  * them, and issue a PIN for connecting a device. `mesh account sync` is the catalog layer's: it
  * adds its command to the list at the end of this file.

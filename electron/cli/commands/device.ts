@@ -1,8 +1,8 @@
 /**
- * `mesh device ...`: connecting devices to the account and removing them (issue 4, "The CLI";
- * DESIGN.md section 7). On the new device: request, then complete. On an administrator device:
- * pending, accept (as administrator or member) or reject, list (with each device's role), role,
- * delete. Roles: docs/device-flows.md "Roles".
+ * `mesh device ...`: connecting devices to the account and removing them (docs/architecture.md
+ * section 7, "The CLI"; docs/architecture.md section 7). On the new device: request, then complete.
+ * On an administrator device: pending, accept (as administrator or member) or reject, list (with
+ * each device's role), role, delete. Roles: docs/device-flows.md "Roles".
  */
 import { MeshError } from '../../../shared/errors';
 import { defineCommand, defineGroup, integerOption } from '../command';

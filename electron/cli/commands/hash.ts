@@ -1,4 +1,4 @@
-/** `mesh hash ...`: fingerprints of data (DESIGN.md section 4, UDF). */
+/** `mesh hash ...`: fingerprints of data (docs/architecture.md section 4, UDF). */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MeshError } from '../../../shared/errors';
@@ -26,7 +26,7 @@ const udf = defineCommand({
   name: 'udf',
   summary: 'print the UDF of a file',
   description:
-    'The fingerprint is SHA-2-512 (or SHA-3-512) over the content type and the digest of the\nbytes, in Base32 groups of four (DESIGN.md section 4). FILE - reads standard input.',
+    'The fingerprint is SHA-2-512 (or SHA-3-512) over the content type and the digest of the\nbytes, in Base32 groups of four (docs/architecture.md section 4). FILE - reads standard input.',
   positionals: [{ name: 'FILE', description: 'the file to fingerprint, or - for standard input' }],
   options: {
     type: {

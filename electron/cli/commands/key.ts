@@ -1,6 +1,6 @@
 /**
  * `mesh key ...`: fresh nonces and secrets as UDFs, and k-of-n escrow shares of a secret
- * (DESIGN.md section 4, "UDF" and "Shares").
+ * (docs/architecture.md section 4, "UDF" and "Shares").
  */
 import { utf8Decode } from '../../../shared/encoding/utf8';
 import {

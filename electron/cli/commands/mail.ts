@@ -1,5 +1,6 @@
 /**
- * `mesh mail ...` (issue 5, "The CLI"; seed 001 5.8): the account's mail settings on this device
+ * `mesh mail ...` (docs/architecture.md section 7, "The CLI"; draft-hallambaker-mesh-reference-03
+ * section 5.8): the account's mail settings on this device
  * - add one (typed, or discovered from the provider's autoconfig document or RFC 6186 SRV
  * records), list, show, delete, export as Thunderbird autoconfig XML, import from such a
  * document. Server passwords are shown only when asked for (--show-passwords,

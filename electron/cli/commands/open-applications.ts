@@ -1,11 +1,11 @@
 /**
  * Opening the applications of a device home for `mesh password`, `mesh mail` and `mesh account
- * sync` (issue 5, "The CLI"): the device home as withDevice opens it (key store from the
- * environment, progress on a terminal), and the sync around a command - before it reads, so it
- * shows what other devices wrote; after it changes something, so the change reaches them. Without
- * the service (offline, or --offline) a change stays queued on this device and a read shows what
- * this device holds, with a note on standard error. A failed verification is never downgraded to
- * a note.
+ * sync` (docs/architecture.md section 7, "The CLI"): the device home as withDevice opens it (key
+ * store from the environment, progress on a terminal), and the sync around a command - before it
+ * reads, so it shows what other devices wrote; after it changes something, so the change reaches
+ * them. Without the service (offline, or --offline) a change stays queued on this device and a read
+ * shows what this device holds, with a note on standard error. A failed verification is never
+ * downgraded to a note.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';

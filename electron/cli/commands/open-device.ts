@@ -1,5 +1,6 @@
 /**
- * Opening the device home for an `account` or `device` command (issue 4, "The CLI"): the home from
+ * Opening the device home for an `account` or `device` command (docs/architecture.md section 7,
+ * "The CLI"): the home from
  * --home / MESH_HOME / the platform folder, the key store from MESH_KEYSTORE and MESH_PASSPHRASE,
  * and progress lines on standard error when it is a terminal and --json is not given.
  */
@@ -40,7 +41,9 @@ export async function withDevice<T>(
 
 const durationUnits: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000 };
 
-/** A duration like `90s`, `10m` or `2h` (a bare number is seconds), in ms; usage error otherwise. */
+/**
+ * A duration like `90s`, `10m` or `2h` (a bare number is seconds), in ms; usage error otherwise.
+ */
 export function durationOption(text: string, name: string): number {
   const match = /^([0-9]{1,7})([smh]?)$/.exec(text.trim());
   if (!match) {

@@ -1,5 +1,6 @@
 /**
- * `mesh password ...` (issue 5, "The CLI"; seed 001 5.7): the account's passwords on this device
+ * `mesh password ...` (docs/architecture.md section 7, "The CLI";
+ * draft-hallambaker-mesh-reference-03 section 5.7): the account's passwords on this device
  * - add (typed, from standard input, or generated), get by site (the best match first, with the
  * TOTP code), list and search, delete, generate, import a CSV export, export one. Changes are
  * synced right away when the service answers and queued otherwise (open-applications.ts).

@@ -1,6 +1,6 @@
 /**
  * `--shares N --threshold K`, as taken by the commands that split a secret into k-of-n escrow
- * shares (`mesh account escrow`, `mesh key share`; DESIGN.md section 4, "Shares").
+ * shares (`mesh account escrow`, `mesh key share`; docs/architecture.md section 4, "Shares").
  */
 import { MAX_SHARES } from '../../core/crypto/escrow-shares';
 import { integerOption } from '../command';

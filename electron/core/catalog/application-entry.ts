@@ -1,11 +1,11 @@
 /**
- * The ApplicationProfileEntry of a catalog application (seed 001 5.5.4; DESIGN.md section 3) as
- * the catalog layer writes it into the personal profile: Identifier, Type, Friendly, SignID[] and
- * DecryptID[] (the devices that may write and read its entries), and three fields of our own -
- * the container holding its entries, the identifier of the application key they are encrypted
- * under, and that key wrapped (JWE) for every device in DecryptID. The entry travels inside the
- * signed personal profile, so a device trusts the wrapped key only because an administrator
- * signed it: the service cannot slip in a key of its own.
+ * The ApplicationProfileEntry of a catalog application (draft-hallambaker-mesh-reference-03 section
+ * 5.5.4; docs/architecture.md section 3) as the catalog layer writes it into the personal profile:
+ * Identifier, Type, Friendly, SignID[] and DecryptID[] (the devices that may write and read its
+ * entries), and three fields of our own - the container holding its entries, the identifier of the
+ * application key they are encrypted under, and that key wrapped (JWE) for every device in
+ * DecryptID. The entry travels inside the signed personal profile, so a device trusts the wrapped
+ * key only because an administrator signed it: the service cannot slip in a key of its own.
  */
 import { z } from 'zod';
 import { generalJweSchema } from '../../../shared/crypto/jwe-schema';
@@ -21,9 +21,11 @@ export const catalogApplicationSchema = z.looseObject({
   Identifier: z.string().min(1).max(256),
   Type: z.enum(CATALOG_TYPES),
   Friendly: z.string().max(256).optional(),
-  /** Devices that may write entries (seed 001 5.5.4). */
+  /** Devices that may write entries (draft-hallambaker-mesh-reference-03 section 5.5.4). */
   SignID: z.array(z.string().max(256)).max(256),
-  /** Devices the application key is wrapped for (seed 001 5.5.4). */
+  /**
+   * Devices the application key is wrapped for (draft-hallambaker-mesh-reference-03 section 5.5.4).
+   */
   DecryptID: z.array(z.string().max(256)).max(256),
   /** The account container holding the entries under the current key. */
   Container: containerNameSchema,

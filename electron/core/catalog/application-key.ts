@@ -1,7 +1,7 @@
 /**
- * Application keys (DESIGN.md section 3): each catalog application has one 256-bit symmetric key
- * under which its entries are encrypted (entry-sealing.ts). The key is wrapped with JWE
- * (ECDH-ES+A256KW, A256GCM; electron/core/crypto/jwe.ts) for the DeviceEncryptionKey of every
+ * Application keys (docs/architecture.md section 3): each catalog application has one 256-bit
+ * symmetric key under which its entries are encrypted (entry-sealing.ts). The key is wrapped with
+ * JWE (ECDH-ES+A256KW, A256GCM; electron/core/crypto/jwe.ts) for the DeviceEncryptionKey of every
  * device in the application's DecryptID, and the wrap travels in the signed personal profile.
  * Each key has its own container: rotating the key (a device was removed) starts a new container
  * holding the entries re-encrypted under the new key, so one container never mixes keys.
@@ -74,7 +74,9 @@ const wrappedKeySchema = z.strictObject({
   Key: z.string(),
 });
 
-/** The key wrapped for each device encryption key in `recipients` (DESIGN.md section 3). */
+/**
+ * The key wrapped for each device encryption key in `recipients` (docs/architecture.md section 3).
+ */
 export async function wrapCatalogKey(
   key: CatalogKey,
   recipients: readonly PublicKeyJwk[],

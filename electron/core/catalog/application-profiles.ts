@@ -1,11 +1,11 @@
 /**
- * The application profiles of an account, as an administrator device keeps them (DESIGN.md
- * sections 3 and 7; seed 001 5.5.4): one per catalog type, each key wrapped for every device of
- * the personal profile (and the master escrow key). What an administrator checks and fixes:
- *   - missing: the personal profile has no application of that type - create one (new key, new
- *     container);
+ * The application profiles of an account, as an administrator device keeps them
+ * (docs/architecture.md sections 3 and 7; draft-hallambaker-mesh-reference-03 section 5.5.4): one
+ * per catalog type, each key wrapped for every device of the personal profile (and the master
+ * escrow key). What an administrator checks and fixes:   - missing: the personal profile has no
+ * application of that type - create one (new key, new     container);
  *   - share: a device (or the escrow key) cannot unwrap the key yet - wrap it once more
- *     (DESIGN.md: "adding a device wraps the key once more");
+ *     (docs/architecture.md: "adding a device wraps the key once more");
  *   - rotate: the key is wrapped for a device no longer in the profile - only a new key keeps it
  *     out of new entries (electron/core/catalog/sync/rotate-application-keys.ts).
  */

@@ -1,7 +1,7 @@
 /**
- * Events of the catalog layer (DESIGN.md section 7 "Sync": a conflict is "shown to the user";
- * issue 4: "events for progress"): entries that changed (locally or by a sync), conflicts a sync
- * resolved, and the state of syncing. The desktop main process forwards them to the renderer;
+ * Events of the catalog layer (docs/architecture.md section 7 "Sync": a conflict is "shown to the
+ * user"; docs/architecture.md section 7): entries that changed (locally or by a sync), conflicts a
+ * sync resolved, and the state of syncing. The desktop main process forwards them to the renderer;
  * progress itself goes through the device's own `progress` event, which the CLI already shows.
  */
 import type { CatalogChange, CatalogConflict } from './catalog-replica';

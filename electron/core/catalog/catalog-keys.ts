@@ -1,10 +1,11 @@
 /**
- * Which application key a device uses (DESIGN.md section 3): the one kept in its local store for
- * the application's current container, else the one the personal profile wraps for it - with its
- * DeviceEncryptionKey, or, on a device that keeps the master seed (an administrator, or a home
- * recovered from escrow shares), with the master escrow key, to which every application key is
- * also wrapped (seed 001 5.3.2: MasterEscrowKeys "enable escrow of private keys used for stored
- * data"). So recovery from escrow shares gets the catalogs back, not only the profile.
+ * Which application key a device uses (docs/architecture.md section 3): the one kept in its local
+ * store for the application's current container, else the one the personal profile wraps for it -
+ * with its DeviceEncryptionKey, or, on a device that keeps the master seed (an administrator, or a
+ * home recovered from escrow shares), with the master escrow key, to which every application key is
+ * also wrapped (draft-hallambaker-mesh-reference-03 section 5.3.2: MasterEscrowKeys "enable escrow
+ * of private keys used for stored data"). So recovery from escrow shares gets the catalogs back,
+ * not only the profile.
  */
 import type { PublicKeyJwk } from '../../../shared/crypto/public-key';
 import { isMeshError, MeshError } from '../../../shared/errors';

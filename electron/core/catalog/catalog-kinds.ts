@@ -1,7 +1,8 @@
 /**
- * The kinds of application profile the Mesh keeps (seed 001 5.5-5.9; DESIGN.md section 3): one
- * application profile per kind, listed in the personal profile by an ApplicationProfileEntry
- * whose Type is the kind's name, its data a catalog of entries of the kind's schema.
+ * The kinds of application profile the Mesh keeps (draft-hallambaker-mesh-reference-03 section
+ * 5.5-5.9; docs/architecture.md section 3): one application profile per kind, listed in the
+ * personal profile by an ApplicationProfileEntry whose Type is the kind's name, its data a catalog
+ * of entries of the kind's schema.
  */
 import { z } from 'zod';
 import { mailAccountEntrySchema } from '../../../shared/apps/mail-profile';
@@ -31,7 +32,10 @@ export interface CatalogKind<Schema extends z.ZodType = z.ZodType> {
   readonly settingsSchema?: z.ZodType;
 }
 
-/** PasswordProfilePrivate's settings (seed 001 5.7.2: AutoGenerate, NeverAsk) as a record. */
+/**
+ * PasswordProfilePrivate's settings (draft-hallambaker-mesh-reference-03 section 5.7.2:
+ * AutoGenerate, NeverAsk) as a record.
+ */
 const passwordSettingsSchema = z.strictObject({
   ...settingsStampShape,
   AutoGenerate: passwordProfilePrivateSchema.shape.AutoGenerate,

@@ -1,13 +1,13 @@
 /**
- * What one catalog entry in a container says (DESIGN.md sections 3 and 7 "Sync"): a version of
- * an entry - `{"Entry": {...}}`, the entry with its metadata (and the History versions that are
- * not in the container already) as the apps schemas define it; its deletion -
+ * What one catalog entry in a container says (docs/architecture.md sections 3 and 7 "Sync"): a
+ * version of an entry - `{"Entry": {...}}`, the entry with its metadata (and the History versions
+ * that are not in the container already) as the apps schemas define it; its deletion -
  * `{"Deleted": {"Identifier", "Updated", "UpdatedBy"}}`; or the application's settings -
- * `{"Settings": {"Identifier": "#settings", "Updated", "UpdatedBy", ...}}` (seed 001 5.7.2
- * NeverAsk and AutoGenerate for passwords). Containers are append-only, so an entry's state is
- * the merge of every record about it: two versions merge as the entry model says (the newer
- * Updated wins, the other stays in History); a version and a deletion, or two settings: the
- * later one wins (a deletion on a tie).
+ * `{"Settings": {"Identifier": "#settings", "Updated", "UpdatedBy", ...}}`
+ * (draft-hallambaker-mesh-reference-03 section 5.7.2 NeverAsk and AutoGenerate for passwords).
+ * Containers are append-only, so an entry's state is the merge of every record about it: two
+ * versions merge as the entry model says (the newer Updated wins, the other stays in History); a
+ * version and a deletion, or two settings: the later one wins (a deletion on a tie).
  */
 import { z } from 'zod';
 import type { CatalogEntry } from '../../../shared/apps/entry';

@@ -1,10 +1,10 @@
 /**
- * One application's catalog on this device (seed 004 4.6.1 catalogs; DESIGN.md sections 3 and
- * 7): the state of every entry, derived from what the local store holds -
- *   - the replica of the application's container(s): the sealed records downloaded or uploaded,
- *     by index (after a key rotation, briefly also the previous container's), and
- *   - the queue of local edits not yet uploaded (their records, in plaintext inside the sealed
- *     local store) -
+ * One application's catalog on this device (draft-hallambaker-mesh-protocol-00 section 4.6.1
+ * catalogs; docs/architecture.md sections 3 and 7): the state of every entry, derived from what the
+ * local store holds -   - the replica of the application's container(s): the sealed records
+ * downloaded or uploaded,     by index (after a key rotation, briefly also the previous
+ * container's), and   - the queue of local edits not yet uploaded (their records, in plaintext
+ * inside the sealed     local store) -
  * by merging every record about an entry (catalog-record.ts). Nothing else is stored, so the
  * state after a crash is exactly what the store committed. A local edit is one queued record; a
  * downloaded page is one commit of its entries together with the sync position covering them.
@@ -154,7 +154,8 @@ export class CatalogReplica {
   }
 
   /**
-   * Local edits (DESIGN.md section 7): each record - a new version of an entry, or its deletion
+   * Local edits (docs/architecture.md section 7): each record - a new version of an entry, or its
+   * deletion
    * - is merged into the state and queued for upload, all in one commit. What is queued is the
    * version itself, without the earlier versions its History repeats from this catalog: every
    * device rebuilds History by merging the records of the container, so a change costs one

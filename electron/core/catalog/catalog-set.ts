@@ -1,8 +1,8 @@
 /**
- * The catalogs of one open device home (DESIGN.md section 3): one CatalogReplica per application
- * type, loaded from the local store when first asked for and shared by everything that works on
- * that home - the password and mail APIs, sync, and the hooks that share and rotate application
- * keys - so that each sees the others' changes at once.
+ * The catalogs of one open device home (docs/architecture.md section 3): one CatalogReplica per
+ * application type, loaded from the local store when first asked for and shared by everything that
+ * works on that home - the password and mail APIs, sync, and the hooks that share and rotate
+ * application keys - so that each sees the others' changes at once.
  */
 import { isMeshError } from '../../../shared/errors';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';

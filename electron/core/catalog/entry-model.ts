@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
 
 /**
- * The life of one application catalog entry (DESIGN.md section 3 and section 7 "Sync"): create,
- * revise, and merge two versions of the same entry. Every kind of entry (passwords, mail
+ * The life of one application catalog entry (docs/architecture.md section 3 and section 7 "Sync"):
+ * create, revise, and merge two versions of the same entry. Every kind of entry (passwords, mail
  * accounts, network profiles) uses these, so sync conflict resolution and import behave alike:
  * the newer Updated wins and the other version stays in the entry's History.
  *
@@ -46,7 +46,9 @@ export function contentOf<Content extends object>(
   return out as Content;
 }
 
-/** Canonical JSON of any value (object keys sorted, undefined dropped): equal content, equal key. */
+/**
+ * Canonical JSON of any value (object keys sorted, undefined dropped): equal content, equal key.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -182,8 +184,8 @@ export function supersedeEntry<Content extends object>(
 }
 
 /**
- * An edit of `entry` by this device (DESIGN.md section 7): the content replaces the current
- * one, which moves to History. An edit that changes nothing returns `entry` itself.
+ * An edit of `entry` by this device (docs/architecture.md section 7): the content replaces the
+ * current one, which moves to History. An edit that changes nothing returns `entry` itself.
  */
 export function reviseEntry<Content extends object>(
   entry: CatalogEntry<Content>,
@@ -200,9 +202,9 @@ export function reviseEntry<Content extends object>(
 
 /**
  * Resolves two versions of one entry, e.g. edited on two devices before they synced
- * (DESIGN.md section 7 "Sync"): the newer Updated wins, the other version and both histories
- * are kept in History. Commutative, associative and idempotent, so every device converges on
- * the same entry whatever order versions arrive in.
+ * (docs/architecture.md section 7 "Sync"): the newer Updated wins, the other version and both
+ * histories are kept in History. Commutative, associative and idempotent, so every device converges
+ * on the same entry whatever order versions arrive in.
  */
 export function mergeEntryVersions<Content extends object>(
   a: CatalogEntry<Content>,

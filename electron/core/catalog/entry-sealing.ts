@@ -1,11 +1,12 @@
 /**
- * One catalog entry as the service stores it (DESIGN.md section 3; seed 004 4.6 "can't read
- * content of any message"): a JWE in compact serialization (RFC 7516 section 7.1) with direct
- * encryption under the application key - `alg: "dir"`, `enc: "A256GCM"` (RFC 7518 sections 4.5
- * and 5.3). The protected header is the AES-GCM associated data. It names no key: a container
- * holds entries under one application key only (application-key.ts), and an entry moved to
- * another container does not decrypt there. Everything else, including the entry's Identifier,
- * is inside the ciphertext: the service sees opaque, unlinkable payloads.
+ * One catalog entry as the service stores it (docs/architecture.md section 3;
+ * draft-hallambaker-mesh-protocol-00 section 4.6 "can't read content of any message"): a JWE in
+ * compact serialization (RFC 7516 section 7.1) with direct encryption under the application key -
+ * `alg: "dir"`, `enc: "A256GCM"` (RFC 7518 sections 4.5 and 5.3). The protected header is the
+ * AES-GCM associated data. It names no key: a container holds entries under one application key
+ * only (application-key.ts), and an entry moved to another container does not decrypt there.
+ * Everything else, including the entry's Identifier, is inside the ciphertext: the service sees
+ * opaque, unlinkable payloads.
  *
  * Done with node:crypto rather than jose: one entry is sealed per change and thousands are
  * opened on a first sync, and the compact form with `dir` is five base64url fields.

@@ -1,7 +1,7 @@
 /**
- * What every application on a synced catalog does the same way (DESIGN.md section 3): stamp its
- * changes with this device and the home's clock, and keep its in-memory catalog equal to the
- * replica as records arrive.
+ * What every application on a synced catalog does the same way (docs/architecture.md section 3):
+ * stamp its changes with this device and the home's clock, and keep its in-memory catalog equal to
+ * the replica as records arrive.
  */
 import type { ChangeContext } from './entry-model';
 import type { CatalogChange, CatalogReplica } from './catalog-replica';
@@ -14,7 +14,10 @@ interface EntryView<E> {
   delete(identifier: string): unknown;
 }
 
-/** A change made by this device now (seed 001 5: UpdatedBy and Updated of an entry). */
+/**
+ * A change made by this device now (draft-hallambaker-mesh-reference-03 section 5: UpdatedBy and
+ * Updated of an entry).
+ */
 export function deviceChangeContext(context: DeviceContext): ChangeContext & { now: () => Date } {
   return {
     deviceUdf: context.requireAccount().deviceUdf,

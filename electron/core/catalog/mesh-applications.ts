@@ -1,7 +1,8 @@
 /**
- * The applications of one device home (issue 5; DESIGN.md sections 3 and 7): passwords and mail
- * settings on the account's synced, encrypted catalogs, the sync itself, and the catalog events
- * (entries changed, conflicts resolved, sync state). What the desktop main process and the
+ * The applications of one device home (docs/architecture.md section 12; sections 3 and 7):
+ * passwords and mail settings on the account's synced, encrypted catalogs, the sync itself, and the
+ * catalog events (entries changed, conflicts resolved, sync state). What the desktop main process
+ * and the
  * `mesh password`, `mesh mail` and `mesh account sync` commands call, next to MeshDevice.
  */
 import type { CatalogEventMap, CatalogEventName, CatalogEvents } from './catalog-events';
@@ -66,7 +67,9 @@ export class MeshApplications {
     return this.#mail;
   }
 
-  /** The network application (seed 001 5.9), loaded on first use. */
+  /**
+   * The network application (draft-hallambaker-mesh-reference-03 section 5.9), loaded on first use.
+   */
   network(): Promise<NetworkApplication> {
     this.#network ??= NetworkApplication.open(this.context);
     this.#network.catch(() => (this.#network = undefined));

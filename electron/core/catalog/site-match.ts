@@ -2,8 +2,9 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import { MeshError } from '../../../shared/errors';
 
 /**
- * Sites of password entries, NeverAsk lists and network profiles (seed 001 5.7.3 and 5.9.2:
- * "DNS name of site; *.example.com matches www.example.com etc.").
+ * Sites of password entries, NeverAsk lists and network profiles
+ * (draft-hallambaker-mesh-reference-03 section 5.7.3 and 5.9.2: "DNS name of site; *.example.com
+ * matches www.example.com etc.").
  *
  * A site pattern is stored as `host`, `*.host` or either with `:port`:
  * - the host is lower-case ASCII, an IDN in punycode (node:url domainToASCII), no trailing dot;
@@ -83,8 +84,9 @@ export function hasUrlScheme(text: string): boolean {
 }
 
 /**
- * Parses a URL, a host name or a site pattern into a Site (seed 001 5.7.3). Throws a MeshError
- * INVALID_ARGUMENT (details.reason says why) for anything that is not a web site.
+ * Parses a URL, a host name or a site pattern into a Site (draft-hallambaker-mesh-reference-03
+ * section 5.7.3). Throws a MeshError INVALID_ARGUMENT (details.reason says why) for anything that
+ * is not a web site.
  */
 export function parseSite(text: string): Site {
   let input = text.trim();
@@ -121,7 +123,10 @@ export function formatSite(site: Site): string {
   return `${site.wildcard ? '*.' : ''}${site.host}${site.port === undefined ? '' : `:${site.port}`}`;
 }
 
-/** Normalises user or import input to the stored site form (seed 001 5.7.3). */
+/**
+ * Normalises user or import input to the stored site form (draft-hallambaker-mesh-reference-03
+ * section 5.7.3).
+ */
 export function normaliseSite(text: string): string {
   return formatSite(parseSite(text));
 }

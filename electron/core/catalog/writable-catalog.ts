@@ -1,6 +1,6 @@
 /**
- * A catalog this device can write to (DESIGN.md section 3): one whose application key it holds.
- * When it does not yet, the account's application profile may be missing (a new account: an
+ * A catalog this device can write to (docs/architecture.md section 3): one whose application key it
+ * holds. When it does not yet, the account's application profile may be missing (a new account: an
  * administrator device creates it) or may not have reached this device's cached personal profile
  * (fetch and prove the current one). Either needs the service; offline, the device can still read
  * what it holds.

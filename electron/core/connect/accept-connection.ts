@@ -1,8 +1,8 @@
 /**
- * Accept a pending connection request (DESIGN.md section 7, "Connect a device"): publish the
- * personal profile with the new device added (signed with the online signing key), let the hooks
- * wrap application keys for it, then post the signed Accepted result with ConnectComplete - in
- * that order, since the service accepts the result only once the profile lists the device.
+ * Accept a pending connection request (docs/architecture.md section 7, "Connect a device"): publish
+ * the personal profile with the new device added (signed with the online signing key), let the
+ * hooks wrap application keys for it, then post the signed Accepted result with ConnectComplete -
+ * in that order, since the service accepts the result only once the profile lists the device.
  * The administrator chooses the new device's role (docs/device-flows.md "Roles"; default member):
  * an administrator is listed in the profile's Administrators with the online signing key
  * encrypted to it, and the ConnectionResult carries the same encrypted key (OnlineKey).

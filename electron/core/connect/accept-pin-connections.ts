@@ -1,8 +1,8 @@
 /**
- * Approve the requests that prove a PIN this device issued (DESIGN.md section 7, "Connect with a
- * PIN or QR code": "a request that proves knowledge of the PIN is approved without the witness
- * comparison"). Only requests whose PinAdminProof checks here - under the administrator key that
- * never left this device, for a PIN not expired and not used - are approved; the service's
+ * Approve the requests that prove a PIN this device issued (docs/architecture.md section 7,
+ * "Connect with a PIN or QR code": "a request that proves knowledge of the PIN is approved without
+ * the witness comparison"). Only requests whose PinAdminProof checks here - under the administrator
+ * key that never left this device, for a PIN not expired and not used - are approved; the service's
  * PinVerified flag alone is never enough.
  */
 import { MeshError } from '../../../shared/errors';

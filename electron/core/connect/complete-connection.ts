@@ -1,11 +1,12 @@
 /**
- * Learn the answer to this device's connection request and finish connecting (DESIGN.md section
- * 7; seed 001 7.12 ConnectStatus): long-poll the service so the answer arrives within moments of
- * the administrator's click, verify the signed ConnectionResult against the account's personal
- * profile (fetched and proven through the log, and a lawful successor of the one the request was
- * made against), and - when accepted and the profile lists this device - bind the home to the
- * account and cache the profile; accepted as administrator, keep the online signing key the result
- * carries encrypted to this device (docs/device-flows.md "Roles").
+ * Learn the answer to this device's connection request and finish connecting (docs/architecture.md
+ * section 7; draft-hallambaker-mesh-reference-03 section 7.12 ConnectStatus): long-poll the service
+ * so the answer arrives within moments of the administrator's click, verify the signed
+ * ConnectionResult against the account's personal profile (fetched and proven through the log, and
+ * a lawful successor of the one the request was made against), and - when accepted and the profile
+ * lists this device - bind the home to the account and cache the profile; accepted as
+ * administrator, keep the online signing key the result carries encrypted to this device
+ * (docs/device-flows.md "Roles").
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import { isMeshError, MeshError } from '../../../shared/errors';

@@ -1,10 +1,10 @@
 /**
- * The administrator's answer to a connection request (seed 001 6.1.3-6.1.4, 7.14
- * ConnectComplete): a ConnectionResult repeating the request's parent profile, device profile and
- * client nonce, with Result Accepted or Refused, signed by the online signing key, posted to the
- * service for the new device to collect. A device accepted as administrator also finds the
- * online signing key in it, encrypted to its DeviceEncryptionKey (OnlineKey, the same JWE as its
- * Administrators entry in the profile; docs/device-flows.md "Roles").
+ * The administrator's answer to a connection request (draft-hallambaker-mesh-reference-03 section
+ * 6.1.3-6.1.4, 7.14 ConnectComplete): a ConnectionResult repeating the request's parent profile,
+ * device profile and client nonce, with Result Accepted or Refused, signed by the online signing
+ * key, posted to the service for the new device to collect. A device accepted as administrator also
+ * finds the online signing key in it, encrypted to its DeviceEncryptionKey (OnlineKey, the same JWE
+ * as its Administrators entry in the profile; docs/device-flows.md "Roles").
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import type { ConnectionResult, ConnectionResultValue } from '../../../shared/profiles/connection';

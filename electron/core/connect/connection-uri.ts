@@ -1,7 +1,8 @@
 /**
- * The connection URI of the PIN/QR flow (DESIGN.md section 7; seed 004 8.2): `mcu://ACCOUNT/PIN`,
- * e.g. `mcu://alice@example.com/ABCD-EFGH-JKLM-NPQR-STUV`. An administrator device shows it (as
- * text or a QR code); the new device reads the account address and the PIN from it.
+ * The connection URI of the PIN/QR flow (docs/architecture.md section 7;
+ * draft-hallambaker-mesh-protocol-00 section 8.2): `mcu://ACCOUNT/PIN`, e.g.
+ * `mcu://alice@example.com/ABCD-EFGH-JKLM-NPQR-STUV`. An administrator device shows it (as text or
+ * a QR code); the new device reads the account address and the PIN from it.
  */
 import { MeshError } from '../../../shared/errors';
 import { normalizePin } from '../../../shared/profiles/pin';

@@ -1,9 +1,10 @@
 /**
- * Issue a one-time PIN for connecting a device without comparing witnesses (DESIGN.md section 7,
- * "Connect with a PIN or QR code"; seed 004 8.2; docs/protocol.md ConnectPin): make a random PIN,
- * register its PinID and service key with the service (which then checks PinProof and uses the
- * PIN up), and keep its administrator key here to check PinAdminProof - a proof the service
- * cannot forge - before approving. The PIN is shown with its `mcu://ACCOUNT/PIN` URI.
+ * Issue a one-time PIN for connecting a device without comparing witnesses (docs/architecture.md
+ * section 7, "Connect with a PIN or QR code"; draft-hallambaker-mesh-protocol-00 section 8.2;
+ * docs/protocol.md ConnectPin): make a random PIN, register its PinID and service key with the
+ * service (which then checks PinProof and uses the PIN up), and keep its administrator key here to
+ * check PinAdminProof - a proof the service cannot forge - before approving. The PIN is shown with
+ * its `mcu://ACCOUNT/PIN` URI.
  */
 import { randomBytes } from 'node:crypto';
 import { base32Encode } from '../../../shared/encoding/base32';

@@ -1,5 +1,6 @@
 /**
- * The connection requests waiting on this administrator device (DESIGN.md section 7; seed 001
+ * The connection requests waiting on this administrator device (docs/architecture.md section 7;
+ * draft-hallambaker-mesh-reference-03
  * 7.13 ConnectPending): each request's signature and device profile are verified, and the witness
  * is RECOMPUTED here from the profile UDF, the server nonce, the device UDF and the client nonce -
  * the service's value is never shown as the witness. A request proving a PIN this device issued

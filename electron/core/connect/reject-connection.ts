@@ -1,7 +1,8 @@
 /**
- * Refuse a pending connection request (DESIGN.md section 7; seed 001 6.1.3 Result "Refused"): the
- * profile is not changed; a signed Refused result is posted so the requesting device learns the
- * answer at once instead of waiting for its request to lapse.
+ * Refuse a pending connection request (docs/architecture.md section 7;
+ * draft-hallambaker-mesh-reference-03 section 6.1.3 Result "Refused"): the profile is not changed;
+ * a signed Refused result is posted so the requesting device learns the answer at once instead of
+ * waiting for its request to lapse.
  */
 import { postConnectionResult } from './connection-result';
 import type { DeviceContext } from '../session/device-context';

@@ -1,5 +1,6 @@
 /**
- * Ask to connect this device to an account (DESIGN.md section 7, "Connect a device"; seed 001
+ * Ask to connect this device to an account (docs/architecture.md section 7, "Connect a device";
+ * draft-hallambaker-mesh-reference-03
  * 6.1, 7.11 ConnectStart): fetch the account's personal profile and prove it, sign this device's
  * profile and a ConnectionRequest carrying a fresh client nonce (and, with a PIN, the proofs of
  * knowing it), send it, and compute the witness the user compares with the one the administrator
@@ -39,7 +40,7 @@ export interface ConnectionRequestView {
   readonly profileUdf: string;
   readonly deviceUdf: string;
   readonly deviceName: string;
-  /** The witness to compare with the administrator device's (DESIGN.md section 4). */
+  /** The witness to compare with the administrator device's (docs/architecture.md section 4). */
   readonly witness: string;
   /** The service checked the PIN: an administrator approves without comparing witnesses. */
   readonly pinVerified: boolean;
@@ -185,7 +186,10 @@ function connectionTarget(options: RequestConnectionOptions): {
   return { address: parseAccountAddress(options.address), pin: options.pin };
 }
 
-/** PinID and the two proofs of knowing the PIN (shared/profiles/pin.ts; DESIGN.md section 7). */
+/**
+ * PinID and the two proofs of knowing the PIN (shared/profiles/pin.ts; docs/architecture.md section
+ * 7).
+ */
 function pinProofs(
   pin: string,
   claims: { account: string; clientNonce: string; deviceUdf: string },

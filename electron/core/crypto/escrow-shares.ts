@@ -1,5 +1,5 @@
 /**
- * Escrow shares of a secret (DESIGN.md sections 4 and 7, "Shares"): k-of-n Shamir secret
+ * Escrow shares of a secret (docs/architecture.md sections 4 and 7, "Shares"): k-of-n Shamir secret
  * sharing over a prime field as draft-hallambaker-mesh-udf-13 §4.5.2 defines it, so that shares
  * made here recover with the draft's arithmetic and the reference tools' shares recover here.
  *
@@ -179,7 +179,9 @@ function shareCharacters(text: string): number {
   return text.split('/')[0]!.replace(/[\s-]/g, '').length;
 }
 
-/** Why a share fails its check: a length unlike the other shares' means a lost or extra character. */
+/**
+ * Why a share fails its check: a length unlike the other shares' means a lost or extra character.
+ */
 function checkFailure(where: string, text: string, others: string[]): string {
   const length = shareCharacters(text);
   const other = others.map(shareCharacters).find((candidate) => candidate !== length);

@@ -1,7 +1,7 @@
 /**
- * Mesh key pairs (DESIGN.md section 4): Ed25519 to sign, X25519 to encrypt, each derived from a
- * 256-bit seed with HKDF-SHA-512 (RFC 5869; no salt, info = the key's role label), so the same
- * seed always gives the same keys and UDFs and escrow only needs the seed.
+ * Mesh key pairs (docs/architecture.md section 4): Ed25519 to sign, X25519 to encrypt, each derived
+ * from a 256-bit seed with HKDF-SHA-512 (RFC 5869; no salt, info = the key's role label), so the
+ * same seed always gives the same keys and UDFs and escrow only needs the seed.
  *
  * The private key stays inside this object, in a private field: JSON.stringify, util.inspect
  * and template strings show the public part only. Code in electron/core that must use it
@@ -54,7 +54,7 @@ export class MeshKeyPair {
   readonly algorithm: KeyAlgorithm;
   readonly label: string;
   readonly publicJwk: PublicKeyJwk;
-  /** UDF of the public key at the default precision (DESIGN.md section 4 step 3). */
+  /** UDF of the public key at the default precision (docs/architecture.md section 4 step 3). */
   readonly udf: string;
   #privateKey: Uint8Array;
   #wiped = false;

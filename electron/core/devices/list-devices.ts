@@ -1,7 +1,7 @@
 /**
- * The devices of the account (DESIGN.md section 7, "Remove a device"; seed 001 5.4.2 Devices):
- * read from the personal profile, fetched and proven through the log (or, offline, the cached
- * verified version).
+ * The devices of the account (docs/architecture.md section 7, "Remove a device";
+ * draft-hallambaker-mesh-reference-03 section 5.4.2 Devices): read from the personal profile,
+ * fetched and proven through the log (or, offline, the cached verified version).
  */
 import { udfMatches } from '../../../shared/udf';
 import { roleIn, type AdministrationRole } from '../profile/administration';

@@ -1,10 +1,11 @@
 /**
- * Remove a device from the account (DESIGN.md section 7, "Remove a device"; seed 002 "delete
- * device"): publish a personal profile without it, signed with the online signing key. From then
- * on the service refuses its requests (401: it authenticates only devices the current profile
- * lists), and the deviceRemoved hooks - the catalog layer's - rotate and re-wrap application keys
- * so it cannot read new entries. Removing an administrator device also rotates the online signing
- * key it holds (set-role.ts updateWithRotation; needs the master key), so it can sign nothing more.
+ * Remove a device from the account (docs/architecture.md section 7, "Remove a device";
+ * draft-hallambaker-mathematical-mesh-protocols-00 "delete device"): publish a personal profile
+ * without it, signed with the online signing key. From then on the service refuses its requests
+ * (401: it authenticates only devices the current profile lists), and the deviceRemoved hooks - the
+ * catalog layer's - rotate and re-wrap application keys so it cannot read new entries. Removing an
+ * administrator device also rotates the online signing key it holds (set-role.ts
+ * updateWithRotation; needs the master key), so it can sign nothing more.
  */
 import { MeshError } from '../../../shared/errors';
 import type { VerifiedDeviceProfile } from '../../../shared/profiles/device-profile';

@@ -1,8 +1,9 @@
 /**
- * Escrow the master seed as k-of-n shares (DESIGN.md sections 4 and 7, "Escrow and recover";
- * seed 002 "key recovery"): the seed regenerates every master key, so any k shares restore the
- * root of trust and administration; fewer reveal nothing. The shares are shown once, to be
- * written down or printed; this device does not keep them.
+ * Escrow the master seed as k-of-n shares (docs/architecture.md sections 4 and 7, "Escrow and
+ * recover"; draft-hallambaker-mathematical-mesh-protocols-00 "key recovery"): the seed regenerates
+ * every master key, so any k shares restore the root of trust and administration; fewer reveal
+ * nothing. The shares are shown once, to be written down or printed; this device does not keep
+ * them.
  */
 import { MeshError } from '../../../shared/errors';
 import { udfMatches } from '../../../shared/udf';

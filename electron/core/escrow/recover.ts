@@ -1,12 +1,12 @@
 /**
- * Recover an account on a fresh device home from escrow shares (DESIGN.md section 7, "Escrow and
- * recover"; seed 002 "key recovery"): rebuild the master seed from any k shares, regenerate the
- * master keys, check that the master signing key's UDF is the one of the account's published
- * (and log-proven) master profile, then join this device to the profile as an administrator: its
- * device profile is added in a new personal profile version signed with the regenerated online
- * signing key (or, when the profile no longer lists that key, a fresh one: a rotation), listed
- * among the Administrators, and the master seed and online key are kept in this home's KeyStore:
- * a full administrator (docs/device-flows.md "Roles").
+ * Recover an account on a fresh device home from escrow shares (docs/architecture.md section 7,
+ * "Escrow and recover"; draft-hallambaker-mathematical-mesh-protocols-00 "key recovery"): rebuild
+ * the master seed from any k shares, regenerate the master keys, check that the master signing
+ * key's UDF is the one of the account's published (and log-proven) master profile, then join this
+ * device to the profile as an administrator: its device profile is added in a new personal profile
+ * version signed with the regenerated online signing key (or, when the profile no longer lists that
+ * key, a fresh one: a rotation), listed among the Administrators, and the master seed and online
+ * key are kept in this home's KeyStore: a full administrator (docs/device-flows.md "Roles").
  */
 import { hostname } from 'node:os';
 import { MeshError } from '../../../shared/errors';

@@ -1,7 +1,7 @@
 /**
- * A device home (issue 4, "Device state"): the directory that holds one device's local state,
- * its identity (a random home id that namespaces its secrets in the key store) and its lock.
- * Opening a home takes the lock; closing releases it.
+ * A device home (docs/architecture.md section 7, "Device state"): the directory that holds one
+ * device's local state, its identity (a random home id that namespaces its secrets in the key
+ * store) and its lock. Opening a home takes the lock; closing releases it.
  */
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -16,7 +16,10 @@ import { acquireHomeLock, type HomeLock } from './lock';
 export const HOME_FILE = 'home.json';
 const HOME_FORMAT = 'mesh-device-home';
 
-/** Where a home keeps its secrets (issue 4): the OS keychain, or a passphrase-encrypted file. */
+/**
+ * Where a home keeps its secrets (docs/architecture.md section 7): the OS keychain, or a
+ * passphrase-encrypted file.
+ */
 export type KeyStoreKind = 'keychain' | 'file';
 
 const homeRecordSchema = z.object({

@@ -1,8 +1,9 @@
 /**
- * The device home lock (issue 4, "Device state"): one process at a time may open a home. A lock
- * file created with O_EXCL holds the owner's pid; a lock whose pid is dead on this host is stale
- * and is taken over, under a short-lived guard file so that two processes finding the same stale
- * lock cannot both take it (the loser re-reads the lock, finds the winner alive, and fails).
+ * The device home lock (docs/architecture.md section 7, "Device state"): one process at a time may
+ * open a home. A lock file created with O_EXCL holds the owner's pid; a lock whose pid is dead on
+ * this host is stale and is taken over, under a short-lived guard file so that two processes
+ * finding the same stale lock cannot both take it (the loser re-reads the lock, finds the winner
+ * alive, and fails).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs, unlinkSync, readFileSync } from 'node:fs';
@@ -31,7 +32,9 @@ const lockRecordSchema = z.object({
 });
 type LockRecord = z.infer<typeof lockRecordSchema>;
 
-/** A held home lock. `release()` is idempotent; the lock is also released when the process exits. */
+/**
+ * A held home lock. `release()` is idempotent; the lock is also released when the process exits.
+ */
 export interface HomeLock {
   readonly path: string;
   readonly pid: number;

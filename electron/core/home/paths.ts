@@ -1,7 +1,7 @@
 /**
- * Where a device home lives (issue 4, "Device state"): `--home DIR`, else MESH_HOME, else the
- * platform's application-data folder. Pure: the environment, platform and user's home directory
- * are parameters so tests and the CLI decide them.
+ * Where a device home lives (docs/architecture.md section 7, "Device state"): `--home DIR`, else
+ * MESH_HOME, else the platform's application-data folder. Pure: the environment, platform and
+ * user's home directory are parameters so tests and the CLI decide them.
  */
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve, win32 } from 'node:path';
@@ -24,8 +24,8 @@ export const APPLICATION_FOLDER = 'Mesh Desktop';
 export const APPLICATION_FOLDER_XDG = 'mesh-desktop';
 
 /**
- * The device home directory (issue 4): `home` (the --home flag), else MESH_HOME, else
- * Linux `$XDG_CONFIG_HOME/mesh-desktop` or `~/.config/mesh-desktop`, macOS
+ * The device home directory (docs/architecture.md section 7): `home` (the --home flag), else
+ * MESH_HOME, else Linux `$XDG_CONFIG_HOME/mesh-desktop` or `~/.config/mesh-desktop`, macOS
  * `~/Library/Application Support/Mesh Desktop`, Windows `%APPDATA%\Mesh Desktop`.
  */
 export function resolveHomeDirectory(options: HomeLocationOptions = {}): string {

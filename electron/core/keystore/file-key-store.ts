@@ -1,10 +1,10 @@
 /**
- * The passphrase-protected file KeyStore (issue 4) for machines without an OS keychain, chosen
- * explicitly, never as a fallback. The file holds every secret of one home as one AES-256-GCM
- * ciphertext under a key derived from the passphrase with scrypt (RFC 7914); the header (format,
- * home id, scrypt parameters and salt) is the associated data, so it cannot be altered or the
- * file moved to another home without the open failing. Each change rewrites the (small) file
- * atomically with a fresh IV.
+ * The passphrase-protected file KeyStore (docs/architecture.md section 7) for machines without an
+ * OS keychain, chosen explicitly, never as a fallback. The file holds every secret of one home as
+ * one AES-256-GCM ciphertext under a key derived from the passphrase with scrypt (RFC 7914); the
+ * header (format, home id, scrypt parameters and salt) is the associated data, so it cannot be
+ * altered or the file moved to another home without the open failing. Each change rewrites the
+ * (small) file atomically with a fresh IV.
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { z } from 'zod';

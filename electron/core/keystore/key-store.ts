@@ -1,9 +1,9 @@
 /**
- * The KeyStore (issue 4, "Device state"): where a device home keeps its secrets (device seed,
- * local-store key, master seed where the user keeps it, online signing seed on administrator
- * devices). One interface, two implementations: the OS keychain (keytar) and a passphrase-
- * protected file for headless machines. Each store is bound to one device home: secrets of two
- * homes on one machine never collide.
+ * The KeyStore (docs/architecture.md section 7, "Device state"): where a device home keeps its
+ * secrets (device seed, local-store key, master seed where the user keeps it, online signing seed
+ * on administrator devices). One interface, two implementations: the OS keychain (keytar) and a
+ * passphrase- protected file for headless machines. Each store is bound to one device home: secrets
+ * of two homes on one machine never collide.
  */
 import { MeshError } from '../../../shared/errors';
 import type { KeyStoreKind } from '../home/device-home';
@@ -25,7 +25,7 @@ export interface KeyStore {
   list(): Promise<string[]>;
 }
 
-/** Names of the secrets the device core keeps (issue 4). */
+/** Names of the secrets the device core keeps (docs/architecture.md section 7). */
 export const SECRET_NAMES = {
   deviceSeed: 'device-seed',
   localStoreKey: 'local-store-key',
@@ -35,7 +35,10 @@ export const SECRET_NAMES = {
 
 const secretNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-/** Throws INVALID_ARGUMENT unless `name` is a secret name: lower-case letters, digits, `.`, `_`, `-`. */
+/**
+ * Throws INVALID_ARGUMENT unless `name` is a secret name: lower-case letters, digits, `.`, `_`,
+ * `-`.
+ */
 export function checkSecretName(name: string): void {
   if (!secretNamePattern.test(name)) {
     throw new MeshError(

@@ -1,8 +1,9 @@
 /**
- * The KeyStore in the OS keychain through keytar (issue 4): macOS Keychain, Windows Credential
- * Manager, the Secret Service (gnome-keyring, KWallet) on Linux. Service name `mesh-desktop`,
- * account `<home-id>/<secret-name>`, the secret base64 in the password field. keytar is a native
- * module loaded on first use, so a machine without it can still use the file key store.
+ * The KeyStore in the OS keychain through keytar (docs/architecture.md section 7): macOS Keychain,
+ * Windows Credential Manager, the Secret Service (gnome-keyring, KWallet) on Linux. Service name
+ * `mesh-desktop`, account `<home-id>/<secret-name>`, the secret base64 in the password field.
+ * keytar is a native module loaded on first use, so a machine without it can still use the file key
+ * store.
  */
 import { MeshError } from '../../../shared/errors';
 import { checkSecret, checkSecretName, type KeyStore } from './key-store';

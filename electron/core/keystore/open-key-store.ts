@@ -1,8 +1,9 @@
 /**
- * Choosing a device home's KeyStore (issue 4): the OS keychain unless the file store was asked
- * for explicitly (`--keystore file`, MESH_KEYSTORE=file, or the home's own record). The choice
- * is written into the home the first time, so later runs need no flag, and a home never moves
- * between stores silently: an unavailable keychain is an error with the fix, not a fallback.
+ * Choosing a device home's KeyStore (docs/architecture.md section 7): the OS keychain unless the
+ * file store was asked for explicitly (`--keystore file`, MESH_KEYSTORE=file, or the home's own
+ * record). The choice is written into the home the first time, so later runs need no flag, and a
+ * home never moves between stores silently: an unavailable keychain is an error with the fix, not a
+ * fallback.
  */
 import { MeshError } from '../../../shared/errors';
 import { describeKind, type DeviceHome, type KeyStoreKind } from '../home/device-home';
@@ -48,9 +49,9 @@ export function parseKeyStoreKind(text: string | undefined): KeyStoreKind | unde
 }
 
 /**
- * Open the KeyStore of `home` (issue 4). KEYCHAIN_UNAVAILABLE (with the fix) when the keychain
- * does not answer; PASSPHRASE_INVALID when the file store lacks or rejects the passphrase;
- * INVALID_ARGUMENT when the request contradicts the store the home was set up with.
+ * Open the KeyStore of `home` (docs/architecture.md section 7). KEYCHAIN_UNAVAILABLE (with the fix)
+ * when the keychain does not answer; PASSPHRASE_INVALID when the file store lacks or rejects the
+ * passphrase; INVALID_ARGUMENT when the request contradicts the store the home was set up with.
  */
 export async function openKeyStore(
   home: DeviceHome,

@@ -27,7 +27,10 @@ const builder = new XMLBuilder({
   suppressEmptyNode: true,
 });
 
-/** The autoconfig XML of an account (seed 001 5.8.2 to Thunderbird config-v1.1). */
+/**
+ * The autoconfig XML of an account (draft-hallambaker-mesh-reference-03 section 5.8.2 to
+ * Thunderbird config-v1.1).
+ */
 export function exportAutoconfig(
   account: MailProfilePrivate,
   options: { includePasswords?: boolean } = {},

@@ -8,10 +8,11 @@ import { buildMailConnection, connectionWarnings } from './mail-connection';
 import type { MailProtocol, MailSecurity, MailWarning } from './mail-connection';
 
 /**
- * Reading Thunderbird autoconfig documents (config-v1.1.xml; shared/REFERENCE.md "Mail
- * autoconfiguration") into seed 001 5.6.1 Connections. The documents come from the network,
- * so the reader is defensive: a size limit, no DOCTYPE (so no entity expansion at all),
- * well-formedness checked before parsing, and every server checked before it is used.
+ * Reading Thunderbird autoconfig documents (config-v1.1.xml; docs/architecture.md section 13 "Mail
+ * autoconfiguration") into draft-hallambaker-mesh-reference-03 section 5.6.1 Connections. The
+ * documents come from the network, so the reader is defensive: a size limit, no DOCTYPE (so no
+ * entity expansion at all), well-formedness checked before parsing, and every server checked before
+ * it is used.
  */
 
 export const AUTOCONFIG_MAX_BYTES = 256 * 1024;

@@ -1,10 +1,11 @@
 /**
- * The mail application of one device (issue 5 "Mail settings"; seed 001 5.8; DESIGN.md section
- * 3): the account's mail accounts (MailProfilePrivate, one catalog entry each) in memory, kept
- * current with the synced catalog; adding one (typed, discovered from the provider's autoconfig
- * document or RFC 6186 SRV records, or imported from an autoconfig file), changing, deleting and
- * exporting it. Server passwords are entry fields like any other: sealed under the application
- * key before they leave the device, never in a log or an error.
+ * The mail application of one device (docs/architecture.md section 12 "Mail settings";
+ * draft-hallambaker-mesh-reference-03 section 5.8; docs/architecture.md section 3): the account's
+ * mail accounts (MailProfilePrivate, one catalog entry each) in memory, kept current with the
+ * synced catalog; adding one (typed, discovered from the provider's autoconfig document or RFC 6186
+ * SRV records, or imported from an autoconfig file), changing, deleting and exporting it. Server
+ * passwords are entry fields like any other: sealed under the application key before they leave the
+ * device, never in a log or an error.
  */
 import type { Connection } from '../../../shared/apps/connection';
 import type { MailAccountEntry } from '../../../shared/apps/mail-profile';

@@ -13,9 +13,9 @@ import type { ChangeContext } from '../catalog/entry-model';
 import { normaliseServerHost } from './mail-connection';
 
 /**
- * The mail accounts of one device in memory (seed 001 5.8.2 MailProfilePrivate, one entry per
- * account), keyed by Identifier and found by address. Plaintext only: the core encrypts each
- * entry for the synced catalog.
+ * The mail accounts of one device in memory (draft-hallambaker-mesh-reference-03 section 5.8.2
+ * MailProfilePrivate, one entry per account), keyed by Identifier and found by address. Plaintext
+ * only: the core encrypts each entry for the synced catalog.
  */
 
 /** An email address split into its parts; the domain lower-case ASCII (IDN in punycode). */

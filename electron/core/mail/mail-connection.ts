@@ -3,10 +3,11 @@ import { MeshError } from '../../../shared/errors';
 import { parseSite } from '../catalog/site-match';
 
 /**
- * Mail connections (seed 001 5.6.1 Connection, as used by MailProfilePrivate 5.8.2): how the
- * user's words (IMAP, STARTTLS, port 993) map to the seed's fields. The protocol lives in
- * Prefix, the RFC 6335 service label that RFC 6186 SRV records use (`_imaps._tcp`); the
- * security mode in Security (Direct = implicit TLS, Upgrade = STARTTLS, None = plain).
+ * Mail connections (draft-hallambaker-mesh-reference-03 section 5.6.1 Connection, as used by
+ * MailProfilePrivate 5.8.2): how the user's words (IMAP, STARTTLS, port 993) map to the seed's
+ * fields. The protocol lives in Prefix, the RFC 6335 service label that RFC 6186 SRV records use
+ * (`_imaps._tcp`); the security mode in Security (Direct = implicit TLS, Upgrade = STARTTLS, None =
+ * plain).
  */
 
 export type MailProtocol = 'imap' | 'pop3' | 'smtp';
@@ -111,7 +112,7 @@ export type MailConnectionInput = {
   polling?: boolean;
 };
 
-/** A seed 001 5.6.1 Connection from the user's terms. */
+/** A draft-hallambaker-mesh-reference-03 section 5.6.1 Connection from the user's terms. */
 export function buildMailConnection(input: MailConnectionInput): Connection {
   const security = input.security ?? 'ssl';
   const port = input.port ?? defaultMailPort(input.protocol, security);
@@ -171,9 +172,10 @@ export function describeMailConnection(connection: Connection): {
 const cleartextMechanisms = new Set(['password-cleartext', 'plain', 'login']);
 
 /**
- * Warnings for one connection (shared/REFERENCE.md: warn about plain sockets and cleartext
- * passwords over them): a plain socket exposes mail; a cleartext password over one exposes
- * the password too. Absent authentication counts as a cleartext password, the common default.
+ * Warnings for one connection (docs/architecture.md section 13: warn about plain sockets and
+ * cleartext passwords over them): a plain socket exposes mail; a cleartext password over one
+ * exposes the password too. Absent authentication counts as a cleartext password, the common
+ * default.
  */
 export function connectionWarnings(connection: Connection): MailWarning[] {
   if (connection.Security[0] !== 'None') return [];

@@ -10,7 +10,7 @@ import { createSrvResolver } from './srv-resolver';
 import type { ResolveSrv, SrvRecord } from './srv-resolver';
 
 /**
- * Mail settings discovery for an address (issue 5 "Discovery"; shared/REFERENCE.md): the
+ * Mail settings discovery for an address (docs/architecture.md section 12; section 13): the
  * provider's Thunderbird autoconfig document at autoconfig.<domain>, then at
  * <domain>/.well-known/autoconfig/, then RFC 6186 / RFC 8314 SRV records. The network is
  * reached only through the injected fetchDocument and resolveSrv, so tests answer from
@@ -153,8 +153,8 @@ export async function discoverFromSrv(
 }
 
 /**
- * Discovers the mail servers of an address (issue 5 "Discovery"): autoconfig document at
- * autoconfig.<domain>, then at <domain>/.well-known/, then SRV records; the first that yields
+ * Discovers the mail servers of an address (docs/architecture.md section 12): autoconfig document
+ * at autoconfig.<domain>, then at <domain>/.well-known/, then SRV records; the first that yields
  * a server wins. Never throws for network trouble: each step's outcome is in `attempts`.
  */
 export async function discoverMailSettings(

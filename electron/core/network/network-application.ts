@@ -1,8 +1,8 @@
 /**
- * The network application of one device (seed 001 5.9.2 NetworkProfilePrivate; DESIGN.md section
- * 3): network profiles - DNS services, search prefixes, Web PKI roots - for the sites they name,
- * on the account's synced catalog like passwords and mail settings. Read straight from the
- * catalog (there are few); changed one record at a time.
+ * The network application of one device (draft-hallambaker-mesh-reference-03 section 5.9.2
+ * NetworkProfilePrivate; docs/architecture.md section 3): network profiles - DNS services, search
+ * prefixes, Web PKI roots - for the sites they name, on the account's synced catalog like passwords
+ * and mail settings. Read straight from the catalog (there are few); changed one record at a time.
  */
 import type {
   NetworkProfileEntry,
@@ -54,7 +54,10 @@ export class NetworkApplication {
     );
   }
 
-  /** The profiles that apply to a host or URL, best match first (seed 001 5.9.2 Sites). */
+  /**
+   * The profiles that apply to a host or URL, best match first (draft-hallambaker-mesh-reference-03
+   * section 5.9.2 Sites).
+   */
   forSite(siteOrUrl: string): NetworkProfileEntry[] {
     return networkProfilesForSite(this.list(), siteOrUrl);
   }

@@ -2,8 +2,9 @@ import type { NetworkProfileEntry } from '../../../shared/apps/network-profile';
 import { parseSite, siteMatchRank } from '../catalog/site-match';
 
 /**
- * Network profiles (seed 001 5.9.2 NetworkProfilePrivate) apply to sites named like password
- * entries' (`*.example.com` matches www.example.com etc.; site-match.ts).
+ * Network profiles (draft-hallambaker-mesh-reference-03 section 5.9.2 NetworkProfilePrivate) apply
+ * to sites named like password entries' (`*.example.com` matches www.example.com etc.;
+ * site-match.ts).
  */
 
 /**

@@ -6,11 +6,11 @@ import { entryDisplayName } from './password-catalog';
 export { uriForSite, urlsOfEntry, urlsToKeep } from './entry-urls';
 
 /**
- * CSV export of password entries (issue 5 "Export CSV"). The default is Bitwarden's format
- * (shared/REFERENCE.md): it is the one of the five that keeps everything an entry has but its
- * times and history — kind (login or note), folder, favourite, title, notes, custom fields,
- * several URLs in one row and the TOTP secret — and other managers read it. Each URL is written
- * as stored (the original, whole); a site with no stored URL as `*.example.com` or
+ * CSV export of password entries (docs/architecture.md section 12). The default is Bitwarden's
+ * format (docs/architecture.md section 13): it is the one of the five that keeps everything an
+ * entry has but its times and history — kind (login or note), folder, favourite, title, notes,
+ * custom fields, several URLs in one row and the TOTP secret — and other managers read it. Each URL
+ * is written as stored (the original, whole); a site with no stored URL as `*.example.com` or
  * `https://host[:port]/`, so planPasswordImport reads the file back to the same entries.
  * `chrome` writes Chrome's five columns, one row per URL (no TOTP, folder or fields).
  */
@@ -33,7 +33,7 @@ const bitwardenColumns = [
 const chromeColumns = ['name', 'url', 'username', 'password', 'note'];
 
 /**
- * Writes entries as a CSV export (issue 5 "Export CSV"), Bitwarden's format unless told
+ * Writes entries as a CSV export (docs/architecture.md section 12), Bitwarden's format unless told
  * otherwise. The text holds the passwords in the clear: the caller decides where it goes.
  */
 export function exportPasswordsCsv(

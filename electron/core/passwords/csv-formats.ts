@@ -1,8 +1,8 @@
 import { normaliseSite } from '../catalog/site-match';
 
 /**
- * The password CSV exports Mesh reads (shared/REFERENCE.md "Password export formats"): the
- * columns each has, how to recognise it from its header, and how one of its rows becomes a
+ * The password CSV exports Mesh reads (docs/architecture.md section 13 "Password export formats"):
+ * the columns each has, how to recognise it from its header, and how one of its rows becomes a
  * login, a secure note or a reason to skip the row. Nothing is dropped silently: URLs are kept
  * whole, folders, favourites and custom fields are kept, and the columns an entry cannot keep
  * are listed (`notKept`) for the import report. Column names are compared trimmed and
@@ -135,7 +135,10 @@ export function parseCustomFields(cell: string): ImportedField[] {
   return fields;
 }
 
-/** A login (or note) from cells: URIs sorted into sites and whole URLs. Skip when only browser-internal. */
+/**
+ * A login (or note) from cells: URIs sorted into sites and whole URLs. Skip when only
+ * browser-internal.
+ */
 function login(fields: {
   kind?: 'note';
   title?: string;

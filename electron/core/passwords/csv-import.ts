@@ -19,7 +19,7 @@ import type { PasswordCatalog, PlannedChange } from './password-catalog';
 import { isUsableTotp } from './totp';
 
 /**
- * Import of browser and password-manager CSV exports (issue 5 "Import", shared/REFERENCE.md):
+ * Import of browser and password-manager CSV exports (docs/architecture.md section 12, section 13):
  * detect the format from the header, read every row, and plan the changes — new entries, and
  * merges where an entry for the same site and user name exists (the newer version wins, the
  * other is kept in History). Planning is pure and complete before anything is applied, so a
@@ -198,7 +198,7 @@ function parseRecords(text: string): ParsedRecord[] {
   return records;
 }
 
-/** Picks the format whose columns the header matches best (issue 5 "detecting the format"). */
+/** Picks the format whose columns the header matches best (docs/architecture.md section 12). */
 export function detectCsvFormat(header: readonly string[]): PasswordCsvFormat {
   const columns = new Set(header);
   let best: { format: PasswordCsvFormat; known: number }[] = [];
@@ -323,8 +323,8 @@ type Working = {
 };
 
 /**
- * Plans the import of a CSV export into a catalog holding `existing` (issue 5 "Import"):
- * returns the report and the entries to write, and changes nothing. Throws a MeshError
+ * Plans the import of a CSV export into a catalog holding `existing` (docs/architecture.md section
+ * 12): returns the report and the entries to write, and changes nothing. Throws a MeshError
  * (INVALID_ARGUMENT, details.reason: encoding, binary, csv, header, ambiguous; TOO_LARGE) for
  * a file that is not a readable export.
  */
@@ -548,8 +548,8 @@ export function planPasswordImport(
 }
 
 /**
- * Imports a CSV export into the catalog (issue 5 "Import"): plans the whole file, then applies
- * every change at once. Nothing changes when the file is malformed.
+ * Imports a CSV export into the catalog (docs/architecture.md section 12): plans the whole file,
+ * then applies every change at once. Nothing changes when the file is malformed.
  */
 export function importPasswordsCsv(
   catalog: PasswordCatalog,

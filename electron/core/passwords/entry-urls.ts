@@ -3,8 +3,9 @@ import { normaliseSite, parseSite } from '../catalog/site-match';
 
 /**
  * The URLs of a password entry (its `URLs` field): kept as the user or an import gave them,
- * whole, while `Sites` holds their hosts for matching (seed 001 5.7.3). Only URLs an export could
- * not rebuild from the site are stored; an export writes the stored ones back as they were.
+ * whole, while `Sites` holds their hosts for matching (draft-hallambaker-mesh-reference-03 section
+ * 5.7.3). Only URLs an export could not rebuild from the site are stored; an export writes the
+ * stored ones back as they were.
  */
 
 /** The URI written for a stored site pattern. */

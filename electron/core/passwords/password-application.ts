@@ -1,9 +1,10 @@
 /**
- * The password application of one device (issue 5 "Passwords"; seed 001 5.7; DESIGN.md section
- * 3): the entries of the account's password catalog in memory (electron/core/apps PasswordCatalog,
- * with site lookup and search), kept current with the synced catalog, and every change made as
- * one record of the catalog - stored and queued for upload in one commit, so it reaches every
- * device with the next sync, also when made offline.
+ * The password application of one device (docs/architecture.md section 12 "Passwords";
+ * draft-hallambaker-mesh-reference-03 section 5.7; docs/architecture.md section 3): the entries of
+ * the account's password catalog in memory (electron/core/apps PasswordCatalog, with site lookup
+ * and search), kept current with the synced catalog, and every change made as one record of the
+ * catalog - stored and queued for upload in one commit, so it reaches every device with the next
+ * sync, also when made offline.
  */
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
@@ -62,7 +63,10 @@ export class PasswordApplication {
     return this.#replica.pendingCount;
   }
 
-  /** Every entry, in list order; with `query`, those whose title, sites, user name or notes hold every word. */
+  /**
+   * Every entry, in list order; with `query`, those whose title, sites, user name or notes hold
+   * every word.
+   */
   list(query = ''): readonly PasswordEntry[] {
     return query.trim() === '' ? this.#catalog.list() : this.#catalog.search(query);
   }
@@ -72,7 +76,10 @@ export class PasswordApplication {
     return this.#catalog.get(identifier);
   }
 
-  /** Entries for a site or URL, the best match first (seed 001 5.7.3 wildcards). */
+  /**
+   * Entries for a site or URL, the best match first (draft-hallambaker-mesh-reference-03 section
+   * 5.7.3 wildcards).
+   */
   find(siteOrUrl: string, username?: string): SiteMatch[] {
     const matches = this.#catalog.findBySite(siteOrUrl);
     return username === undefined
@@ -187,8 +194,8 @@ export class PasswordApplication {
   }
 
   /**
-   * Import a CSV export (issue 5 "Import"): the whole file is planned first (format detected
-   * unless given), so a malformed file changes nothing; then every new and merged entry is
+   * Import a CSV export (docs/architecture.md section 12): the whole file is planned first (format
+   * detected unless given), so a malformed file changes nothing; then every new and merged entry is
    * stored and queued in one commit. Returns the report (added, merged, skipped with reasons).
    */
   async import(
@@ -218,7 +225,10 @@ export class PasswordApplication {
     return exportPasswordsCsv(this.#catalog.list(), { format });
   }
 
-  /** The password settings (seed 001 5.7.2): the NeverAsk sites and AutoGenerate. */
+  /**
+   * The password settings (draft-hallambaker-mesh-reference-03 section 5.7.2): the NeverAsk sites
+   * and AutoGenerate.
+   */
   settings(): PasswordSettings {
     const record = this.#replica.record(SETTINGS_ID);
     if (record?.Settings === undefined) return readPasswordSettings();
@@ -229,7 +239,10 @@ export class PasswordApplication {
     });
   }
 
-  /** Whether to offer to store a password for a visited site (not on NeverAsk; seed 001 5.7.2). */
+  /**
+   * Whether to offer to store a password for a visited site (not on NeverAsk;
+   * draft-hallambaker-mesh-reference-03 section 5.7.2).
+   */
   mayAskToStore(siteOrUrl: string): boolean {
     return mayAskToStore(this.settings(), siteOrUrl);
   }
@@ -244,7 +257,10 @@ export class PasswordApplication {
     return this.#changeSettings((settings) => removeNeverAsk(settings, site), options);
   }
 
-  /** Set AutoGenerate: whether to offer generated passwords (seed 001 5.7.2). */
+  /**
+   * Set AutoGenerate: whether to offer generated passwords (draft-hallambaker-mesh-reference-03
+   * section 5.7.2).
+   */
   autoGenerate(value: boolean, options: ChangeOptions = {}): Promise<PasswordSettings> {
     return this.#changeSettings((settings) => setAutoGenerate(settings, value), options);
   }

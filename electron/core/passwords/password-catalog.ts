@@ -21,10 +21,10 @@ import { siteOfUrl, urlsToKeep } from './entry-urls';
 import { parseTotp } from './totp';
 
 /**
- * The password catalog of one device in memory (seed 001 5.7, DESIGN.md section 3): entries
- * keyed by Identifier, with indexes for lookup by site and for search. It holds plaintext
- * entries only; the core encrypts each entry on its own for the synced catalog and feeds
- * decrypted entries back in with put() or mergeIn().
+ * The password catalog of one device in memory (draft-hallambaker-mesh-reference-03 section 5.7,
+ * docs/architecture.md section 3): entries keyed by Identifier, with indexes for lookup by site and
+ * for search. It holds plaintext entries only; the core encrypts each entry on its own for the
+ * synced catalog and feeds decrypted entries back in with put() or mergeIn().
  */
 
 /**
@@ -158,8 +158,9 @@ export class PasswordCatalog {
   }
 
   /**
-   * Entries for a visited site (a URL or host), best match first (seed 001 5.7.3): exact host,
-   * then deeper wildcards, then shallower ones; among equals the most recently updated.
+   * Entries for a visited site (a URL or host), best match first
+   * (draft-hallambaker-mesh-reference-03 section 5.7.3): exact host, then deeper wildcards, then
+   * shallower ones; among equals the most recently updated.
    */
   findBySite(siteOrUrl: string): SiteMatch[] {
     const query = parseSite(siteOrUrl);
@@ -220,7 +221,10 @@ export class PasswordCatalog {
     return out;
   }
 
-  /** Adds a new entry made by the context's device; sites are normalised (seed 001 5.7.3). */
+  /**
+   * Adds a new entry made by the context's device; sites are normalised
+   * (draft-hallambaker-mesh-reference-03 section 5.7.3).
+   */
   add(input: PasswordEntryInput, context: ChangeContext): PasswordEntry {
     checkTotp(input.TOTP);
     const entry = createEntry(cleanContent(input), context);

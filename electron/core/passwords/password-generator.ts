@@ -4,9 +4,9 @@ import type { RandomSource } from './random-index';
 import { effLargeWordList } from './word-list';
 
 /**
- * Generated passwords and passphrases (issue 5 "Generator"), from a cryptographic random
- * source with unbiased choices (random-index.ts). Each result reports its entropy: the base-2
- * logarithm of the number of equally likely outputs the options allow.
+ * Generated passwords and passphrases (docs/architecture.md section 12), from a cryptographic
+ * random source with unbiased choices (random-index.ts). Each result reports its entropy: the
+ * base-2 logarithm of the number of equally likely outputs the options allow.
  */
 
 /** A generated secret and what it is worth against an attacker who knows the options. */
@@ -94,8 +94,8 @@ export function countWithEachClass(classSizes: readonly number[], length: number
 }
 
 /**
- * A random password (issue 5 "Generator"): `length` characters drawn uniformly from the chosen
- * classes less the excluded characters. With requireEachClass, whole candidates lacking a
+ * A random password (docs/architecture.md section 12): `length` characters drawn uniformly from the
+ * chosen classes less the excluded characters. With requireEachClass, whole candidates lacking a
  * class are rejected and drawn again, which keeps the result uniform over all valid passwords
  * (picking one per class and shuffling would not).
  */
@@ -155,8 +155,8 @@ export function generatePassword(options: PasswordOptions = {}): GeneratedSecret
 }
 
 /**
- * A random passphrase (issue 5 "Generator"): words drawn uniformly and independently from the
- * EFF large list (log2 7776 = 12.9 bits each), joined by the separator.
+ * A random passphrase (docs/architecture.md section 12): words drawn uniformly and independently
+ * from the EFF large list (log2 7776 = 12.9 bits each), joined by the separator.
  */
 export function generatePassphrase(options: PassphraseOptions = {}): GeneratedSecret {
   const count = options.words ?? 6;

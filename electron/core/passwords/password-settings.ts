@@ -4,8 +4,9 @@ import { checkWithSchema } from '../catalog/entry-model';
 import { normaliseSite, parseSite, siteMatchRank } from '../catalog/site-match';
 
 /**
- * The settings of the password application (seed 001 5.7.2 PasswordProfilePrivate): the
- * NeverAsk list and AutoGenerate. The functions return new objects and never mutate.
+ * The settings of the password application (draft-hallambaker-mesh-reference-03 section 5.7.2
+ * PasswordProfilePrivate): the NeverAsk list and AutoGenerate. The functions return new objects and
+ * never mutate.
  */
 
 /** Settings as stored (Entries travel separately in the catalog). */
@@ -35,8 +36,9 @@ export function removeNeverAsk(settings: PasswordSettings, site: string): Passwo
 }
 
 /**
- * Whether a client may offer to store a password for this visited site (seed 001 5.7.2:
- * clients MUST NOT ask for NeverAsk sites). NeverAsk patterns match as entry sites do.
+ * Whether a client may offer to store a password for this visited site
+ * (draft-hallambaker-mesh-reference-03 section 5.7.2: clients MUST NOT ask for NeverAsk sites).
+ * NeverAsk patterns match as entry sites do.
  */
 export function mayAskToStore(settings: PasswordSettings, siteOrUrl: string): boolean {
   const query = parseSite(siteOrUrl);

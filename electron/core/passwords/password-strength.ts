@@ -1,9 +1,9 @@
 import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 /**
- * Password strength estimates (issue 5 "Strength") with zxcvbn-ts, the maintained TypeScript
- * port of Dropbox's zxcvbn: it finds dictionary words, names, keyboard patterns, dates and
- * repeats, and estimates how many guesses an attacker needs. The dictionaries (several MB)
+ * Password strength estimates (docs/architecture.md section 12) with zxcvbn-ts, the maintained
+ * TypeScript port of Dropbox's zxcvbn: it finds dictionary words, names, keyboard patterns, dates
+ * and repeats, and estimates how many guesses an attacker needs. The dictionaries (several MB)
  * are imported the first time an estimate is asked for, once per process.
  */
 
@@ -53,8 +53,8 @@ function estimator(): Promise<ZxcvbnFactory> {
 }
 
 /**
- * Estimates how hard `password` is to guess (issue 5 "Strength"). `userInputs` are words an
- * attacker would try first for this entry: the site, the user name, the user's name.
+ * Estimates how hard `password` is to guess (docs/architecture.md section 12). `userInputs` are
+ * words an attacker would try first for this entry: the site, the user name, the user's name.
  */
 export async function estimateStrength(
   password: string,

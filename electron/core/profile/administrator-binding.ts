@@ -1,13 +1,13 @@
 /**
- * The last steps shared by creating an account and recovering one onto a fresh home (DESIGN.md
- * section 7, "Create" and "Escrow and recover"): bind the home to the account as an
- * administrator device, and announce it connected.
+ * The last steps shared by creating an account and recovering one onto a fresh home
+ * (docs/architecture.md section 7, "Create" and "Escrow and recover"): bind the home to the account
+ * as an administrator device, and announce it connected.
  */
 import type { AccountAddress } from '../protocol/account-address';
 import type { DeviceContext } from '../session/device-context';
 import { writeAccountBinding } from '../session/device-records';
 
-/** The account a home administers and the fingerprints to show (DESIGN.md section 7). */
+/** The account a home administers and the fingerprints to show (docs/architecture.md section 7). */
 export interface AdministeredAccount {
   readonly address: string;
   readonly account: string;

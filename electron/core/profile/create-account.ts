@@ -1,9 +1,10 @@
 /**
- * Create a master profile and register an account (DESIGN.md section 7, "Create"; seed 002
- * "create profile"; seed 001 7.7 CreateAccount, 7.9 Publish): generate the master seed and the
- * device seed, keep both in the KeyStore, derive the keys, sign the master, device and personal
- * profiles, bind the account name to the personal profile and publish it. This device becomes the
- * account's first administrator device.
+ * Create a master profile and register an account (docs/architecture.md section 7, "Create";
+ * draft-hallambaker-mathematical-mesh-protocols-00 "create profile";
+ * draft-hallambaker-mesh-reference-03 section 7.7 CreateAccount, 7.9 Publish): generate the master
+ * seed and the device seed, keep both in the KeyStore, derive the keys, sign the master, device and
+ * personal profiles, bind the account name to the personal profile and publish it. This device
+ * becomes the account's first administrator device.
  */
 import { hostname } from 'node:os';
 import { isMeshError, MeshError } from '../../../shared/errors';
@@ -41,7 +42,7 @@ export interface CreateAccountOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** The new account and the fingerprints to show (DESIGN.md section 7). */
+/** The new account and the fingerprints to show (docs/architecture.md section 7). */
 export type CreatedAccount = AdministeredAccount;
 
 const OPERATION = 'create-account';

@@ -1,9 +1,9 @@
 /**
- * Fetch an account's personal profile and prove it before use (DESIGN.md sections 6 and 7; issue
- * 4, "Every profile ... it receives is verified before use"): Get it with its log record and
- * inclusion proof, check the checkpoint against this device's view of the service log (signature
- * under the pinned service key, consistency with the last checkpoint it verified), check the
- * record is in the log and holds that very profile, verify the signature chain up to the master
+ * Fetch an account's personal profile and prove it before use (docs/architecture.md sections 6 and
+ * 7: nothing received is used before it is verified): Get it with its log record
+ * and inclusion proof, check the checkpoint against this device's view of the service log
+ * (signature under the pinned service key, consistency with the last checkpoint it verified), check
+ * the record is in the log and holds that very profile, verify the signature chain up to the master
  * signing key, and - when the device already holds a version - that the new one may supersede it.
  */
 import { verifyJws } from '../../../shared/crypto/jws';

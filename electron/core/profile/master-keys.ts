@@ -1,8 +1,8 @@
 /**
- * The master keys (seed 001 3.3, 5.3.2; DESIGN.md sections 3 and 4): the master signing key (the
- * root of trust), the master escrow key and the online signing key, all derived from the 256-bit
- * master seed, so that the seed alone (kept in the keychain, or rebuilt from escrow shares)
- * regenerates every one of them.
+ * The master keys (draft-hallambaker-mesh-reference-03 section 3.3, 5.3.2; docs/architecture.md
+ * sections 3 and 4): the master signing key (the root of trust), the master escrow key and the
+ * online signing key, all derived from the 256-bit master seed, so that the seed alone (kept in the
+ * keychain, or rebuilt from escrow shares) regenerates every one of them.
  *
  * An administrator device keeps the online signing key under its own secret name as well, so
  * that it can administer the profile (sign new personal profile versions and connection results)
@@ -30,7 +30,7 @@ export interface MasterKeys {
   readonly online: MeshKeyPair;
 }
 
-/** Derive the master keys from a master seed (HKDF labels of DESIGN.md section 4). */
+/** Derive the master keys from a master seed (HKDF labels of docs/architecture.md section 4). */
 export function deriveMasterKeys(seed: Uint8Array): MasterKeys {
   if (seed.length !== SEED_BYTES) {
     throw new MeshError('KEY_INVALID', `a master seed has ${SEED_BYTES} bytes`, {
@@ -46,7 +46,7 @@ export function deriveMasterKeys(seed: Uint8Array): MasterKeys {
 
 /**
  * Keep the master seed and the online signing key of an administrator device in its KeyStore
- * (DESIGN.md section 7, "Create" and "Escrow and recover").
+ * (docs/architecture.md section 7, "Create" and "Escrow and recover").
  */
 export async function storeMasterSecrets(
   keyStore: KeyStore,
@@ -88,7 +88,9 @@ export function onlineSigningKeyFrom(privateKey: Uint8Array): MeshKeyPair {
   return importOnlineKey(privateKey);
 }
 
-/** Delete the master seed and the online signing key from the KeyStore (undoes storeMasterSecrets). */
+/**
+ * Delete the master seed and the online signing key from the KeyStore (undoes storeMasterSecrets).
+ */
 export async function forgetMasterSecrets(keyStore: KeyStore): Promise<void> {
   await keyStore.delete(SECRET_NAMES.masterSeed);
   await keyStore.delete(SECRET_NAMES.onlineSigningSeed);

@@ -1,8 +1,9 @@
 /**
- * Signing the profiles of one master profile (seed 001 3.3-3.5, 5.1.2-5.4.2; CONTRACTS.md
- * section 2): each is a signed object `{Identifier, SignedData}` whose compact JWS names its type
- * in `cty` and its signing key in `kid`. Every profile this module signs is verified again with
- * the shared chain rules before it leaves, so the device never publishes what it would refuse.
+ * Signing the profiles of one master profile (draft-hallambaker-mesh-reference-03 sections 3.3-3.5,
+ * 5.1.2-5.4.2; docs/module-contracts.md section 2): each is a signed object `{Identifier,
+ * SignedData}` whose compact JWS names its type in `cty` and its signing key in `kid`. Every
+ * profile this module signs is verified again with the shared chain rules before it leaves, so the
+ * device never publishes what it would refuse.
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import type { DeviceProfile } from '../../../shared/profiles/device-profile';
@@ -23,12 +24,15 @@ import { signJson } from '../crypto/sign';
 import type { DeviceKeys } from '../session/device-keys';
 import type { MasterKeys } from './master-keys';
 
-/** A key as it sits in a profile (seed 001 4.1.1): its UDF and public JWK. */
+/**
+ * A key as it sits in a profile (draft-hallambaker-mesh-reference-03 section 4.1.1): its UDF and
+ * public JWK.
+ */
 export function publicKeyEntry(key: MeshKeyPair): PublicKeyEntry {
   return { UDF: key.udf, PublicParameters: { ...key.publicJwk } };
 }
 
-/** Sign `payload` as a signed object of type `cty` (CONTRACTS.md section 2). */
+/** Sign `payload` as a signed object of type `cty` (docs/module-contracts.md section 2). */
 export async function signObject(
   identifier: string,
   payload: object,
@@ -38,7 +42,10 @@ export async function signObject(
   return { Identifier: identifier, SignedData: await signJson(payload, key, cty) };
 }
 
-/** The signed device profile of this device (seed 001 5.2.2), self-signed by its DSK. */
+/**
+ * The signed device profile of this device (draft-hallambaker-mesh-reference-03 section 5.2.2),
+ * self-signed by its DSK.
+ */
 export async function signDeviceProfile(
   keys: DeviceKeys,
   description: string,
@@ -58,8 +65,9 @@ export async function signDeviceProfile(
 }
 
 /**
- * The signed master profile (seed 001 5.3.2): MasterSignatureKey, one escrow key, the online
- * signing key; signed by the master signing key. `Updated` orders versions of it.
+ * The signed master profile (draft-hallambaker-mesh-reference-03 section 5.3.2):
+ * MasterSignatureKey, one escrow key, the online signing key; signed by the master signing key.
+ * `Updated` orders versions of it.
  */
 export async function signMasterProfile(keys: MasterKeys, now: number): Promise<SignedObject> {
   const profile: MasterProfile = {
@@ -107,10 +115,11 @@ export interface PersonalProfileContent {
 }
 
 /**
- * Sign a personal profile version (seed 001 5.4.2) with the online signing key and verify its
- * whole chain. `Updated` is `now`, or one millisecond after `previousUpdated` when the clock has
- * not moved past it (the service needs it strictly increasing; docs/protocol.md Publish).
- * Fields of `base` this device does not know (a later version's) are carried over unchanged.
+ * Sign a personal profile version (draft-hallambaker-mesh-reference-03 section 5.4.2) with the
+ * online signing key and verify its whole chain. `Updated` is `now`, or one millisecond after
+ * `previousUpdated` when the clock has not moved past it (the service needs it strictly increasing;
+ * docs/protocol.md Publish). Fields of `base` this device does not know (a later version's) are
+ * carried over unchanged.
  */
 export async function signPersonalProfile(options: {
   readonly masterUdf: string;

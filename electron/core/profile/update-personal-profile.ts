@@ -1,11 +1,12 @@
 /**
- * Publish a new version of the account's personal profile (seed 001 3.4, 7.9 Publish; DESIGN.md
- * sections 3 and 7): the one path by which an administrator device changes the profile - adding
- * or removing a device, adding an application profile entry. The current version is fetched and
- * proven first, so a change is never made over a version this device has not seen, and it is
- * published with that version as ExpectedVersion: when another administrator published first
- * (409), the new current version is fetched and the change applied to it again (a merge), so no
- * administrator's change is lost and the user never sees the 409.
+ * Publish a new version of the account's personal profile (draft-hallambaker-mesh-reference-03
+ * section 3.4, 7.9 Publish; docs/architecture.md sections 3 and 7): the one path by which an
+ * administrator device changes the profile - adding or removing a device, adding an application
+ * profile entry. The current version is fetched and proven first, so a change is never made over a
+ * version this device has not seen, and it is published with that version as ExpectedVersion: when
+ * another administrator published first (409), the new current version is fetched and the change
+ * applied to it again (a merge), so no administrator's change is lost and the user never sees the
+ * 409.
  */
 import type {
   PersonalProfile,

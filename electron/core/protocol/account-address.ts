@@ -1,7 +1,8 @@
 /**
- * Account addresses (CONTRACTS.md section 4; DESIGN.md section 5): `local@service`, where service
- * is a DNS name (`alice@example.com`), or a host with a port for a service on a port
- * (`alice@127.0.0.1:8080`, `alice@[::1]:8080`). The account field of messages is the local part.
+ * Account addresses (docs/module-contracts.md section 4; docs/architecture.md section 5):
+ * `local@service`, where service is a DNS name (`alice@example.com`), or a host with a port for a
+ * service on a port (`alice@127.0.0.1:8080`, `alice@[::1]:8080`). The account field of messages is
+ * the local part.
  */
 import { isIP } from 'node:net';
 import { MeshError } from '../../../shared/errors';

@@ -1,6 +1,6 @@
 /**
- * Log consistency, device side (DESIGN.md section 6; issue 4): the device keeps the last
- * checkpoint it verified (in the local store) and accepts a new one only when it carries the
+ * Log consistency, device side (docs/architecture.md section 6; section 7): the device keeps the
+ * last checkpoint it verified (in the local store) and accepts a new one only when it carries the
  * service's signature - under the service key pinned at first contact (trust on first use; a
  * changed key is an error) - and a consistency proof from the last one (RFC 9162 2.1.4). Items
  * fetched with Full are checked for inclusion (RFC 9162 2.1.3) in a checkpoint so verified. A

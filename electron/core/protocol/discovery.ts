@@ -1,7 +1,8 @@
 /**
- * Service discovery (seed 001 section 7: SRV prefix `_mmm._tcp`, well-known `/.well-known/mmm`;
- * DESIGN.md section 5): for `alice@example.com` the SRV records of `_mmm._tcp.example.com`
- * (RFC 2782: lowest priority, then weighted random), falling back to
+ * Service discovery (draft-hallambaker-mesh-reference-03 section 7: SRV prefix `_mmm._tcp`,
+ * well-known `/.well-known/mmm`; docs/architecture.md section 5): for `alice@example.com` the SRV
+ * records of `_mmm._tcp.example.com` (RFC 2782: lowest priority, then weighted random), falling
+ * back to
  * `https://example.com/.well-known/mmm/`. An address with a port, or an IP literal, names its
  * service directly. Plain HTTP is used only for a loopback host.
  */
@@ -9,9 +10,9 @@ import { promises as dns } from 'node:dns';
 import { MeshError } from '../../../shared/errors';
 import { isLoopbackHost, type AccountAddress } from './account-address';
 
-/** The HTTP path of every Mesh service (seed 001 section 7). */
+/** The HTTP path of every Mesh service (draft-hallambaker-mesh-reference-03 section 7). */
 export const WELL_KNOWN_PATH = '/.well-known/mmm/';
-/** The SRV service label of the Mesh (seed 001 section 7). */
+/** The SRV service label of the Mesh (draft-hallambaker-mesh-reference-03 section 7). */
 export const SRV_PREFIX = '_mmm._tcp';
 
 /** An SRV record (node:dns). */
@@ -22,7 +23,10 @@ export interface SrvRecord {
   readonly weight: number;
 }
 
-/** What discovery needs of DNS: node:dns/promises Resolver fits. Tests point one at a loopback server. */
+/**
+ * What discovery needs of DNS: node:dns/promises Resolver fits. Tests point one at a loopback
+ * server.
+ */
 export interface SrvResolver {
   resolveSrv(name: string): Promise<SrvRecord[]>;
   cancel?(): void;
@@ -45,7 +49,10 @@ export interface DiscoveryOptions {
   readonly random?: () => number;
 }
 
-/** Find the service of an account (seed 001 section 7; DESIGN.md section 5). */
+/**
+ * Find the service of an account (draft-hallambaker-mesh-reference-03 section 7;
+ * docs/architecture.md section 5).
+ */
 export async function discoverService(
   address: AccountAddress,
   options: DiscoveryOptions = {},

@@ -1,6 +1,6 @@
 /**
- * One HTTP exchange with a Mesh service (DESIGN.md section 5): POST the body, read the answer
- * with a size cap, all within a timeout and cancellable by an AbortSignal. Failures become
+ * One HTTP exchange with a Mesh service (docs/architecture.md section 5): POST the body, read the
+ * answer with a size cap, all within a timeout and cancellable by an AbortSignal. Failures become
  * MeshError NETWORK (with whether the request may have reached the service), TIMEOUT or
  * CANCELLED. Uses the platform's fetch (undici in Node 20 and in Electron 45's Node 24).
  */
@@ -36,7 +36,7 @@ const notSentCodes = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** POST `body` to `url` and read the answer (DESIGN.md section 5). */
+/** POST `body` to `url` and read the answer (docs/architecture.md section 5). */
 export async function postExchange(
   url: string,
   body: Uint8Array,

@@ -1,8 +1,8 @@
 /**
- * Long polling (DESIGN.md section 7: "the new device learns the result through ConnectStatus
- * (long poll, so it completes within a second of the click)"): ask the service to hold the
- * request until there is news or WaitSeconds pass, and ask again until the caller's budget is
- * spent. A service that answers at once without news is not hammered: early answers back off.
+ * Long polling (docs/architecture.md section 7: "the new device learns the result through
+ * ConnectStatus (long poll, so it completes within a second of the click)"): ask the service to
+ * hold the request until there is news or WaitSeconds pass, and ask again until the caller's budget
+ * is spent. A service that answers at once without news is not hammered: early answers back off.
  */
 import type { ConnectStatusResponse } from '../../../shared/protocol/messages/connect-status';
 import type { MeshServiceClient, CallOptions } from './mesh-service-client';
@@ -54,10 +54,10 @@ export async function longPoll<T>(
 }
 
 /**
- * Wait for the answer to this device's connection request (seed 001 7.12; DESIGN.md section 7).
- * Returns the ConnectStatusResponse: Pending false with the signed Result once an administrator
- * answered, or Pending true when `totalSeconds` passed first. The Result is not yet verified:
- * the caller checks its signature chain before trusting it.
+ * Wait for the answer to this device's connection request (draft-hallambaker-mesh-reference-03
+ * section 7.12; docs/architecture.md section 7). Returns the ConnectStatusResponse: Pending false
+ * with the signed Result once an administrator answered, or Pending true when `totalSeconds` passed
+ * first. The Result is not yet verified: the caller checks its signature chain before trusting it.
  */
 export function awaitConnectionResult(
   client: MeshServiceClient,

@@ -1,9 +1,9 @@
 /**
- * The protocol client of one device (issue 4, "The protocol client"; DESIGN.md section 5): encodes
- * a request with the shared/protocol schemas, signs it when the transaction wants a device's
- * signature, POSTs it, validates the answer against the response schema, and turns every failure
- * into a typed MeshError. 503 and network failures are retried with backoff and jitter - for a
- * request that changes state only when it certainly did not reach the service.
+ * The protocol client of one device (docs/architecture.md section 7, "The protocol client"; section
+ * 5): encodes a request with the shared/protocol schemas, signs it when the transaction wants a
+ * device's signature, POSTs it, validates the answer against the response schema, and turns every
+ * failure into a typed MeshError. 503 and network failures are retried with backoff and jitter -
+ * for a request that changes state only when it certainly did not reach the service.
  */
 import { MeshError, isMeshError } from '../../../shared/errors';
 import {
@@ -25,7 +25,10 @@ import { authorizationHeader, type RequestSigner } from './request-signing';
 import { backoffDelay, DEFAULT_RETRY_POLICY, sleep, type RetryPolicy } from './retry';
 import { malformedResponse, serviceFailure } from './service-errors';
 
-/** Transactions that change nothing (seed 001 section 7): safe to send twice. */
+/**
+ * Transactions that change nothing (draft-hallambaker-mesh-reference-03 section 7): safe to send
+ * twice.
+ */
 export const IDEMPOTENT_TRANSACTIONS: ReadonlySet<TransactionName> = new Set<TransactionName>([
   'Hello',
   'ValidateAccount',

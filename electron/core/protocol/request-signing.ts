@@ -1,5 +1,6 @@
 /**
- * Request authentication, device side (CONTRACTS.md section 3; DESIGN.md section 5): the
+ * Request authentication, device side (docs/module-contracts.md section 3; docs/architecture.md
+ * section 5): the
  * `Authorization: Mesh ...` header over the exact body bytes, a fresh time and nonce, signed with
  * the device's DeviceAuthenticationKey. A fresh header is made for every attempt, so a retried
  * request is never refused as a replay.
@@ -38,7 +39,7 @@ export function deviceRequestSigner(options: {
   };
 }
 
-/** The Authorization header value for one request body (CONTRACTS.md section 3). */
+/** The Authorization header value for one request body (docs/module-contracts.md section 3). */
 export function authorizationHeader(
   signer: RequestSigner,
   body: Uint8Array,

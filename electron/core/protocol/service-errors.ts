@@ -1,8 +1,9 @@
 /**
- * From a failure status to a MeshError (seed 001 7.2; DESIGN.md section 5): one code per status,
- * 409 read per transaction (ALREADY_EXISTS where something is created, CONFLICT otherwise), and
- * the new URI of a redirect in details.uri. The service's StatusDescription is quoted; it never
- * carries secrets (the service never holds any).
+ * From a failure status to a MeshError (draft-hallambaker-mesh-reference-03 section 7.2;
+ * docs/architecture.md section 5): one code per status, 409 read per transaction (ALREADY_EXISTS
+ * where something is created, CONFLICT otherwise), and the new URI of a redirect in details.uri.
+ * The service's StatusDescription is quoted; it never carries secrets (the service never holds
+ * any).
  */
 import { MeshError, type MeshErrorCode } from '../../../shared/errors';
 import { errorForStatus, STATUS } from '../../../shared/protocol/status-codes';

@@ -1,6 +1,6 @@
 /**
- * The service log as this device checks it (DESIGN.md section 6; issue 4): Status answers and
- * Full Get answers pass through the CheckpointVerifier before anything in them is used.
+ * The service log as this device checks it (docs/architecture.md section 6; section 7): Status
+ * answers and Full Get answers pass through the CheckpointVerifier before anything in them is used.
  */
 import type { GetRequest, GetResponse } from '../../../shared/protocol/messages/get';
 import type { StatusRequest, StatusResponse } from '../../../shared/protocol/messages/status';
@@ -20,8 +20,9 @@ export async function ensureServiceKey(
 }
 
 /**
- * Status (seed 001 7.10; seed 004 10.6) with its checkpoint verified against the last one this
- * device saw; the answer's ContainerStatus may be used once this returns.
+ * Status (draft-hallambaker-mesh-reference-03 section 7.10; draft-hallambaker-mesh-protocol-00
+ * section 10.6) with its checkpoint verified against the last one this device saw; the answer's
+ * ContainerStatus may be used once this returns.
  */
 export async function verifiedStatus(
   client: MeshServiceClient,
@@ -40,8 +41,9 @@ export async function verifiedStatus(
 }
 
 /**
- * Get with Full (seed 001 7.8): every item comes with its log record and an inclusion proof in a
- * checkpoint that is verified consistent with this device's view of the log.
+ * Get with Full (draft-hallambaker-mesh-reference-03 section 7.8): every item comes with its log
+ * record and an inclusion proof in a checkpoint that is verified consistent with this device's view
+ * of the log.
  */
 export async function verifiedGet(
   client: MeshServiceClient,

@@ -1,5 +1,5 @@
 /**
- * The device context (issue 4; DESIGN.md section 7): everything a device flow needs, opened once
+ * The device context (docs/architecture.md section 7): everything a device flow needs, opened once
  * per device home - the home and its lock, the KeyStore, the encrypted local store, this device's
  * keys, the account the home is bound to, protocol clients for that account's service, the cached
  * and verified personal profile, events and hooks. Flows (one per file in this folder) take a

@@ -1,5 +1,5 @@
 /**
- * The typed events of a device (issue 4: "events for progress and for new pending approvals"):
+ * The typed events of a device (docs/architecture.md section 7):
  * what the desktop main process forwards to the renderer and the CLI turns into progress lines.
  * Listeners are called synchronously in the order they were added; one that throws does not stop
  * the others or the flow that emitted the event.
@@ -7,7 +7,7 @@
 import { MeshError } from '../../../shared/errors';
 import type { SyncState } from '../../../shared/ipc/contract';
 
-/** A connection request waiting on an administrator device (DESIGN.md section 7). */
+/** A connection request waiting on an administrator device (docs/architecture.md section 7). */
 export interface PendingConnectionEvent {
   readonly id: string;
   readonly deviceUdf: string;
@@ -91,7 +91,10 @@ export class DeviceEvents {
     return () => void set.delete(listener as (event: never) => void);
   }
 
-  /** Listen to the next `name` only; resolves with it, or rejects with CANCELLED when `signal` aborts. */
+  /**
+   * Listen to the next `name` only; resolves with it, or rejects with CANCELLED when `signal`
+   * aborts.
+   */
   once<E extends DeviceEventName>(name: E, signal?: AbortSignal): Promise<DeviceEventMap[E]> {
     return new Promise((resolve, reject) => {
       const cancelled = (): MeshError =>

@@ -1,8 +1,8 @@
 /**
- * Hooks other parts of the core attach to the device flows (DESIGN.md section 7): the catalog
- * layer wraps application keys for a device an administrator accepts, and rotates and re-wraps
- * them when one is removed. Unlike events, hooks are awaited, in the order they were added, and
- * a hook that fails fails the flow (with the profile already published). Hooks must be
+ * Hooks other parts of the core attach to the device flows (docs/architecture.md section 7): the
+ * catalog layer wraps application keys for a device an administrator accepts, and rotates and
+ * re-wraps them when one is removed. Unlike events, hooks are awaited, in the order they were
+ * added, and a hook that fails fails the flow (with the profile already published). Hooks must be
  * idempotent: a retried flow runs them again for a change already published (then `previous`
  * and `profile` are the same version).
  */

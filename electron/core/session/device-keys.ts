@@ -1,7 +1,8 @@
 /**
- * This device's keys (seed 001 3.5, 5.2.2; DESIGN.md sections 3 and 4): the signature,
- * authentication and encryption key pairs, all derived from one 256-bit device seed kept in the
- * home's KeyStore. The UDF of the signature key is the device's identifier.
+ * This device's keys (draft-hallambaker-mesh-reference-03 section 3.5, 5.2.2; docs/architecture.md
+ * sections 3 and 4): the signature, authentication and encryption key pairs, all derived from one
+ * 256-bit device seed kept in the home's KeyStore. The UDF of the signature key is the device's
+ * identifier.
  */
 import { MeshError } from '../../../shared/errors';
 import {
@@ -13,7 +14,10 @@ import {
 } from '../crypto/keys';
 import { SECRET_NAMES, type KeyStore } from '../keystore/key-store';
 
-/** The three key pairs of a device (seed 001 5.2.2). Private parts stay in electron/core. */
+/**
+ * The three key pairs of a device (draft-hallambaker-mesh-reference-03 section 5.2.2). Private
+ * parts stay in electron/core.
+ */
 export interface DeviceKeys {
   /** DeviceSignatureKey: signs the device profile and connection requests. */
   readonly sign: MeshKeyPair;
@@ -21,11 +25,16 @@ export interface DeviceKeys {
   readonly authenticate: MeshKeyPair;
   /** DeviceEncryptionKey: what application keys are wrapped to for this device. */
   readonly encrypt: MeshKeyPair;
-  /** The device's UDF: the UDF of its signature key (seed 001 3.5). */
+  /**
+   * The device's UDF: the UDF of its signature key (draft-hallambaker-mesh-reference-03 section
+   * 3.5).
+   */
   readonly udf: string;
 }
 
-/** Derive the device key pairs from a device seed (HKDF labels of DESIGN.md section 4). */
+/**
+ * Derive the device key pairs from a device seed (HKDF labels of docs/architecture.md section 4).
+ */
 export function deriveDeviceKeys(seed: Uint8Array): DeviceKeys {
   const sign = deriveKeyPair(seed, KEY_LABELS.deviceSign, 'Ed25519');
   return {
@@ -54,7 +63,7 @@ export async function loadDeviceKeys(keyStore: KeyStore): Promise<DeviceKeys | u
 
 /**
  * The device keys of this home, generating and storing a fresh device seed the first time
- * (DESIGN.md section 7, "Create" and "Connect a device").
+ * (docs/architecture.md section 7, "Create" and "Connect a device").
  */
 export async function ensureDeviceKeys(keyStore: KeyStore): Promise<DeviceKeys> {
   const existing = await loadDeviceKeys(keyStore);

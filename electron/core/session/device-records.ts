@@ -1,8 +1,8 @@
 /**
- * What the device flows keep in the local store (issue 4, "Device state"), each as a named
- * document validated when read back: the account this home belongs to, a connection request
- * awaiting an answer, and the PINs this administrator device issued. Profiles are cached through
- * the store's own profile records (LocalStore.putProfile).
+ * What the device flows keep in the local store (docs/architecture.md section 7, "Device state"),
+ * each as a named document validated when read back: the account this home belongs to, a connection
+ * request awaiting an answer, and the PINs this administrator device issued. Profiles are cached
+ * through the store's own profile records (LocalStore.putProfile).
  */
 import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
@@ -32,7 +32,9 @@ export const accountBindingSchema = z.object({
 });
 export type AccountBinding = z.infer<typeof accountBindingSchema>;
 
-/** A connection request this device sent and awaits the answer to (DESIGN.md section 7). */
+/**
+ * A connection request this device sent and awaits the answer to (docs/architecture.md section 7).
+ */
 export const connectionRequestRecordSchema = z.object({
   address: z.string().min(3),
   account: z.string().min(1),
@@ -50,7 +52,9 @@ export const connectionRequestRecordSchema = z.object({
 });
 export type ConnectionRequestRecord = z.infer<typeof connectionRequestRecordSchema>;
 
-/** A one-time PIN an administrator device issued (DESIGN.md section 7, "PIN or QR code"). */
+/**
+ * A one-time PIN an administrator device issued (docs/architecture.md section 7, "PIN or QR code").
+ */
 export const issuedPinSchema = z.object({
   pinId: z.string(),
   /** base64url of the administrator key derived from the PIN; checks PinAdminProof. */

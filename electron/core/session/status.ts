@@ -1,7 +1,7 @@
 /**
- * Where this device stands (issue 4, `mesh account status`; DESIGN.md section 7): the account,
- * the master profile UDF, this device's UDF and role, the service, the last sync, and - when it
- * asks the service - whether the current personal profile still lists this device.
+ * Where this device stands (docs/architecture.md section 7, `mesh account status`; section 7): the
+ * account, the master profile UDF, this device's UDF and role, the service, the last sync, and -
+ * when it asks the service - whether the current personal profile still lists this device.
  */
 import { isMeshError } from '../../../shared/errors';
 import { findDevice } from '../../../shared/profiles/personal-profile';

@@ -1,7 +1,7 @@
 /**
- * Opening a device's state in one step (issue 4, "Device state"): lock the device home, open its
- * KeyStore, open its local store. This is what the CLI and the desktop program's main process
- * call first; closing releases everything in the reverse order.
+ * Opening a device's state in one step (docs/architecture.md section 7, "Device state"): lock the
+ * device home, open its KeyStore, open its local store. This is what the CLI and the desktop
+ * program's main process call first; closing releases everything in the reverse order.
  */
 import { openDeviceHome, type DeviceHome } from '../home/device-home';
 import type { KeyStore } from '../keystore/key-store';

@@ -1,11 +1,12 @@
 /**
- * The local store of a device home (issue 4, "Device state"; docs/local-store.md): cached
- * profiles, replicas of the account's encrypted containers (entries by container and index),
- * sync positions, the last verified checkpoint, settings and the queue of local edits awaiting
- * upload. One SQLite file (node:sqlite, or better-sqlite3 under Node 20: sqlite-driver.ts; WAL,
- * synchronous=FULL: a commit is atomic and durable, a crash leaves the old or the new state)
- * whose every value is sealed with AES-256-GCM (sealing.ts) under a key kept in the KeyStore. One change writes one row, so a 10,000-entry
- * container costs a few pages per edit, not a rewrite.
+ * The local store of a device home (docs/architecture.md section 7, "Device state";
+ * docs/local-store.md): cached profiles, replicas of the account's encrypted containers (entries by
+ * container and index), sync positions, the last verified checkpoint, settings and the queue of
+ * local edits awaiting upload. One SQLite file (node:sqlite, or better-sqlite3 under Node 20:
+ * sqlite-driver.ts; WAL, synchronous=FULL: a commit is atomic and durable, a crash leaves the old
+ * or the new state) whose every value is sealed with AES-256-GCM (sealing.ts) under a key kept in
+ * the KeyStore. One change writes one row, so a 10,000-entry container costs a few pages per edit,
+ * not a rewrite.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
- * The typed records the local store keeps beside container entries (issue 4, "Device state"):
- * cached profiles, sync positions, settings. Each is validated when read back, so a record of an
- * unexpected shape is STORE_CORRUPT, never a silent `undefined` field.
+ * The typed records the local store keeps beside container entries (docs/architecture.md section 7,
+ * "Device state"): cached profiles, sync positions, settings. Each is validated when read back, so
+ * a record of an unexpected shape is STORE_CORRUPT, never a silent `undefined` field.
  */
 import { z } from 'zod';
 
@@ -20,7 +20,9 @@ export type DocumentKind = (typeof documentKinds)[number];
 export const signedObjectSchema = z.object({ Identifier: z.string(), SignedData: z.string() });
 export type SignedObject = z.infer<typeof signedObjectSchema>;
 
-/** A profile this device fetched and verified, kept so it can work offline (DESIGN.md 3). */
+/**
+ * A profile this device fetched and verified, kept so it can work offline (docs/architecture.md 3).
+ */
 export const cachedProfileSchema = z.object({
   /** The profile type, e.g. `MasterProfile`, `PersonalProfile`, `DeviceProfile`. */
   type: z.string().min(1),
@@ -32,7 +34,10 @@ export const cachedProfileSchema = z.object({
 });
 export type CachedProfile = z.infer<typeof cachedProfileSchema>;
 
-/** How far this device's replica of one container has synchronised (seed 004 10.4.5, 10.7). */
+/**
+ * How far this device's replica of one container has synchronised
+ * (draft-hallambaker-mesh-protocol-00 section 10.4.5, 10.7).
+ */
 export const syncPositionSchema = z.object({
   container: z.string().min(1),
   /** Index of the last entry downloaded (0: none yet). */
@@ -50,7 +55,7 @@ export interface ContainerEntry {
   readonly data: Uint8Array;
 }
 
-/** A local edit waiting for upload (DESIGN.md 7, "Sync"), in the order it was made. */
+/** A local edit waiting for upload (docs/architecture.md 7, "Sync"), in the order it was made. */
 export interface PendingEdit {
   /** Position in the queue; increases, never reused. */
   readonly seq: number;

@@ -1,9 +1,10 @@
 /**
- * Encryption of the local store's records (issue 4, "Device state"): AES-256-GCM from node:crypto,
- * a fresh random 96-bit IV per write, and associated data naming the record's place (format
- * version, store id, table, row key), so a record copied to another row, table or store, or
- * altered in any bit, fails to open. Record names are looked up by an HMAC tag, never stored in
- * clear. Keys come from the one local-store key in the KeyStore through HKDF-SHA-256 (RFC 5869).
+ * Encryption of the local store's records (docs/architecture.md section 7, "Device state"):
+ * AES-256-GCM from node:crypto, a fresh random 96-bit IV per write, and associated data naming the
+ * record's place (format version, store id, table, row key), so a record copied to another row,
+ * table or store, or altered in any bit, fails to open. Record names are looked up by an HMAC tag,
+ * never stored in clear. Keys come from the one local-store key in the KeyStore through
+ * HKDF-SHA-256 (RFC 5869).
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { MeshError } from '../../../shared/errors';

@@ -1,7 +1,7 @@
 /**
- * Approvals (DESIGN.md section 7): devices asking to join, live (the `pendingApproval` event,
- * with `connect.pending` read on open and on each event), each with its name, fingerprint and
- * the witness in large type to compare with the one the new device shows; approve or reject;
+ * Approvals (docs/architecture.md section 7): devices asking to join, live (the `pendingApproval`
+ * event, with `connect.pending` read on open and on each event), each with its name, fingerprint
+ * and the witness in large type to compare with the one the new device shows; approve or reject;
  * issue a one-time PIN with its QR code and expiry. A device that cannot approve says who can.
  */
 import { useCallback, useEffect, useState } from 'react';

@@ -1,6 +1,6 @@
 /**
- * Devices (DESIGN.md section 7): every device of the Mesh with its name, fingerprint and when
- * its profile was signed; this device marked; rename this device; remove another, after a
+ * Devices (docs/architecture.md section 7): every device of the Mesh with its name, fingerprint and
+ * when its profile was signed; this device marked; rename this device; remove another, after a
  * confirmation saying what removal does.
  */
 import { useState } from 'react';

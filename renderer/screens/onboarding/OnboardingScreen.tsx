@@ -1,8 +1,8 @@
 /**
- * Onboarding (DESIGN.md section 7): the three ways a device joins a Mesh. Create a master
- * profile (the account name checked as it is typed, `account.validate`); connect to an existing
- * one by witness (the code shown large, with a QR code, to compare on the other device) or by a
- * PIN or `mcu://` link; recover from escrow shares, each checked as it is typed. Each step
+ * Onboarding (docs/architecture.md section 7): the three ways a device joins a Mesh. Create a
+ * master profile (the account name checked as it is typed, `account.validate`); connect to an
+ * existing one by witness (the code shown large, with a QR code, to compare on the other device) or
+ * by a PIN or `mcu://` link; recover from escrow shares, each checked as it is typed. Each step
  * shows its progress; a connection request can be cancelled while it waits.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';

@@ -1,7 +1,8 @@
 /**
- * Passwords (DESIGN.md section 8): the virtualized list with search as you type, the selected
- * entry's detail, add and edit with the generator, delete with undo (the delete is sent when the
- * undo lapses), CSV import with its report, and export with a warning that the file is plain text.
+ * Passwords (docs/architecture.md section 8): the virtualized list with search as you type, the
+ * selected entry's detail, add and edit with the generator, delete with undo (the delete is sent
+ * when the undo lapses), CSV import with its report, and export with a warning that the file is
+ * plain text.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -180,7 +181,7 @@ export function PasswordsScreen() {
     void readPasswords();
   }, [readPasswords]);
 
-  // Sync after each change, so the other devices get it (DESIGN.md section 7, Sync).
+  // Sync after each change, so the other devices get it (docs/architecture.md section 7, Sync).
   const changed = useCallback(() => {
     void readPasswords();
     void mesh?.account.sync().then(() => readPasswords());

@@ -1,6 +1,6 @@
 /**
- * Master profile (DESIGN.md section 7): the account, its service, the fingerprints of the
- * master profile and of this device, a QR code of the account, and escrow: make shares (shown
+ * Master profile (docs/architecture.md section 7): the account, its service, the fingerprints of
+ * the master profile and of this device, a QR code of the account, and escrow: make shares (shown
  * once, with print, and a check that the person copied them by asking for one back), and when
  * shares were last made.
  */

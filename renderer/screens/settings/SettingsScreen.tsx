@@ -1,7 +1,7 @@
 /**
- * Settings (DESIGN.md section 8): the service (the embedded one or one at a URL, with a health
- * check that says when it cannot be reached), lock after idle and on sleep or screen lock, how
- * long a copy stays on the clipboard; the theme follows the system.
+ * Settings (docs/architecture.md section 8): the service (the embedded one or one at a URL, with a
+ * health check that says when it cannot be reached), lock after idle and on sleep or screen lock,
+ * how long a copy stays on the clipboard; the theme follows the system.
  */
 import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';

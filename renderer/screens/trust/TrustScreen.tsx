@@ -1,6 +1,6 @@
 /**
- * Trust (DESIGN.md section 5): what this device has verified of its service's log: the last
- * checkpoint, its size and when it was verified, and the service key pinned at first contact.
+ * Trust (docs/architecture.md section 5): what this device has verified of its service's log: the
+ * last checkpoint, its size and when it was verified, and the service key pinned at first contact.
  * A fork, a rollback or a failed verification is said in plain words: what it means, what to do.
  */
 import { useLoad } from '../../app/mesh-context';

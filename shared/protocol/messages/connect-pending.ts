@@ -1,6 +1,6 @@
 /**
- * ConnectPending (seed 001 7.13): an administrator device lists the account's unanswered
- * connection requests. Authenticated by a device of the account.
+ * ConnectPending (draft-hallambaker-mesh-reference-03 section 7.13): an administrator device lists
+ * the account's unanswered connection requests. Authenticated by a device of the account.
  */
 import { z } from 'zod';
 import { signedObjectSchema } from '../../profiles/signed-object';
@@ -14,7 +14,7 @@ import {
 } from '../common';
 import { dateTimeSchema } from '../date-time';
 
-/** ConnectPendingRequest (seed 001 7.13.1). */
+/** ConnectPendingRequest (draft-hallambaker-mesh-reference-03 section 7.13.1). */
 export const connectPendingRequestSchema = z.strictObject({
   ...requestBaseShape,
   AccountID: accountFieldSchema,
@@ -45,7 +45,7 @@ export const pendingConnectionSchema = z.object({
 });
 export type PendingConnection = z.infer<typeof pendingConnectionSchema>;
 
-/** ConnectPendingResponse (seed 001 7.13.2). */
+/** ConnectPendingResponse (draft-hallambaker-mesh-reference-03 section 7.13.2). */
 export const connectPendingResponseSchema = z.object({
   ...responseBaseShape,
   Pending: z.array(pendingConnectionSchema),

@@ -1,7 +1,8 @@
 /**
- * ConnectPin (DESIGN.md section 7; seed 004 8.2): an administrator device registers a one-time
- * PIN for the PIN/QR connection flow: its PinID, the service verification key derived from it
- * (shared/profiles/pin.ts) and an expiry. Authenticated by a device of the account.
+ * ConnectPin (docs/architecture.md section 7; draft-hallambaker-mesh-protocol-00 section 8.2): an
+ * administrator device registers a one-time PIN for the PIN/QR connection flow: its PinID, the
+ * service verification key derived from it (shared/profiles/pin.ts) and an expiry. Authenticated by
+ * a device of the account.
  */
 import { z } from 'zod';
 import {

@@ -1,14 +1,15 @@
 /**
- * ConnectStart (seed 001 7.11; seed 004 10.10; DESIGN.md section 7): a new device asks to join an
- * account. The request carries its own signature (the device's); the service adds a server nonce
- * and answers the witness and the account's current personal profile.
+ * ConnectStart (draft-hallambaker-mesh-reference-03 section 7.11;
+ * draft-hallambaker-mesh-protocol-00 section 10.10; docs/architecture.md section 7): a new device
+ * asks to join an account. The request carries its own signature (the device's); the service adds a
+ * server nonce and answers the witness and the account's current personal profile.
  */
 import { z } from 'zod';
 import { signedObjectSchema } from '../../profiles/signed-object';
 import { accountFieldSchema, requestBaseShape, responseBaseShape } from '../common';
 import { dateTimeSchema } from '../date-time';
 
-/** ConnectStartRequest (seed 001 7.11.1). */
+/** ConnectStartRequest (draft-hallambaker-mesh-reference-03 section 7.11.1). */
 export const connectStartRequestSchema = z.strictObject({
   ...requestBaseShape,
   AccountID: accountFieldSchema,
@@ -17,16 +18,22 @@ export const connectStartRequestSchema = z.strictObject({
 });
 export type ConnectStartRequest = z.infer<typeof connectStartRequestSchema>;
 
-/** ConnectStartResponse (seed 001 7.11.2 with seed 004 10.10.2). */
+/**
+ * ConnectStartResponse (draft-hallambaker-mesh-reference-03 section 7.11.2 with
+ * draft-hallambaker-mesh-protocol-00 section 10.10.2).
+ */
 export const connectStartResponseSchema = z.object({
   ...responseBaseShape,
   /** The service's nonce (a nonce UDF) bound into the witness. */
   ServerNonce: z.string(),
-  /** The witness (DESIGN.md section 4) as the service computed it. */
+  /** The witness (docs/architecture.md section 4) as the service computed it. */
   Witness: z.string(),
   /** The account's current SignedPersonalProfile. */
   Profile: signedObjectSchema,
-  /** True when the request proved a registered PIN (auto-approvable, DESIGN.md section 7). */
+  /**
+   * True when the request proved a registered PIN (auto-approvable, docs/architecture.md section
+   * 7).
+   */
   PinVerified: z.boolean(),
   /** When the request lapses if nobody answers it. */
   Expires: dateTimeSchema,

@@ -1,13 +1,13 @@
 /**
- * ConnectStatus (seed 001 7.12): the requesting device asks what became of its request, waiting
- * up to WaitSeconds for the answer (long poll). Authenticated by the requesting device's own
- * DeviceAuthenticationKey, the one in its pending request.
+ * ConnectStatus (draft-hallambaker-mesh-reference-03 section 7.12): the requesting device asks what
+ * became of its request, waiting up to WaitSeconds for the answer (long poll). Authenticated by the
+ * requesting device's own DeviceAuthenticationKey, the one in its pending request.
  */
 import { z } from 'zod';
 import { signedObjectSchema } from '../../profiles/signed-object';
 import { accountFieldSchema, requestBaseShape, responseBaseShape } from '../common';
 
-/** ConnectStatusRequest (seed 001 7.12.1). */
+/** ConnectStatusRequest (draft-hallambaker-mesh-reference-03 section 7.12.1). */
 export const connectStatusRequestSchema = z.strictObject({
   ...requestBaseShape,
   AccountID: accountFieldSchema,
@@ -18,7 +18,7 @@ export const connectStatusRequestSchema = z.strictObject({
 });
 export type ConnectStatusRequest = z.infer<typeof connectStatusRequestSchema>;
 
-/** ConnectStatusResponse (seed 001 7.12.2). */
+/** ConnectStatusResponse (draft-hallambaker-mesh-reference-03 section 7.12.2). */
 export const connectStatusResponseSchema = z.object({
   ...responseBaseShape,
   /** True while no administrator has answered. */

@@ -1,5 +1,6 @@
 /**
- * CreateAccount (seed 001 7.7; seed 004 10.11): bind a new account name to a signed personal
+ * CreateAccount (draft-hallambaker-mesh-reference-03 section 7.7;
+ * draft-hallambaker-mesh-protocol-00 section 10.11): bind a new account name to a signed personal
  * profile. Authenticated by a device the submitted profile lists (docs/protocol.md).
  */
 import { z } from 'zod';
@@ -11,7 +12,10 @@ import {
   transactionIdSchema,
 } from '../common';
 
-/** CreateRequest (seed 001 7.7.1; the profile as seed 004 10.11.1 MeshProfile). */
+/**
+ * CreateRequest (draft-hallambaker-mesh-reference-03 section 7.7.1; the profile as
+ * draft-hallambaker-mesh-protocol-00 section 10.11.1 MeshProfile).
+ */
 export const createRequestSchema = z.strictObject({
   ...requestBaseShape,
   Account: accountFieldSchema,
@@ -22,7 +26,7 @@ export const createRequestSchema = z.strictObject({
 });
 export type CreateRequest = z.infer<typeof createRequestSchema>;
 
-/** CreateResponse (seed 004 10.11.2). */
+/** CreateResponse (draft-hallambaker-mesh-protocol-00 section 10.11.2). */
 export const createResponseSchema = z.object({
   ...responseBaseShape,
   Reason: z.string().optional(),

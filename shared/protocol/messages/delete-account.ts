@@ -1,4 +1,7 @@
-/** DeleteAccount (seed 004 10.12): close an account. Authenticated by one of its devices. */
+/**
+ * DeleteAccount (draft-hallambaker-mesh-protocol-00 section 10.12): close an account. Authenticated
+ * by one of its devices.
+ */
 import { z } from 'zod';
 import {
   accountFieldSchema,
@@ -7,14 +10,14 @@ import {
   transactionIdSchema,
 } from '../common';
 
-/** DeleteRequest (seed 004 10.12.1). */
+/** DeleteRequest (draft-hallambaker-mesh-protocol-00 section 10.12.1). */
 export const deleteRequestSchema = z.strictObject({
   ...requestBaseShape,
   Account: accountFieldSchema,
 });
 export type DeleteRequest = z.infer<typeof deleteRequestSchema>;
 
-/** DeleteResponse (seed 004 10.12.2). */
+/** DeleteResponse (draft-hallambaker-mesh-protocol-00 section 10.12.2). */
 export const deleteResponseSchema = z.object({
   ...responseBaseShape,
   TransactionID: transactionIdSchema,

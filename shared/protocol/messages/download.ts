@@ -1,6 +1,6 @@
 /**
- * Download (seed 004 10.7): entries of an account's containers after an index, paged.
- * Authenticated by a device of the account.
+ * Download (draft-hallambaker-mesh-protocol-00 section 10.7): entries of an account's containers
+ * after an index, paged. Authenticated by a device of the account.
  */
 import { z } from 'zod';
 import {
@@ -13,7 +13,10 @@ import {
 } from '../common';
 import { dateTimeSchema } from '../date-time';
 
-/** ConstraintsSelect (seed 004 10.4.2): which entries of one container. */
+/**
+ * ConstraintsSelect (draft-hallambaker-mesh-protocol-00 section 10.4.2): which entries of one
+ * container.
+ */
 export const constraintsSelectSchema = z.strictObject({
   Container: containerNameSchema,
   IndexMin: z.int().min(1).optional(),
@@ -25,7 +28,10 @@ export const constraintsSelectSchema = z.strictObject({
 });
 export type ConstraintsSelect = z.infer<typeof constraintsSelectSchema>;
 
-/** DownloadRequest (seed 004 10.7.1; ConstraintsData reduced to MaxEntries and MaxBytes). */
+/**
+ * DownloadRequest (draft-hallambaker-mesh-protocol-00 section 10.7.1; ConstraintsData reduced to
+ * MaxEntries and MaxBytes).
+ */
 export const downloadRequestSchema = z.strictObject({
   ...requestBaseShape,
   Account: accountFieldSchema,
@@ -37,7 +43,7 @@ export const downloadRequestSchema = z.strictObject({
 });
 export type DownloadRequest = z.infer<typeof downloadRequestSchema>;
 
-/** ContainerUpdate as Download returns it (seed 004 10.4.6). */
+/** ContainerUpdate as Download returns it (draft-hallambaker-mesh-protocol-00 section 10.4.6). */
 export const containerUpdateSchema = z.object({
   Container: z.string(),
   /** The container's last index now; entries beyond the page are fetched with PageKey. */
@@ -48,7 +54,7 @@ export const containerUpdateSchema = z.object({
 });
 export type ContainerUpdate = z.infer<typeof containerUpdateSchema>;
 
-/** DownloadResponse (seed 004 10.7.2). */
+/** DownloadResponse (draft-hallambaker-mesh-protocol-00 section 10.7.2). */
 export const downloadResponseSchema = z.object({
   ...responseBaseShape,
   Updates: z.array(containerUpdateSchema),

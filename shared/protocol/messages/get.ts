@@ -1,8 +1,8 @@
 /**
- * Get (seed 001 7.8): search the published profiles and escrow entries by Identifier, Account or
- * KeyValues, with SearchConstraints, Multiple (every version, not only the latest) and Full (the
- * log record, its position and an inclusion proof against the checkpoint in the response).
- * Public: no Authorization.
+ * Get (draft-hallambaker-mesh-reference-03 section 7.8): search the published profiles and escrow
+ * entries by Identifier, Account or KeyValues, with SearchConstraints, Multiple (every version, not
+ * only the latest) and Full (the log record, its position and an inclusion proof against the
+ * checkpoint in the response). Public: no Authorization.
  */
 import { z } from 'zod';
 import { escrowEntrySchema } from '../../profiles/escrow-entry';
@@ -23,11 +23,14 @@ import { dateTimeSchema } from '../date-time';
 /** The KeyValues keys Get understands. */
 export const getKeys = ['Type', 'Identifier', 'Account', 'Device', 'Name'] as const;
 
-/** The kinds of published data (seed 001 7.9). */
+/** The kinds of published data (draft-hallambaker-mesh-reference-03 section 7.9). */
 export const dataItemTypes = ['PersonalProfile', 'EscrowEntry'] as const;
 export type DataItemType = (typeof dataItemTypes)[number];
 
-/** GetRequest (seed 001 7.8.1). At least one of Identifier, Account, KeyValues, or a PageKey. */
+/**
+ * GetRequest (draft-hallambaker-mesh-reference-03 section 7.8.1). At least one of Identifier,
+ * Account, KeyValues, or a PageKey.
+ */
 export const getRequestSchema = z
   .strictObject({
     ...requestBaseShape,
@@ -81,7 +84,7 @@ export const dataItemSchema = z.object({
 });
 export type DataItem = z.infer<typeof dataItemSchema>;
 
-/** GetResponse (seed 001 7.8.2). */
+/** GetResponse (draft-hallambaker-mesh-reference-03 section 7.8.2). */
 export const getResponseSchema = z.object({
   ...responseBaseShape,
   DataItems: z.array(dataItemSchema),

@@ -1,14 +1,17 @@
-/** Hello (seed 001 7.5; seed 004 10.5): versions, encodings, account policy, service key, limits. */
+/**
+ * Hello (draft-hallambaker-mesh-reference-03 section 7.5; draft-hallambaker-mesh-protocol-00
+ * section 10.5): versions, encodings, account policy, service key, limits.
+ */
 import { z } from 'zod';
 import { publicKeyEntrySchema } from '../../profiles/public-key-entry';
 import { requestBaseShape, responseBaseShape } from '../common';
 import { dateTimeSchema } from '../date-time';
 
-/** HelloRequest (seed 001 7.5.1). */
+/** HelloRequest (draft-hallambaker-mesh-reference-03 section 7.5.1). */
 export const helloRequestSchema = z.strictObject({ ...requestBaseShape });
 export type HelloRequest = z.infer<typeof helloRequestSchema>;
 
-/** Version (seed 001 7.4.1). */
+/** Version (draft-hallambaker-mesh-reference-03 section 7.4.1). */
 export const versionSchema = z.object({
   Major: z.int(),
   Minor: z.int(),
@@ -16,14 +19,14 @@ export const versionSchema = z.object({
   URI: z.array(z.string()).optional(),
 });
 
-/** PolicyAccount (seed 004 10.4.4). */
+/** PolicyAccount (draft-hallambaker-mesh-protocol-00 section 10.4.4). */
 export const policyAccountSchema = z.object({
   Minimum: z.int(),
   Maximum: z.int(),
   InvalidCharacters: z.string(),
 });
 
-/** The service's configured limits (DESIGN.md section 6). */
+/** The service's configured limits (docs/architecture.md section 6). */
 export const serviceLimitsSchema = z.object({
   /** Largest request body accepted, in bytes (413 above). */
   MaxRequestBytes: z.int(),
@@ -42,7 +45,10 @@ export const serviceLimitsSchema = z.object({
   MaxPublicRequestBytes: z.int().optional(),
 });
 
-/** HelloResponse (seed 001 7.5.2 with seed 004 10.5.1 and DESIGN.md section 5). */
+/**
+ * HelloResponse (draft-hallambaker-mesh-reference-03 section 7.5.2 with
+ * draft-hallambaker-mesh-protocol-00 section 10.5.1 and docs/architecture.md section 5).
+ */
 export const helloResponseSchema = z.object({
   ...responseBaseShape,
   Version: versionSchema,

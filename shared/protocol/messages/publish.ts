@@ -1,7 +1,7 @@
 /**
- * Publish (seed 001 7.9): append a new version of a personal profile, or an escrow entry, to the
- * log. A profile carries its own signatures (no Authorization needed); an escrow entry needs
- * Account and an Authorization by one of its devices.
+ * Publish (draft-hallambaker-mesh-reference-03 section 7.9): append a new version of a personal
+ * profile, or an escrow entry, to the log. A profile carries its own signatures (no Authorization
+ * needed); an escrow entry needs Account and an Authorization by one of its devices.
  */
 import { z } from 'zod';
 import { escrowEntrySchema } from '../../profiles/escrow-entry';
@@ -13,7 +13,10 @@ import {
   transactionIdSchema,
 } from '../common';
 
-/** PublishRequest (seed 001 7.9.1): exactly one of Profile and EscrowEntry. */
+/**
+ * PublishRequest (draft-hallambaker-mesh-reference-03 section 7.9.1): exactly one of Profile and
+ * EscrowEntry.
+ */
 export const publishRequestSchema = z
   .strictObject({
     ...requestBaseShape,
@@ -54,7 +57,10 @@ export const publishRequestSchema = z
   });
 export type PublishRequest = z.infer<typeof publishRequestSchema>;
 
-/** PublishResponse (seed 001 7.9.2): 201 first version, 202 update, 200 already published. */
+/**
+ * PublishResponse (draft-hallambaker-mesh-reference-03 section 7.9.2): 201 first version, 202
+ * update, 200 already published.
+ */
 export const publishResponseSchema = z.object({
   ...responseBaseShape,
   Identifier: z.string(),

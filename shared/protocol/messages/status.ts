@@ -1,7 +1,8 @@
 /**
- * Status (seed 001 7.10; seed 004 10.6): the latest signed checkpoint of the log, a consistency
- * proof from an earlier tree size, and - when an authenticated device of Account asks - the
- * status of that account's containers. Public without Account.
+ * Status (draft-hallambaker-mesh-reference-03 section 7.10; draft-hallambaker-mesh-protocol-00
+ * section 10.6): the latest signed checkpoint of the log, a consistency proof from an earlier tree
+ * size, and - when an authenticated device of Account asks - the status of that account's
+ * containers. Public without Account.
  */
 import { z } from 'zod';
 import {
@@ -15,7 +16,10 @@ import {
 } from '../common';
 import { dateTimeSchema } from '../date-time';
 
-/** StatusRequest (seed 001 7.10.1 with seed 004 10.6.1). */
+/**
+ * StatusRequest (draft-hallambaker-mesh-reference-03 section 7.10.1 with
+ * draft-hallambaker-mesh-protocol-00 section 10.6.1).
+ */
 export const statusRequestSchema = z.strictObject({
   ...requestBaseShape,
   /** With an Authorization by a device of this account: report its containers. */
@@ -59,7 +63,10 @@ export const statusContainerSchema = containerStatusSchema.extend({
 });
 export type StatusContainer = z.infer<typeof statusContainerSchema>;
 
-/** StatusResponse (seed 001 7.10.2 with seed 004 10.6.2). */
+/**
+ * StatusResponse (draft-hallambaker-mesh-reference-03 section 7.10.2 with
+ * draft-hallambaker-mesh-protocol-00 section 10.6.2).
+ */
 export const statusResponseSchema = z.object({
   ...responseBaseShape,
   LastWriteTime: dateTimeSchema.optional(),
@@ -72,7 +79,7 @@ export const statusResponseSchema = z.object({
   NextCheckpointTime: dateTimeSchema.optional(),
   /**
    * The signed checkpoint, in its one form: the text of shared/merkle/checkpoint.ts
-   * formatCheckpointValue (DESIGN.md section 5), read with parseCheckpointValue.
+   * formatCheckpointValue (docs/architecture.md section 5), read with parseCheckpointValue.
    */
   CheckpointValue: z.string().max(1024),
   ConsistencyProof: consistencyProofSchema.optional(),

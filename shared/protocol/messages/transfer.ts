@@ -1,7 +1,7 @@
 /**
- * Transfer (seed 001 7.15): paged bulk read of the log between transaction identifiers, for
- * replication, backup and audit. Authorized callers only: a device of an account the service is
- * configured to trust with its log (--transfer-account).
+ * Transfer (draft-hallambaker-mesh-reference-03 section 7.15): paged bulk read of the log between
+ * transaction identifiers, for replication, backup and audit. Authorized callers only: a device of
+ * an account the service is configured to trust with its log (--transfer-account).
  */
 import { z } from 'zod';
 import {
@@ -15,7 +15,9 @@ import {
 } from '../common';
 import { dateTimeSchema } from '../date-time';
 
-/** TransferRequest (seed 001 7.15.1, with the transaction range). */
+/**
+ * TransferRequest (draft-hallambaker-mesh-reference-03 section 7.15.1, with the transaction range).
+ */
 export const transferRequestSchema = z.strictObject({
   ...requestBaseShape,
   Account: accountFieldSchema,
@@ -36,7 +38,7 @@ export const logRecordSchema = z.object({
 });
 export type LogRecord = z.infer<typeof logRecordSchema>;
 
-/** TransferResponse (seed 001 7.15.2). */
+/** TransferResponse (draft-hallambaker-mesh-reference-03 section 7.15.2). */
 export const transferResponseSchema = z.object({
   ...responseBaseShape,
   DataItems: z.array(logRecordSchema),

@@ -1,7 +1,8 @@
 /**
- * Upload (seed 004 10.8): append entries to an account's containers, each container at the index
- * the client expects. All or nothing: when any container moved on, nothing is written and the
- * answer is 409 with that container's status. Authenticated by a device of the account.
+ * Upload (draft-hallambaker-mesh-protocol-00 section 10.8): append entries to an account's
+ * containers, each container at the index the client expects. All or nothing: when any container
+ * moved on, nothing is written and the answer is 409 with that container's status. Authenticated by
+ * a device of the account.
  */
 import { z } from 'zod';
 import {
@@ -15,7 +16,10 @@ import {
   transactionIdSchema,
 } from '../common';
 
-/** One container's part of an upload (seed 004 10.4.6 with the expected index). */
+/**
+ * One container's part of an upload (draft-hallambaker-mesh-protocol-00 section 10.4.6 with the
+ * expected index).
+ */
 export const containerUploadSchema = z.strictObject({
   Container: containerNameSchema,
   /** The last index the client has seen in this container (0: empty). */
@@ -24,7 +28,7 @@ export const containerUploadSchema = z.strictObject({
 });
 export type ContainerUpload = z.infer<typeof containerUploadSchema>;
 
-/** UploadRequest (seed 004 10.8.1). */
+/** UploadRequest (draft-hallambaker-mesh-protocol-00 section 10.8.1). */
 export const uploadRequestSchema = z
   .strictObject({
     ...requestBaseShape,
@@ -46,7 +50,10 @@ export const uploadRequestSchema = z
   });
 export type UploadRequest = z.infer<typeof uploadRequestSchema>;
 
-/** UploadResponse (seed 004 10.8.2). A 409 carries Entries and ContainerStatus too. */
+/**
+ * UploadResponse (draft-hallambaker-mesh-protocol-00 section 10.8.2). A 409 carries Entries and
+ * ContainerStatus too.
+ */
 export const uploadResponseSchema = z.object({
   ...responseBaseShape,
   Entries: z.array(entryResponseSchema),

@@ -1,8 +1,11 @@
-/** ValidateAccount (seed 001 7.6): is a proposed account name acceptable and free. */
+/**
+ * ValidateAccount (draft-hallambaker-mesh-reference-03 section 7.6): is a proposed account name
+ * acceptable and free.
+ */
 import { z } from 'zod';
 import { accountFieldSchema, requestBaseShape, responseBaseShape } from '../common';
 
-/** ValidateRequest (seed 001 7.6.1). */
+/** ValidateRequest (draft-hallambaker-mesh-reference-03 section 7.6.1). */
 export const validateRequestSchema = z.strictObject({
   ...requestBaseShape,
   Account: accountFieldSchema,
@@ -11,7 +14,7 @@ export const validateRequestSchema = z.strictObject({
 });
 export type ValidateRequest = z.infer<typeof validateRequestSchema>;
 
-/** ValidateResponse (seed 001 7.6.2). */
+/** ValidateResponse (draft-hallambaker-mesh-reference-03 section 7.6.2). */
 export const validateResponseSchema = z.object({
   ...responseBaseShape,
   Valid: z.boolean(),

@@ -69,7 +69,7 @@ describe('account addresses (CONTRACTS section 4)', () => {
   });
 });
 
-describe('service discovery (seed 001 section 7)', () => {
+describe('service discovery (draft-hallambaker-mesh-reference-03 section 7)', () => {
   it('finds the service through DNS SRV _mmm._tcp and talks to it', async () => {
     dnsServer.srv.set('_mmm._tcp.example.test', [
       { priority: 10, weight: 5, port: service.port, target: 'localhost' },

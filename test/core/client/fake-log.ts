@@ -1,7 +1,7 @@
 /**
- * A signed Merkle log for client tests (DESIGN.md section 6), built with the shared tree: it
- * answers Hello, Status (with consistency proofs) and Full Get the way the service does, and
- * can be forked or rolled back to show the client catching it.
+ * A signed Merkle log for client tests (docs/architecture.md section 6), built with the shared
+ * tree: it answers Hello, Status (with consistency proofs) and Full Get the way the service does,
+ * and can be forked or rolled back to show the client catching it.
  */
 import { utf8Encode } from '../../../shared/encoding/utf8';
 import {

@@ -1,5 +1,6 @@
-// One conformance suite run against both KeyStores (STYLE.md, "one suite, every backend"), then
-// what is particular to each. The keychain is the real one (gnome-keyring in the test session).
+// One conformance suite run against both KeyStores (docs/architecture.md section 11, "one suite,
+// every backend"), then what is particular to each. The keychain is the real one (gnome-keyring in
+// the test session).
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';

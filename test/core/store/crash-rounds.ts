@@ -1,6 +1,6 @@
 /**
  * Kill a writing process at random moments, many times, and check after each kill that the
- * device state opens to a consistent state (issue 4: "a crash mid-write never corrupts it").
+ * device state opens to a consistent state (docs/architecture.md section 7).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -1,9 +1,9 @@
 /**
- * `npm run dev:browser` on the real device core (DESIGN.md section 9): the renderer served on
- * loopback by the browser harness, `window.mesh` answered by the desktop's own handlers over
- * the real backend (start-backend.ts: the device home named by MESH_HOME, else the default one;
- * the service named by MESH_SERVICE_URL, else the saved setting, else the embedded one run as a
- * child process) and the desktop program's own namespaces. The bridge is guarded by a random
+ * `npm run dev:browser` on the real device core (docs/architecture.md section 9): the renderer
+ * served on loopback by the browser harness, `window.mesh` answered by the desktop's own handlers
+ * over the real backend (start-backend.ts: the device home named by MESH_HOME, else the default
+ * one; the service named by MESH_SERVICE_URL, else the saved setting, else the embedded one run as
+ * a child process) and the desktop program's own namespaces. The bridge is guarded by a random
  * per-run token carried in the printed URL (and by the origin).
  */
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,9 @@ export interface DevBrowserOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Port on 127.0.0.1 (0: any free one). */
   readonly port: number;
-  /** The program's data folder (settings, embedded service data); default ~/.config/Mesh Desktop. */
+  /**
+   * The program's data folder (settings, embedded service data); default ~/.config/Mesh Desktop.
+   */
   readonly userData?: string;
   readonly warn?: (message: string) => void;
 }

@@ -1,6 +1,6 @@
 /**
- * The storage backends every service test runs against (DESIGN.md section 6): SQLite in a fresh
- * directory, and PostgreSQL in a fresh schema of the database `node test/run.mjs` starts
+ * The storage backends every service test runs against (docs/architecture.md section 6): SQLite in
+ * a fresh directory, and PostgreSQL in a fresh schema of the database `node test/run.mjs` starts
  * (MESH_TEST_POSTGRES_URL). Without that variable the PostgreSQL cases are skipped with a
  * message - unless CI is 'true', where its absence fails the run.
  */

@@ -1,6 +1,7 @@
 /**
- * A protocol client for tests, over real HTTP: encodes requests, signs them as CONTRACTS.md
- * section 3 says (or deliberately wrongly), and returns the HTTP status with the decoded body.
+ * A protocol client for tests, over real HTTP: encodes requests, signs them as
+ * docs/module-contracts.md section 3 says (or deliberately wrongly), and returns the HTTP status
+ * with the decoded body.
  */
 import {
   encodeAuthenticationSignature,

@@ -1,7 +1,8 @@
 /**
  * Test identities: master, device and personal profiles, connection requests and results, signed
  * with the device core's real key derivation and JWS signing (electron/core/crypto), exactly as a
- * device would make them (seed 001 sections 3 and 5; DESIGN.md section 3).
+ * device would make them (draft-hallambaker-mesh-reference-03 sections 3 and 5;
+ * docs/architecture.md section 3).
  */
 import { randomNonce } from '../../../shared/udf';
 import type { SignedObject } from '../../../shared/profiles/signed-object';

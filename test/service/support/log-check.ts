@@ -1,7 +1,7 @@
 /**
- * Independent checks of what the service proves (DESIGN.md section 6), with shared/merkle's
- * verifiers: checkpoint signatures under the key Hello reports, inclusion of Get Full records,
- * consistency between checkpoints, and a whole log rebuilt from Transfer records.
+ * Independent checks of what the service proves (docs/architecture.md section 6), with
+ * shared/merkle's verifiers: checkpoint signatures under the key Hello reports, inclusion of Get
+ * Full records, consistency between checkpoints, and a whole log rebuilt from Transfer records.
  */
 import type { PublicKeyJwk } from '../../../shared/crypto/public-key';
 import type { SignedCheckpoint } from '../../../shared/merkle/checkpoint';

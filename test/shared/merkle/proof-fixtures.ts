@@ -1,7 +1,7 @@
 /**
- * Negative cases as data (STYLE.md, "Logs and storage"): one mutation of a valid proof per
- * fixture, each with a description and the failure reason it must give. The valid claims come
- * from a 13-leaf tree (not a power of two, four levels) built in verify.test.ts.
+ * Negative cases as data (docs/architecture.md section 11, "Logs and storage"): one mutation of a
+ * valid proof per fixture, each with a description and the failure reason it must give. The valid
+ * claims come from a 13-leaf tree (not a power of two, four levels) built in verify.test.ts.
  */
 import type { ProofFailureReason } from '../../../shared/merkle/proof-error';
 import type { ConsistencyClaim } from '../../../shared/merkle/verify-consistency';

@@ -1,5 +1,5 @@
 /**
- * Cancellation of a sync (issue 4: "cancellable long operations"): between two requests, an
+ * Cancellation of a sync (docs/architecture.md section 7): between two requests, an
  * aborted signal stops the work with MeshError CANCELLED, as the protocol client does for a
  * request in flight, so callers see one error whichever side noticed.
  */

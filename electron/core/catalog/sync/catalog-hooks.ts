@@ -1,10 +1,10 @@
 /**
- * The catalog layer's part in the device flows (DESIGN.md section 7; electron/core/session/
- * device-hooks.ts): when an administrator accepts a device, the application keys are wrapped for
- * it before the answer is posted, so the new device can read every catalog at its first sync;
- * when it removes a device, the catalogs are synced and every key the removed device could
- * unwrap is rotated, so it cannot read what is written from then on. Both are idempotent, as
- * hooks must be: run again, they find nothing left to do.
+ * The catalog layer's part in the device flows (docs/architecture.md section 7;
+ * electron/core/session/ device-hooks.ts): when an administrator accepts a device, the application
+ * keys are wrapped for it before the answer is posted, so the new device can read every catalog at
+ * its first sync; when it removes a device, the catalogs are synced and every key the removed
+ * device could unwrap is rotated, so it cannot read what is written from then on. Both are
+ * idempotent, as hooks must be: run again, they find nothing left to do.
  */
 import { shareApplications } from '../application-profiles';
 import type { DeviceContext } from '../../session/device-context';

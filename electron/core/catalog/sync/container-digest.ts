@@ -1,9 +1,10 @@
 /**
- * The running digest of a container as the device computes it (seed 004 10.4.5 ContainerStatus
- * Digest; docs/protocol.md, Status): d(0) = 32 zero bytes, d(i) = SHA-256(d(i-1) || SHA-256(UTF-8
- * of entry i's Payload)), base64url. The device chains it over the entries it holds, so a service
- * that shows it another history of a container than the one it showed before - an entry changed,
- * dropped or reordered - reports a digest the device's chain does not reach.
+ * The running digest of a container as the device computes it (draft-hallambaker-mesh-protocol-00
+ * section 10.4.5 ContainerStatus Digest; docs/protocol.md, Status): d(0) = 32 zero bytes, d(i) =
+ * SHA-256(d(i-1) || SHA-256(UTF-8 of entry i's Payload)), base64url. The device chains it over the
+ * entries it holds, so a service that shows it another history of a container than the one it
+ * showed before - an entry changed, dropped or reordered - reports a digest the device's chain does
+ * not reach.
  */
 import { createHash } from 'node:crypto';
 

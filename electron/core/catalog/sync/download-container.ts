@@ -1,11 +1,11 @@
 /**
- * Download (seed 004 10.7; DESIGN.md section 7 "Sync"): the entries of one container after the
- * last index this device holds, page by page (PageKey), each page committed with the sync
- * position that covers it so an interrupted first sync resumes where it stopped. The device
- * chains the container digest over every entry (container-digest.ts) and checks it against what
- * the service reported: the verified Status answer's digest at its index, and the Download
- * answer's at the container's head. A service that shows another history is LOG_INCONSISTENT;
- * the replica it fed is then dropped, never kept.
+ * Download (draft-hallambaker-mesh-protocol-00 section 10.7; docs/architecture.md section 7
+ * "Sync"): the entries of one container after the last index this device holds, page by page
+ * (PageKey), each page committed with the sync position that covers it so an interrupted first sync
+ * resumes where it stopped. The device chains the container digest over every entry
+ * (container-digest.ts) and checks it against what the service reported: the verified Status
+ * answer's digest at its index, and the Download answer's at the container's head. A service that
+ * shows another history is LOG_INCONSISTENT; the replica it fed is then dropped, never kept.
  */
 import { MeshError } from '../../../../shared/errors';
 import type { ContainerEntry } from '../../../../shared/protocol/common';

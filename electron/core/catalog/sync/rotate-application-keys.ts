@@ -1,6 +1,6 @@
 /**
- * Rotate application keys (DESIGN.md sections 3 and 7 "Remove a device": "rotate and re-wrap
- * application keys; the removed device can no longer ... decrypt new entries"). For each
+ * Rotate application keys (docs/architecture.md sections 3 and 7 "Remove a device": "rotate and
+ * re-wrap application keys; the removed device can no longer ... decrypt new entries"). For each
  * application whose key is still wrapped for a device the profile no longer lists:
  *   1. a new random key and a new container;
  *   2. every current record of the (already synced) catalog sealed under the new key and

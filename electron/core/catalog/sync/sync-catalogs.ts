@@ -1,5 +1,6 @@
 /**
- * Sync the account's catalogs (DESIGN.md section 7 "Sync"; seed 004 4.4, 10.6-10.8; issue 4
+ * Sync the account's catalogs (docs/architecture.md section 7 "Sync";
+ * draft-hallambaker-mesh-protocol-00 section 4.4, 10.6-10.8; docs/architecture.md section 7
  * `mesh account sync`):
  *   1. Status: the service's log checkpoint, verified consistent with the last one this device
  *      saw (CheckpointVerifier), and the index and digest of each of the account's containers;

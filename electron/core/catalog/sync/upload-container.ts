@@ -1,9 +1,10 @@
 /**
- * Upload (seed 004 10.8; DESIGN.md section 7 "Sync"): the queued local edits of one catalog,
- * sealed, appended to its container at the index this device expects. When another device got
- * there first the service answers Conflict and writes nothing: download what it added, merge
- * per entry (the queued records are merged with what arrived - the newer version wins, the other
- * stays in History - and conflicts are reported), and upload the merged records again.
+ * Upload (draft-hallambaker-mesh-protocol-00 section 10.8; docs/architecture.md section 7 "Sync"):
+ * the queued local edits of one catalog, sealed, appended to its container at the index this device
+ * expects. When another device got there first the service answers Conflict and writes nothing:
+ * download what it added, merge per entry (the queued records are merged with what arrived - the
+ * newer version wins, the other stays in History - and conflicts are reported), and upload the
+ * merged records again.
  */
 import { MeshError } from '../../../../shared/errors';
 import { STATUS } from '../../../../shared/protocol/status-codes';

@@ -1,8 +1,8 @@
 /**
- * How much one Upload request may carry (seed 004 10.5 Hello "ConstraintsUpdate"; docs/protocol.md
- * Limits): the service's MaxRequestBytes from Hello, less room for the envelope, and at most the
- * 10,000 entries per container an UploadRequest allows. Asked once per open device home, and
- * only when there is something to upload.
+ * How much one Upload request may carry (draft-hallambaker-mesh-protocol-00 section 10.5 Hello
+ * "ConstraintsUpdate"; docs/protocol.md Limits): the service's MaxRequestBytes from Hello, less
+ * room for the envelope, and at most the 10,000 entries per container an UploadRequest allows.
+ * Asked once per open device home, and only when there is something to upload.
  */
 import type { DeviceContext } from '../../session/device-context';
 import type { MeshServiceClient } from '../../protocol/mesh-service-client';
