@@ -105,6 +105,8 @@ describe.skipIf(skip)(
       expect(witness?.replace(/\s/g, '')).toBe(request.witness.replace(/-/g, ''));
       await page.getByTestId('approvals-badge').waitFor();
       await checkScreen(page, 'approvals');
+      // Member unless the person chooses: the new device gets no administration keys.
+      expect(await shown.getByRole('radio', { name: /^Member/ }).isChecked()).toBe(true);
       await page.getByRole('button', { name: 'Approve Laptop B' }).click();
       await page.getByText('Laptop B is now connected.').waitFor();
       const outcome = await other.connect.complete({ waitSeconds: 20 });
@@ -173,9 +175,14 @@ describe.skipIf(skip)(
       await checkScreen(page, 'passwords-import');
     });
 
-    it('removes a device after a confirmation that says what it does', async () => {
+    it("shows each device's role, promotes one, and removes it after a confirmation", async () => {
       await nav('Devices').click();
-      await page.getByTestId('device-row').filter({ hasText: 'Laptop B' }).waitFor();
+      const row = page.getByTestId('device-row').filter({ hasText: 'Laptop B' });
+      await row.getByText('Member', { exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Make Laptop B an administrator' }).click();
+      await page.getByText('Laptop B is now an administrator.').waitFor({ timeout: 30_000 });
+      await row.getByText('Administrator', { exact: true }).waitFor();
+      expect((await other.devices.list()).find((d) => d.thisDevice)?.role).toBe('administrator');
       await checkScreen(page, 'devices');
       await page.getByRole('button', { name: 'Remove Laptop B' }).click();
       const dialog = page.getByRole('alertdialog');

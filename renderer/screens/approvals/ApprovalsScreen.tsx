@@ -80,6 +80,17 @@ function PinIssuer() {
   );
 }
 
+type DeviceRole = 'member' | 'administrator';
+
+/** The two roles a new device can get, each in one line (docs/device-flows.md "Roles"). */
+const ROLE_CHOICES: readonly { role: DeviceRole; words: string }[] = [
+  { role: 'member', words: 'Member: uses your passwords and settings' },
+  {
+    role: 'administrator',
+    words: 'Administrator: can also approve, remove and change the role of devices',
+  },
+];
+
 export function ApprovalsScreen() {
   const mesh = useMesh();
   const administrator = useMeshStore(selectIsAdministrator);
@@ -93,6 +104,8 @@ export function ApprovalsScreen() {
   );
   const [busy, setBusy] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<string>('');
+  // The role each request will get when approved: member unless the person chooses otherwise.
+  const [roles, setRoles] = useState<Readonly<Record<string, DeviceRole>>>({});
   const [error, setError] = useState<MeshIpcError | null>(null);
 
   useEffect(() => {
@@ -105,7 +118,7 @@ export function ApprovalsScreen() {
       setBusy(id);
       const reply =
         action === 'accept'
-          ? await mesh.connect.accept({ selector: id })
+          ? await mesh.connect.accept({ selector: id, role: roles[id] ?? 'member' })
           : await mesh.connect.reject({ selector: id });
       setBusy(null);
       if (reply.ok) {
@@ -115,7 +128,7 @@ export function ApprovalsScreen() {
         void readApprovals();
       } else setError(reply.error);
     },
-    [mesh, approvalSettled, readApprovals],
+    [mesh, roles, approvalSettled, readApprovals],
   );
 
   if (!administrator) {
@@ -123,7 +136,8 @@ export function ApprovalsScreen() {
       <ScreenFrame title="Approvals">
         <p className="notice">
           This device cannot approve new devices. Only an administrator device can: the one you
-          created your Mesh on, or one you recovered it on. Approve the new device there.
+          created your Mesh on, one you recovered it on, or one an administrator made an
+          administrator (Devices). Approve the new device there.
         </p>
       </ScreenFrame>
     );
@@ -174,6 +188,21 @@ export function ApprovalsScreen() {
                     The service reported a different code: do not approve this device.
                   </p>
                 )}
+                <fieldset className="role-choice">
+                  <legend>What {name} may do</legend>
+                  {ROLE_CHOICES.map((choice) => (
+                    <label key={choice.role}>
+                      <input
+                        type="radio"
+                        name={`role-${request.id}`}
+                        value={choice.role}
+                        checked={(roles[request.id] ?? 'member') === choice.role}
+                        onChange={() => setRoles({ ...roles, [request.id]: choice.role })}
+                      />
+                      {choice.words}
+                    </label>
+                  ))}
+                </fieldset>
                 <div className="button-row">
                   <button
                     type="button"

@@ -1,6 +1,7 @@
 /**
  * Devices (docs/architecture.md section 7): every device of the Mesh with its name, fingerprint and
- * when its profile was signed; this device marked; rename this device; remove another, after a
+ * role and when its profile was signed; this device marked; rename this device; an administrator
+ * changes another device's role (docs/device-flows.md "Roles") or removes it, after a
  * confirmation saying what removal does.
  */
 import { useState } from 'react';
@@ -40,6 +41,7 @@ export function DevicesScreen() {
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Fingerprint</th>
+                <th scope="col">Role</th>
                 <th scope="col">Profile signed</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -54,6 +56,7 @@ export function DevicesScreen() {
                       {device.thisDevice ? <strong> (this device)</strong> : null}
                     </td>
                     <td className="fingerprint">{device.udf}</td>
+                    <td>{device.role === 'administrator' ? 'Administrator' : 'Member'}</td>
                     <td>
                       <When time={device.updated} />
                     </td>
@@ -67,13 +70,39 @@ export function DevicesScreen() {
                           Rename this device
                         </button>
                       ) : administrator ? (
-                        <button
-                          type="button"
-                          className="button danger"
-                          onClick={() => setConfirming({ udf: device.udf, name })}
-                        >
-                          Remove {name}
-                        </button>
+                        <div className="button-row">
+                          <button
+                            type="button"
+                            className="button quiet"
+                            onClick={() => {
+                              if (mesh === null) return;
+                              const role =
+                                device.role === 'administrator' ? 'member' : 'administrator';
+                              void mesh.devices.setRole({ udf: device.udf, role }).then((reply) => {
+                                if (reply.ok) {
+                                  setOutcome(
+                                    role === 'administrator'
+                                      ? `${name} is now an administrator.`
+                                      : `${name} is now a member: it can no longer approve devices.`,
+                                  );
+                                  setError(null);
+                                  reload();
+                                } else setError(reply.error);
+                              });
+                            }}
+                          >
+                            {device.role === 'administrator'
+                              ? `Make ${name} a member`
+                              : `Make ${name} an administrator`}
+                          </button>
+                          <button
+                            type="button"
+                            className="button danger"
+                            onClick={() => setConfirming({ udf: device.udf, name })}
+                          >
+                            Remove {name}
+                          </button>
+                        </div>
                       ) : null}
                     </td>
                   </tr>
