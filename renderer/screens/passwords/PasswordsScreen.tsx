@@ -254,7 +254,9 @@ export function PasswordsScreen() {
           ) : (
             <>
               <p className="field-hint" role="status" data-testid="password-count">
-                {query === '' ? `${shown.length} entries` : `${shown.length} found`}
+                {query === ''
+                  ? `${shown.length} ${shown.length === 1 ? 'entry' : 'entries'}`
+                  : `${shown.length} found`}
               </p>
               <PasswordList
                 rows={shown}
