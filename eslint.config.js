@@ -21,6 +21,44 @@ const nodeBuiltins = [
  */
 const keyStoreRooms = ['**/core/keystore/**', '**/core/store/**'];
 
+/** What no file of electron/core imports (the core's room below). */
+const coreForbidden = [
+  'electron',
+  'electron/*',
+  '**/renderer/**',
+  '**/service/**',
+  '**/app/**',
+  '**/cli/**',
+];
+
+/**
+ * The feature folders of electron/core (electron/core/README.md). A feature imports the shared
+ * layers (session/, protocol/, profile/, catalog/) and the foundations, never another feature;
+ * the shared layers import no feature. Only mesh-device.ts and mesh-applications.ts, at the
+ * top of the core, gather them all.
+ */
+const coreFeatures = ['connect', 'devices', 'escrow', 'passwords', 'mail', 'network'];
+const coreSharedLayers = ['session', 'protocol', 'profile', 'catalog'];
+
+/** Rooms of the core's features and shared layers; for one file a later rule replaces an earlier. */
+function coreFeatureRooms() {
+  const feature = (name) => `**/${name}/**`;
+  return [
+    ...coreFeatures.map((name) =>
+      room(
+        [`electron/core/${name}/**/*.ts`],
+        [...coreForbidden, ...coreFeatures.filter((other) => other !== name).map(feature)],
+        `electron/core/${name}/ is a feature: it imports shared/ and the core's shared layers (session/, protocol/, profile/, catalog/) and foundations, never another feature folder, electron, renderer/, service/, app/ or cli/`,
+      ),
+    ),
+    room(
+      coreSharedLayers.map((name) => `electron/core/${name}/**/*.ts`),
+      [...coreForbidden, ...coreFeatures.map(feature)],
+      'the shared layers of electron/core (session/, protocol/, profile/, catalog/) import no feature folder, nor electron, renderer/, service/, app/ or cli/',
+    ),
+  ];
+}
+
 /** One no-restricted-imports rule for a room: patterns it may not import, and why. */
 function room(files, forbidden, why) {
   return {
@@ -75,9 +113,10 @@ export default tseslint.config(
   ),
   room(
     ['electron/core/**/*.ts'],
-    ['electron', 'electron/*', '**/renderer/**', '**/service/**', '**/app/**', '**/cli/**'],
+    coreForbidden,
     'electron/core/ imports shared/ only, never electron, renderer/, service/, app/ or cli/',
   ),
+  ...coreFeatureRooms(),
   room(
     ['electron/app/**/*.ts'],
     ['**/renderer/**', '**/service/**', '**/cli/**', ...keyStoreRooms],

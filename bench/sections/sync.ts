@@ -13,7 +13,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MeshApplications } from '../../electron/core/catalog/mesh-applications';
+import { MeshApplications } from '../../electron/core/mesh-applications';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { buildService } from '../../service/service';
 import { count, ratio, table, verdict } from '../report';

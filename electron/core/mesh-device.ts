@@ -21,7 +21,7 @@ import { mailApi } from './mail/mail-api';
 import { networkApi } from './network/network-api';
 import { passwordsApi } from './passwords/passwords-api';
 import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './protocol/trust-api';
-import { MeshApplications } from './catalog/mesh-applications';
+import { MeshApplications } from './mesh-applications';
 import type { SyncStateEvent } from './catalog/catalog-events';
 import {
   acceptConnection,

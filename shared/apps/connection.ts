@@ -32,3 +32,9 @@ export const connectionSchema = z.strictObject({
   Polling: z.boolean().optional(),
 });
 export type Connection = z.infer<typeof connectionSchema>;
+
+/** A connection as shown: without its password. */
+export function connectionView(connection: Connection) {
+  const { Password, ...shown } = connection;
+  return { ...shown, hasPassword: Password !== undefined && Password !== '' };
+}

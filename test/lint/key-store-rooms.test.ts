@@ -51,3 +51,29 @@ describe('the key store rooms', () => {
     expect(await layering('electron/app/probe.ts', device)).toEqual([]);
   });
 });
+
+describe('the feature folders of electron/core', () => {
+  const mailApi = `import { mailApi } from '../mail/mail-api';\nvoid mailApi;\n`;
+
+  it('refuses an import from another feature folder, with the message', async () => {
+    const messages = await layering('electron/core/network/probe.ts', mailApi);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('Bad layering');
+    expect(messages[0]).toContain('never another feature folder');
+  });
+
+  it('refuses a feature in the shared layers, and keeps the core room', async () => {
+    const [message] = await layering('electron/core/catalog/probe.ts', mailApi);
+    expect(message).toContain('import no feature folder');
+    const renderer = `import { x } from '../../../renderer/app/x';\nvoid x;\n`;
+    expect(await layering('electron/core/mail/probe.ts', renderer)).toHaveLength(1);
+  });
+
+  it('allows a feature its own files, the shared layers, and every feature to MeshDevice', async () => {
+    const own = `import { mailApi } from './mail-api';\nimport { catalogsOf } from '../catalog/catalog-set';\nvoid mailApi;\nvoid catalogsOf;\n`;
+    expect(await layering('electron/core/mail/probe.ts', own)).toEqual([]);
+    expect(await layering('electron/core/mesh-device.ts', mailApi.replace('../', './'))).toEqual(
+      [],
+    );
+  });
+});

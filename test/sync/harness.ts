@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { MeshApplications } from '../../electron/core/catalog/mesh-applications';
+import { MeshApplications } from '../../electron/core/mesh-applications';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import type { ServiceOptions } from '../../service/config';
 import { buildService, type MeshService } from '../../service/service';

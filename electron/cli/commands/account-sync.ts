@@ -5,7 +5,7 @@
  * administrator device it also creates missing application profiles, shares keys with devices
  * that lack them and rotates keys a removed device could read.
  */
-import type { SyncReport } from '../../core/catalog/mesh-applications';
+import type { SyncReport } from '../../core/mesh-applications';
 import { defineCommand } from '../command';
 import { withApplications } from './open-applications';
 

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMeshError, MeshError } from '../../../shared/errors';
-import type { MeshApplications, SyncReport } from '../../core/catalog/mesh-applications';
+import type { MeshApplications, SyncReport } from '../../core/mesh-applications';
 import type { MeshDevice } from '../../core/mesh-device';
 import { usageError, type CommandContext, type OptionSpec } from '../command';
 import { cliWords } from '../error-words';
@@ -39,7 +39,7 @@ export function withApplications<T>(
   work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
 ): Promise<T> {
   return withDevice(context, async (device) => {
-    const { MeshApplications } = await import('../../core/catalog/mesh-applications');
+    const { MeshApplications } = await import('../../core/mesh-applications');
     const applications = MeshApplications.of(device.context);
     try {
       return await work(applications, device);

@@ -73,10 +73,7 @@ const CLASSES: readonly CharacterClass[] = ['lowercase', 'uppercase', 'digits', 
  * every `mesh` (the bundle loads them as chunks: `mesh --help` stays small, README.md).
  */
 async function catalogHelpers() {
-  const [{ entryDisplayName }, { displaySite }] = await Promise.all([
-    import('../../core/passwords/password-catalog'),
-    import('../../core/catalog/site-match'),
-  ]);
+  const { entryDisplayName, displaySite } = await import('../../core/catalog/site-match');
   return { entryDisplayName, displaySite };
 }
 

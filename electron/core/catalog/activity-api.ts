@@ -6,9 +6,9 @@
  */
 import type { CatalogEntry } from '../../../shared/apps/entry';
 import { udfMatches } from '../../../shared/udf';
-import { entryDisplayName } from '../passwords/password-catalog';
 import { catalogsOf } from './catalog-set';
 import type { CatalogType } from './catalog-kinds';
+import { entryDisplayName } from './site-match';
 import type { ApiGroup, DeviceCore } from '../session/api-group';
 
 type Item = Awaited<ReturnType<ApiGroup<'activity'>['list']>>[number];

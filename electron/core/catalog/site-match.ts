@@ -1,4 +1,5 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
+import type { PasswordEntryContent } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
 
 /**
@@ -165,4 +166,12 @@ export function wildcardParents(host: string): string[] {
   const parents: string[] = [];
   for (let i = 1; i <= labels.length - 2; i += 1) parents.push(labels.slice(i).join('.'));
   return parents;
+}
+
+/** The name a list shows for an entry: its Title, else its first site, else its user name. */
+export function entryDisplayName(entry: PasswordEntryContent): string {
+  const site = entry.Sites[0];
+  return (
+    entry.Title ?? (site === undefined ? undefined : displaySite(site)) ?? entry.Username ?? ''
+  );
 }

@@ -13,6 +13,11 @@ import { catalogsOf } from './catalog-set';
 import type { DeviceContext } from '../session/device-context';
 import { refreshPersonalProfile } from '../profile/update-personal-profile';
 
+/** Options of a change: cancellation of the service calls it may need (see writableCatalog). */
+export interface ChangeOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** The catalog of `type`, with its key (module comment); NOT_A_RECIPIENT when there is none. */
 export async function writableCatalog(
   context: DeviceContext,

@@ -18,9 +18,16 @@ import { parseAccountAddress, type AccountAddress } from '../protocol/account-ad
 import { deviceNameOrDefault } from '../profile/create-account';
 import { isConnectionUri, parseConnectionUri } from './connection-uri';
 import type { DeviceContext } from '../session/device-context';
-import { writeConnectionRequest, type ConnectionRequestRecord } from '../session/device-records';
+import {
+  viewOf,
+  writeConnectionRequest,
+  type ConnectionRequestRecord,
+  type ConnectionRequestView,
+} from '../session/device-records';
 import { fetchPersonalProfile } from '../profile/fetch-personal-profile';
 import { signDeviceProfile, signObject } from '../profile/profile-signing';
+
+export type { ConnectionRequestView };
 
 /** What to ask for. */
 export interface RequestConnectionOptions {
@@ -31,21 +38,6 @@ export interface RequestConnectionOptions {
   /** A PIN issued by an administrator device: the request is then approved without comparison. */
   readonly pin?: string | undefined;
   readonly signal?: AbortSignal | undefined;
-}
-
-/** The request as sent: what to show while the administrator decides. */
-export interface ConnectionRequestView {
-  readonly address: string;
-  /** UDF of the master profile this device asked to join. */
-  readonly profileUdf: string;
-  readonly deviceUdf: string;
-  readonly deviceName: string;
-  /** The witness to compare with the administrator device's (docs/architecture.md section 4). */
-  readonly witness: string;
-  /** The service checked the PIN: an administrator approves without comparing witnesses. */
-  readonly pinVerified: boolean;
-  /** When the request lapses if nobody answers it. */
-  readonly expires: string;
 }
 
 /**
@@ -155,19 +147,6 @@ export async function requestConnection(
     deviceUdf: record.deviceUdf,
   });
   return viewOf(record);
-}
-
-/** What to show of a stored request. */
-export function viewOf(record: ConnectionRequestRecord): ConnectionRequestView {
-  return {
-    address: record.address,
-    profileUdf: record.profileUdf,
-    deviceUdf: record.deviceUdf,
-    deviceName: record.deviceName,
-    witness: record.witness,
-    pinVerified: record.pinVerified,
-    expires: record.expires,
-  };
 }
 
 function connectionTarget(options: RequestConnectionOptions): {

@@ -3,7 +3,7 @@
  * a server password in a reply (`hasPassword` says whether one is kept; the autoconfig export
  * holds them only when asked).
  */
-import { connectionSchema, type Connection } from '../../../shared/apps/connection';
+import { connectionSchema, connectionView, type Connection } from '../../../shared/apps/connection';
 import type { MailAccountEntry } from '../../../shared/apps/mail-profile';
 import { MeshError } from '../../../shared/errors';
 import type { MailAccountInput } from './mail-catalog';
@@ -15,12 +15,6 @@ import { type ApiGroup, type DeviceCore, orNull } from '../session/api-group';
 type Group = ApiGroup<'mail'>;
 type AccountView = Awaited<ReturnType<Group['get']>>;
 type DiscoveryView = Awaited<ReturnType<Group['discover']>>;
-
-/** A connection as shown: without its password. */
-export function connectionView(connection: Connection) {
-  const { Password, ...shown } = connection;
-  return { ...shown, hasPassword: Password !== undefined && Password !== '' };
-}
 
 function accountView(entry: MailAccountEntry): AccountView {
   return {

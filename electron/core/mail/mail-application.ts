@@ -19,7 +19,7 @@ import { discoverMailSettings, type DiscoveryOptions, type MailDiscovery } from 
 import type { CatalogReplica } from '../catalog/catalog-replica';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../session/device-context';
-import type { ChangeOptions } from '../passwords/password-application';
+import type { ChangeOptions } from '../catalog/writable-catalog';
 import { deviceChangeContext, followCatalog } from '../catalog/follow-catalog';
 import { writableCatalog } from '../catalog/writable-catalog';
 import { checkNotCancelled } from '../catalog/sync/cancellation';

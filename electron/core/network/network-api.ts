@@ -2,10 +2,10 @@
  * `device.network` (docs/core-api.md) over the network application: profiles per site, DNS
  * services shown without their passwords.
  */
+import { connectionView } from '../../../shared/apps/connection';
 import type { NetworkProfileEntry } from '../../../shared/apps/network-profile';
 import type { NetworkProfileInput } from './network-application';
 import type { ApiGroup, DeviceCore } from '../session/api-group';
-import { connectionView } from '../mail/mail-api';
 
 type Group = ApiGroup<'network'>;
 

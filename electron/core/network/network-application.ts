@@ -23,7 +23,7 @@ import { normaliseSite } from '../catalog/site-match';
 import type { CatalogReplica } from '../catalog/catalog-replica';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../session/device-context';
-import type { ChangeOptions } from '../passwords/password-application';
+import type { ChangeOptions } from '../catalog/writable-catalog';
 import { deviceChangeContext } from '../catalog/follow-catalog';
 import { writableCatalog } from '../catalog/writable-catalog';
 

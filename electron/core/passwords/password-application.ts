@@ -27,12 +27,7 @@ import { SETTINGS_ID, type CatalogRecord } from '../catalog/catalog-record';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../session/device-context';
 import { deviceChangeContext, followCatalog } from '../catalog/follow-catalog';
-import { writableCatalog } from '../catalog/writable-catalog';
-
-/** Options of a change: cancellation of the service calls it may need (see writableCatalog). */
-export interface ChangeOptions {
-  readonly signal?: AbortSignal | undefined;
-}
+import { writableCatalog, type ChangeOptions } from '../catalog/writable-catalog';
 
 /** The password application of an open device home (module comment). */
 export class PasswordApplication {

@@ -11,6 +11,7 @@ import {
 import type { ChangeContext } from '../catalog/entry-model';
 import {
   displaySite,
+  entryDisplayName,
   normaliseSite,
   parseSite,
   siteMatchRank,
@@ -87,14 +88,6 @@ function cleanContent(input: PasswordEntryInput): PasswordEntryContent {
 /** Refuses a TOTP secret that cannot make codes (INVALID_ARGUMENT, field TOTP; totp.ts). */
 function checkTotp(totp: string | undefined): void {
   if (totp !== undefined && totp !== '') parseTotp(totp);
-}
-
-/** The name a list shows for an entry: its Title, else its first site, else its user name. */
-export function entryDisplayName(entry: PasswordEntryContent): string {
-  const site = entry.Sites[0];
-  return (
-    entry.Title ?? (site === undefined ? undefined : displaySite(site)) ?? entry.Username ?? ''
-  );
 }
 
 function searchTextOf(entry: PasswordEntry): string {

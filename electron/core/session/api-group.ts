@@ -5,7 +5,7 @@
  */
 import type { CoreNamespace, HandlerGroup, MeshMethods } from '../../../shared/ipc/contract';
 import { MeshError } from '../../../shared/errors';
-import type { MeshApplications } from '../catalog/mesh-applications';
+import type { MeshApplications } from '../mesh-applications';
 import type { DeviceContext } from './device-context';
 
 /** The group of methods MeshDevice exposes as `device[N]`. */

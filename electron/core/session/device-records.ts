@@ -132,3 +132,31 @@ export function writeIssuedPin(store: LocalStore, pin: IssuedPin): void {
 export function deleteIssuedPin(store: LocalStore, pinId: string): void {
   store.deleteDocument('account', PIN_PREFIX + pinId);
 }
+
+/** The request as sent: what to show while the administrator decides. */
+export interface ConnectionRequestView {
+  readonly address: string;
+  /** UDF of the master profile this device asked to join. */
+  readonly profileUdf: string;
+  readonly deviceUdf: string;
+  readonly deviceName: string;
+  /** The witness to compare with the administrator device's (docs/architecture.md section 4). */
+  readonly witness: string;
+  /** The service checked the PIN: an administrator approves without comparing witnesses. */
+  readonly pinVerified: boolean;
+  /** When the request lapses if nobody answers it. */
+  readonly expires: string;
+}
+
+/** What to show of a stored request. */
+export function viewOf(record: ConnectionRequestRecord): ConnectionRequestView {
+  return {
+    address: record.address,
+    profileUdf: record.profileUdf,
+    deviceUdf: record.deviceUdf,
+    deviceName: record.deviceName,
+    witness: record.witness,
+    pinVerified: record.pinVerified,
+    expires: record.expires,
+  };
+}

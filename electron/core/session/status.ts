@@ -8,9 +8,13 @@ import { findDevice } from '../../../shared/profiles/personal-profile';
 import { parseAccountAddress } from '../protocol/account-address';
 import type { DeviceContext } from './device-context';
 import type { ConnectionState } from './device-events';
-import { readConnectionRequest, type DeviceRole } from './device-records';
+import {
+  readConnectionRequest,
+  viewOf,
+  type ConnectionRequestView,
+  type DeviceRole,
+} from './device-records';
 import { serviceLog } from '../profile/fetch-personal-profile';
-import { viewOf, type ConnectionRequestView } from '../connect/request-connection';
 import { refreshPersonalProfile } from '../profile/update-personal-profile';
 
 /** The state of this device and its account. */

@@ -5,14 +5,14 @@
  * and the
  * `mesh password`, `mesh mail` and `mesh account sync` commands call, next to MeshDevice.
  */
-import type { CatalogEventMap, CatalogEventName, CatalogEvents } from './catalog-events';
-import { catalogsOf } from './catalog-set';
-import type { DeviceContext } from '../session/device-context';
-import { attachCatalogHooks } from './sync/catalog-hooks';
-import { syncCatalogs, type SyncOptions, type SyncReport } from './sync/sync-catalogs';
-import { MailApplication } from '../mail/mail-application';
-import { NetworkApplication } from '../network/network-application';
-import { PasswordApplication } from '../passwords/password-application';
+import type { CatalogEventMap, CatalogEventName, CatalogEvents } from './catalog/catalog-events';
+import { catalogsOf } from './catalog/catalog-set';
+import type { DeviceContext } from './session/device-context';
+import { attachCatalogHooks } from './catalog/sync/catalog-hooks';
+import { syncCatalogs, type SyncOptions, type SyncReport } from './catalog/sync/sync-catalogs';
+import { MailApplication } from './mail/mail-application';
+import { NetworkApplication } from './network/network-application';
+import { PasswordApplication } from './passwords/password-application';
 
 export type { SyncOptions, SyncReport };
 
