@@ -35,6 +35,8 @@ export interface TestService {
   resetBytes(): void;
   /** Refuse (true) or accept (false) new connections and drop open ones: offline. */
   setOffline(offline: boolean): void;
+  /** Stop the service and start it again on the same data and relay with other `limits`. */
+  restart(limits: ServiceOptions['limits']): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,12 +45,14 @@ export async function startService(
   options: Omit<ServiceOptions, 'storage'> = {},
 ): Promise<TestService> {
   const directory = await mkdtemp(join(tmpdir(), 'mesh-sync-service-'));
-  const service = await buildService({
-    ...options,
-    storage: { kind: 'sqlite', directory },
-    limits: { requestsPerSecond: 0, ...options.limits },
-  });
-  const listening = await service.listen({ port: 0, host: '127.0.0.1' });
+  const build = async (limits: ServiceOptions['limits']): Promise<MeshService> =>
+    buildService({
+      ...options,
+      storage: { kind: 'sqlite', directory },
+      limits: { requestsPerSecond: 0, ...limits },
+    });
+  let service = await build(options.limits);
+  let listening = await service.listen({ port: 0, host: '127.0.0.1' });
   const bytes: ByteCount = { sent: 0, received: 0 };
   const sockets = new Set<Socket>();
   let offline = false;
@@ -79,7 +83,9 @@ export async function startService(
   await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
   const port = (relay.address() as AddressInfo).port;
   return {
-    service,
+    get service() {
+      return service;
+    },
     directory,
     address: (name) => `${name}@127.0.0.1:${port}`,
     bytes,
@@ -90,6 +96,12 @@ export async function startService(
     setOffline(value) {
       offline = value;
       if (value) for (const socket of sockets) socket.destroy();
+    },
+    async restart(limits) {
+      for (const socket of sockets) socket.destroy();
+      await service.close();
+      service = await build(limits);
+      listening = await service.listen({ port: 0, host: '127.0.0.1' });
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -30,6 +30,11 @@ function reportLines(report: SyncReport): string[] {
       `${report.conflicts.length} entries were changed here and on another device: the newer version is current, the other is in the entry's history`,
     );
   }
+  if (report.failed.length > 0) {
+    lines.push(
+      `${report.failed.length} entries are too large for the service and were not uploaded (kept on this device): ${report.failed.map((item) => `${item.type} ${item.identifier}`).join(', ')}`,
+    );
+  }
   if (report.carriedOver > 0) {
     lines.push(`Carried ${report.carriedOver} entries over to the application's new key`);
   }

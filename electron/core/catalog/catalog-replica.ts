@@ -32,6 +32,7 @@ import {
   type RecordEntry,
 } from './catalog-record';
 import { openEntry, sealEntry } from './entry-sealing';
+import { storedUploadLimits } from './sync/upload-limits';
 
 /** An entry of a container as downloaded or uploaded: its index and its sealed payload. */
 export interface SealedEntry {
@@ -73,6 +74,8 @@ export class CatalogReplica {
   /** Keys of the containers whose replicas are folded in, by container. */
   readonly #keys = new Map<string, CatalogKey>();
   readonly #listeners = new Set<(change: CatalogChange) => void>();
+  /** Queued edits the service refused as too large (413) in this session: kept, not sent again. */
+  readonly #setAside = new Map<number, string>();
   #current: CatalogKey | undefined;
   #unreadable = 0;
 
@@ -162,6 +165,7 @@ export class CatalogReplica {
    * version whatever the length of the entry's history. Returns the resulting states.
    */
   change(records: readonly CatalogRecord[]): CatalogRecord[] {
+    for (const record of records) this.#checkFits(record);
     const results: CatalogRecord[] = [];
     const queued: Array<{
       identifier: string;
@@ -264,6 +268,7 @@ export class CatalogReplica {
     const items: Array<{ identifier: string; payload: string; seqs: number[] }> = [];
     let bytes = 0;
     for (const [seq, { identifier, record }] of this.#queued) {
+      if (this.#setAside.has(seq)) continue;
       const payload = sealEntry(key, encodeRecord(record));
       if (items.length > 0 && (bytes + payload.length > maxBytes || items.length >= maxItems)) {
         break;
@@ -272,6 +277,23 @@ export class CatalogReplica {
       items.push({ identifier, payload, seqs: [seq] });
     }
     return items.length === 0 ? undefined : { container: key.container, items };
+  }
+
+  /**
+   * The service refused `item` as too large (413) although it fitted the limit this device knew
+   * (the limit was lowered since): keep its edits locally but leave them out of the uploads of
+   * this session, so the entries queued behind it still go.
+   */
+  setAside(item: UploadBatch['items'][number]): void {
+    for (const seq of item.seqs) this.#setAside.set(seq, item.identifier);
+  }
+
+  /** Entries with edits set aside as too large (setAside), still queued locally. */
+  get failed(): string[] {
+    const queued = new Set([...this.#queued.keys()]);
+    const out = new Set<string>();
+    for (const [seq, identifier] of this.#setAside) if (queued.has(seq)) out.add(identifier);
+    return [...out];
   }
 
   /**
@@ -447,6 +469,30 @@ export class CatalogReplica {
     if (held === undefined) saveCatalogKey(this.#store, key);
     this.#keys.set(key.container, key);
     this.#current = key;
+  }
+
+  /**
+   * TOO_LARGE when `record`, sealed, would not fit in one Upload request under the limit this
+   * device last learned from Hello (upload-limits.ts); nothing is queued then. Details name the
+   * largest field, the limit and the size (payload characters).
+   */
+  #checkFits(record: CatalogRecord): void {
+    const limits = storedUploadLimits(this.#store);
+    if (limits === undefined || this.#current === undefined) return;
+    const size = sealEntry(this.#current, encodeRecord(record)).length;
+    if (size <= limits.maxPayloadBytes) return;
+    const body: object = record.Entry ?? record.Settings ?? record.Deleted ?? {};
+    let field = 'entry';
+    let largest = -1;
+    for (const [name, value] of Object.entries(body)) {
+      const length = JSON.stringify(value)?.length ?? 0;
+      if (length > largest) [field, largest] = [name, length];
+    }
+    throw new MeshError(
+      'TOO_LARGE',
+      `this entry is ${size} bytes once sealed; the service accepts ${limits.maxPayloadBytes} in one upload`,
+      { field, limit: limits.maxPayloadBytes, size },
+    );
   }
 
   #requireCurrent(): CatalogKey {

@@ -95,6 +95,14 @@ export async function rotateApplicationKeys(
           container: key.container,
         });
       }
+      if (accepted === 'too-large') {
+        // The re-encrypted catalog must be whole; the rotation is tried again at the next sync.
+        throw new MeshError(
+          'TOO_LARGE',
+          `the service refused part of the re-encrypted ${type} catalog as too large`,
+          { container: key.container, limit: limits.maxPayloadBytes, size: bytes },
+        );
+      }
       accepted.indexes.forEach((index, i) => entries.push({ index, payload: items[i]!.payload }));
       position = accepted.position;
     }

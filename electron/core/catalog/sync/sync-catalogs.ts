@@ -33,7 +33,7 @@ import { EMPTY_CONTAINER_DIGEST } from './container-digest';
 import { downloadContainer, positionOf, type ContainerHead } from './download-container';
 import { rotateApplicationKeys } from './rotate-application-keys';
 import { uploadPending } from './upload-container';
-import { uploadLimits } from './upload-limits';
+import { forgetUploadLimits, uploadLimits } from './upload-limits';
 
 /** How to sync. */
 export interface SyncOptions {
@@ -57,12 +57,16 @@ export interface CatalogSyncState {
   readonly pending: number;
   /** Records written by a later version of Mesh, which this one skips. */
   readonly unreadable: number;
+  /** Entries the service refused as too large, kept here and not uploaded (upload-container.ts). */
+  readonly failed: readonly string[];
 }
 
 /** What a sync did. */
 export interface SyncReport {
   readonly downloaded: number;
   readonly uploaded: number;
+  /** Entries the service refused as too large, set aside and kept here (upload-container.ts). */
+  readonly failed: readonly { readonly type: CatalogType; readonly identifier: string }[];
   readonly conflicts: readonly CatalogConflict[];
   /** Records carried over from a container the account left after a key rotation. */
   readonly carriedOver: number;
@@ -240,8 +244,9 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
   checkNotCancelled(signal);
   let uploaded = 0;
   const withEdits = readable.filter((replica) => replica.pendingCount > 0);
+  // Asked at every home's first sync, so that entries too large are refused when they are made.
+  const limits = await uploadLimits(context, client, signal);
   if (withEdits.length > 0) {
-    const limits = await uploadLimits(context, client, signal);
     const toUpload = withEdits.reduce((sum, replica) => sum + replica.pendingCount, 0);
     for (const replica of withEdits) {
       const before = uploaded;
@@ -258,6 +263,7 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
           return conflicts.slice(start);
         },
         onBatch: (count) => progress(step, before + count, Math.max(toUpload, before + count)),
+        onTooLarge: () => forgetUploadLimits(context),
       });
       uploaded += result.uploaded;
     }
@@ -274,16 +280,21 @@ async function runSync(context: DeviceContext, options: SyncOptions): Promise<Sy
   }
 
   progress('Done');
+  const all = await catalogs.all();
+  const failed = all.flatMap((replica) =>
+    replica.failed.map((identifier) => ({ type: replica.type, identifier })),
+  );
   return {
     downloaded,
     uploaded,
+    failed,
     conflicts,
     carriedOver,
     profileRefreshed,
     created,
     shared,
     rotated,
-    catalogs: (await catalogs.all()).map((replica) => stateOf(replica)),
+    catalogs: all.map((replica) => stateOf(replica)),
     checkpointSize: checkpoint.TreeSize,
   };
 }
@@ -324,5 +335,6 @@ export function stateOf(replica: CatalogReplica): CatalogSyncState {
     entries: replica.entries().length,
     pending: replica.pendingCount,
     unreadable: replica.unreadable,
+    failed: replica.failed,
   };
 }

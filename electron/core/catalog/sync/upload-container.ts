@@ -4,9 +4,11 @@
  * expects. When another device got there first the service answers Conflict and writes nothing:
  * download what it added, merge per entry (the queued records are merged with what arrived - the
  * newer version wins, the other stays in History - and conflicts are reported), and upload the
- * merged records again.
+ * merged records again. When the service refuses a request as too large (413: its limit was lowered
+ * since this device learned it), the rest goes one entry per request, and an entry refused alone is
+ * set aside (kept locally, reported as failed) so that it never blocks the entries behind it.
  */
-import { MeshError } from '../../../../shared/errors';
+import { isMeshError, MeshError } from '../../../../shared/errors';
 import { STATUS } from '../../../../shared/protocol/status-codes';
 import type { CatalogConflict, CatalogReplica, UploadBatch } from '../catalog-replica';
 import type { MeshServiceClient } from '../../protocol/mesh-service-client';
@@ -32,6 +34,8 @@ export interface UploadOptions {
   readonly catchUp: (container: string) => Promise<CatalogConflict[]>;
   /** Called after each accepted request with the entries uploaded so far. */
   readonly onBatch?: (uploaded: number) => void;
+  /** Called when the service refuses a request as too large (to learn its limit again). */
+  readonly onTooLarge?: () => void;
 }
 
 /** What one upload did. */
@@ -40,6 +44,8 @@ export interface UploadResult {
   readonly conflicts: CatalogConflict[];
   /** Conflict answers the service gave (each followed by a download and a retry). */
   readonly retries: number;
+  /** Entries the service refused as too large, set aside (module comment). */
+  readonly failed: string[];
 }
 
 /** Upload every queued edit of `replica` (module comment). */
@@ -52,10 +58,12 @@ export async function uploadPending(
   let retries = 0;
   let refusals = 0;
   const conflicts: CatalogConflict[] = [];
+  const failed: string[] = [];
+  let maxEntries = options.maxEntries;
   for (;;) {
     checkNotCancelled(options.signal);
-    const batch = replica.nextUpload(options.maxPayloadBytes, options.maxEntries);
-    if (batch === undefined) return { uploaded, conflicts, retries };
+    const batch = replica.nextUpload(options.maxPayloadBytes, maxEntries);
+    if (batch === undefined) return { uploaded, conflicts, retries, failed };
     const accepted = await appendBatch(
       client,
       batch,
@@ -74,6 +82,15 @@ export async function uploadPending(
       conflicts.push(...(await options.catchUp(batch.container)));
       continue;
     }
+    if (accepted === 'too-large') {
+      options.onTooLarge?.();
+      if (batch.items.length === 1) {
+        replica.setAside(batch.items[0]!);
+        failed.push(batch.items[0]!.identifier);
+      }
+      maxEntries = 1;
+      continue;
+    }
     refusals = 0;
     replica.uploaded(batch, accepted.indexes, accepted.position);
     uploaded += batch.items.length;
@@ -90,23 +107,30 @@ export async function appendBatch(
   batch: Pick<UploadBatch, 'container'> & { items: ReadonlyArray<{ payload: string }> },
   position: SyncPosition,
   options: Pick<UploadOptions, 'account' | 'signal' | 'timestamp'>,
-): Promise<{ indexes: number[]; position: SyncPosition } | 'conflict'> {
-  const answer = await client.exchange(
-    'Upload',
-    {
-      Account: options.account,
-      Updates: [
-        {
-          Container: batch.container,
-          ExpectedIndex: position.index,
-          Entries: batch.items.map((item) => ({ Payload: item.payload })),
-        },
-      ],
-    },
-    { signal: options.signal },
-  );
+): Promise<{ indexes: number[]; position: SyncPosition } | 'conflict' | 'too-large'> {
+  let answer;
+  try {
+    answer = await client.exchange(
+      'Upload',
+      {
+        Account: options.account,
+        Updates: [
+          {
+            Container: batch.container,
+            ExpectedIndex: position.index,
+            Entries: batch.items.map((item) => ({ Payload: item.payload })),
+          },
+        ],
+      },
+      { signal: options.signal },
+    );
+  } catch (error) {
+    if (isMeshError(error, 'TOO_LARGE')) return 'too-large';
+    throw error;
+  }
   if (!answer.ok) {
     if (answer.status === STATUS.Conflict) return 'conflict';
+    if (answer.status === STATUS.TooLarge) return 'too-large';
     throw serviceFailure('Upload', answer.status, answer.description);
   }
   const indexes = batch.items.map((_, i) => {

@@ -2,8 +2,12 @@
  * How much one Upload request may carry (draft-hallambaker-mesh-protocol-00 section 10.5 Hello
  * "ConstraintsUpdate"; docs/protocol.md Limits): the service's MaxRequestBytes from Hello, less
  * room for the envelope, and at most the 10,000 entries per container an UploadRequest allows.
- * Asked once per open device home, and only when there is something to upload.
+ * Asked once per open device home, at each home's first sync; the last answer is kept in the local
+ * store so that an entry too large for one Upload is refused when it is made, even offline
+ * (docs/catalogs-and-sync.md "Entry size").
  */
+import { z } from 'zod';
+import type { LocalStore } from '../../store/local-store';
 import type { DeviceContext } from '../../session/device-context';
 import type { MeshServiceClient } from '../../protocol/mesh-service-client';
 
@@ -20,6 +24,23 @@ export interface UploadLimits {
   readonly maxEntries: number;
 }
 
+/** The setting holding the last budget Hello gave. */
+const LIMITS_SETTING = 'upload-limits';
+const limitsSchema = z.object({
+  maxPayloadBytes: z.int().positive(),
+  maxEntries: z.int().positive(),
+});
+
+/** The budget this home last learned from its service, if any (for checks made offline). */
+export function storedUploadLimits(store: LocalStore): UploadLimits | undefined {
+  return store.getSetting(LIMITS_SETTING, limitsSchema);
+}
+
+/** Forget the budget (the service refused a request as too large): ask Hello again next time. */
+export function forgetUploadLimits(context: DeviceContext): void {
+  cached.delete(context);
+}
+
 const cached = new WeakMap<DeviceContext, Promise<UploadLimits>>();
 
 /** The upload budget of this home's service (Hello, once per context). */
@@ -32,13 +53,16 @@ export function uploadLimits(
   if (limits === undefined) {
     limits = client.call('Hello', {}, signal === undefined ? {} : { signal }).then((hello) => {
       const budget = Math.floor(hello.Limits.MaxRequestBytes * 0.9) - ENVELOPE_BYTES;
-      // Each entry costs its payload plus `{"Payload":""},`; an entry may still be alone in a
-      // request when it is larger than this (the service then answers 413, reported as is).
+      // Each entry costs its payload plus `{"Payload":""},`. An entry larger than this is refused
+      // when it is made (CatalogReplica.change); one the service refuses anyway (its limit was
+      // lowered since) is set aside by uploadPending and reported.
       const maxEntries = Math.max(1, Math.min(MAX_UPLOAD_ENTRIES, Math.floor(budget / 256)));
-      return {
+      const result: UploadLimits = {
         maxPayloadBytes: Math.max(1024, budget - maxEntries * PER_ENTRY_BYTES),
         maxEntries,
       };
+      context.store.setSetting(LIMITS_SETTING, result);
+      return result;
     });
     limits.catch(() => cached.delete(context));
     cached.set(context, limits);
