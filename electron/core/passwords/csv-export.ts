@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { siteOfUrl, urlsOfEntry } from './entry-urls';
-import { entryDisplayName } from './password-catalog';
+import { entryDisplayName } from '../catalog/site-match';
 
 export { uriForSite, urlsOfEntry, urlsToKeep } from './entry-urls';
 

@@ -14,7 +14,7 @@ import type { ChangeContext } from '../catalog/entry-model';
 import { urlsToKeep } from './entry-urls';
 import { CSV_FORMAT_DEFINITIONS, PASSWORD_CSV_FORMATS } from './csv-formats';
 import type { CsvFormatDefinition, ImportedLogin, PasswordCsvFormat } from './csv-formats';
-import { entryDisplayName } from './password-catalog';
+import { entryDisplayName } from '../catalog/site-match';
 import type { PasswordCatalog, PlannedChange } from './password-catalog';
 import { isUsableTotp } from './totp';
 

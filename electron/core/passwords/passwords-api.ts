@@ -7,7 +7,8 @@
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
 import type { PasswordCsvFormat } from './csv-formats';
-import { entryDisplayName, type PasswordEntryInput } from './password-catalog';
+import { entryDisplayName } from '../catalog/site-match';
+import type { PasswordEntryInput } from './password-catalog';
 import { generatePassphrase, generatePassword } from './password-generator';
 import { estimateStrength } from './password-strength';
 import { type ApiGroup, type DeviceCore, orNull } from '../session/api-group';
