@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { siteOfUrl, urlsOfEntry } from './entry-urls';
 import { entryDisplayName } from '../catalog/site-match';
+import { BITWARDEN_COLUMNS, CHROME_COLUMNS } from './csv-formats';
 
 export { uriForSite, urlsOfEntry, urlsToKeep } from './entry-urls';
 
@@ -16,21 +17,6 @@ export { uriForSite, urlsOfEntry, urlsToKeep } from './entry-urls';
  */
 
 export type PasswordCsvExportFormat = 'bitwarden' | 'chrome';
-
-const bitwardenColumns = [
-  'folder',
-  'favorite',
-  'type',
-  'name',
-  'notes',
-  'fields',
-  'reprompt',
-  'login_uri',
-  'login_username',
-  'login_password',
-  'login_totp',
-];
-const chromeColumns = ['name', 'url', 'username', 'password', 'note'];
 
 /**
  * Writes entries as a CSV export (docs/architecture.md section 12), Bitwarden's format unless told
@@ -70,7 +56,7 @@ export function exportPasswordsCsv(
   }
   return stringify(rows, {
     header: true,
-    columns: format === 'bitwarden' ? bitwardenColumns : chromeColumns,
+    columns: format === 'bitwarden' ? BITWARDEN_COLUMNS : CHROME_COLUMNS,
     record_delimiter: 'unix',
   });
 }

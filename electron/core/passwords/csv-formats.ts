@@ -196,11 +196,28 @@ function fromIsoTime(cell: string): Date | undefined {
   return Number.isNaN(ms) || ms < earliest || ms > latest ? undefined : new Date(ms);
 }
 
+/** The columns of Bitwarden's personal-vault CSV, in its order: what export writes. */
+export const BITWARDEN_COLUMNS: readonly string[] = [
+  'folder',
+  'favorite',
+  'type',
+  'name',
+  'notes',
+  'fields',
+  'reprompt',
+  'login_uri',
+  'login_username',
+  'login_password',
+  'login_totp',
+];
+/** The columns of Chrome's password CSV, in its order. */
+export const CHROME_COLUMNS: readonly string[] = ['name', 'url', 'username', 'password', 'note'];
+
 const chrome: CsvFormatDefinition = {
   id: 'chrome',
   name: 'Chrome',
   required: ['name', 'url', 'username', 'password'],
-  known: ['name', 'url', 'username', 'password', 'note'],
+  known: CHROME_COLUMNS,
   notKept: [],
   read: (cell) =>
     login({
@@ -244,20 +261,7 @@ const bitwarden: CsvFormatDefinition = {
   id: 'bitwarden',
   name: 'Bitwarden',
   required: ['type', 'name', 'login_uri', 'login_username', 'login_password'],
-  known: [
-    'folder',
-    'collections',
-    'favorite',
-    'type',
-    'name',
-    'notes',
-    'fields',
-    'reprompt',
-    'login_uri',
-    'login_username',
-    'login_password',
-    'login_totp',
-  ],
+  known: [...BITWARDEN_COLUMNS, 'collections'],
   notKept: ['collections', 'reprompt'],
   read: (cell) => {
     const type = cell('type').trim().toLowerCase();
