@@ -7,7 +7,8 @@
 import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
-import { clean, ScreenFrame } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 
 interface ServerView {
@@ -30,7 +31,7 @@ function serverText(server: ServerView): string {
     : (server.URI ?? '?');
   const how =
     server.Security.map((mode) => security[mode] ?? mode).join(' or ') || 'security unknown';
-  return `${server.Prefix ? `${server.Prefix.replace(/^_|\._tcp$/g, '')} ` : ''}${clean(where)}, ${how}`;
+  return `${server.Prefix ? `${server.Prefix.replace(/^_|\._tcp$/g, '')} ` : ''}${displayText(where)}, ${how}`;
 }
 
 function Servers({ label, servers }: { label: string; servers: readonly ServerView[] }) {
@@ -112,7 +113,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
         <div data-testid="discovery">
           {found.found ? (
             <p>
-              Found {found.providerName ? `${clean(found.providerName)} ` : ''}settings by{' '}
+              Found {found.providerName ? `${displayText(found.providerName)} ` : ''}settings by{' '}
               {found.method ?? 'discovery'}:
             </p>
           ) : (
@@ -127,7 +128,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
               {warning.code.toLowerCase().includes('plain')
                 ? `Warning: ${warning.server ?? 'a server'} would send your mail password without encryption. `
                 : ''}
-              {clean(warning.message)}
+              {displayText(warning.message)}
             </p>
           ))}
         </div>
@@ -245,7 +246,7 @@ export function MailScreen() {
           <ul className="mail-accounts" aria-label="Mail accounts">
             {list.map((account) => (
               <li key={account.id} className="panel" data-testid="mail-account">
-                <h2>{clean(account.address)}</h2>
+                <h2>{displayText(account.address)}</h2>
                 <dl className="facts">
                   <Servers label="Incoming" servers={account.inbound} />
                   <Servers label="Outgoing" servers={account.outbound} />
