@@ -41,6 +41,8 @@ import {
   readStatements,
   searchPublishedQuery,
   type Query,
+  upsertConnectionQuery,
+  upsertPinQuery,
 } from './queries';
 
 /** Options of the PostgreSQL backend. */
@@ -406,39 +408,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       );
     }
     for (const row of lastByKey(writes.connections, (r) => `${r.account}\n${r.deviceId}`)) {
-      await client.query(
-        `INSERT INTO connections (account, device_id, tx_id, request, server_nonce, witness, pin_id,
-           pin_verified, received, expires, state, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (account, device_id) DO UPDATE SET tx_id = EXCLUDED.tx_id,
-           request = EXCLUDED.request, server_nonce = EXCLUDED.server_nonce,
-           witness = EXCLUDED.witness, pin_id = EXCLUDED.pin_id,
-           pin_verified = EXCLUDED.pin_verified, received = EXCLUDED.received,
-           expires = EXCLUDED.expires, state = EXCLUDED.state, result = EXCLUDED.result`,
-        [
-          row.account,
-          row.deviceId,
-          row.txId,
-          row.request,
-          row.serverNonce,
-          row.witness,
-          row.pinId,
-          row.pinVerified,
-          row.received,
-          row.expires,
-          row.state,
-          row.result,
-        ],
-      );
+      const { sql, values } = upsertConnectionQuery(row, POSTGRES_DIALECT);
+      await client.query(numbered(sql), values);
     }
     for (const row of lastByKey(writes.pins, (r) => `${r.account}\n${r.pinId}`)) {
-      await client.query(
-        `INSERT INTO pins (account, pin_id, key, expires, used, failures)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (account, pin_id) DO UPDATE SET key = EXCLUDED.key,
-           expires = EXCLUDED.expires, used = EXCLUDED.used, failures = EXCLUDED.failures`,
-        [row.account, row.pinId, row.key, row.expires, row.used, row.failures],
-      );
+      const { sql, values } = upsertPinQuery(row, POSTGRES_DIALECT);
+      await client.query(numbered(sql), values);
     }
     if (writes.nonces.length > 0) {
       await client.query(

@@ -4,11 +4,14 @@
  * which writes `$1..$n` in their place. The few words the two dialects spell differently (the
  * literal of true, the byte length of a text) come from a QueryDialect.
  *
- * What truly differs stays in each backend: how a batch is written (SQLite statement by
- * statement in its writer thread, PostgreSQL with unnest and ON CONFLICT upserts), the locking
- * (a directory lock; an advisory lock), NOTIFY, and how a request nonce is claimed.
+ * What truly differs stays in each backend: how the rows of a batch's log, published, keys,
+ * accounts, container and nonce tables are written (SQLite a statement a row in its writer
+ * thread, PostgreSQL a statement a table over unnest arrays, with its own upserts), the locking
+ * (a directory lock; an advisory lock), NOTIFY, and how a request nonce is claimed. Connection
+ * and PIN rows are written a row at a time by both, with the statements below.
  */
 import type { ContainerQuery, PublishedQuery } from './backend';
+import type { ConnectionRow, PinRow } from './rows';
 import { PURGED_TABLES, prefixUpperBound } from './schema';
 
 /** A statement and its values, the statement with `?` placeholders. */
@@ -23,16 +26,20 @@ export interface QueryDialect {
   readonly true: string;
   /** The length in bytes of the UTF-8 text in `column`. */
   byteLength(column: string): string;
+  /** A boolean as a value bound to a boolean column. */
+  bool(value: boolean): unknown;
 }
 
 export const SQLITE_DIALECT: QueryDialect = {
   true: '1',
   byteLength: (column) => `LENGTH(CAST(${column} AS BLOB))`,
+  bool: (value) => (value ? 1 : 0),
 };
 
 export const POSTGRES_DIALECT: QueryDialect = {
   true: 'true',
   byteLength: (column) => `OCTET_LENGTH(${column})`,
+  bool: (value) => value,
 };
 
 /**
@@ -75,6 +82,45 @@ export function purgeQueries(account: string): Query[] {
     sql: `DELETE FROM ${table} WHERE account = ?`,
     values: [account],
   }));
+}
+
+/** Write one connection row, replacing the account's row for that device if there is one. */
+export function upsertConnectionQuery(row: ConnectionRow, dialect: QueryDialect): Query {
+  return {
+    sql: `INSERT INTO connections (account, device_id, tx_id, request, server_nonce, witness,
+             pin_id, pin_verified, received, expires, state, result)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (account, device_id) DO UPDATE SET tx_id = excluded.tx_id,
+             request = excluded.request, server_nonce = excluded.server_nonce,
+             witness = excluded.witness, pin_id = excluded.pin_id,
+             pin_verified = excluded.pin_verified, received = excluded.received,
+             expires = excluded.expires, state = excluded.state, result = excluded.result`,
+    values: [
+      row.account,
+      row.deviceId,
+      row.txId,
+      row.request,
+      row.serverNonce,
+      row.witness,
+      row.pinId,
+      dialect.bool(row.pinVerified),
+      row.received,
+      row.expires,
+      row.state,
+      row.result,
+    ],
+  };
+}
+
+/** Write one PIN row, replacing the account's row for that PIN if there is one. */
+export function upsertPinQuery(row: PinRow, dialect: QueryDialect): Query {
+  return {
+    sql: `INSERT INTO pins (account, pin_id, key, expires, used, failures)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (account, pin_id) DO UPDATE SET key = excluded.key,
+             expires = excluded.expires, used = excluded.used, failures = excluded.failures`,
+    values: [row.account, row.pinId, row.key, row.expires, dialect.bool(row.used), row.failures],
+  };
 }
 
 /** A search of published data (backend.ts PublishedQuery), oldest transaction first. */

@@ -31,6 +31,8 @@ import {
   readStatements,
   searchPublishedQuery,
   SQLITE_DIALECT,
+  upsertConnectionQuery,
+  upsertPinQuery,
 } from './queries';
 import { NonceMemory } from './nonce-memory';
 import { AnsweredListeners, requestedIn } from './answered-listeners';
@@ -238,15 +240,6 @@ export class SqliteBackend implements StorageBackend {
         `INSERT INTO container_entries (account, container, idx, tx_id, published, sender, payload)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      upsertConnection: prepare(
-        `INSERT OR REPLACE INTO connections (account, device_id, tx_id, request, server_nonce,
-           witness, pin_id, pin_verified, received, expires, state, result)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      upsertPin: prepare(
-        `INSERT OR REPLACE INTO pins (account, pin_id, key, expires, used, failures)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
       insertNonce: prepare(
         'INSERT OR IGNORE INTO nonces (device, nonce, expires) VALUES (?, ?, ?)',
       ),
@@ -394,30 +387,12 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     for (const row of writes.connections) {
-      op(s.upsertConnection).run(
-        row.account,
-        row.deviceId,
-        row.txId,
-        row.request,
-        row.serverNonce,
-        row.witness,
-        row.pinId,
-        row.pinVerified ? 1 : 0,
-        row.received,
-        row.expires,
-        row.state,
-        row.result,
-      );
+      const { sql, values } = upsertConnectionQuery(row, SQLITE_DIALECT);
+      operations.push([sql, values]);
     }
     for (const row of writes.pins) {
-      op(s.upsertPin).run(
-        row.account,
-        row.pinId,
-        row.key,
-        row.expires,
-        row.used ? 1 : 0,
-        row.failures,
-      );
+      const { sql, values } = upsertPinQuery(row, SQLITE_DIALECT);
+      operations.push([sql, values]);
     }
     for (const row of writes.nonces) op(s.insertNonce).run(row.device, row.nonce, row.expires);
     for (const row of this.unsavedNonces.splice(0)) {
