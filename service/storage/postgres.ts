@@ -18,7 +18,18 @@ import type {
   StorageBackend,
 } from './backend';
 import { Mutex } from './mutex';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 import type {
   AccountRow,
   ConnectionRow,
@@ -438,22 +449,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
     const { rows } = await this.pool.query(READ.leaves, [afterId, limit]);
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    return (rows as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
     const { rows } = await this.pool.query(READ.logRows, [afterId, toId, limit]);
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    return (rows as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {

@@ -39,7 +39,18 @@ import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import { SqliteWriter, type WriteOperation } from './sqlite-writer';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 
 /** How many identifiers' newest rows are kept in memory. */
 const LATEST_ROWS_CACHED = 16_384;
@@ -51,8 +62,6 @@ export interface SqliteOptions {
   /** Accept an existing but empty database file (service/config.ts `init`). */
   readonly init?: boolean;
 }
-
-const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
 
 /** The SQLite implementation of StorageBackend. */
 /** The files of a data directory (the lock, the database, its WAL and shared memory). */
@@ -410,21 +419,11 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
-    return (this.s.leaves.all(afterId, limit) as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: bytes(row.leaf_hash),
-    }));
+    return (this.s.leaves.all(afterId, limit) as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
-    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: bytes(row.leaf_hash),
-    }));
+    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
