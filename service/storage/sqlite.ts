@@ -35,7 +35,7 @@ import {
   upsertPinQuery,
 } from './queries';
 import { NonceMemory } from './nonce-memory';
-import { AnsweredListeners, requestedIn } from './answered-listeners';
+import { ConnectionListeners } from './answered-listeners';
 import { Mutex } from './mutex';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import { SqliteWriter, type WriteOperation } from './sqlite-writer';
@@ -102,10 +102,9 @@ export class SqliteBackend implements StorageBackend {
   private lock: SqliteDatabase | undefined;
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
-  private readonly listeners = new AnsweredListeners();
+  private readonly connectionListeners = new ConnectionListeners();
   private unsavedNonces: NonceRow[] = [];
   private nonceTimer: NodeJS.Timeout | undefined;
-  private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Runs each batch's writes and its COMMIT off the event loop (sqlite-writer.ts). */
   private writer: SqliteWriter | undefined;
@@ -344,10 +343,7 @@ export class SqliteBackend implements StorageBackend {
         throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
       await writer.commit(this.operations(writes));
       for (const row of writes.published) this.remember(row);
-      for (const { account: name, deviceId } of writes.answered)
-        this.listeners.emit(name, deviceId);
-      for (const { account: name, deviceId } of requestedIn(writes))
-        this.requestListeners.emit(name, deviceId);
+      this.connectionListeners.announce(writes);
       return result;
     });
   }
@@ -512,10 +508,10 @@ export class SqliteBackend implements StorageBackend {
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
-    return this.listeners.add(listener);
+    return this.connectionListeners.answered.add(listener);
   }
 
   onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
-    return this.requestListeners.add(listener);
+    return this.connectionListeners.requested.add(listener);
   }
 }
