@@ -117,6 +117,12 @@ export class SqliteBackend implements StorageBackend {
    * the directory, so the cache is updated with each commit and never goes stale.
    */
   private readonly latestRows = new Map<string, PublishedRow>();
+  /**
+   * Recently read account rows, for the same reason (every Publish reads its account twice, and a
+   * read on this connection after the writer's commit goes back to the file); a batch that writes
+   * an account drops its row, read again when next asked.
+   */
+  private readonly accountRows = new Map<string, AccountRow>();
 
   constructor(private readonly options: SqliteOptions) {}
 
@@ -202,6 +208,7 @@ export class SqliteBackend implements StorageBackend {
       if (this.db !== undefined) this.saveNonces();
       this.dynamic.clear();
       this.latestRows.clear();
+      this.accountRows.clear();
       this.db?.close();
       this.db = undefined;
       this.statements = undefined;
@@ -284,8 +291,16 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async account(name: string): Promise<AccountRow | undefined> {
+    const cached = this.accountRows.get(name);
+    if (cached !== undefined) return cached;
     const row = this.s.account.get(name) as Row | undefined;
-    return row === undefined ? undefined : account(row);
+    if (row === undefined) return undefined;
+    const found = account(row);
+    if (this.accountRows.size >= LATEST_ROWS_CACHED) {
+      this.accountRows.delete(this.accountRows.keys().next().value as string);
+    }
+    this.accountRows.set(name, found);
+    return found;
   }
 
   async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
@@ -343,6 +358,7 @@ export class SqliteBackend implements StorageBackend {
         throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
       await writer.commit(this.operations(writes));
       for (const row of writes.published) this.remember(row);
+      for (const row of writes.accounts) this.accountRows.delete(row.name);
       this.connectionListeners.announce(writes);
       return result;
     });
