@@ -488,7 +488,16 @@ export function OnboardingScreen() {
   const takeConnectLink = useMeshStore((state) => state.takeConnectLink);
   const loadSession = useMeshStore((state) => state.loadSession);
   const [step, setStep] = useState<Step>(link !== null ? 'connect' : 'choose');
-  const [given] = useState(() => (link !== null ? takeConnectLink() : null));
+  const [given, setGiven] = useState<string | null>(null);
+  // A link handed over by the main process, before this screen opened or while it is open (the
+  // program was running when the link was clicked): the connect step, filled in with it.
+  useEffect(() => {
+    if (link === null) return;
+    const taken = takeConnectLink();
+    if (taken === null) return;
+    setGiven(taken);
+    setStep('connect');
+  }, [link, takeConnectLink]);
   const done = useCallback(() => void loadSession(), [loadSession]);
 
   return (
@@ -514,7 +523,7 @@ export function OnboardingScreen() {
             Back to the choices
           </button>
           {step === 'create' ? <CreateStep onDone={done} /> : null}
-          {step === 'connect' ? <ConnectStep onDone={done} link={given} /> : null}
+          {step === 'connect' ? <ConnectStep key={given ?? ''} onDone={done} link={given} /> : null}
           {step === 'recover' ? <RecoverStep onDone={done} /> : null}
         </>
       )}
