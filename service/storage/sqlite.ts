@@ -22,7 +22,16 @@ import type {
   PublishedRow,
   StateWrites,
 } from './rows';
-import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
+import { schemaStatements } from './schema';
+import {
+  containerEntriesQuery,
+  PENDING_READ_LIMIT,
+  pendingConnectionsQuery,
+  purgeQueries,
+  readStatements,
+  searchPublishedQuery,
+  SQLITE_DIALECT,
+} from './queries';
 import { NonceMemory } from './nonce-memory';
 import { AnsweredListeners, requestedIn } from './answered-listeners';
 import { Mutex } from './mutex';
@@ -71,9 +80,6 @@ function refuseReadableByOthers(directory: string): void {
     { field: 'directory' },
   );
 }
-
-/** Most pending requests read for admission (far above any account's limit). */
-const PENDING_READ_LIMIT = 10_000;
 
 /** Longest a read request's nonce waits before it is written. */
 const NONCE_SAVE_MS = 1000;
@@ -171,7 +177,7 @@ export class SqliteBackend implements StorageBackend {
     this.statements = this.prepare(db);
     this.writer = new SqliteWriter(join(this.options.directory, 'mesh.db'));
     const now = Date.now();
-    db.prepare('DELETE FROM nonces WHERE expires < ?').run(now);
+    this.s.deleteNonces.run(now);
     for (const row of db.prepare('SELECT device, nonce, expires FROM nonces').all() as Row[]) {
       this.nonces.claim(String(row.device), String(row.nonce), num(row.expires), now);
     }
@@ -202,23 +208,12 @@ export class SqliteBackend implements StorageBackend {
       this.sources.set(statement, sql);
       return statement;
     };
+    const read = readStatements(SQLITE_DIALECT);
+    const reads = Object.fromEntries(
+      Object.entries(read).map(([name, sql]) => [name, prepare(sql)]),
+    ) as Record<keyof typeof read, SqliteStatement>;
     return {
-      maxId: prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
-      account: prepare('SELECT * FROM accounts WHERE name = ?'),
-      latest: prepare('SELECT * FROM published WHERE identifier = ? AND latest = 1'),
-      head: prepare('SELECT * FROM container_heads WHERE account = ? AND container = ?'),
-      heads: prepare('SELECT * FROM container_heads WHERE account = ? ORDER BY container'),
-      connection: prepare('SELECT * FROM connections WHERE account = ? AND device_id = ?'),
-      pendingCount: prepare(
-        "SELECT COUNT(*) AS n FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?",
-      ),
-      pin: prepare('SELECT * FROM pins WHERE account = ? AND pin_id = ?'),
-      secret: prepare('SELECT value FROM service_secrets WHERE name = ?'),
-      insertSecret: prepare(
-        'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
-      ),
-      leaves: prepare('SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?'),
-      logRows: prepare('SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
+      ...reads,
       insertLog: prepare(
         'INSERT INTO log (id, time, type, record, leaf_hash) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -255,7 +250,6 @@ export class SqliteBackend implements StorageBackend {
       insertNonce: prepare(
         'INSERT OR IGNORE INTO nonces (device, nonce, expires) VALUES (?, ?, ?)',
       ),
-      deleteNonces: prepare('DELETE FROM nonces WHERE expires < ?'),
     };
   }
 
@@ -431,9 +425,7 @@ export class SqliteBackend implements StorageBackend {
     }
     if (writes.nonces.length > 0 && Math.random() < 0.01) op(s.deleteNonces).run(Date.now());
     for (const name of writes.purged) {
-      for (const table of PURGED_TABLES) {
-        operations.push([`DELETE FROM ${table} WHERE account = ?`, [name]]);
-      }
+      for (const { sql, values } of purgeQueries(name)) operations.push([sql, values]);
     }
     return operations;
   }
@@ -478,52 +470,8 @@ export class SqliteBackend implements StorageBackend {
       const row = await this.latestPublished(query.identifier.exact);
       return row === undefined ? [] : [row];
     }
-    const where: string[] = ['p.tx_id > ?'];
-    const values: unknown[] = [query.afterTxId];
-    if (query.identifier !== undefined) {
-      if ('exact' in query.identifier) {
-        where.push('p.identifier = ?');
-        values.push(query.identifier.exact);
-      } else {
-        where.push('p.identifier >= ? AND p.identifier < ?');
-        values.push(query.identifier.prefix, prefixUpperBound(query.identifier.prefix));
-      }
-    }
-    if (query.type !== undefined) {
-      where.push('p.type = ?');
-      values.push(query.type);
-    }
-    if (query.account !== undefined) {
-      where.push(
-        "((p.type = 'PersonalProfile' AND p.identifier = ?) OR (p.type = 'EscrowEntry' AND p.account = ?))",
-      );
-      values.push(query.account.profileId, query.account.name);
-    }
-    for (const [key, value] of [
-      ['Device', query.device],
-      ['Name', query.name],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(
-          'EXISTS (SELECT 1 FROM published_keys k WHERE k.key = ? AND k.value = ? AND k.tx_id = p.tx_id)',
-        );
-        values.push(key, value);
-      }
-    }
-    if (query.notBefore !== undefined) {
-      where.push('p.published >= ?');
-      values.push(query.notBefore);
-    }
-    if (query.before !== undefined) {
-      where.push('p.published < ?');
-      values.push(query.before);
-    }
-    if (query.latestOnly) where.push('p.latest = 1');
-    values.push(query.limit);
-    const rows = this.statement(
-      `SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`,
-    ).all(...values) as Row[];
-    return rows.map(published);
+    const { sql, values } = searchPublishedQuery(query, SQLITE_DIALECT);
+    return (this.statement(sql).all(...values) as Row[]).map(published);
   }
 
   async containerHeads(
@@ -537,33 +485,12 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async containerEntries(query: ContainerQuery): Promise<ContainerEntryRow[]> {
-    const where = ['account = ?', 'container = ?', 'idx >= ?'];
-    const values: unknown[] = [query.account, query.container, query.indexMin];
-    if (query.indexMax !== undefined) {
-      where.push('idx <= ?');
-      values.push(query.indexMax);
-    }
-    if (query.notBefore !== undefined) {
-      where.push('published >= ?');
-      values.push(query.notBefore);
-    }
-    if (query.before !== undefined) {
-      where.push('published < ?');
-      values.push(query.before);
-    }
-    values.push(query.limit);
-    return (
-      this.statement(
-        `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT ?`,
-      ).all(...values) as Row[]
-    ).map(entry);
+    const { sql, values } = containerEntriesQuery(query);
+    return (this.statement(sql).all(...values) as Row[]).map(entry);
   }
 
   async accountBytes(accountName: string): Promise<number> {
-    const row = this.statement(
-      'SELECT COALESCE(SUM(LENGTH(CAST(payload AS BLOB))), 0) AS n FROM container_entries WHERE account = ?',
-    ).get(accountName) as Row;
-    return num(row.n);
+    return num((this.s.accountBytes.get(accountName) as Row).n);
   }
 
   async pendingConnections(
@@ -572,17 +499,8 @@ export class SqliteBackend implements StorageBackend {
     after: { received: number; deviceId: string } | undefined,
     limit: number,
   ): Promise<ConnectionRow[]> {
-    const rows = after
-      ? this.statement(
-          `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
-             AND (received > ? OR (received = ? AND device_id > ?))
-             ORDER BY received, device_id LIMIT ?`,
-        ).all(accountName, now, after.received, after.received, after.deviceId, limit)
-      : this.statement(
-          `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
-             ORDER BY received, device_id LIMIT ?`,
-        ).all(accountName, now, limit);
-    return (rows as Row[]).map(connection);
+    const { sql, values } = pendingConnectionsQuery(accountName, now, after, limit);
+    return (this.statement(sql).all(...values) as Row[]).map(connection);
   }
 
   async claimNonce(

@@ -10,7 +10,7 @@
  * downloaded page is one commit of its entries together with the sync position covering them.
  */
 import { isMeshError, MeshError } from '../../../shared/errors';
-import { contentKey } from './entry-model';
+import { versionIdentity } from './entry-model';
 import type { SyncPosition } from '../store/records';
 import type { LocalStore } from '../store/local-store';
 import {
@@ -566,11 +566,6 @@ function sameVersion(a: CatalogRecord, b: CatalogRecord): boolean {
   const sa = a.Entry ?? a.Deleted ?? a.Settings;
   const sb = b.Entry ?? b.Deleted ?? b.Settings;
   return sa.Updated === sb.Updated && sa.UpdatedBy === sb.UpdatedBy;
-}
-
-/** Identity of one version: when, by whom, what (as the entry model tells versions apart). */
-function versionIdentity(version: { Updated: string; UpdatedBy: string }): string {
-  return `${version.Updated}\u0000${version.UpdatedBy}\u0000${contentKey(version)}`;
 }
 
 /**

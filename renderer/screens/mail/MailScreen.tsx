@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
-import { clean, ScreenFrame } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 
 interface ServerView {
@@ -37,7 +38,7 @@ function serverText(server: ServerView): string {
     : (server.URI ?? '?');
   const how =
     server.Security.map((mode) => security[mode] ?? mode).join(' or ') || 'security unknown';
-  return `${server.Prefix ? `${server.Prefix.replace(/^_|\._tcp$/g, '')} ` : ''}${clean(where)}, ${how}`;
+  return `${server.Prefix ? `${server.Prefix.replace(/^_|\._tcp$/g, '')} ` : ''}${displayText(where)}, ${how}`;
 }
 
 function Servers({ label, servers }: { label: string; servers: readonly ServerView[] }) {
@@ -87,14 +88,16 @@ function DiscoveryWarnings({ warnings }: { warnings: readonly DiscoveryWarning[]
           </p>
           <ul>
             {unencrypted.map((warning, index) => (
-              <li key={index}>{plainText[warning.code]?.(clean(warning.server ?? 'a server'))}</li>
+              <li key={index}>
+                {plainText[warning.code]?.(displayText(warning.server ?? 'a server'))}
+              </li>
             ))}
           </ul>
         </div>
       ) : null}
       {others.map((warning, index) => (
         <p key={index} className="notice">
-          {clean(warning.message)}
+          {displayText(warning.message)}
         </p>
       ))}
     </>
@@ -155,7 +158,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
         <div data-testid="discovery">
           {found.found ? (
             <p>
-              Found {found.providerName ? `${clean(found.providerName)} ` : ''}settings by{' '}
+              Found {found.providerName ? `${displayText(found.providerName)} ` : ''}settings by{' '}
               {found.method ?? 'discovery'}:
             </p>
           ) : (
@@ -286,7 +289,7 @@ export function MailScreen() {
           <ul className="mail-accounts" aria-label="Mail accounts">
             {list.map((account) => (
               <li key={account.id} className="panel" data-testid="mail-account">
-                <h2>{clean(account.address)}</h2>
+                <h2>{displayText(account.address)}</h2>
                 <dl className="facts">
                   <Servers label="Incoming" servers={account.inbound} />
                   <Servers label="Outgoing" servers={account.outbound} />

@@ -6,7 +6,8 @@
 import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
-import { clean, When } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { When } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 
 function siteUrl(site: string): string | null {
@@ -90,7 +91,7 @@ export function PasswordDetail({
   return (
     <LoadableView value={entry} loading="Opening the entry…" onRetry={reload}>
       {(detail) => {
-        const title = clean(detail.title) || detail.sites[0] || 'Untitled';
+        const title = displayText(detail.title).trim() || detail.sites[0] || 'Untitled';
         return (
           <article className="panel" aria-labelledby="entry-title" data-testid="password-detail">
             <h2 id="entry-title">{title}</h2>
@@ -111,10 +112,10 @@ export function PasswordDetail({
                   const url = siteUrl(site);
                   return url ? (
                     <a key={site} href={url} target="_blank" rel="noreferrer noopener">
-                      Open {clean(site)}
+                      Open {displayText(site)}
                     </a>
                   ) : (
-                    <span key={site}>{clean(site)}</span>
+                    <span key={site}>{displayText(site)}</span>
                   );
                 })}
               </dd>
@@ -181,7 +182,7 @@ export function PasswordDetail({
                 <ul>
                   {detail.history.map((version) => (
                     <li key={version.updated}>
-                      <When time={version.updated} />: {clean(version.title)}
+                      <When time={version.updated} />: {displayText(version.title)}
                       {version.passwordChanged ? ' (password changed after it)' : ''}{' '}
                       <button
                         type="button"

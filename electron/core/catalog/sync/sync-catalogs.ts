@@ -29,7 +29,7 @@ import { verifiedStatus } from '../../protocol/verified-log';
 import type { DeviceContext } from '../../session/device-context';
 import { refreshPersonalProfile } from '../../profile/update-personal-profile';
 import { checkNotCancelled } from './cancellation';
-import { EMPTY_CONTAINER_DIGEST } from './container-digest';
+import { EMPTY_CONTAINER_DIGEST } from '../../../../shared/protocol/container-digest';
 import { downloadContainer, positionOf, type ContainerHead } from './download-container';
 import { rotateApplicationKeys } from './rotate-application-keys';
 import { uploadPending } from './upload-container';
