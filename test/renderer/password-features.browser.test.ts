@@ -7,13 +7,12 @@
 // large, named. Every screen changed is checked with axe-core in light and dark and photographed
 // (support/screen-checks.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build.mjs';
+import { startCountingRelay } from '../support/counting-relay';
 import { startService, type TestService } from '../sync/harness';
 import { checkScreen } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
@@ -28,35 +27,18 @@ const VIEWPORT = { width: 1100, height: 900 };
  * and tells `held` when it did.
  */
 async function holdingRelay(port: number, marker: string) {
-  const sockets = new Set<Socket>();
   let hold = false;
   let onHeld: () => void = () => {};
-  const server: Server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    let stopped = false;
-    client.on('data', (chunk: Buffer) => {
-      if (!stopped && hold && chunk.toString('latin1').includes(marker)) {
-        stopped = true;
-        onHeld();
-      }
-      if (!stopped) upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
+  const relay = await startCountingRelay(() => port, {
+    forward(chunk) {
+      if (!hold || !chunk.toString('latin1').includes(marker)) return true;
+      onHeld();
+      return false;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const relayPort = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${relayPort}`,
-    address: (name: string) => `${name}@127.0.0.1:${relayPort}`,
+    url: `http://127.0.0.1:${relay.port}`,
+    address: (name: string) => `${name}@127.0.0.1:${relay.port}`,
     /** Hold the next request with the marker; resolves when one is held. */
     holdNext(): Promise<void> {
       hold = true;
@@ -65,10 +47,7 @@ async function holdingRelay(port: number, marker: string) {
     release(): void {
       hold = false;
     },
-    async close(): Promise<void> {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => relay.close(),
   };
 }
 
