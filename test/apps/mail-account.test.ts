@@ -111,7 +111,7 @@ describe('mail connections (draft-hallambaker-mesh-reference-03 section 5.6.1)',
   });
 });
 
-describe('MailCatalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () => {
+describe('mail accounts on their catalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () => {
   const inbound = [
     buildMailConnection({
       protocol: 'imap',

@@ -71,7 +71,7 @@ async function sample() {
   return catalog;
 }
 
-describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', () => {
+describe('password entries on their catalog (draft-hallambaker-mesh-reference-03 section 5.7)', () => {
   it('adds entries with normalised sites and metadata', async () => {
     const catalog = await sample();
     const [entry] = catalog.index.findExact('example.com');
@@ -221,7 +221,7 @@ describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', ()
   });
 });
 
-describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields kept', () => {
+describe('password entries: TOTP checked at entry time, URLs and import fields kept', () => {
   it('refuses a TOTP secret that cannot make codes, naming the field', async () => {
     const catalog = await empty();
     for (const totp of ['NOTBASE32SECRET1189', 'steam://ABCD123', 'ftp://x']) {

@@ -47,7 +47,16 @@ export interface RequestConnectionOptions {
  * the account's profile does not hold up; UNTRUSTED_PROFILE when the service's answer does not
  * match the profile and nonces this device sent.
  */
-export async function requestConnection(
+export function requestConnection(
+  context: DeviceContext,
+  options: RequestConnectionOptions,
+): Promise<ConnectionRequestView> {
+  // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
+  // home at once, and the second finds what the first did.
+  return context.exclusive(() => requestConnectionExclusively(context, options));
+}
+
+async function requestConnectionExclusively(
   context: DeviceContext,
   options: RequestConnectionOptions,
 ): Promise<ConnectionRequestView> {
