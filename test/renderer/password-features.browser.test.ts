@@ -4,7 +4,7 @@
 // body limit) and the real OS keychain: cancel a create while it registers, then create; a
 // favourite in a folder with custom fields (one hidden, revealed like a password), filtered by
 // folder and favourites; delete at once and undo; the entries a sync could not upload as too
-// large, named. Every screen changed is checked with axe-core in light and dark and photographed
+// large, named; a connection request cancelled while it waits. Every screen changed is checked with axe-core in light and dark and photographed
 // (support/screen-checks.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -218,6 +218,27 @@ describe.skipIf(skip)(
       // Naming it opens it.
       await page.getByTestId('upload-failed').getByRole('button', { name: 'Long notes' }).click();
       await detail().getByRole('heading', { name: 'Long notes' }).waitFor();
+    }, 120_000);
+
+    it('cancels a connection request while it waits for the approval', async () => {
+      const joining = await startUiDevice({ label: 'g', serviceUrl: relay.url, rendererDir });
+      const second = await browser.newPage({ viewport: VIEWPORT });
+      try {
+        await second.goto(joining.harness.url);
+        await second.getByRole('button', { name: 'Connect this device' }).click();
+        await second.getByLabel('Your account, or the mcu:// link you were given').fill(address);
+        await second.getByRole('button', { name: 'Ask to connect' }).click();
+        const waiting = second.getByTestId('connect-waiting');
+        await waiting.waitFor({ timeout: 30_000 });
+        await waiting.getByRole('button', { name: 'Cancel' }).click();
+        // Back to a true state: nothing asked, this device not connected.
+        await second.getByRole('button', { name: 'Ask to connect' }).waitFor();
+        expect(await waiting.count()).toBe(0);
+        expect((await (await joining.host.device()).account.status()).state).toBe('unconnected');
+      } finally {
+        await second.close();
+        await joining.close();
+      }
     }, 120_000);
   },
 );
