@@ -196,8 +196,9 @@ export class MeshDevice implements CoreApi {
   }
 
   /**
-   * Every method of a group, with failed verifications recorded (`trust.status`) and announced
-   * (`trust-warning`) before the error goes on to the caller.
+   * Every method of a group, after catching up with what other processes committed to the home
+   * (docs/local-store.md "Sharing a home"), with failed verifications recorded (`trust.status`)
+   * and announced (`trust-warning`) before the error goes on to the caller.
    */
   #guard<N extends CoreNamespace>(group: ApiGroup<N>): ApiGroup<N> {
     const guarded: Record<string, unknown> = {};
@@ -205,6 +206,8 @@ export class MeshDevice implements CoreApi {
       const method = call as (request: unknown, options: unknown) => Promise<unknown>;
       guarded[name] = async (request: unknown, options: unknown) => {
         try {
+          // What another process with this home open committed, read before answering.
+          await this.context.catchUp();
           return await method(request, options);
         } catch (error) {
           if (isTrustError(error)) {
