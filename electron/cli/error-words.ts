@@ -32,6 +32,8 @@ function hint(error: MeshError, platform: NodeJS.Platform): string {
       return `. ${keychainRemedy(platform)}`;
     case 'PASSPHRASE_INVALID':
       return reason === 'missing' ? ': set MESH_PASSPHRASE' : '';
+    case 'PROFILE_MISMATCH':
+      return '. Do not connect through this service: check the service address, and ask an administrator device for a new PIN (mesh account pin)';
     case 'HOME_LOCKED':
       // Held only around setting a home up, its secrets and sync (docs/local-store.md).
       return error.details.lock === 'sync'

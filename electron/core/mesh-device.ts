@@ -18,6 +18,7 @@ import { devicesApi } from './devices/devices-api';
 import { escrowApi } from './escrow/escrow-api';
 import { completeAddress, type ApiGroup, type DeviceCore } from './session/api-group';
 import { mailApi } from './mail/mail-api';
+import type { DiscoveryOptions as MailDiscoveryOptions } from './mail/mail-discovery';
 import { networkApi } from './network/network-api';
 import { passwordsApi } from './passwords/passwords-api';
 import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './protocol/trust-api';
@@ -102,6 +103,11 @@ export interface MeshDeviceOptions extends DeviceContextOptions {
    * embedded service); without it, addresses must be `local@service`.
    */
   readonly defaultService?: () => Promise<string>;
+  /**
+   * How `mail.discover` and `mail.add` reach the provider's autoconfig document and SRV records
+   * (default: HTTPS and the system's DNS); tests point them at loopback servers.
+   */
+  readonly mailDiscovery?: MailDiscoveryOptions;
 }
 
 /** Options of a cancellable operation. */
@@ -161,7 +167,7 @@ export class MeshDevice implements CoreApi {
     this.devices = guard(devicesApi(core));
     this.escrow = guard(escrowApi(core));
     this.passwords = guard(passwordsApi(core));
-    this.mail = guard(mailApi(core));
+    this.mail = guard(mailApi(core, options.mailDiscovery));
     this.network = guard(networkApi(core));
     this.activity = guard(activityApi(core));
     this.trust = guard(trustApi(core));

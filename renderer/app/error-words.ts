@@ -50,6 +50,11 @@ const words: Record<MeshErrorCode, ErrorWords> = {
     title: 'A profile failed verification.',
     advice: 'Do not approve or use it. See the Trust screen for what it means.',
   },
+  PROFILE_MISMATCH: {
+    title: 'The service offered a different Mesh than the one your link or PIN is for.',
+    advice:
+      'This device was not connected and kept nothing of it. Do not try again through this service; tell whoever runs your Mesh. See the Trust screen.',
+  },
   PROOF_INVALID: {
     title: "The service's log proof did not check out.",
     advice: 'The service may be misbehaving. See the Trust screen.',

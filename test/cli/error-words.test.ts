@@ -19,6 +19,7 @@ const cases: [MeshErrorCode, Record<string, string | number>, string][] = [
   ['INVALID_ARGUMENT', { field: 'username', matches: 2 }, 'say which with --username'],
   ['NOT_A_RECIPIENT', { type: 'password', reason: 'key-not-shared' }, 'mesh account sync'],
   ['TIMEOUT', { seconds: 5, reason: 'pin-unused' }, 'mesh device accept ID'],
+  ['PROFILE_MISMATCH', { reason: 'pin' }, 'new PIN (mesh account pin)'],
 ];
 
 describe('cliWords', () => {
