@@ -20,7 +20,12 @@ import type {
   MeshUnsubscribe,
 } from '../../shared/ipc/contract';
 import type { ServiceClientOptions } from '../core/session/device-context';
-import { MeshDevice, type KeyStoreChoice, type KeyStoreOptions } from '../core/mesh-device';
+import {
+  MeshDevice,
+  type KeyStoreChoice,
+  type KeyStoreOptions,
+  type MeshDeviceOptions,
+} from '../core/mesh-device';
 import type { ServiceSupervisor } from './service-supervisor';
 
 /** How to open the device core. */
@@ -32,6 +37,8 @@ export interface DeviceHostOptions {
   readonly keyStoreOptions?: KeyStoreOptions;
   /** Protocol client options (timeouts, retries). */
   readonly client?: ServiceClientOptions;
+  /** How mail discovery reaches providers (MeshDeviceOptions.mailDiscovery; tests only). */
+  readonly mailDiscovery?: MeshDeviceOptions['mailDiscovery'];
   /** The service this device uses. */
   readonly service: ServiceSupervisor;
   /** Time between two looks for pending connection requests (default 5 s). */
@@ -151,6 +158,7 @@ class HeldDevice {
       keyStore: options.keyStore ?? {},
       ...(options.keyStoreOptions !== undefined && { keyStoreOptions: options.keyStoreOptions }),
       ...(options.client !== undefined && { client: options.client }),
+      ...(options.mailDiscovery !== undefined && { mailDiscovery: options.mailDiscovery }),
       defaultService: () => accountService(options.service),
     });
     const held = new HeldDevice(device, options, emit, warn);

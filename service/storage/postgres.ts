@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { MeshError } from '../../shared/errors';
-import { AnsweredListeners, requestedIn } from './answered-listeners';
+import { ConnectionListeners, requestedIn } from './answered-listeners';
 import type {
   BatchWork,
   ContainerQuery,
@@ -18,7 +18,18 @@ import type {
   StorageBackend,
 } from './backend';
 import { Mutex } from './mutex';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 import type {
   AccountRow,
   ConnectionRow,
@@ -41,6 +52,8 @@ import {
   readStatements,
   searchPublishedQuery,
   type Query,
+  upsertConnectionQuery,
+  upsertPinQuery,
 } from './queries';
 
 /** Options of the PostgreSQL backend. */
@@ -146,8 +159,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   private writer: pg.Client | undefined;
   private listenerClient: pg.Client | undefined;
   private readonly mutex = new Mutex();
-  private readonly listeners = new AnsweredListeners();
-  private readonly requestListeners = new AnsweredListeners();
+  private readonly connectionListeners = new ConnectionListeners();
   private readonly lockKey: number;
   private readonly channel: string;
   private closed = false;
@@ -221,8 +233,8 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
           string,
           string | undefined,
         ];
-        if (kind === REQUESTED) this.requestListeners.emit(name, deviceId);
-        else this.listeners.emit(name, deviceId);
+        if (kind === REQUESTED) this.connectionListeners.requested.emit(name, deviceId);
+        else this.connectionListeners.answered.emit(name, deviceId);
       } catch {
         // not one of ours
       }
@@ -304,10 +316,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
         });
         throw error;
       }
-      for (const { account: name, deviceId } of writes.answered)
-        this.listeners.emit(name, deviceId);
-      for (const { account: name, deviceId } of requestedIn(writes))
-        this.requestListeners.emit(name, deviceId);
+      this.connectionListeners.announce(writes);
       return result;
     });
   }
@@ -406,39 +415,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       );
     }
     for (const row of lastByKey(writes.connections, (r) => `${r.account}\n${r.deviceId}`)) {
-      await client.query(
-        `INSERT INTO connections (account, device_id, tx_id, request, server_nonce, witness, pin_id,
-           pin_verified, received, expires, state, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (account, device_id) DO UPDATE SET tx_id = EXCLUDED.tx_id,
-           request = EXCLUDED.request, server_nonce = EXCLUDED.server_nonce,
-           witness = EXCLUDED.witness, pin_id = EXCLUDED.pin_id,
-           pin_verified = EXCLUDED.pin_verified, received = EXCLUDED.received,
-           expires = EXCLUDED.expires, state = EXCLUDED.state, result = EXCLUDED.result`,
-        [
-          row.account,
-          row.deviceId,
-          row.txId,
-          row.request,
-          row.serverNonce,
-          row.witness,
-          row.pinId,
-          row.pinVerified,
-          row.received,
-          row.expires,
-          row.state,
-          row.result,
-        ],
-      );
+      const { sql, values } = upsertConnectionQuery(row, POSTGRES_DIALECT);
+      await client.query(numbered(sql), values);
     }
     for (const row of lastByKey(writes.pins, (r) => `${r.account}\n${r.pinId}`)) {
-      await client.query(
-        `INSERT INTO pins (account, pin_id, key, expires, used, failures)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (account, pin_id) DO UPDATE SET key = EXCLUDED.key,
-           expires = EXCLUDED.expires, used = EXCLUDED.used, failures = EXCLUDED.failures`,
-        [row.account, row.pinId, row.key, row.expires, row.used, row.failures],
-      );
+      const { sql, values } = upsertPinQuery(row, POSTGRES_DIALECT);
+      await client.query(numbered(sql), values);
     }
     if (writes.nonces.length > 0) {
       await client.query(
@@ -463,22 +445,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
     const { rows } = await this.pool.query(READ.leaves, [afterId, limit]);
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    return (rows as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
     const { rows } = await this.pool.query(READ.logRows, [afterId, toId, limit]);
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    return (rows as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
@@ -535,11 +507,11 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
-    return this.listeners.add(listener);
+    return this.connectionListeners.answered.add(listener);
   }
 
   onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
-    return this.requestListeners.add(listener);
+    return this.connectionListeners.requested.add(listener);
   }
 }
 

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
+import { useSyncedReload } from '../../app/use-synced-reload';
 import { displayText } from '../../../shared/encoding/display-text';
 import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
@@ -17,6 +18,13 @@ interface ServerView {
   readonly Prefix?: string | undefined;
   readonly Security: readonly ('Direct' | 'Upgrade' | 'None')[];
   readonly URI?: string | undefined;
+  /** Said by the core of a kept server; not part of a connection sent back. */
+  readonly hasPassword?: boolean;
+}
+
+/** A server as found, as the connection `mail.add` takes (the seed's Connection). */
+function asConnection({ hasPassword: _shownOnly, ...server }: ServerView) {
+  return { ...server, Security: [...server.Security] };
 }
 
 const security: Record<string, string> = {
@@ -56,6 +64,47 @@ type Discovery = {
   readonly warnings: readonly { code: string; message: string; server: string | null }[];
 };
 
+type DiscoveryWarning = Discovery['warnings'][number];
+
+/** What a plain-text server exposes, in words (the core's codes, electron/core/mail). */
+const plainText: Record<string, (server: string) => string> = {
+  CLEARTEXT_PASSWORD: (server) => `${server}: your mail password would be sent unencrypted.`,
+  PLAIN_SOCKET: (server) => `${server}: anyone on the network could read your mail.`,
+};
+
+/**
+ * The plain-text warning (servers reached without TLS) as one alert, read out when it appears;
+ * other remarks of discovery (a server left out) as notes.
+ */
+function DiscoveryWarnings({ warnings }: { warnings: readonly DiscoveryWarning[] }) {
+  const unencrypted = warnings.filter((warning) => warning.code in plainText);
+  const others = warnings.filter((warning) => !(warning.code in plainText));
+  return (
+    <>
+      {unencrypted.length > 0 ? (
+        <div className="notice" role="alert" data-testid="plain-text-warning">
+          <p>
+            <strong>Warning: some of these servers are not encrypted.</strong> Keep them only if
+            your provider offers nothing else.
+          </p>
+          <ul>
+            {unencrypted.map((warning, index) => (
+              <li key={index}>
+                {plainText[warning.code]?.(displayText(warning.server ?? 'a server'))}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {others.map((warning, index) => (
+        <p key={index} className="notice">
+          {displayText(warning.message)}
+        </p>
+      ))}
+    </>
+  );
+}
+
 function AddAccount({ onAdded }: { onAdded: () => void }) {
   const mesh = useMesh();
   const [address, setAddress] = useState('');
@@ -83,11 +132,8 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
           .add({
             address: address.trim(),
             discover: false,
-            inbound: found.inbound.map((server) => ({ ...server, Security: [...server.Security] })),
-            outbound: found.outbound.map((server) => ({
-              ...server,
-              Security: [...server.Security],
-            })),
+            inbound: found.inbound.map(asConnection),
+            outbound: found.outbound.map(asConnection),
           })
           .then((reply) => {
             setBusy(false);
@@ -123,14 +169,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
             <Servers label="Incoming" servers={found.inbound} />
             <Servers label="Outgoing" servers={found.outbound} />
           </dl>
-          {found.warnings.map((warning, index) => (
-            <p key={index} className="notice" role="alert">
-              {warning.code.toLowerCase().includes('plain')
-                ? `Warning: ${warning.server ?? 'a server'} would send your mail password without encryption. `
-                : ''}
-              {displayText(warning.message)}
-            </p>
-          ))}
+          <DiscoveryWarnings warnings={found.warnings} />
         </div>
       ) : null}
       {error ? <Failure error={error} /> : null}
@@ -232,6 +271,7 @@ export function MailScreen() {
   const [xml, setXml] = useState<{ address: string; url: string } | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
   useEffect(() => () => void (xml && URL.revokeObjectURL(xml.url)), [xml]);
+  const changed = useSyncedReload(reload);
   return (
     <ScreenFrame title="Mail" lead="Your mail accounts' server settings, the same on every device.">
       {error ? <Failure error={error} /> : null}
@@ -279,7 +319,7 @@ export function MailScreen() {
                     className="button danger"
                     onClick={() =>
                       void mesh?.mail.delete({ address: account.address }).then((reply) => {
-                        if (reply.ok) reload();
+                        if (reply.ok) changed();
                         else setError(reply.error);
                       })
                     }
@@ -299,7 +339,7 @@ export function MailScreen() {
                     outbound={account.outbound[0]}
                     onDone={() => {
                       setEditing(null);
-                      reload();
+                      changed();
                     }}
                   />
                 ) : null}
@@ -308,7 +348,7 @@ export function MailScreen() {
           </ul>
         )}
       </LoadableView>
-      <AddAccount onAdded={reload} />
+      <AddAccount onAdded={changed} />
     </ScreenFrame>
   );
 }

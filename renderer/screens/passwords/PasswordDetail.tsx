@@ -1,7 +1,8 @@
 /**
  * One password entry: copy the username and the password (through the main process, which
  * clears the clipboard after the set time), reveal, open the site, the TOTP code with its
- * countdown, earlier versions (with restore), edit and delete.
+ * countdown, its folder, favourite (marked and unmarked here) and custom fields (a hidden one
+ * revealed like the password), earlier versions (with restore), edit and delete.
  */
 import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
@@ -17,6 +18,51 @@ function siteUrl(site: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A custom field: a hidden one shows dots until revealed (`passwords.revealField`). */
+function CustomField({
+  id,
+  index,
+  field,
+  onError,
+}: {
+  id: string;
+  index: number;
+  field: { name: string; value: string | null; hidden: boolean };
+  onError: (error: MeshIpcError) => void;
+}) {
+  const mesh = useMesh();
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const name = displayText(field.name).trim() || `Field ${index + 1}`;
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd data-testid="custom-field">
+        {field.hidden ? (
+          <>
+            <span className="fingerprint">{revealed ?? '••••••••'}</span>{' '}
+            <button
+              type="button"
+              className="button quiet"
+              aria-label={`${revealed === null ? 'Reveal' : 'Hide'} ${name}`}
+              onClick={() => {
+                if (revealed !== null) return setRevealed(null);
+                void mesh?.passwords.revealField({ id, index }).then((reply) => {
+                  if (reply.ok) setRevealed(reply.value.value);
+                  else onError(reply.error);
+                });
+              }}
+            >
+              {revealed === null ? 'Reveal' : 'Hide'}
+            </button>
+          </>
+        ) : (
+          <span className="notes">{field.value}</span>
+        )}
+      </dd>
+    </>
+  );
 }
 
 function Totp({ id }: { id: string }) {
@@ -94,7 +140,15 @@ export function PasswordDetail({
         const title = displayText(detail.title).trim() || detail.sites[0] || 'Untitled';
         return (
           <article className="panel" aria-labelledby="entry-title" data-testid="password-detail">
-            <h2 id="entry-title">{title}</h2>
+            <h2 id="entry-title">
+              {title}
+              {detail.favorite ? (
+                <span className="favorite-mark" data-testid="entry-favorite">
+                  <span aria-hidden="true"> ★</span>
+                  <span className="visually-hidden"> (favourite)</span>
+                </span>
+              ) : null}
+            </h2>
             <p role="status" className="status-line">
               {message}
             </p>
@@ -125,6 +179,15 @@ export function PasswordDetail({
                   <dd>
                     <Totp id={id} />
                   </dd>
+                </>
+              ) : null}
+              {detail.fields.map((field, index) => (
+                <CustomField key={index} id={id} index={index} field={field} onError={setError} />
+              ))}
+              {detail.folder ? (
+                <>
+                  <dt>Folder</dt>
+                  <dd data-testid="entry-folder">{displayText(detail.folder)}</dd>
                 </>
               ) : null}
               {detail.notes ? (
@@ -168,6 +231,22 @@ export function PasswordDetail({
                 }}
               >
                 {revealed === null ? 'Reveal password' : 'Hide password'}
+              </button>
+              <button
+                type="button"
+                className="button quiet"
+                aria-pressed={detail.favorite}
+                onClick={() =>
+                  void mesh?.passwords
+                    .update({ id, changes: { favorite: !detail.favorite } })
+                    .then((reply) => {
+                      if (!reply.ok) return setError(reply.error);
+                      reload();
+                      onChanged();
+                    })
+                }
+              >
+                Favourite
               </button>
               <button type="button" className="button quiet" onClick={onEdit}>
                 Edit

@@ -90,17 +90,22 @@ const running = new WeakMap<DeviceContext, Promise<unknown>>();
 
 /**
  * Sync every catalog of this home's account (module comment). Syncs of one home run one after
- * the other: one asked for while another runs starts when it ends (and sees its results).
+ * the other, also across processes: one asked for while another runs starts when it ends (and
+ * sees its results).
  */
 export function syncCatalogs(
   context: DeviceContext,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
   const before = running.get(context) ?? Promise.resolve();
-  const turn = before.then(
-    () => syncOnce(context, options),
-    () => syncOnce(context, options),
-  );
+  // Across processes with this home open, under the home's sync lock, after reading again what
+  // the one before committed: two never upload the same queued edits (docs/local-store.md).
+  const once = (): Promise<SyncReport> =>
+    context.exclusive(async () => {
+      await context.catchUp();
+      return syncOnce(context, options);
+    }, 'sync');
+  const turn = before.then(once, once);
   const settled = turn.catch(() => undefined);
   running.set(context, settled);
   void settled.then(() => {
