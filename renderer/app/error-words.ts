@@ -100,8 +100,8 @@ const words: Record<MeshErrorCode, ErrorWords> = {
     advice: 'Unlock your keychain (or log in to your desktop session again), then try again.',
   },
   HOME_LOCKED: {
-    title: 'Another copy of Mesh Desktop is using this device.',
-    advice: 'Close the other window, or wait for it to finish, then try again.',
+    title: 'Another program is setting up or syncing this device right now.',
+    advice: 'Wait for it to finish, then try again.',
   },
   PASSPHRASE_INVALID: {
     title: 'That passphrase is not right.',

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { MeshError } from '../../shared/errors';
-import { AnsweredListeners, requestedIn } from './answered-listeners';
+import { ConnectionListeners, requestedIn } from './answered-listeners';
 import type {
   BatchWork,
   ContainerQuery,
@@ -18,7 +18,18 @@ import type {
   StorageBackend,
 } from './backend';
 import { Mutex } from './mutex';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 import type {
   AccountRow,
   ConnectionRow,
@@ -148,8 +159,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   private writer: pg.Client | undefined;
   private listenerClient: pg.Client | undefined;
   private readonly mutex = new Mutex();
-  private readonly listeners = new AnsweredListeners();
-  private readonly requestListeners = new AnsweredListeners();
+  private readonly connectionListeners = new ConnectionListeners();
   private readonly lockKey: number;
   private readonly channel: string;
   private closed = false;
@@ -223,8 +233,8 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
           string,
           string | undefined,
         ];
-        if (kind === REQUESTED) this.requestListeners.emit(name, deviceId);
-        else this.listeners.emit(name, deviceId);
+        if (kind === REQUESTED) this.connectionListeners.requested.emit(name, deviceId);
+        else this.connectionListeners.answered.emit(name, deviceId);
       } catch {
         // not one of ours
       }
@@ -306,10 +316,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
         });
         throw error;
       }
-      for (const { account: name, deviceId } of writes.answered)
-        this.listeners.emit(name, deviceId);
-      for (const { account: name, deviceId } of requestedIn(writes))
-        this.requestListeners.emit(name, deviceId);
+      this.connectionListeners.announce(writes);
       return result;
     });
   }
@@ -438,22 +445,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
     const { rows } = await this.pool.query(READ.leaves, [afterId, limit]);
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    return (rows as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
     const { rows } = await this.pool.query(READ.logRows, [afterId, toId, limit]);
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    return (rows as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
@@ -510,11 +507,11 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
-    return this.listeners.add(listener);
+    return this.connectionListeners.answered.add(listener);
   }
 
   onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
-    return this.requestListeners.add(listener);
+    return this.connectionListeners.requested.add(listener);
   }
 }
 

@@ -123,77 +123,82 @@ export function upsertPinQuery(row: PinRow, dialect: QueryDialect): Query {
   };
 }
 
+/** The conditions of a WHERE clause and their values, in the order of their placeholders. */
+class Conditions {
+  readonly #clauses: string[] = [];
+  readonly #values: unknown[] = [];
+
+  /** Add `clause` with the values of its placeholders. */
+  add(clause: string, ...values: unknown[]): void {
+    this.#clauses.push(clause);
+    this.#values.push(...values);
+  }
+
+  /** Add `clause` (one placeholder) when `value` is given. */
+  addIf(clause: string, value: unknown): void {
+    if (value !== undefined) this.add(clause, value);
+  }
+
+  /** `SELECT ... WHERE <the conditions> <tail>`, `tailValues` bound after theirs. */
+  select(head: string, tail: string, ...tailValues: unknown[]): Query {
+    return {
+      sql: `${head} WHERE ${this.#clauses.join(' AND ')} ${tail}`,
+      values: [...this.#values, ...tailValues],
+    };
+  }
+}
+
 /** A search of published data (backend.ts PublishedQuery), oldest transaction first. */
 export function searchPublishedQuery(query: PublishedQuery, dialect: QueryDialect): Query {
-  const where: string[] = ['p.tx_id > ?'];
-  const values: unknown[] = [query.afterTxId];
+  const where = new Conditions();
+  where.add('p.tx_id > ?', query.afterTxId);
   if (query.identifier !== undefined) {
     if ('exact' in query.identifier) {
-      where.push('p.identifier = ?');
-      values.push(query.identifier.exact);
+      where.add('p.identifier = ?', query.identifier.exact);
     } else {
-      where.push('p.identifier >= ? AND p.identifier < ?');
-      values.push(query.identifier.prefix, prefixUpperBound(query.identifier.prefix));
+      const { prefix } = query.identifier;
+      where.add('p.identifier >= ? AND p.identifier < ?', prefix, prefixUpperBound(prefix));
     }
   }
-  if (query.type !== undefined) {
-    where.push('p.type = ?');
-    values.push(query.type);
-  }
+  where.addIf('p.type = ?', query.type);
   if (query.account !== undefined) {
-    where.push(
+    where.add(
       "((p.type = 'PersonalProfile' AND p.identifier = ?) OR (p.type = 'EscrowEntry' AND p.account = ?))",
+      query.account.profileId,
+      query.account.name,
     );
-    values.push(query.account.profileId, query.account.name);
   }
   for (const [key, value] of [
     ['Device', query.device],
     ['Name', query.name],
   ] as const) {
     if (value !== undefined) {
-      where.push(
+      where.add(
         'EXISTS (SELECT 1 FROM published_keys k WHERE k.key = ? AND k.value = ? AND k.tx_id = p.tx_id)',
+        key,
+        value,
       );
-      values.push(key, value);
     }
   }
-  if (query.notBefore !== undefined) {
-    where.push('p.published >= ?');
-    values.push(query.notBefore);
-  }
-  if (query.before !== undefined) {
-    where.push('p.published < ?');
-    values.push(query.before);
-  }
-  if (query.latestOnly) where.push(`p.latest = ${dialect.true}`);
-  values.push(query.limit);
-  return {
-    sql: `SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`,
-    values,
-  };
+  where.addIf('p.published >= ?', query.notBefore);
+  where.addIf('p.published < ?', query.before);
+  if (query.latestOnly) where.add(`p.latest = ${dialect.true}`);
+  return where.select('SELECT p.* FROM published p', 'ORDER BY p.tx_id LIMIT ?', query.limit);
 }
 
 /** A range of container entries (backend.ts ContainerQuery), by index. */
 export function containerEntriesQuery(query: ContainerQuery): Query {
-  const where = ['account = ?', 'container = ?', 'idx >= ?'];
-  const values: unknown[] = [query.account, query.container, query.indexMin];
-  if (query.indexMax !== undefined) {
-    where.push('idx <= ?');
-    values.push(query.indexMax);
-  }
-  if (query.notBefore !== undefined) {
-    where.push('published >= ?');
-    values.push(query.notBefore);
-  }
-  if (query.before !== undefined) {
-    where.push('published < ?');
-    values.push(query.before);
-  }
-  values.push(query.limit);
-  return {
-    sql: `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT ?`,
-    values,
-  };
+  const where = new Conditions();
+  where.add(
+    'account = ? AND container = ? AND idx >= ?',
+    query.account,
+    query.container,
+    query.indexMin,
+  );
+  where.addIf('idx <= ?', query.indexMax);
+  where.addIf('published >= ?', query.notBefore);
+  where.addIf('published < ?', query.before);
+  return where.select('SELECT * FROM container_entries', 'ORDER BY idx LIMIT ?', query.limit);
 }
 
 /**

@@ -35,11 +35,22 @@ import {
   upsertPinQuery,
 } from './queries';
 import { NonceMemory } from './nonce-memory';
-import { AnsweredListeners, requestedIn } from './answered-listeners';
+import { ConnectionListeners } from './answered-listeners';
 import { Mutex } from './mutex';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import { SqliteWriter, type WriteOperation } from './sqlite-writer';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 
 /** How many identifiers' newest rows are kept in memory. */
 const LATEST_ROWS_CACHED = 16_384;
@@ -51,8 +62,6 @@ export interface SqliteOptions {
   /** Accept an existing but empty database file (service/config.ts `init`). */
   readonly init?: boolean;
 }
-
-const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
 
 /** The SQLite implementation of StorageBackend. */
 /** The files of a data directory (the lock, the database, its WAL and shared memory). */
@@ -93,10 +102,9 @@ export class SqliteBackend implements StorageBackend {
   private lock: SqliteDatabase | undefined;
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
-  private readonly listeners = new AnsweredListeners();
+  private readonly connectionListeners = new ConnectionListeners();
   private unsavedNonces: NonceRow[] = [];
   private nonceTimer: NodeJS.Timeout | undefined;
-  private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Runs each batch's writes and its COMMIT off the event loop (sqlite-writer.ts). */
   private writer: SqliteWriter | undefined;
@@ -351,10 +359,7 @@ export class SqliteBackend implements StorageBackend {
       await writer.commit(this.operations(writes));
       for (const row of writes.published) this.remember(row);
       for (const row of writes.accounts) this.accountRows.delete(row.name);
-      for (const { account: name, deviceId } of writes.answered)
-        this.listeners.emit(name, deviceId);
-      for (const { account: name, deviceId } of requestedIn(writes))
-        this.requestListeners.emit(name, deviceId);
+      this.connectionListeners.announce(writes);
       return result;
     });
   }
@@ -426,21 +431,11 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
-    return (this.s.leaves.all(afterId, limit) as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: bytes(row.leaf_hash),
-    }));
+    return (this.s.leaves.all(afterId, limit) as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
-    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: bytes(row.leaf_hash),
-    }));
+    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
@@ -529,10 +524,10 @@ export class SqliteBackend implements StorageBackend {
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
-    return this.listeners.add(listener);
+    return this.connectionListeners.answered.add(listener);
   }
 
   onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
-    return this.requestListeners.add(listener);
+    return this.connectionListeners.requested.add(listener);
   }
 }

@@ -238,4 +238,23 @@ describe.skipIf(noChromium)(`adding a mail account by discovery${chromiumSkipRea
     await page.getByRole('button', { name: 'Back' }).click();
     expect(await page.getByTestId('mail-account').count()).toBe(3);
   }, 60_000);
+
+  it('shows an account the other device added, once the program syncs', async () => {
+    const started = performance.now();
+    const added = await mesh(other, [
+      'mail',
+      'add',
+      'erin@example.com',
+      '--imap',
+      'imap.example.com:993',
+      '--smtp',
+      'smtp.example.com:465',
+    ]);
+    expect(added.status, added.stderr).toBe(EXIT_OK);
+    // The program syncs when its window gets the focus; the Mail screen reads what arrived.
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    const erin = page.getByTestId('mail-account').filter({ hasText: 'erin@example.com' });
+    await erin.getByText('imap.example.com:993, encrypted (TLS)').waitFor({ timeout: 20_000 });
+    console.log(`mail from the other device: ${(performance.now() - started).toFixed(0)} ms`);
+  }, 60_000);
 });

@@ -237,11 +237,15 @@ export class CheckpointVerifier {
   }
 
   #advance(checkpoint: SignedCheckpoint): void {
-    const state = this.#state();
-    if (state === undefined) throw new MeshError('INVALID_ARGUMENT', 'no pinned service key');
-    const last = state.checkpoint;
-    if (last !== undefined && checkpoint.TreeSize < last.TreeSize) return; // keep the newest
-    this.#save({ ...state, checkpoint, verifiedAt: new Date().toISOString() });
+    // Read and written in one transaction: another process with this home open may advance it
+    // too, and the newest must stay (docs/local-store.md "Sharing a home").
+    this.#store.transaction(() => {
+      const state = this.#state();
+      if (state === undefined) throw new MeshError('INVALID_ARGUMENT', 'no pinned service key');
+      const last = state.checkpoint;
+      if (last !== undefined && checkpoint.TreeSize < last.TreeSize) return; // keep the newest
+      this.#save({ ...state, checkpoint, verifiedAt: new Date().toISOString() });
+    });
   }
 
   #state(): LogState | undefined {

@@ -4,9 +4,10 @@
  * plain-text warning before it is kept; the servers of an account edited; Thunderbird autoconfig
  * XML exported.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
+import { useSyncedReload } from '../../app/use-synced-reload';
 import { displayText } from '../../../shared/encoding/display-text';
 import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
@@ -270,11 +271,7 @@ export function MailScreen() {
   const [xml, setXml] = useState<{ address: string; url: string } | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
   useEffect(() => () => void (xml && URL.revokeObjectURL(xml.url)), [xml]);
-  // Sync after each change, so the other devices get it (docs/architecture.md section 7, Sync).
-  const changed = useCallback(() => {
-    reload();
-    void mesh?.account.sync().then(reload);
-  }, [mesh, reload]);
+  const changed = useSyncedReload(reload);
   return (
     <ScreenFrame title="Mail" lead="Your mail accounts' server settings, the same on every device.">
       {error ? <Failure error={error} /> : null}

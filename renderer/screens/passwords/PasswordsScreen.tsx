@@ -58,9 +58,9 @@ function UploadFailures({
         {failed.length} {failed.length === 1 ? 'entry' : 'entries'} could not be uploaded
       </h2>
       <p>
-        The Mesh service refused {failed.length === 1 ? 'it' : 'them'} as too large. Each is kept on
-        this device but is not on your other devices. Make it smaller (shorter notes, fewer custom
-        fields) and it goes with the next sync.
+        {failed.length === 1
+          ? 'The Mesh service refused it as too large. It is kept on this device but is not on your other devices. Make it smaller (shorter notes, fewer custom fields): the smaller version goes with the next sync.'
+          : 'The Mesh service refused them as too large. They are kept on this device but are not on your other devices. Make each smaller (shorter notes, fewer custom fields): the smaller version goes with the next sync.'}
       </p>
       <ul data-testid="upload-failed">
         {failed.map((item) => {
