@@ -82,9 +82,8 @@ export class MeshApplications {
    */
   async close(): Promise<void> {
     opened.delete(this.context);
-    for (const application of await Promise.allSettled([this.#passwords, this.#mail])) {
-      if (application.status === 'fulfilled') application.value?.close();
-    }
+    const [passwords] = await Promise.allSettled([this.#passwords]);
+    if (passwords?.status === 'fulfilled') passwords.value?.close();
     await catalogsOf(this.context).close();
   }
 

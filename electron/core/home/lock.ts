@@ -7,7 +7,10 @@
  * lock whose owner is dead on this host is stale and is taken over, under a short-lived guard file
  * so that two processes finding the same stale lock cannot both take it (the loser re-reads the
  * lock, finds the winner alive, and waits or fails). A live holder is waited for, up to a limit,
- * since it holds the lock for moments; then the error is HOME_LOCKED naming it.
+ * since it holds the lock for moments; then the error is HOME_LOCKED naming it. A lock file is
+ * never seen half-written: its record is written to a temporary file first and hard-linked to the
+ * lock's name (link fails if the name exists, as O_EXCL does), so a full disk (DISK_FULL) or a
+ * crash leaves no empty lock behind.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +20,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
-import { syncDirectory } from './atomic-file';
+import { diskFullOr, syncDirectory, writeNewFile } from './atomic-file';
 
 /** File name of the home's lock inside the home directory (setting up, secrets). */
 export const LOCK_FILE = 'home.lock';
@@ -187,19 +190,20 @@ export async function withHomeLock<T>(
   }
 }
 
+/**
+ * Create the lock file `path` holding `record`, complete or not at all (module comment); false
+ * when it exists already.
+ */
 async function tryCreate(path: string, record: LockRecord): Promise<boolean> {
-  let handle: fs.FileHandle;
+  const temporary = `${path}.${record.token}.tmp`;
+  await writeNewFile(temporary, JSON.stringify(record), { shownAs: path });
   try {
-    handle = await fs.open(path, 'wx', 0o600);
+    await fs.link(temporary, path);
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(JSON.stringify(record));
-    await handle.sync();
+    throw diskFullOr(error, path);
   } finally {
-    await handle.close();
+    await fs.rm(temporary, { force: true });
   }
   return true;
 }
