@@ -68,6 +68,8 @@ export interface HomeLockOptions {
   readonly lock?: HomeLockName;
   /** Wait up to this long for a live holder to release it (default 0: fail at once). */
   readonly waitMs?: number;
+  /** Stops the wait for another process's holder: CANCELLED. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -107,7 +109,14 @@ export async function acquireHomeLock(
       const waited = Date.now() - started;
       if (waited >= (options.waitMs ?? 0)) throw homeLocked(directory, name, holder, waited);
       // A live holder keeps it for moments: look again, less often the longer it takes.
-      await delay(Math.min(pause, Math.max(1, (options.waitMs ?? 0) - waited)));
+      await delay(Math.min(pause, Math.max(1, (options.waitMs ?? 0) - waited)), undefined, {
+        ...(options.signal !== undefined && { signal: options.signal }),
+      }).catch(() => undefined);
+      if (options.signal?.aborted) {
+        throw new MeshError('CANCELLED', 'stopped waiting for the lock of the device home', {
+          lock: name,
+        });
+      }
       pause = Math.min(pause * 2, MAX_RETRY_DELAY_MS);
       attempt = 0;
       continue;
@@ -166,6 +175,7 @@ export async function withHomeLock<T>(
     const lock = await acquireHomeLock(directory, {
       lock: name,
       waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS[name],
+      signal: options.signal,
     });
     const section: HeldSection = { path, active: true, outer: sections.getStore() };
     try {
