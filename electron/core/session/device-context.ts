@@ -25,7 +25,8 @@ import type { LocalStore } from '../store/local-store';
 import { ensureDeviceKeys, loadDeviceKeys, wipeDeviceKeys, type DeviceKeys } from './device-keys';
 import { DeviceEvents } from './device-events';
 import { createDeviceHooks, type DeviceHooks } from './device-hooks';
-import { readAccountBinding, type AccountBinding } from './device-records';
+import { readAccountBinding, readConnectionRequest, type AccountBinding } from './device-records';
+import type { ConnectionStateEvent } from './device-events';
 import { loadOnlineSigningKey } from '../profile/master-keys';
 
 /** The profile type name under which the personal profile is cached. */
@@ -101,9 +102,13 @@ export interface DeviceContext {
    * Run `work` with no other process running exclusive work on this home (docs/local-store.md
    * "Sharing a home"): `home` (default) for setting the home up - creating an account, asking to
    * connect, recovering - and for its secrets; `sync` for a sync of its catalogs. HOME_LOCKED when
-   * another process keeps the lock too long.
+   * another process keeps the lock too long; CANCELLED when `signal` stops the wait.
    */
-  exclusive<T>(work: () => Promise<T>, lock?: 'home' | 'sync'): Promise<T>;
+  exclusive<T>(
+    work: () => Promise<T>,
+    lock?: 'home' | 'sync',
+    signal?: AbortSignal | undefined,
+  ): Promise<T>;
   /**
    * Bring what this process keeps in memory up to what other processes committed to the home
    * since it last looked (the local store's changedElsewhere): the listeners of onChangedElsewhere
@@ -148,6 +153,8 @@ class OpenDeviceContext implements DeviceContext {
   /** Another process committed and not every listener has caught up with it yet. */
   #behind = false;
   #catchingUp: Promise<void> | undefined;
+  /** Where the home stood the last time this process looked (connectionNow().key). */
+  #seenConnection: string;
   #closed = false;
 
   constructor(state: DeviceState, options: DeviceContextOptions) {
@@ -157,6 +164,9 @@ class OpenDeviceContext implements DeviceContext {
     this.store = state.store;
     this.#clientOptions = options.client ?? {};
     this.#clock = options.now ?? Date.now;
+    this.#seenConnection = this.#connectionNow().key;
+    // This process's own flows announce their changes; only another process's are news here.
+    this.events.on('connection-state', () => (this.#seenConnection = this.#connectionNow().key));
   }
 
   now(): number {
@@ -311,9 +321,13 @@ class OpenDeviceContext implements DeviceContext {
     this.#administrationKey = undefined;
   }
 
-  exclusive<T>(work: () => Promise<T>, lock: 'home' | 'sync' = 'home'): Promise<T> {
+  exclusive<T>(
+    work: () => Promise<T>,
+    lock: 'home' | 'sync' = 'home',
+    signal?: AbortSignal | undefined,
+  ): Promise<T> {
     this.#ensureOpen();
-    return this.home.exclusive(work, lock);
+    return this.home.exclusive(work, lock, signal);
   }
 
   async catchUp(): Promise<void> {
@@ -343,6 +357,13 @@ class OpenDeviceContext implements DeviceContext {
       // Keys another process made or removed (a role change) are read again when next needed.
       this.#administrationKey = undefined;
       for (const listener of [...this.#catchUpListeners]) await listener();
+      // Another process set the home up (created, asked to connect, recovered) or left the
+      // account: announce it as this process's own flows would.
+      const now = this.#connectionNow();
+      if (now.key !== this.#seenConnection) {
+        this.#seenConnection = now.key;
+        this.events.emit('connection-state', now.event);
+      }
     } catch (error) {
       this.#behind = true; // the next call tries again
       throw error;
@@ -359,6 +380,28 @@ class OpenDeviceContext implements DeviceContext {
     for (const key of this.#heldKeys) key.wipe();
     this.#heldKeys.length = 0;
     await this.#state.close();
+  }
+
+  /** The connection state the store holds now, and a key that changes when it does. */
+  #connectionNow(): { key: string; event: ConnectionStateEvent } {
+    const binding = readAccountBinding(this.store);
+    if (binding !== undefined) {
+      return {
+        key: `connected ${binding.deviceUdf} ${binding.address}`,
+        event: { state: 'connected', account: binding.address, deviceUdf: binding.deviceUdf },
+      };
+    }
+    const request = readConnectionRequest(this.store);
+    if (request !== undefined) {
+      return {
+        key: `requested ${request.deviceUdf} ${request.address} ${request.clientNonce}`,
+        event: { state: 'requested', account: request.address, deviceUdf: request.deviceUdf },
+      };
+    }
+    return {
+      key: 'unconnected',
+      event: { state: 'unconnected', account: undefined, deviceUdf: undefined },
+    };
   }
 
   #hold(...keys: MeshKeyPair[]): void {

@@ -101,10 +101,14 @@ export function syncCatalogs(
   // Across processes with this home open, under the home's sync lock, after reading again what
   // the one before committed: two never upload the same queued edits (docs/local-store.md).
   const once = (): Promise<SyncReport> =>
-    context.exclusive(async () => {
-      await context.catchUp();
-      return syncOnce(context, options);
-    }, 'sync');
+    context.exclusive(
+      async () => {
+        await context.catchUp();
+        return syncOnce(context, options);
+      },
+      'sync',
+      options.signal,
+    );
   const turn = before.then(once, once);
   const settled = turn.catch(() => undefined);
   running.set(context, settled);
