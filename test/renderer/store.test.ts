@@ -43,6 +43,8 @@ const info = {
 const unconnected: AccountStatus = {
   state: 'unconnected',
   address: null,
+  service: null,
+  witness: null,
   profileUdf: null,
   deviceUdf: null,
   deviceName: null,

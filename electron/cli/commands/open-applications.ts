@@ -39,13 +39,8 @@ export function withApplications<T>(
   work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
 ): Promise<T> {
   return withDevice(context, async (device) => {
-    const { MeshApplications } = await import('../../core/mesh-applications');
-    const applications = MeshApplications.of(device.context);
-    try {
-      return await work(applications, device);
-    } finally {
-      await applications.close();
-    }
+    // The applications close with the device (withDevice).
+    return work(device.applications, device);
   });
 }
 

@@ -36,6 +36,8 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
       return {
         state: status.state,
         address: orNull(status.address),
+        service: orNull(status.service),
+        witness: orNull(status.request?.witness),
         profileUdf: orNull(status.profileUdf),
         deviceUdf: orNull(status.deviceUdf),
         deviceName: orNull(status.deviceName),

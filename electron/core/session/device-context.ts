@@ -25,6 +25,7 @@ import type { LocalStore } from '../store/local-store';
 import { ensureDeviceKeys, loadDeviceKeys, wipeDeviceKeys, type DeviceKeys } from './device-keys';
 import { DeviceEvents } from './device-events';
 import { createDeviceHooks, type DeviceHooks } from './device-hooks';
+import { HomeState } from './home-state';
 import { readAccountBinding, type AccountBinding } from './device-records';
 import { loadOnlineSigningKey } from '../profile/master-keys';
 
@@ -54,6 +55,8 @@ export interface DeviceContext {
   readonly store: LocalStore;
   readonly events: DeviceEvents;
   readonly hooks: DeviceHooks;
+  /** The in-memory state the shared layers keep for this home (home-state.ts). */
+  readonly homeState: HomeState;
   /** The current time in milliseconds (the context's clock). */
   now(): number;
   /** The current time as an RFC 3339 string. */
@@ -92,7 +95,11 @@ export interface DeviceContext {
   /** Forget the administration key read so far (the role changed: read the KeyStore again). */
   resetAdministrationKey(): void;
 
-  /** Release the home lock, close the store and wipe the keys held in memory. */
+  /**
+   * Close the home in reverse order (docs/architecture.md, "One owner per open home"): the turns
+   * in flight settle and the per-home state closes (catalog keys wiped), then the keys held in
+   * memory are wiped, the local store closed and the lock released.
+   */
   close(): Promise<void>;
 }
 
@@ -115,6 +122,7 @@ class OpenDeviceContext implements DeviceContext {
   readonly store: LocalStore;
   readonly events = new DeviceEvents();
   readonly hooks = createDeviceHooks();
+  readonly homeState = new HomeState();
   readonly #state: DeviceState;
   readonly #clientOptions: ServiceClientOptions;
   readonly #clock: () => number;
@@ -124,6 +132,7 @@ class OpenDeviceContext implements DeviceContext {
   #administrationKey: Promise<MeshKeyPair | undefined> | undefined;
   #profile: { signed: SignedObject; verified: Promise<VerifiedPersonalProfile> } | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(state: DeviceState, options: DeviceContextOptions) {
     this.#state = state;
@@ -281,15 +290,23 @@ class OpenDeviceContext implements DeviceContext {
     this.#administrationKey = undefined;
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.events.clear();
-    const keys = await this.#deviceKeys?.catch(() => undefined);
-    if (keys !== undefined) wipeDeviceKeys(keys);
-    for (const key of this.#heldKeys) key.wipe();
-    this.#heldKeys.length = 0;
-    await this.#state.close();
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    try {
+      await this.homeState.close();
+    } finally {
+      this.#closed = true;
+      this.events.clear();
+      const keys = await this.#deviceKeys?.catch(() => undefined);
+      if (keys !== undefined) wipeDeviceKeys(keys);
+      for (const key of this.#heldKeys) key.wipe();
+      this.#heldKeys.length = 0;
+      await this.#state.close();
+    }
   }
 
   #hold(...keys: MeshKeyPair[]): void {

@@ -21,6 +21,10 @@ export const accountStatusSchema = z.strictObject({
   state: connectionStateSchema,
   /** `local@service`, once the device has one (also while requested). */
   address: z.string().min(1).nullable(),
+  /** The service part of the address (`host[:port]`). */
+  service: z.string().min(1).nullable(),
+  /** While requested: the witness of the request, to compare with the administrator device's. */
+  witness: z.string().min(1).nullable(),
   /** UDF of the master profile: the account's fingerprint. */
   profileUdf: udfSchema.nullable(),
   /** UDF of this device's own device profile. */

@@ -85,28 +85,16 @@ const OPERATION = 'sync';
 const SEEN_SETTING = 'catalog-containers';
 const seenSchema = z.array(z.string());
 
-/** The sync running on each context, so that two never interleave their requests. */
-const running = new WeakMap<DeviceContext, Promise<unknown>>();
-
 /**
  * Sync every catalog of this home's account (module comment). Syncs of one home run one after
- * the other: one asked for while another runs starts when it ends (and sees its results).
+ * the other (the home's `sync` lane): one asked for while another runs starts when it ends (and
+ * sees its results).
  */
 export function syncCatalogs(
   context: DeviceContext,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
-  const before = running.get(context) ?? Promise.resolve();
-  const turn = before.then(
-    () => syncOnce(context, options),
-    () => syncOnce(context, options),
-  );
-  const settled = turn.catch(() => undefined);
-  running.set(context, settled);
-  void settled.then(() => {
-    if (running.get(context) === settled) running.delete(context);
-  });
-  return turn;
+  return context.homeState.inTurn('sync', () => syncOnce(context, options));
 }
 
 async function syncOnce(context: DeviceContext, options: SyncOptions): Promise<SyncReport> {
