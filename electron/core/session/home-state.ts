@@ -43,7 +43,7 @@ export class HomeState {
   getOrCreate<T>(slot: HomeSlot<T>, create: () => T): T {
     const key = slot as HomeSlot<never>;
     if (this.#slots.has(key)) return this.#slots.get(key) as T;
-    this.#ensureOpen(slot.name);
+    if (this.#closed) throw closedError(slot.name);
     const value = create();
     this.#slots.set(key, value);
     return value;
@@ -59,7 +59,7 @@ export class HomeState {
    * not); the caller gets `work`'s own result or error.
    */
   inTurn<T>(lane: HomeLane, work: () => Promise<T>): Promise<T> {
-    this.#ensureOpen(lane);
+    if (this.#closed) return Promise.reject(closedError(lane));
     const before = this.#lanes.get(lane) ?? Promise.resolve();
     const turn = before.then(work);
     const settled = turn.then(
@@ -93,13 +93,11 @@ export class HomeState {
     }
     if (failure !== undefined) throw failure;
   }
+}
 
-  #ensureOpen(what: string): void {
-    if (this.#closed) {
-      throw new MeshError('INVALID_ARGUMENT', 'the device home is closed', {
-        reason: 'closed',
-        state: what,
-      });
-    }
-  }
+function closedError(what: string): MeshError {
+  return new MeshError('INVALID_ARGUMENT', 'the device home is closed', {
+    reason: 'closed',
+    state: what,
+  });
 }
