@@ -10,12 +10,21 @@ import type { VerifiedPersonalProfile } from '../shared/profiles/personal-profil
 import { verifyPersonalProfileChain } from '../shared/profiles/personal-profile';
 import type { JwsVerifier, SignedObject } from '../shared/profiles/signed-object';
 
-class Remembered<T> {
-  private readonly entries = new Map<string, Promise<T>>();
+class Remembered<T, K = string> {
+  private readonly entries = new Map<K, Promise<T>>();
 
   constructor(private readonly limit: number) {}
 
-  get(key: string, make: () => Promise<T>): Promise<T> {
+  /** Keep `value` under `key` (most recently used). */
+  set(key: K, value: Promise<T>): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.limit) {
+      this.entries.delete(this.entries.keys().next().value as K);
+    }
+    this.entries.set(key, value);
+  }
+
+  get(key: K, make: () => Promise<T>): Promise<T> {
     const found = this.entries.get(key);
     if (found !== undefined) {
       // Most recently used last.
@@ -25,7 +34,7 @@ class Remembered<T> {
     }
     const made = make();
     if (this.entries.size >= this.limit) {
-      this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.delete(this.entries.keys().next().value as K);
     }
     this.entries.set(key, made);
     made.catch(() => this.entries.delete(key));
@@ -37,6 +46,8 @@ class Remembered<T> {
 export class VerifiedProfiles {
   private readonly personal = new Remembered<VerifiedPersonalProfile>(4096);
   private readonly requests = new Remembered<VerifiedConnectionRequest>(1024);
+  /** Stored personal profile versions, by TransactionID (a stored row never changes). */
+  private readonly stored = new Remembered<VerifiedPersonalProfile, number>(4096);
 
   constructor(private readonly verify: JwsVerifier) {}
 
@@ -45,6 +56,19 @@ export class VerifiedProfiles {
     return this.personal.get(`${signed.Identifier}\n${signed.SignedData}`, () =>
       verifyPersonalProfileChain(signed, this.verify, field),
     );
+  }
+
+  /**
+   * The verified chain of a stored personal profile version (a PublishedRow of type
+   * PersonalProfile), by its TransactionID: no parsing of the stored text when it is remembered.
+   */
+  storedProfile(txId: number, signed: () => SignedObject): Promise<VerifiedPersonalProfile> {
+    return this.stored.get(txId, () => this.personalProfile(signed()));
+  }
+
+  /** Remember `profile` as the version stored by transaction `txId` (just committed). */
+  rememberStored(txId: number, profile: VerifiedPersonalProfile): void {
+    this.stored.set(txId, Promise.resolve(profile));
   }
 
   /** verifyConnectionRequest, remembered. */

@@ -18,6 +18,8 @@ export const meshErrorCodes = [
   'UNTRUSTED_PROFILE',
   'PROOF_INVALID',
   'LOG_INCONSISTENT',
+  /** The service offered another master profile than the one a connection URI or PIN binds. */
+  'PROFILE_MISMATCH',
   // protocol status (draft-hallambaker-mesh-reference-03 section 7.2)
   'UNAUTHORIZED',
   'NOT_FOUND',

@@ -247,6 +247,21 @@ export function parseUdf(text: string, opts: { expectType?: number } = {}): Pars
  * match only in full. Throws INVALID_UDF when either text is not a UDF.
  */
 export function udfMatches(a: string, b: string): boolean {
+  // The same few pairs are compared on every request (a profile's identifier against its master
+  // profile's, a signature's kid against its key): the answers are remembered.
+  const key = `${a}\n${b}`;
+  const known = matchesKnown.get(key);
+  if (known !== undefined) return known;
+  const matches = udfMatchesOnce(a, b);
+  if (matchesKnown.size >= MATCHES_KNOWN_LIMIT) matchesKnown.clear();
+  matchesKnown.set(key, matches);
+  return matches;
+}
+
+const MATCHES_KNOWN_LIMIT = 4096;
+const matchesKnown = new Map<string, boolean>();
+
+function udfMatchesOnce(a: string, b: string): boolean {
   const left = parseUdf(a);
   const right = parseUdf(b);
   const leftCharacters = canonicalCharacters(a);

@@ -28,9 +28,17 @@ export interface BenchChild {
   tail(): string;
 }
 
-/** Start `node --import tsx <script> ...args` in `cwd`. */
-export function startTypeScript(script: string, args: readonly string[], cwd: string): BenchChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+/**
+ * Start `node [...nodeArgs] --import tsx <script> ...args` in `cwd` (`nodeArgs`: Node's own
+ * options, such as `--cpu-prof`, which NODE_OPTIONS does not accept).
+ */
+export function startTypeScript(
+  script: string,
+  args: readonly string[],
+  cwd: string,
+  nodeArgs: readonly string[] = [],
+): BenchChild {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['pipe', 'pipe', 'pipe'],

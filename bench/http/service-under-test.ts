@@ -18,6 +18,8 @@ const START_TIMEOUT_MS = 30_000;
 export interface RunningService {
   /** http://127.0.0.1:PORT/.well-known/mmm/ */
   readonly endpoint: string;
+  /** The service's process id (its CPU time is read from /proc on Linux). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -37,12 +39,16 @@ export async function startMeshService(
   const args = ['--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--rate', '0', ...extra];
   let child: BenchChild | undefined;
   try {
-    child = startTypeScript(main, args, repoRoot);
+    // MESH_BENCH_SERVICE_NODE_ARGS: Node options for the service process only, e.g.
+    // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the bench's load.
+    const nodeArgs = (process.env.MESH_BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    child = startTypeScript(main, args, repoRoot, nodeArgs);
     const match = await waitForLine(child, /listening on http:\/\/(\S+?):(\d+)/, START_TIMEOUT_MS);
     const running = child;
     return {
       // Whatever host it names, the bench talks to it over loopback.
       endpoint: `http://127.0.0.1:${match[2]}${PROTOCOL_PATH}`,
+      pid: running.process.pid,
       stop: async () => {
         await stopChild(running);
         await rm(dataDir, { recursive: true, force: true });

@@ -29,6 +29,8 @@ export interface PublishOutcome {
   readonly refused: number;
   readonly firstRefusal?: string;
   readonly errors: number;
+  /** The generator's own CPU time over the round (user + system), in ms. */
+  readonly generatorCpuMs: number;
 }
 
 export const PUBLISH_OUTCOME_PREFIX = 'PUBLISH_OUTCOME ';

@@ -9,12 +9,11 @@
  * the consistency proof of each Status grows with the log.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { buildService } from '../../service/service';
+import { startCountingRelay } from '../../test/support/counting-relay';
 import { count, ratio, table, verdict } from '../report';
 import type { BenchSection } from '../section';
 import { deviceCoreOf } from '../../electron/core/session/device-internals';
@@ -28,49 +27,6 @@ const TARGET_RATIO = 100;
 /** Other accounts' transactions added before the second measurement, and how many at once. */
 const FILLER = 20_000;
 const FILLER_CONCURRENCY = 32;
-
-/** A TCP relay in front of the service that counts bytes. */
-async function countingRelay(port: number): Promise<{
-  port: number;
-  bytes: () => number;
-  reset: () => void;
-  close: () => Promise<void>;
-}> {
-  let bytes = 0;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      client.write(chunk);
-    });
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    bytes: () => bytes,
-    reset: () => {
-      bytes = 0;
-    },
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** A Chrome export of `entries` logins. */
 function chromeExport(entries: number): string {
@@ -103,8 +59,9 @@ export const syncSection: BenchSection = {
     const devices: MeshDevice[] = [];
     try {
       const listening = await service.listen({ port: 0, host: '127.0.0.1' });
-      const relay = await countingRelay(listening.port);
+      const relay = await startCountingRelay(() => listening.port);
       const address = (name: string): string => `${name}@127.0.0.1:${relay.port}`;
+      const moved = (): number => relay.bytes.sent + relay.bytes.received;
       try {
         const desktop = await openHome(path.join(work, 'desktop'));
         const phone = await openHome(path.join(work, 'phone'));
@@ -128,11 +85,11 @@ export const syncSection: BenchSection = {
         await desktopApps.sync();
         const uploadMs = performance.now() - start;
 
-        relay.reset();
+        relay.resetBytes();
         start = performance.now();
         await phoneApps.sync();
         const firstMs = performance.now() - start;
-        const fullBytes = relay.bytes();
+        const fullBytes = moved();
         const phonePasswords = await phoneApps.passwords();
         start = performance.now();
         const found = phonePasswords.list('user4242@');
@@ -145,13 +102,13 @@ export const syncSection: BenchSection = {
           const [match] = passwords.find(`site-${round}.example`);
           await passwords.update(match!.entry.Identifier, { Password: `changed ${round}` });
           await desktopApps.sync();
-          relay.reset();
+          relay.resetBytes();
           const begin = performance.now();
           const report = await phoneApps.sync();
           const ms = performance.now() - begin;
           if (report.downloaded !== 1)
             throw new Error('the incremental sync did not take one entry');
-          return { bytes: relay.bytes(), ms };
+          return { bytes: moved(), ms };
         };
         const quiet = await incremental(1);
 

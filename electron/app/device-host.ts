@@ -23,6 +23,7 @@ import {
   MeshDevice,
   type KeyStoreChoice,
   type KeyStoreOptions,
+  type MeshDeviceOptions,
   type ServiceClientOptions,
 } from '../core/mesh-device';
 import type { ServiceSupervisor } from './service-supervisor';
@@ -36,6 +37,8 @@ export interface DeviceHostOptions {
   readonly keyStoreOptions?: KeyStoreOptions;
   /** Protocol client options (timeouts, retries). */
   readonly client?: ServiceClientOptions;
+  /** How mail discovery reaches providers (MeshDeviceOptions.mailDiscovery; tests only). */
+  readonly mailDiscovery?: MeshDeviceOptions['mailDiscovery'];
   /** The service this device uses. */
   readonly service: ServiceSupervisor;
   /** Pause after a failed look for pending connection requests (default 5 s). */
@@ -160,6 +163,7 @@ class HeldDevice {
       keyStore: options.keyStore ?? {},
       ...(options.keyStoreOptions !== undefined && { keyStoreOptions: options.keyStoreOptions }),
       ...(options.client !== undefined && { client: options.client }),
+      ...(options.mailDiscovery !== undefined && { mailDiscovery: options.mailDiscovery }),
       defaultService: () => accountService(options.service),
     });
     const held = new HeldDevice(device, options, emit, warn);

@@ -32,8 +32,13 @@ function hint(error: MeshError, platform: NodeJS.Platform): string {
       return `. ${keychainRemedy(platform)}`;
     case 'PASSPHRASE_INVALID':
       return reason === 'missing' ? ': set MESH_PASSPHRASE' : '';
+    case 'PROFILE_MISMATCH':
+      return '. Do not connect through this service: check the service address, and ask an administrator device for a new PIN (mesh account pin)';
     case 'HOME_LOCKED':
-      return '. Close that program, or use another home (--home DIR).';
+      // Held only around setting a home up, its secrets and sync (docs/local-store.md).
+      return error.details.lock === 'sync'
+        ? '. Try again when that sync is done.'
+        : '. Wait for it to finish and try again, or use another home (--home DIR).';
     case 'ALREADY_EXISTS':
       if (reason === 'connected') return '; use another home (--home DIR) for another account';
       if (reason === 'requested') {

@@ -19,6 +19,7 @@ import { escrowApi } from './escrow/escrow-api';
 import { completeAddress, type ApiGroup, type DeviceCore } from './session/api-group';
 import { exposeDeviceCore } from './session/device-internals';
 import { mailApi } from './mail/mail-api';
+import type { DiscoveryOptions as MailDiscoveryOptions } from './mail/mail-discovery';
 import { networkApi } from './network/network-api';
 import { passwordsApi } from './passwords/passwords-api';
 import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './protocol/trust-api';
@@ -52,6 +53,11 @@ export interface MeshDeviceOptions extends DeviceContextOptions {
    * embedded service); without it, addresses must be `local@service`.
    */
   readonly defaultService?: () => Promise<string>;
+  /**
+   * How `mail.discover` and `mail.add` reach the provider's autoconfig document and SRV records
+   * (default: HTTPS and the system's DNS); tests point them at loopback servers.
+   */
+  readonly mailDiscovery?: MailDiscoveryOptions;
 }
 
 /** Options of a cancellable operation. */
@@ -119,7 +125,7 @@ export class MeshDevice implements CoreApi {
     this.devices = guard(devicesApi(core));
     this.escrow = guard(escrowApi(core));
     this.passwords = guard(passwordsApi(core));
-    this.mail = guard(mailApi(core));
+    this.mail = guard(mailApi(core, options.mailDiscovery));
     this.network = guard(networkApi(core));
     this.activity = guard(activityApi(core));
     this.trust = guard(trustApi(core));
@@ -161,8 +167,9 @@ export class MeshDevice implements CoreApi {
   }
 
   /**
-   * Every method of a group, with failed verifications recorded (`trust.status`) and announced
-   * (`trust-warning`) before the error goes on to the caller.
+   * Every method of a group, after catching up with what other processes committed to the home
+   * (docs/local-store.md "Sharing a home"), with failed verifications recorded (`trust.status`)
+   * and announced (`trust-warning`) before the error goes on to the caller.
    */
   #guard<N extends CoreNamespace>(group: ApiGroup<N>): ApiGroup<N> {
     const guarded: Record<string, unknown> = {};
@@ -170,6 +177,8 @@ export class MeshDevice implements CoreApi {
       const method = call as (request: unknown, options: unknown) => Promise<unknown>;
       guarded[name] = async (request: unknown, options: unknown) => {
         try {
+          // What another process with this home open committed, read before answering.
+          await this.#context.catchUp();
           return await method(request, options);
         } catch (error) {
           if (isTrustError(error)) {

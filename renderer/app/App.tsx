@@ -37,7 +37,7 @@ export function App() {
   const mesh = useMesh();
   const administrator = useMeshStore(selectIsAdministrator);
   const readApprovals = useMeshStore((state) => state.readApprovals);
-  const readPasswords = useMeshStore((state) => state.readPasswords);
+  const syncNow = useMeshStore((state) => state.syncNow);
   const lockChanged = useMeshStore((state) => state.lockChanged);
 
   useEffect(() => {
@@ -56,10 +56,7 @@ export function App() {
   // section 7).
   useEffect(() => {
     if (mesh === null || !hasProfile || lock.locked) return;
-    const sync = () =>
-      void mesh.account.sync().then((reply) => {
-        if (reply.ok) void readPasswords();
-      });
+    const sync = () => void syncNow();
     sync();
     window.addEventListener('focus', sync);
     const timer = setInterval(sync, SYNC_EVERY_MS);
@@ -67,7 +64,7 @@ export function App() {
       window.removeEventListener('focus', sync);
       clearInterval(timer);
     };
-  }, [mesh, hasProfile, lock.locked, readPasswords]);
+  }, [mesh, hasProfile, lock.locked, syncNow]);
 
   const offered = visibleScreens(hasProfile);
   const current = offered.find((entry) => entry.id === screen) ?? offered[0];

@@ -50,6 +50,11 @@ const words: Record<MeshErrorCode, ErrorWords> = {
     title: 'A profile failed verification.',
     advice: 'Do not approve or use it. See the Trust screen for what it means.',
   },
+  PROFILE_MISMATCH: {
+    title: 'The service offered a different Mesh than the one your link or PIN is for.',
+    advice:
+      'This device was not connected and kept nothing of it. Do not try again through this service; tell whoever runs your Mesh. See the Trust screen.',
+  },
   PROOF_INVALID: {
     title: "The service's log proof did not check out.",
     advice: 'The service may be misbehaving. See the Trust screen.',
@@ -95,8 +100,8 @@ const words: Record<MeshErrorCode, ErrorWords> = {
     advice: 'Unlock your keychain (or log in to your desktop session again), then try again.',
   },
   HOME_LOCKED: {
-    title: 'Another copy of Mesh Desktop is using this device.',
-    advice: 'Close the other window, or wait for it to finish, then try again.',
+    title: 'Another program is setting up or syncing this device right now.',
+    advice: 'Wait for it to finish, then try again.',
   },
   PASSPHRASE_INVALID: {
     title: 'That passphrase is not right.',

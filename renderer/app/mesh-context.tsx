@@ -3,7 +3,15 @@
  * one read through it as a Loadable, read again on demand. Feature data shared across screens
  * lives in the store's slices; what one screen alone shows is read with useLoad.
  */
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { MeshApi, MeshIpcError, MeshReply } from '../../shared/ipc/contract';
 import { fromReply, loading, type Loadable } from '../store/loadable';
 
@@ -24,7 +32,7 @@ export const noBridgeError: MeshIpcError = {
   details: {},
 };
 
-/** Reads `read(mesh)` on mount and when `reload` is called. */
+/** Reads `read(mesh)` on mount and when `reload` is called (keeping a loaded value meanwhile). */
 export function useLoad<T>(
   read: (mesh: MeshApi) => Promise<MeshReply<T>>,
   deps: readonly unknown[],
@@ -33,13 +41,18 @@ export function useLoad<T>(
   const [value, setValue] = useState<Loadable<T>>(loading);
   const [round, setRound] = useState(0);
   const stableRead = useCallback(read, deps);
+  const lastRead = useRef(stableRead);
   useEffect(() => {
     let current = true;
     if (mesh === null) {
       setValue({ phase: 'failed', error: noBridgeError });
       return;
     }
-    setValue(loading);
+    // Read again (reload): what is shown stays until the new reply replaces it, with any form
+    // open on it; something else to read (deps changed): loading.
+    const again = lastRead.current === stableRead;
+    lastRead.current = stableRead;
+    setValue((shown) => (again && shown.phase === 'loaded' ? shown : loading));
     void stableRead(mesh).then((reply) => {
       if (current) setValue(fromReply(reply));
     });

@@ -33,8 +33,3 @@ export function When({ time }: { time: string | null }) {
     </time>
   );
 }
-
-/** Text another party wrote, without control characters. */
-export function clean(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim();
-}

@@ -35,7 +35,7 @@ export function createMeshStore(mesh: MeshApi | null): MeshStore {
     ...createSessionSlice(mesh)(...a),
     ...createNavigationSlice(...a),
     ...createApprovalsSlice(mesh)(...a),
-    ...createSyncSlice(...a),
+    ...createSyncSlice(mesh)(...a),
     ...createPasswordsSlice(mesh)(...a),
   }));
 }

@@ -11,6 +11,40 @@ export interface PasswordRow {
   readonly title: string;
   readonly username: string;
   readonly site: string;
+  /** The folder path (`/` between levels); absent or empty: in no folder. */
+  readonly folder?: string;
+  readonly favorite?: boolean;
+}
+
+/** Which rows the list shows besides the search: one folder (and its subfolders), favourites. */
+export interface PasswordScope {
+  /** null: every folder; '': entries in no folder; else this folder and those below it. */
+  readonly folder: string | null;
+  readonly favoritesOnly: boolean;
+}
+
+export const everyPassword: PasswordScope = { folder: null, favoritesOnly: false };
+
+/** The rows in `scope`, in their order (the rows themselves when the scope is everything). */
+export function scopePasswordRows(
+  rows: readonly PasswordRow[],
+  scope: PasswordScope,
+): readonly PasswordRow[] {
+  if (scope.folder === null && !scope.favoritesOnly) return rows;
+  return rows.filter((row) => {
+    if (scope.favoritesOnly && row.favorite !== true) return false;
+    if (scope.folder === null) return true;
+    const folder = row.folder ?? '';
+    if (scope.folder === '') return folder === '';
+    return folder === scope.folder || folder.startsWith(`${scope.folder}/`);
+  });
+}
+
+/** The folders of the rows, each path once, sorted. */
+export function foldersOf(rows: readonly PasswordRow[]): string[] {
+  const folders = new Set<string>();
+  for (const row of rows) if (row.folder) folders.add(row.folder);
+  return [...folders].sort((a, b) => a.localeCompare(b));
 }
 
 const haystacks = new WeakMap<readonly PasswordRow[], readonly string[]>();

@@ -25,3 +25,20 @@ export function requestedIn(writes: {
     .filter((row) => row.state === 'Pending')
     .map(({ account, deviceId }) => ({ account, deviceId }));
 }
+
+/** A backend's listeners of both kinds, told what each committed batch answered and requested. */
+export class ConnectionListeners {
+  /** Connection requests answered (ConnectStatus long polls). */
+  readonly answered = new AnsweredListeners();
+  /** Connection requests made (ConnectPending long polls). */
+  readonly requested = new AnsweredListeners();
+
+  /** Tell the listeners what a committed batch's `writes` answered and requested. */
+  announce(writes: {
+    readonly answered: readonly { account: string; deviceId: string }[];
+    readonly connections: readonly { account: string; deviceId: string; state: string }[];
+  }): void {
+    for (const { account, deviceId } of writes.answered) this.answered.emit(account, deviceId);
+    for (const { account, deviceId } of requestedIn(writes)) this.requested.emit(account, deviceId);
+  }
+}

@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { MeshError } from '../../shared/errors';
-import { AnsweredListeners, requestedIn } from './answered-listeners';
+import { ConnectionListeners, requestedIn } from './answered-listeners';
 import type {
   BatchWork,
   ContainerQuery,
@@ -18,7 +18,18 @@ import type {
   StorageBackend,
 } from './backend';
 import { Mutex } from './mutex';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 import type {
   AccountRow,
   ConnectionRow,
@@ -30,7 +41,20 @@ import type {
   PublishedRow,
   StateWrites,
 } from './rows';
-import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
+import { schemaStatements } from './schema';
+import {
+  containerEntriesQuery,
+  numbered,
+  PENDING_READ_LIMIT,
+  pendingConnectionsQuery,
+  POSTGRES_DIALECT,
+  purgeQueries,
+  readStatements,
+  searchPublishedQuery,
+  type Query,
+  upsertConnectionQuery,
+  upsertPinQuery,
+} from './queries';
 
 /** Options of the PostgreSQL backend. */
 export interface PostgresOptions {
@@ -59,64 +83,59 @@ function hash31(text: string): number {
   return (h >>> 1) & 0x7fffffff;
 }
 
-const PUBLISHED_COLUMNS = 'p.*';
+/** The shared read statements (queries.ts), numbered for PostgreSQL. */
+const READ = Object.fromEntries(
+  Object.entries(readStatements(POSTGRES_DIALECT)).map(([name, sql]) => [name, numbered(sql)]),
+) as Record<keyof ReturnType<typeof readStatements>, string>;
+
+/** The rows of a `?`-placeholder query (queries.ts) on `q`. */
+async function rowsOf(q: Queryable, { sql, values }: Query): Promise<Row[]> {
+  const { rows } = await q.query(numbered(sql), values);
+  return rows as Row[];
+}
 
 /** StateReader over one connection or the pool. */
 class PostgresReader implements StateReader {
   constructor(protected readonly q: Queryable) {}
 
+  /** The first row of one of the READ statements, if any. */
+  private async first(sql: string, values: unknown[]): Promise<Row | undefined> {
+    const { rows } = await this.q.query(sql, values);
+    return rows[0] as Row | undefined;
+  }
+
   async account(name: string): Promise<AccountRow | undefined> {
-    const { rows } = await this.q.query('SELECT * FROM accounts WHERE name = $1', [name]);
-    return rows[0] === undefined ? undefined : account(rows[0] as Row);
+    const row = await this.first(READ.account, [name]);
+    return row === undefined ? undefined : account(row);
   }
 
   async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
-    const { rows } = await this.q.query(
-      `SELECT ${PUBLISHED_COLUMNS} FROM published p WHERE p.identifier = $1 AND p.latest`,
-      [identifier],
-    );
-    return rows[0] === undefined ? undefined : published(rows[0] as Row);
+    const row = await this.first(READ.latest, [identifier]);
+    return row === undefined ? undefined : published(row);
   }
 
   async containerHead(name: string, container: string): Promise<ContainerHeadRow | undefined> {
-    const { rows } = await this.q.query(
-      'SELECT * FROM container_heads WHERE account = $1 AND container = $2',
-      [name, container],
-    );
-    return rows[0] === undefined ? undefined : head(rows[0] as Row);
+    const row = await this.first(READ.head, [name, container]);
+    return row === undefined ? undefined : head(row);
   }
 
   async connection(name: string, deviceId: string): Promise<ConnectionRow | undefined> {
-    const { rows } = await this.q.query(
-      'SELECT * FROM connections WHERE account = $1 AND device_id = $2',
-      [name, deviceId],
-    );
-    return rows[0] === undefined ? undefined : connection(rows[0] as Row);
+    const row = await this.first(READ.connection, [name, deviceId]);
+    return row === undefined ? undefined : connection(row);
   }
 
   async pendingCount(name: string, now: number): Promise<number> {
-    const { rows } = await this.q.query(
-      "SELECT COUNT(*) AS n FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2",
-      [name, now],
-    );
-    return num((rows[0] as Row).n);
+    return num((await this.first(READ.pendingCount, [name, now]))?.n);
   }
 
   async pendingRequests(name: string, now: number): Promise<ConnectionRow[]> {
-    const { rows } = await this.q.query(
-      `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
-       ORDER BY received, device_id LIMIT 10000`,
-      [name, now],
-    );
-    return (rows as Row[]).map(connection);
+    const query = pendingConnectionsQuery(name, now, undefined, PENDING_READ_LIMIT);
+    return (await rowsOf(this.q, query)).map(connection);
   }
 
   async pin(name: string, pinId: string): Promise<PinRow | undefined> {
-    const { rows } = await this.q.query('SELECT * FROM pins WHERE account = $1 AND pin_id = $2', [
-      name,
-      pinId,
-    ]);
-    return rows[0] === undefined ? undefined : pin(rows[0] as Row);
+    const row = await this.first(READ.pin, [name, pinId]);
+    return row === undefined ? undefined : pin(row);
   }
 }
 
@@ -140,8 +159,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   private writer: pg.Client | undefined;
   private listenerClient: pg.Client | undefined;
   private readonly mutex = new Mutex();
-  private readonly listeners = new AnsweredListeners();
-  private readonly requestListeners = new AnsweredListeners();
+  private readonly connectionListeners = new ConnectionListeners();
   private readonly lockKey: number;
   private readonly channel: string;
   private closed = false;
@@ -215,8 +233,8 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
           string,
           string | undefined,
         ];
-        if (kind === REQUESTED) this.requestListeners.emit(name, deviceId);
-        else this.listeners.emit(name, deviceId);
+        if (kind === REQUESTED) this.connectionListeners.requested.emit(name, deviceId);
+        else this.connectionListeners.answered.emit(name, deviceId);
       } catch {
         // not one of ours
       }
@@ -261,13 +279,8 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   async serviceSecret(name: string, create: () => string): Promise<string> {
-    await this.pool.query(
-      'INSERT INTO service_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
-      [name, create()],
-    );
-    const { rows } = await this.pool.query('SELECT value FROM service_secrets WHERE name = $1', [
-      name,
-    ]);
+    await this.pool.query(READ.insertSecret, [name, create()]);
+    const { rows } = await this.pool.query(READ.secret, [name]);
     return String((rows[0] as Row).value);
   }
 
@@ -279,7 +292,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, this.lockKey]);
-        const { rows } = await client.query('SELECT COALESCE(MAX(id), 0) AS id FROM log');
+        const { rows } = await client.query(READ.maxId);
         ({ writes, result } = await work(new PostgresReader(client), num((rows[0] as Row).id)));
         await this.apply(client, writes);
         for (const { account: name, deviceId } of writes.answered) {
@@ -303,10 +316,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
         });
         throw error;
       }
-      for (const { account: name, deviceId } of writes.answered)
-        this.listeners.emit(name, deviceId);
-      for (const { account: name, deviceId } of requestedIn(writes))
-        this.requestListeners.emit(name, deviceId);
+      this.connectionListeners.announce(writes);
       return result;
     });
   }
@@ -405,39 +415,12 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       );
     }
     for (const row of lastByKey(writes.connections, (r) => `${r.account}\n${r.deviceId}`)) {
-      await client.query(
-        `INSERT INTO connections (account, device_id, tx_id, request, server_nonce, witness, pin_id,
-           pin_verified, received, expires, state, result)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (account, device_id) DO UPDATE SET tx_id = EXCLUDED.tx_id,
-           request = EXCLUDED.request, server_nonce = EXCLUDED.server_nonce,
-           witness = EXCLUDED.witness, pin_id = EXCLUDED.pin_id,
-           pin_verified = EXCLUDED.pin_verified, received = EXCLUDED.received,
-           expires = EXCLUDED.expires, state = EXCLUDED.state, result = EXCLUDED.result`,
-        [
-          row.account,
-          row.deviceId,
-          row.txId,
-          row.request,
-          row.serverNonce,
-          row.witness,
-          row.pinId,
-          row.pinVerified,
-          row.received,
-          row.expires,
-          row.state,
-          row.result,
-        ],
-      );
+      const { sql, values } = upsertConnectionQuery(row, POSTGRES_DIALECT);
+      await client.query(numbered(sql), values);
     }
     for (const row of lastByKey(writes.pins, (r) => `${r.account}\n${r.pinId}`)) {
-      await client.query(
-        `INSERT INTO pins (account, pin_id, key, expires, used, failures)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (account, pin_id) DO UPDATE SET key = EXCLUDED.key,
-           expires = EXCLUDED.expires, used = EXCLUDED.used, failures = EXCLUDED.failures`,
-        [row.account, row.pinId, row.key, row.expires, row.used, row.failures],
-      );
+      const { sql, values } = upsertPinQuery(row, POSTGRES_DIALECT);
+      await client.query(numbered(sql), values);
     }
     if (writes.nonces.length > 0) {
       await client.query(
@@ -451,93 +434,33 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
       );
     }
     for (const name of writes.purged) {
-      for (const table of PURGED_TABLES) {
-        await client.query(`DELETE FROM ${table} WHERE account = $1`, [name]);
-      }
+      for (const { sql, values } of purgeQueries(name)) await client.query(numbered(sql), values);
     }
   }
 
   async logSize(): Promise<number> {
-    const { rows } = await this.pool.query('SELECT COALESCE(MAX(id), 0) AS id FROM log');
+    const { rows } = await this.pool.query(READ.maxId);
     return num((rows[0] as Row).id);
   }
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
-    const { rows } = await this.pool.query(
-      'SELECT id, time, leaf_hash FROM log WHERE id > $1 ORDER BY id LIMIT $2',
-      [afterId, limit],
-    );
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    const { rows } = await this.pool.query(READ.leaves, [afterId, limit]);
+    return (rows as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
-    const { rows } = await this.pool.query(
-      'SELECT * FROM log WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3',
-      [afterId, toId, limit],
-    );
-    return (rows as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: new Uint8Array(row.leaf_hash as Buffer),
-    }));
+    const { rows } = await this.pool.query(READ.logRows, [afterId, toId, limit]);
+    return (rows as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
-    const values: unknown[] = [];
-    const at = (value: unknown): string => {
-      values.push(value);
-      return `$${values.length}`;
-    };
-    const where: string[] = [`p.tx_id > ${at(query.afterTxId)}`];
-    if (query.identifier !== undefined) {
-      if ('exact' in query.identifier) {
-        where.push(`p.identifier = ${at(query.identifier.exact)}`);
-      } else {
-        where.push(
-          `p.identifier >= ${at(query.identifier.prefix)} AND p.identifier < ${at(prefixUpperBound(query.identifier.prefix))}`,
-        );
-      }
-    }
-    if (query.type !== undefined) where.push(`p.type = ${at(query.type)}`);
-    if (query.account !== undefined) {
-      where.push(
-        `((p.type = 'PersonalProfile' AND p.identifier = ${at(query.account.profileId)}) OR (p.type = 'EscrowEntry' AND p.account = ${at(query.account.name)}))`,
-      );
-    }
-    for (const [key, value] of [
-      ['Device', query.device],
-      ['Name', query.name],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(
-          `EXISTS (SELECT 1 FROM published_keys k WHERE k.key = ${at(key)} AND k.value = ${at(value)} AND k.tx_id = p.tx_id)`,
-        );
-      }
-    }
-    if (query.notBefore !== undefined) where.push(`p.published >= ${at(query.notBefore)}`);
-    if (query.before !== undefined) where.push(`p.published < ${at(query.before)}`);
-    if (query.latestOnly) where.push('p.latest');
-    const { rows } = await this.pool.query(
-      `SELECT ${PUBLISHED_COLUMNS} FROM published p WHERE ${where.join(' AND ')}
-       ORDER BY p.tx_id LIMIT ${at(query.limit)}`,
-      values,
-    );
-    return (rows as Row[]).map(published);
+    return (await rowsOf(this.pool, searchPublishedQuery(query, POSTGRES_DIALECT))).map(published);
   }
 
   async containerHeads(name: string, containers?: readonly string[]): Promise<ContainerHeadRow[]> {
     const { rows } =
       containers === undefined
-        ? await this.pool.query(
-            'SELECT * FROM container_heads WHERE account = $1 ORDER BY container',
-            [name],
-          )
+        ? await this.pool.query(READ.heads, [name])
         : await this.pool.query(
             'SELECT * FROM container_heads WHERE account = $1 AND container = ANY($2) ORDER BY container',
             [name, [...containers]],
@@ -546,33 +469,11 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   async containerEntries(query: ContainerQuery): Promise<ContainerEntryRow[]> {
-    const values: unknown[] = [query.account, query.container, query.indexMin];
-    const where = ['account = $1', 'container = $2', 'idx >= $3'];
-    if (query.indexMax !== undefined) {
-      values.push(query.indexMax);
-      where.push(`idx <= $${values.length}`);
-    }
-    if (query.notBefore !== undefined) {
-      values.push(query.notBefore);
-      where.push(`published >= $${values.length}`);
-    }
-    if (query.before !== undefined) {
-      values.push(query.before);
-      where.push(`published < $${values.length}`);
-    }
-    values.push(query.limit);
-    const { rows } = await this.pool.query(
-      `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT $${values.length}`,
-      values,
-    );
-    return (rows as Row[]).map(entry);
+    return (await rowsOf(this.pool, containerEntriesQuery(query))).map(entry);
   }
 
   async accountBytes(name: string): Promise<number> {
-    const { rows } = await this.pool.query(
-      'SELECT COALESCE(SUM(OCTET_LENGTH(payload)), 0) AS n FROM container_entries WHERE account = $1',
-      [name],
-    );
+    const { rows } = await this.pool.query(READ.accountBytes, [name]);
     return num((rows[0] as Row).n);
   }
 
@@ -582,18 +483,9 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
     after: { received: number; deviceId: string } | undefined,
     limit: number,
   ): Promise<ConnectionRow[]> {
-    const { rows } = after
-      ? await this.pool.query(
-          `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
-           AND (received, device_id) > ($3, $4) ORDER BY received, device_id LIMIT $5`,
-          [name, now, after.received, after.deviceId, limit],
-        )
-      : await this.pool.query(
-          `SELECT * FROM connections WHERE account = $1 AND state = 'Pending' AND expires > $2
-           ORDER BY received, device_id LIMIT $3`,
-          [name, now, limit],
-        );
-    return (rows as Row[]).map(connection);
+    return (await rowsOf(this.pool, pendingConnectionsQuery(name, now, after, limit))).map(
+      connection,
+    );
   }
 
   async claimNonce(
@@ -603,7 +495,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
     now = Date.now(),
   ): Promise<boolean> {
     if (++this.nonceClaims % 1000 === 0) {
-      this.noncePool.query('DELETE FROM nonces WHERE expires < $1', [now]).catch(() => undefined);
+      this.noncePool.query(READ.deleteNonces, [now]).catch(() => undefined);
     }
     const { rowCount } = await this.noncePool.query(
       `INSERT INTO nonces (device, nonce, expires) VALUES ($1, $2, $3)
@@ -615,11 +507,11 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
-    return this.listeners.add(listener);
+    return this.connectionListeners.answered.add(listener);
   }
 
   onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
-    return this.requestListeners.add(listener);
+    return this.connectionListeners.requested.add(listener);
   }
 }
 

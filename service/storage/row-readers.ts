@@ -7,6 +7,8 @@ import type {
   ConnectionRow,
   ContainerEntryRow,
   ContainerHeadRow,
+  LeafRow,
+  LogRow,
   PinRow,
   PublishedRow,
 } from './rows';
@@ -16,6 +18,23 @@ export type Row = Record<string, unknown>;
 
 /** A numeric column (PostgreSQL returns BIGINT as a string). */
 export const num = (value: unknown): number => Number(value);
+
+/** A BLOB or BYTEA column (both drivers return a Buffer) as plain bytes. */
+const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
+
+export function leaf(row: Row): LeafRow {
+  return { id: num(row.id), time: num(row.time), leafHash: bytes(row.leaf_hash) };
+}
+
+export function logRow(row: Row): LogRow {
+  return {
+    id: num(row.id),
+    time: num(row.time),
+    type: String(row.type),
+    record: String(row.record),
+    leafHash: bytes(row.leaf_hash),
+  };
+}
 
 export function account(row: Row): AccountRow {
   return {

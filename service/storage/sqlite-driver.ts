@@ -7,8 +7,9 @@
  * from both: BLOBs as Buffers, integers as numbers, failures with the SQLite result code's name
  * in `code`. better-sqlite3 is imported lazily, only when `node:sqlite` is missing.
  *
- * The same file as electron/core/store/sqlite-driver.ts: the service and the core may not import
- * each other, and shared/ has no Node (docs/decisions.md). Change both together.
+ * The same code as electron/core/store/sqlite-driver.ts: the service and the core may not import
+ * each other, and shared/ has no Node (docs/decisions.md). Change both together;
+ * test/service/storage/sqlite-driver.test.ts fails when they differ.
  */
 import type BetterSqlite from 'better-sqlite3';
 

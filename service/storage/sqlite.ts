@@ -22,13 +22,35 @@ import type {
   PublishedRow,
   StateWrites,
 } from './rows';
-import { prefixUpperBound, PURGED_TABLES, schemaStatements } from './schema';
+import { schemaStatements } from './schema';
+import {
+  containerEntriesQuery,
+  PENDING_READ_LIMIT,
+  pendingConnectionsQuery,
+  purgeQueries,
+  readStatements,
+  searchPublishedQuery,
+  SQLITE_DIALECT,
+  upsertConnectionQuery,
+  upsertPinQuery,
+} from './queries';
 import { NonceMemory } from './nonce-memory';
-import { AnsweredListeners, requestedIn } from './answered-listeners';
+import { ConnectionListeners } from './answered-listeners';
 import { Mutex } from './mutex';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-driver';
 import { SqliteWriter, type WriteOperation } from './sqlite-writer';
-import { account, connection, entry, head, num, pin, published, type Row } from './row-readers';
+import {
+  account,
+  connection,
+  entry,
+  head,
+  leaf,
+  logRow,
+  num,
+  pin,
+  published,
+  type Row,
+} from './row-readers';
 
 /** How many identifiers' newest rows are kept in memory. */
 const LATEST_ROWS_CACHED = 16_384;
@@ -40,8 +62,6 @@ export interface SqliteOptions {
   /** Accept an existing but empty database file (service/config.ts `init`). */
   readonly init?: boolean;
 }
-
-const bytes = (value: unknown): Uint8Array => new Uint8Array(value as Buffer);
 
 /** The SQLite implementation of StorageBackend. */
 /** The files of a data directory (the lock, the database, its WAL and shared memory). */
@@ -72,9 +92,6 @@ function refuseReadableByOthers(directory: string): void {
   );
 }
 
-/** Most pending requests read for admission (far above any account's limit). */
-const PENDING_READ_LIMIT = 10_000;
-
 /** Longest a read request's nonce waits before it is written. */
 const NONCE_SAVE_MS = 1000;
 
@@ -85,10 +102,9 @@ export class SqliteBackend implements StorageBackend {
   private lock: SqliteDatabase | undefined;
   private readonly mutex = new Mutex();
   private readonly nonces = new NonceMemory();
-  private readonly listeners = new AnsweredListeners();
+  private readonly connectionListeners = new ConnectionListeners();
   private unsavedNonces: NonceRow[] = [];
   private nonceTimer: NodeJS.Timeout | undefined;
-  private readonly requestListeners = new AnsweredListeners();
   private statements: ReturnType<SqliteBackend['prepare']> | undefined;
   /** Runs each batch's writes and its COMMIT off the event loop (sqlite-writer.ts). */
   private writer: SqliteWriter | undefined;
@@ -101,6 +117,12 @@ export class SqliteBackend implements StorageBackend {
    * the directory, so the cache is updated with each commit and never goes stale.
    */
   private readonly latestRows = new Map<string, PublishedRow>();
+  /**
+   * Recently read account rows, for the same reason (every Publish reads its account twice, and a
+   * read on this connection after the writer's commit goes back to the file); a batch that writes
+   * an account drops its row, read again when next asked.
+   */
+  private readonly accountRows = new Map<string, AccountRow>();
 
   constructor(private readonly options: SqliteOptions) {}
 
@@ -171,7 +193,7 @@ export class SqliteBackend implements StorageBackend {
     this.statements = this.prepare(db);
     this.writer = new SqliteWriter(join(this.options.directory, 'mesh.db'));
     const now = Date.now();
-    db.prepare('DELETE FROM nonces WHERE expires < ?').run(now);
+    this.s.deleteNonces.run(now);
     for (const row of db.prepare('SELECT device, nonce, expires FROM nonces').all() as Row[]) {
       this.nonces.claim(String(row.device), String(row.nonce), num(row.expires), now);
     }
@@ -186,6 +208,7 @@ export class SqliteBackend implements StorageBackend {
       if (this.db !== undefined) this.saveNonces();
       this.dynamic.clear();
       this.latestRows.clear();
+      this.accountRows.clear();
       this.db?.close();
       this.db = undefined;
       this.statements = undefined;
@@ -202,23 +225,12 @@ export class SqliteBackend implements StorageBackend {
       this.sources.set(statement, sql);
       return statement;
     };
+    const read = readStatements(SQLITE_DIALECT);
+    const reads = Object.fromEntries(
+      Object.entries(read).map(([name, sql]) => [name, prepare(sql)]),
+    ) as Record<keyof typeof read, SqliteStatement>;
     return {
-      maxId: prepare('SELECT COALESCE(MAX(id), 0) AS id FROM log'),
-      account: prepare('SELECT * FROM accounts WHERE name = ?'),
-      latest: prepare('SELECT * FROM published WHERE identifier = ? AND latest = 1'),
-      head: prepare('SELECT * FROM container_heads WHERE account = ? AND container = ?'),
-      heads: prepare('SELECT * FROM container_heads WHERE account = ? ORDER BY container'),
-      connection: prepare('SELECT * FROM connections WHERE account = ? AND device_id = ?'),
-      pendingCount: prepare(
-        "SELECT COUNT(*) AS n FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?",
-      ),
-      pin: prepare('SELECT * FROM pins WHERE account = ? AND pin_id = ?'),
-      secret: prepare('SELECT value FROM service_secrets WHERE name = ?'),
-      insertSecret: prepare(
-        'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
-      ),
-      leaves: prepare('SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?'),
-      logRows: prepare('SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?'),
+      ...reads,
       insertLog: prepare(
         'INSERT INTO log (id, time, type, record, leaf_hash) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -243,19 +255,9 @@ export class SqliteBackend implements StorageBackend {
         `INSERT INTO container_entries (account, container, idx, tx_id, published, sender, payload)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      upsertConnection: prepare(
-        `INSERT OR REPLACE INTO connections (account, device_id, tx_id, request, server_nonce,
-           witness, pin_id, pin_verified, received, expires, state, result)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      upsertPin: prepare(
-        `INSERT OR REPLACE INTO pins (account, pin_id, key, expires, used, failures)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ),
       insertNonce: prepare(
         'INSERT OR IGNORE INTO nonces (device, nonce, expires) VALUES (?, ?, ?)',
       ),
-      deleteNonces: prepare('DELETE FROM nonces WHERE expires < ?'),
     };
   }
 
@@ -289,8 +291,16 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async account(name: string): Promise<AccountRow | undefined> {
+    const cached = this.accountRows.get(name);
+    if (cached !== undefined) return cached;
     const row = this.s.account.get(name) as Row | undefined;
-    return row === undefined ? undefined : account(row);
+    if (row === undefined) return undefined;
+    const found = account(row);
+    if (this.accountRows.size >= LATEST_ROWS_CACHED) {
+      this.accountRows.delete(this.accountRows.keys().next().value as string);
+    }
+    this.accountRows.set(name, found);
+    return found;
   }
 
   async latestPublished(identifier: string): Promise<PublishedRow | undefined> {
@@ -348,10 +358,8 @@ export class SqliteBackend implements StorageBackend {
         throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
       await writer.commit(this.operations(writes));
       for (const row of writes.published) this.remember(row);
-      for (const { account: name, deviceId } of writes.answered)
-        this.listeners.emit(name, deviceId);
-      for (const { account: name, deviceId } of requestedIn(writes))
-        this.requestListeners.emit(name, deviceId);
+      for (const row of writes.accounts) this.accountRows.delete(row.name);
+      this.connectionListeners.announce(writes);
       return result;
     });
   }
@@ -400,30 +408,12 @@ export class SqliteBackend implements StorageBackend {
       );
     }
     for (const row of writes.connections) {
-      op(s.upsertConnection).run(
-        row.account,
-        row.deviceId,
-        row.txId,
-        row.request,
-        row.serverNonce,
-        row.witness,
-        row.pinId,
-        row.pinVerified ? 1 : 0,
-        row.received,
-        row.expires,
-        row.state,
-        row.result,
-      );
+      const { sql, values } = upsertConnectionQuery(row, SQLITE_DIALECT);
+      operations.push([sql, values]);
     }
     for (const row of writes.pins) {
-      op(s.upsertPin).run(
-        row.account,
-        row.pinId,
-        row.key,
-        row.expires,
-        row.used ? 1 : 0,
-        row.failures,
-      );
+      const { sql, values } = upsertPinQuery(row, SQLITE_DIALECT);
+      operations.push([sql, values]);
     }
     for (const row of writes.nonces) op(s.insertNonce).run(row.device, row.nonce, row.expires);
     for (const row of this.unsavedNonces.splice(0)) {
@@ -431,9 +421,7 @@ export class SqliteBackend implements StorageBackend {
     }
     if (writes.nonces.length > 0 && Math.random() < 0.01) op(s.deleteNonces).run(Date.now());
     for (const name of writes.purged) {
-      for (const table of PURGED_TABLES) {
-        operations.push([`DELETE FROM ${table} WHERE account = ?`, [name]]);
-      }
+      for (const { sql, values } of purgeQueries(name)) operations.push([sql, values]);
     }
     return operations;
   }
@@ -443,21 +431,11 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async leaves(afterId: number, limit: number): Promise<LeafRow[]> {
-    return (this.s.leaves.all(afterId, limit) as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      leafHash: bytes(row.leaf_hash),
-    }));
+    return (this.s.leaves.all(afterId, limit) as Row[]).map(leaf);
   }
 
   async logRows(afterId: number, toId: number, limit: number): Promise<LogRow[]> {
-    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map((row) => ({
-      id: num(row.id),
-      time: num(row.time),
-      type: String(row.type),
-      record: String(row.record),
-      leafHash: bytes(row.leaf_hash),
-    }));
+    return (this.s.logRows.all(afterId, toId, limit) as Row[]).map(logRow);
   }
 
   async searchPublished(query: PublishedQuery): Promise<PublishedRow[]> {
@@ -478,52 +456,8 @@ export class SqliteBackend implements StorageBackend {
       const row = await this.latestPublished(query.identifier.exact);
       return row === undefined ? [] : [row];
     }
-    const where: string[] = ['p.tx_id > ?'];
-    const values: unknown[] = [query.afterTxId];
-    if (query.identifier !== undefined) {
-      if ('exact' in query.identifier) {
-        where.push('p.identifier = ?');
-        values.push(query.identifier.exact);
-      } else {
-        where.push('p.identifier >= ? AND p.identifier < ?');
-        values.push(query.identifier.prefix, prefixUpperBound(query.identifier.prefix));
-      }
-    }
-    if (query.type !== undefined) {
-      where.push('p.type = ?');
-      values.push(query.type);
-    }
-    if (query.account !== undefined) {
-      where.push(
-        "((p.type = 'PersonalProfile' AND p.identifier = ?) OR (p.type = 'EscrowEntry' AND p.account = ?))",
-      );
-      values.push(query.account.profileId, query.account.name);
-    }
-    for (const [key, value] of [
-      ['Device', query.device],
-      ['Name', query.name],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(
-          'EXISTS (SELECT 1 FROM published_keys k WHERE k.key = ? AND k.value = ? AND k.tx_id = p.tx_id)',
-        );
-        values.push(key, value);
-      }
-    }
-    if (query.notBefore !== undefined) {
-      where.push('p.published >= ?');
-      values.push(query.notBefore);
-    }
-    if (query.before !== undefined) {
-      where.push('p.published < ?');
-      values.push(query.before);
-    }
-    if (query.latestOnly) where.push('p.latest = 1');
-    values.push(query.limit);
-    const rows = this.statement(
-      `SELECT p.* FROM published p WHERE ${where.join(' AND ')} ORDER BY p.tx_id LIMIT ?`,
-    ).all(...values) as Row[];
-    return rows.map(published);
+    const { sql, values } = searchPublishedQuery(query, SQLITE_DIALECT);
+    return (this.statement(sql).all(...values) as Row[]).map(published);
   }
 
   async containerHeads(
@@ -537,33 +471,12 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async containerEntries(query: ContainerQuery): Promise<ContainerEntryRow[]> {
-    const where = ['account = ?', 'container = ?', 'idx >= ?'];
-    const values: unknown[] = [query.account, query.container, query.indexMin];
-    if (query.indexMax !== undefined) {
-      where.push('idx <= ?');
-      values.push(query.indexMax);
-    }
-    if (query.notBefore !== undefined) {
-      where.push('published >= ?');
-      values.push(query.notBefore);
-    }
-    if (query.before !== undefined) {
-      where.push('published < ?');
-      values.push(query.before);
-    }
-    values.push(query.limit);
-    return (
-      this.statement(
-        `SELECT * FROM container_entries WHERE ${where.join(' AND ')} ORDER BY idx LIMIT ?`,
-      ).all(...values) as Row[]
-    ).map(entry);
+    const { sql, values } = containerEntriesQuery(query);
+    return (this.statement(sql).all(...values) as Row[]).map(entry);
   }
 
   async accountBytes(accountName: string): Promise<number> {
-    const row = this.statement(
-      'SELECT COALESCE(SUM(LENGTH(CAST(payload AS BLOB))), 0) AS n FROM container_entries WHERE account = ?',
-    ).get(accountName) as Row;
-    return num(row.n);
+    return num((this.s.accountBytes.get(accountName) as Row).n);
   }
 
   async pendingConnections(
@@ -572,17 +485,8 @@ export class SqliteBackend implements StorageBackend {
     after: { received: number; deviceId: string } | undefined,
     limit: number,
   ): Promise<ConnectionRow[]> {
-    const rows = after
-      ? this.statement(
-          `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
-             AND (received > ? OR (received = ? AND device_id > ?))
-             ORDER BY received, device_id LIMIT ?`,
-        ).all(accountName, now, after.received, after.received, after.deviceId, limit)
-      : this.statement(
-          `SELECT * FROM connections WHERE account = ? AND state = 'Pending' AND expires > ?
-             ORDER BY received, device_id LIMIT ?`,
-        ).all(accountName, now, limit);
-    return (rows as Row[]).map(connection);
+    const { sql, values } = pendingConnectionsQuery(accountName, now, after, limit);
+    return (this.statement(sql).all(...values) as Row[]).map(connection);
   }
 
   async claimNonce(
@@ -620,10 +524,10 @@ export class SqliteBackend implements StorageBackend {
   }
 
   onConnectionAnswered(listener: (account: string, deviceId: string) => void): () => void {
-    return this.listeners.add(listener);
+    return this.connectionListeners.answered.add(listener);
   }
 
   onConnectionRequested(listener: (account: string, deviceId: string) => void): () => void {
-    return this.requestListeners.add(listener);
+    return this.connectionListeners.requested.add(listener);
   }
 }

@@ -9,7 +9,7 @@ import type { ContainerEntry } from '../../shared/protocol/common';
 import { dateTimeMillis } from '../../shared/protocol/date-time';
 import type { ContainerUpdate } from '../../shared/protocol/messages/download';
 import { STATUS } from '../../shared/protocol/status-codes';
-import { EMPTY_DIGEST } from './container-digest';
+import { EMPTY_CONTAINER_DIGEST } from '../../shared/protocol/container-digest';
 import type { Handler } from './context';
 import { requireAuthenticated, respond } from './context';
 
@@ -88,7 +88,7 @@ export const download: Handler<'Download'> = async (context, message, request) =
     updates.push({
       Container: select.Container,
       Index: lastIndex,
-      Digest: head?.digest ?? EMPTY_DIGEST,
+      Digest: head?.digest ?? EMPTY_CONTAINER_DIGEST,
       Entries: entries,
       ...(more ? { PageKey: context.pageKeys.issue('Download', { ...state, next }) } : {}),
     });

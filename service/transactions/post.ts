@@ -9,7 +9,10 @@ import type { EntryResponse } from '../../shared/protocol/common';
 import { INBOUND_SPOOL } from '../../shared/protocol/common';
 import { STATUS } from '../../shared/protocol/status-codes';
 import type { ContainerHeadRow } from '../storage/rows';
-import { EMPTY_DIGEST, nextDigest } from './container-digest';
+import {
+  EMPTY_CONTAINER_DIGEST,
+  nextContainerDigest,
+} from '../../shared/protocol/container-digest';
 import type { Handler } from './context';
 import { requireAuthenticated, respond, submit } from './context';
 import { payloadBytes } from './quota';
@@ -51,10 +54,10 @@ export const post: Handler<'Post'> = async (context, message, request) => {
     const responses: EntryResponse[] = [];
     for (const [i, name] of recipients.entries()) {
       let index = heads[i]?.index ?? 0;
-      let digest = heads[i]?.digest ?? EMPTY_DIGEST;
+      let digest = heads[i]?.digest ?? EMPTY_CONTAINER_DIGEST;
       for (const [position, entry] of message.Message.entries()) {
         index++;
-        digest = nextDigest(digest, entry.Payload);
+        digest = nextContainerDigest(digest, entry.Payload);
         scope.putContainerEntry({
           account: name,
           container: INBOUND_SPOOL,

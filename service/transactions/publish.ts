@@ -67,7 +67,9 @@ async function publishProfileVersion(
       return respond(STATUS.OK, { Identifier: identifier, TransactionID: latest.txId });
     }
     if (expected !== undefined && expected !== latest.txId) throw new StaleVersion(latest.txId);
-    const previous = await context.profiles.personalProfile(storedSignedObject(latest));
+    const previous = await context.profiles.storedProfile(latest.txId, () =>
+      storedSignedObject(latest),
+    );
     checkPersonalProfileUpdate(previous, profile);
     const txId = await submit(context, request, async (scope) => {
       const now = await scope.latestPublished(identifier);
@@ -81,6 +83,7 @@ async function publishProfileVersion(
       scope.putPublished(profileRow(id, identifier, latest.account, scope.now, signed, profile));
       return id;
     });
+    context.profiles.rememberStored(txId, profile);
     return respond(STATUS.Updated, { Identifier: identifier, TransactionID: txId });
   });
 }

@@ -13,7 +13,7 @@ import {
   type StatusContainer,
 } from '../../shared/protocol/messages/status';
 import { STATUS } from '../../shared/protocol/status-codes';
-import { EMPTY_DIGEST } from './container-digest';
+import { EMPTY_CONTAINER_DIGEST } from '../../shared/protocol/container-digest';
 import type { Handler } from './context';
 import { respond } from './context';
 
@@ -30,7 +30,7 @@ export const status: Handler<'Status'> = async (context, message, request) => {
     }));
     for (const name of message.Containers ?? []) {
       if (!containers.some((known) => known.Container === name)) {
-        containers.push({ Container: name, Index: 0, Digest: EMPTY_DIGEST });
+        containers.push({ Container: name, Index: 0, Digest: EMPTY_CONTAINER_DIGEST });
       }
     }
     // The entries after each Since index, when all of them fit in what is left of the budget.

@@ -7,7 +7,10 @@
 import { MeshError } from '../../shared/errors';
 import type { ContainerStatus, EntryResponse } from '../../shared/protocol/common';
 import { STATUS } from '../../shared/protocol/status-codes';
-import { EMPTY_DIGEST, nextDigest } from './container-digest';
+import {
+  EMPTY_CONTAINER_DIGEST,
+  nextContainerDigest,
+} from '../../shared/protocol/container-digest';
 import type { Handler } from './context';
 import { requireAuthenticated, respond, submit } from './context';
 import { payloadBytes } from './quota';
@@ -28,7 +31,7 @@ export const upload: Handler<'Upload'> = async (context, message, request) => {
     const before: ContainerStatus[] = message.Updates.map((update, i) => ({
       Container: update.Container,
       Index: heads[i]?.index ?? 0,
-      Digest: heads[i]?.digest ?? EMPTY_DIGEST,
+      Digest: heads[i]?.digest ?? EMPTY_CONTAINER_DIGEST,
     }));
     const conflicts = new Set(
       message.Updates.filter((update, i) => before[i]?.Index !== update.ExpectedIndex).map(
@@ -48,10 +51,10 @@ export const upload: Handler<'Upload'> = async (context, message, request) => {
     const results: EntryResponse[] = [];
     for (const [i, update] of message.Updates.entries()) {
       let index = update.ExpectedIndex;
-      let digest = before[i]?.Digest ?? EMPTY_DIGEST;
+      let digest = before[i]?.Digest ?? EMPTY_CONTAINER_DIGEST;
       for (const [position, entry] of update.Entries.entries()) {
         index++;
-        digest = nextDigest(digest, entry.Payload);
+        digest = nextContainerDigest(digest, entry.Payload);
         scope.putContainerEntry({
           account,
           container: update.Container,

@@ -56,9 +56,18 @@ export const passwordEntryContentShape = {
   Folder: z.string().max(1000).optional(),
   /** Marked as a favourite. */
   Favorite: z.boolean().optional(),
-  /** Custom fields (an export's name: value pairs), in order. */
+  /**
+   * Custom fields (an export's name: value pairs), in order. Hidden: a secret the desktop shows
+   * only when asked, as it does a password (absent in fields stored before it: shown).
+   */
   Fields: z
-    .array(z.strictObject({ Name: z.string().max(1000), Value: z.string().max(10_000) }))
+    .array(
+      z.strictObject({
+        Name: z.string().max(1000),
+        Value: z.string().max(10_000),
+        Hidden: z.boolean().optional(),
+      }),
+    )
     .max(100)
     .optional(),
 } as const;

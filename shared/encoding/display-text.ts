@@ -4,7 +4,8 @@
  * so no terminal escape sequence; Unicode TR 36 section 3) and the bidirectional overrides and
  * isolates that can reorder what is shown (Unicode TR 9, the "Trojan Source" trick, CVE-2021-42574)
  * are each replaced by U+FFFD, so the reader sees that something was there. Used by the CLI for
- * every line it prints; the renderer should pass such text through it too.
+ * every line it prints; the renderer passes such text through it too (one function for the
+ * idea in both).
  */
 
 // C0 except TAB and LF, DEL, C1; LRE..RLO, LRI..PDI, ALM.

@@ -8,10 +8,14 @@
 import type { MeshApi, MeshEventMessage, MeshReply, MeshUnsubscribe } from './contract';
 import type { MeshNames } from './names';
 
+/** What travels on the request channel: a call of a method, or the cancel of a running call. */
+export type MeshTransportMessage =
+  { method: string; request?: unknown; call?: string } | { cancel: string };
+
 /** How requests reach the main process and how its pushes come back. */
 export interface MeshTransport {
-  /** Sends one request and resolves to the main process's reply. */
-  invoke(request: { method: string; request?: unknown }): Promise<unknown>;
+  /** Sends one request (or cancel) and resolves to the main process's reply. */
+  invoke(request: MeshTransportMessage): Promise<unknown>;
   /** Calls `listener` with every message on the event channel until unsubscribed. */
   subscribe(listener: (message: MeshEventMessage) => void): MeshUnsubscribe;
 }
@@ -29,21 +33,26 @@ function unreachable(method: string): MeshReply<never> {
 
 /**
  * Builds `window.mesh` (or the API of any table, typed by `Api`): one function per method,
- * grouped by namespace, taking one request object (or none), resolving to a MeshReply and never
- * rejecting; `on(event, listener)` hands the listener only the event's payload.
+ * grouped by namespace, taking one request object (or none) and options (`call`: the id that
+ * `cancel(call)` aborts it by), resolving to a MeshReply and never rejecting; `on(event,
+ * listener)` hands the listener only the event's payload.
  */
 export function createMeshApi<Api = MeshApi>(transport: MeshTransport, names: MeshNames): Api {
-  const namespaces: Record<string, Record<string, (request?: unknown) => Promise<unknown>>> = {};
+  const namespaces: Record<
+    string,
+    Record<string, (request?: unknown, options?: { call?: unknown }) => Promise<unknown>>
+  > = {};
   for (const name of names.methods) {
     const dot = name.indexOf('.');
     if (dot <= 0) continue;
     const namespace = name.slice(0, dot);
     const member = name.slice(dot + 1);
     const functions = (namespaces[namespace] ??= {});
-    functions[member] = async (request?: unknown) => {
+    functions[member] = async (request?: unknown, options?: { call?: unknown }) => {
+      const call = typeof options?.call === 'string' ? { call: options.call } : {};
       try {
         return await transport.invoke(
-          request === undefined ? { method: name } : { method: name, request },
+          request === undefined ? { method: name, ...call } : { method: name, request, ...call },
         );
       } catch {
         return unreachable(name);
@@ -61,9 +70,18 @@ export function createMeshApi<Api = MeshApi>(transport: MeshTransport, names: Me
       if (message.event === event) listener(message.payload);
     });
   };
-  const api: Record<string, unknown> = { on };
+  const cancel = async (call: string): Promise<unknown> => {
+    if (typeof call !== 'string')
+      throw new TypeError('window.mesh.cancel: the call id is a string');
+    try {
+      return await transport.invoke({ cancel: call });
+    } catch {
+      return unreachable('cancel');
+    }
+  };
+  const api: Record<string, unknown> = { on, cancel };
   for (const [namespace, functions] of Object.entries(namespaces)) {
-    if (namespace === 'on') continue;
+    if (namespace === 'on' || namespace === 'cancel') continue;
     api[namespace] = Object.freeze(functions);
   }
   return Object.freeze(api) as Api;

@@ -85,16 +85,27 @@ export type RequestOf<S extends Spec> = z.input<S['request']>;
 /** What a method resolves to. */
 export type ReplyOf<S extends Spec> = z.output<S['reply']>;
 
+/**
+ * What a caller may add to any call: `call` names it (a fresh id per call, e.g. a random UUID),
+ * so that `window.mesh.cancel(call)` can abort it while it runs.
+ */
+export interface MeshCallOptions {
+  readonly call?: string;
+}
+
 /** The call of one method, as the caller sees it: no argument when it takes no request. */
 export type CallOf<S extends Spec, Result> =
   undefined extends RequestOf<S>
-    ? (request?: RequestOf<S>) => Result
-    : (request: RequestOf<S>) => Result;
+    ? (request?: RequestOf<S>, options?: MeshCallOptions) => Result
+    : (request: RequestOf<S>, options?: MeshCallOptions) => Result;
 
 /** The namespaces of a table. */
 export type NamespacesOf<T extends MethodTable> = NamespaceOf<keyof T & string>;
 
-/** Options of every dispatched call: only a signal, aborted when the program stops. */
+/**
+ * Options of every dispatched call: only a signal, aborted when the program stops or when the
+ * caller cancels the call (`window.mesh.cancel`).
+ */
 export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
@@ -113,10 +124,18 @@ export type AppNamespace = Exclude<NamespacesOf<MeshMethods>, CoreNamespace>;
 /** What the desktop program provides for its own namespaces. */
 export type AppApi = { readonly [N in AppNamespace]: HandlerGroup<MeshMethods, N> };
 
-/** One request on MESH_INVOKE_CHANNEL: the method's name and its one request object (or none). */
+/**
+ * One request on MESH_INVOKE_CHANNEL: the method's name, its one request object (or none) and,
+ * when the caller may cancel it, the call's id.
+ */
 export type MeshRequest = {
-  [M in MeshMethodName]: { method: M; request?: RequestOf<MeshMethods[M]> };
+  [M in MeshMethodName]: { method: M; request?: RequestOf<MeshMethods[M]>; call?: string };
 }[MeshMethodName];
+
+/** The id a caller gives a call it may cancel: 1 to 64 letters, digits, `-` or `_`. */
+export const callIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call id is 1 to 64 letters, digits, - or _');
 
 /** The runtime schema of a request to the methods of `table`, checked before any dispatch. */
 export function requestSchemaOf(table: MethodTable) {
@@ -124,8 +143,19 @@ export function requestSchemaOf(table: MethodTable) {
   return z.strictObject({
     method: z.enum(names as [string, ...string[]]),
     request: z.unknown().optional(),
+    call: callIdSchema.optional(),
   });
 }
+
+/**
+ * The other message on MESH_INVOKE_CHANNEL: cancel the running call with this id (its signal is
+ * aborted; the call then answers, typically CANCELLED). From the same checked sender only.
+ */
+export const meshCancelSchema = z.strictObject({ cancel: callIdSchema });
+export type MeshCancel = z.infer<typeof meshCancelSchema>;
+/** The reply to a cancel: whether a running call had that id. */
+export const meshCancelReplySchema = z.strictObject({ cancelled: z.boolean() });
+export type MeshCancelReply = z.infer<typeof meshCancelReplySchema>;
 
 // ---- replies and errors --------------------------------------------------------------------
 
@@ -217,10 +247,17 @@ export type ApiOf<T extends MethodTable> = {
   };
 };
 
-/** `window.mesh`: the table's methods, each resolving to a MeshReply, and `on` for pushes. */
+/** Aborts the running call named `call` (MeshCallOptions); resolves to whether one ran. */
+export type MeshCancelFunction = (call: string) => Promise<MeshReply<MeshCancelReply>>;
+
+/**
+ * `window.mesh`: the table's methods, each resolving to a MeshReply, `on` for pushes and
+ * `cancel` for a running call.
+ */
 export type MeshApi = ApiOf<MeshMethods> & {
   readonly on: <E extends MeshEventName>(
     event: E,
     listener: (payload: MeshEventPayload<E>) => void,
   ) => MeshUnsubscribe;
+  readonly cancel: MeshCancelFunction;
 };

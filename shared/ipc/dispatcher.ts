@@ -5,10 +5,16 @@
  * namespace is routed to, checks the reply against the method's reply schema (an allow-list),
  * and always answers a MeshReply, with a typed error for bad input or failure. Generic: there is
  * no handler per method. Isomorphic: the Electron main process and the browser harness run it.
+ *
+ * Cancelling, generic too: a request may carry a call id (`call`); while it runs, the message
+ * `{ cancel: <id> }` aborts the signal its method was given (the core's methods stop at their next
+ * step and answer CANCELLED). Both travel on the one channel, so the sender check in front of the
+ * dispatcher (electron/app/ipc.ts, the harness's token) covers the cancel as well.
  */
 import type { z } from 'zod';
-import { isMeshError } from '../errors';
+import { isMeshError, MeshError } from '../errors';
 import {
+  meshCancelSchema,
   meshMethods,
   requestSchemaOf,
   type AppApi,
@@ -86,14 +92,38 @@ export function createMeshDispatcher(
   const table: MethodTable = options.table ?? meshMethods;
   const envelope = requestSchemaOf(table);
   const onInternalError = options.onInternalError ?? (() => {});
-  const callOptions: CallOptions = options.signal === undefined ? {} : { signal: options.signal };
+  const programSignal = options.signal;
+  /** The calls running with an id, by id: what a cancel aborts. */
+  const running = new Map<string, AbortController>();
   return async (raw) => {
+    if (typeof raw === 'object' && raw !== null && 'cancel' in raw) {
+      const cancel = meshCancelSchema.safeParse(raw);
+      if (!cancel.success) return badRequest(cancel.error);
+      const controller = running.get(cancel.data.cancel);
+      controller?.abort(new MeshError('CANCELLED', 'the call was cancelled'));
+      return { ok: true, value: { cancelled: controller !== undefined } };
+    }
     const parsed = envelope.safeParse(raw);
     if (!parsed.success) return badRequest(parsed.error);
     const name = parsed.data.method;
     const spec = table[name]!;
     const request = spec.request.safeParse(parsed.data.request);
     if (!request.success) return badRequest(request.error, 'request');
+    const call = parsed.data.call;
+    if (call !== undefined && running.has(call)) {
+      return meshFailure('INVALID_ARGUMENT', 'Bad request: call: a call with this id is running', {
+        field: 'call',
+      });
+    }
+    const controller = call === undefined ? undefined : new AbortController();
+    if (call !== undefined && controller !== undefined) running.set(call, controller);
+    const signals = [programSignal, controller?.signal].filter(
+      (signal): signal is AbortSignal => signal !== undefined,
+    );
+    const callOptions: CallOptions =
+      signals.length === 0
+        ? {}
+        : { signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals) };
     const dot = name.indexOf('.');
     const namespace = name.slice(0, dot);
     const member = name.slice(dot + 1);
@@ -114,8 +144,14 @@ export function createMeshDispatcher(
       if (isMeshError(error)) {
         return meshFailure(error.code, error.message, { ...error.details });
       }
+      if (controller?.signal.aborted === true) {
+        // Cancelled, and the method failed some other way on its way out (e.g. an AbortError).
+        return meshFailure('CANCELLED', `${name} was cancelled`, { method: name });
+      }
       onInternalError(name, error);
       return meshFailure('INTERNAL', `${name} failed inside the program`, { method: name });
+    } finally {
+      if (call !== undefined) running.delete(call);
     }
     const checked = spec.reply.safeParse(value);
     if (!checked.success) {

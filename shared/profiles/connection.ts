@@ -82,6 +82,15 @@ export const connectionResultSchema = z.looseObject({
    * 6.1.3).
    */
   OnlineKey: generalJweSchema.optional(),
+  /**
+   * Answering a request that proved a PIN: the MAC under the PIN's administrator key binding the
+   * master profile (shared/profiles/pin.ts; docs/device-flows.md "Connect by PIN"; an extension
+   * of draft-hallambaker-mesh-reference-03 section 6.1.3).
+   */
+  PinProfileProof: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be base64url of 32 bytes')
+    .optional(),
 });
 export type ConnectionResult = z.infer<typeof connectionResultSchema>;
 

@@ -13,6 +13,15 @@
  * deviceUdf)) The ConnectionRequest carries PinID, PinProof (service key) and PinAdminProof (admin
  * key).
  * `pin` is the normalized PIN text (upper case, no dashes or spaces) in UTF-8.
+ *
+ * The PIN also binds the account's master profile, so that a lying service cannot enroll the
+ * device into another account (docs/device-flows.md "Connect by PIN"): the administrator's
+ * ConnectionResult carries
+ *   PinProfileProof = base64url(HMAC-SHA-256(admin key, "MMM-PIN-PROFILE-1\n" account "\n"
+ * clientNonce "\n" deviceUdf "\n" profileUdf))
+ * over the UDF of its own master profile; the new device computes the same over the profile it
+ * asked to join and refuses the answer when they differ. Only a holder of the PIN can make it; the
+ * service holds the service key only.
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -85,6 +94,36 @@ export function pinProofInput(claims: PinProofClaims): Uint8Array {
   return utf8Encode(
     `MMM-PIN-PROOF-1\n${claims.account}\n${claims.clientNonce}\n${claims.deviceUdf}`,
   );
+}
+
+/** The fields a PIN profile proof binds: a PIN proof's, and the master profile's UDF. */
+export interface PinProfileClaims extends PinProofClaims {
+  /** The UDF of the master profile (the personal profile's Identifier). */
+  readonly profileUdf: string;
+}
+
+/** The bytes a PIN profile proof is an HMAC of (module comment). */
+export function pinProfileProofInput(claims: PinProfileClaims): Uint8Array {
+  if (claims.profileUdf.includes('\n')) {
+    throw new MeshError('INVALID_ARGUMENT', 'PIN proof profileUdf must not contain a newline', {
+      field: 'profileUdf',
+    });
+  }
+  const { profileUdf, ...request } = claims;
+  pinProofInput(request);
+  return utf8Encode(
+    `MMM-PIN-PROFILE-1\n${claims.account}\n${claims.clientNonce}\n${claims.deviceUdf}\n${profileUdf}`,
+  );
+}
+
+/** base64url(HMAC-SHA-256(adminKey, pinProfileProofInput(claims))): PinProfileProof. */
+export function computePinProfileProof(adminKey: Uint8Array, claims: PinProfileClaims): string {
+  return base64urlEncode(hmac(sha256, adminKey, pinProfileProofInput(claims)));
+}
+
+/** base64url(SHA-256(proof)): how a new device keeps the PinProfileProof it expects. */
+export function pinProfileDigest(proof: string): string {
+  return base64urlEncode(sha256(utf8Encode(proof)));
 }
 
 /** base64url(HMAC-SHA-256(key, pinProofInput(claims))). */

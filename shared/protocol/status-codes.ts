@@ -62,6 +62,7 @@ export function statusForError(code: MeshErrorCode): StatusCode {
       return STATUS.BadRequest;
     case 'SIGNATURE_INVALID':
     case 'UNTRUSTED_PROFILE':
+    case 'PROFILE_MISMATCH':
     case 'UNAUTHORIZED':
     case 'EXPIRED':
       return STATUS.Unauthorized;

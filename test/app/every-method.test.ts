@@ -167,8 +167,24 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       password: 'correct horse battery staple',
       totp: 'JBSWY3DPEHPK3PXP',
       notes: 'first',
+      folder: 'Work/Web',
+      favorite: true,
+      fields: [
+        { name: 'Customer number', value: '1234' },
+        { name: 'Recovery code', value: 'hidden-recovery-1', hidden: true },
+      ],
     });
+    expect(added).toMatchObject({ folder: 'Work/Web', favorite: true });
     const id = added.id as string;
+    expect((await call(admin, 'passwords.get', { id })).fields).toEqual([
+      { name: 'Customer number', value: '1234', hidden: false },
+      { name: 'Recovery code', value: null, hidden: true },
+    ]);
+    expect(await call(admin, 'passwords.revealField', { id, index: 1 })).toEqual({
+      id,
+      index: 1,
+      value: 'hidden-recovery-1',
+    });
     await call(admin, 'passwords.list');
     await call(admin, 'passwords.update', { id, changes: { password: 'second password 2!' } });
     const detail = await call(admin, 'passwords.get', { id });
@@ -192,6 +208,15 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       autoGenerate: false,
     });
     await call(admin, 'passwords.delete', { id });
+    // Deleted at once; undelete brings it back as it was, the deleted version in its history.
+    const listed = (await call(admin, 'passwords.list')) as unknown as { id: string }[];
+    expect(listed.map((entry) => entry.id)).not.toContain(id);
+    const back = await call(admin, 'passwords.undelete', { id });
+    expect(back).toMatchObject({ id, folder: 'Work/Web', favorite: true });
+    const undone = await call(admin, 'passwords.get', { id });
+    expect((undone.updated as string) > (added.updated as string)).toBe(true);
+    expect((undone.history as unknown as { updated: string }[]).length).toBe(history.length + 2);
+    await call(admin, 'passwords.delete', { id }); // and deleted again, for the activity below
 
     // Mail.
     const imap = {

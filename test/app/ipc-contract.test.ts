@@ -107,10 +107,10 @@ describe('the contract table', () => {
 });
 
 describe('window.mesh over an in-memory pair', () => {
-  it('has one function per method, grouped by namespace, and on()', () => {
+  it('has one function per method, grouped by namespace, on() and cancel()', () => {
     const { api } = pair(() => target());
     expect(Object.keys(api).sort()).toEqual(
-      ['on', ...new Set(meshMethodNames.map((name) => name.split('.')[0]))].sort(),
+      ['on', 'cancel', ...new Set(meshMethodNames.map((name) => name.split('.')[0]))].sort(),
     );
     expect(Object.keys(api.app)).toEqual(['info']);
     expect(Object.keys(api.passwords)).toContain('reveal');
@@ -263,6 +263,75 @@ describe('a method added to a copy of the table', () => {
       ok: false,
       error: { code: 'INVALID_ARGUMENT', details: { field: 'request.udf' } },
     });
+  });
+});
+
+describe('cancelling a running call', () => {
+  /** A create that runs until its signal is aborted, then fails as the core does. */
+  function waitingCreate() {
+    let resolveStarted = (): void => {};
+    const started = new Promise<void>((resolve) => (resolveStarted = resolve));
+    const seen: (AbortSignal | undefined)[] = [];
+    const create = async (_request: unknown, options: { signal?: AbortSignal } = {}) => {
+      seen.push(options.signal);
+      resolveStarted();
+      await new Promise((_resolve, reject) => {
+        options.signal?.addEventListener('abort', () =>
+          reject(new MeshError('CANCELLED', 'the request was cancelled')),
+        );
+      });
+    };
+    return { create, started, seen };
+  }
+
+  it('aborts the signal of the call with that id, which answers CANCELLED', async () => {
+    const waiting = waitingCreate();
+    const { api } = pair(() => target({ account: { create: waiting.create } }));
+    const reply = api.account.create({ address: 'alice' }, { call: 'create-1' });
+    await waiting.started;
+    expect(waiting.seen[0]?.aborted).toBe(false);
+    expect(await api.cancel('create-1')).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await reply).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(waiting.seen[0]?.aborted).toBe(true);
+    // Finished: the id is free again, and a cancel of it finds nothing.
+    expect(await api.cancel('create-1')).toEqual({ ok: true, value: { cancelled: false } });
+  });
+
+  it('aborts the call when the program stops, and only the call named', async () => {
+    const program = new AbortController();
+    const waiting = waitingCreate();
+    const dispatch = createMeshDispatcher(() => target({ account: { create: waiting.create } }), {
+      signal: program.signal,
+    });
+    const first = dispatch({ method: 'account.create', request: { address: 'a' }, call: 'one' });
+    const second = dispatch({ method: 'account.create', request: { address: 'b' }, call: 'two' });
+    await waiting.started;
+    expect(await dispatch({ cancel: 'two' })).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await second).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(waiting.seen[0]?.aborted).toBe(false);
+    program.abort();
+    expect(await first).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+  });
+
+  it('refuses a second running call with the same id, and a malformed id', async () => {
+    const waiting = waitingCreate();
+    const dispatch = createMeshDispatcher(() => target({ account: { create: waiting.create } }));
+    const first = dispatch({ method: 'account.create', request: { address: 'a' }, call: 'same' });
+    await waiting.started;
+    expect(
+      await dispatch({ method: 'account.create', request: { address: 'b' }, call: 'same' }),
+    ).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', details: { field: 'call' } } });
+    expect(await dispatch({ cancel: 'no spaces allowed' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', details: { field: 'cancel' } },
+    });
+    expect(await dispatch({ cancel: 'same', method: 'app.info' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
+    expect(waiting.seen).toHaveLength(1);
+    await dispatch({ cancel: 'same' });
+    await first;
   });
 });
 

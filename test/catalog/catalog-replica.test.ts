@@ -17,7 +17,7 @@ import { LocalStore } from '../../electron/core/store/local-store';
 import {
   EMPTY_CONTAINER_DIGEST,
   nextContainerDigest,
-} from '../../electron/core/catalog/sync/container-digest';
+} from '../../shared/protocol/container-digest';
 import { memoryKeyStore } from '../core/store/memory-key-store';
 
 const kind = CATALOG_KINDS.password;

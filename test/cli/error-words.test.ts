@@ -7,7 +7,8 @@ import { MeshError, type MeshErrorCode } from '../../shared/errors';
 const cases: [MeshErrorCode, Record<string, string | number>, string][] = [
   ['KEYCHAIN_UNAVAILABLE', { reason: 'service' }, 'MESH_KEYSTORE=file and MESH_PASSPHRASE'],
   ['PASSPHRASE_INVALID', { reason: 'missing' }, ': set MESH_PASSPHRASE'],
-  ['HOME_LOCKED', { directory: '/h', pid: 1 }, 'use another home (--home DIR)'],
+  ['HOME_LOCKED', { directory: '/h', lock: 'home', pid: 1 }, 'use another home (--home DIR)'],
+  ['HOME_LOCKED', { directory: '/h', lock: 'sync', pid: 1 }, 'when that sync is done'],
   ['ALREADY_EXISTS', { field: 'home', reason: 'connected' }, '(--home DIR) for another account'],
   ['ALREADY_EXISTS', { field: 'home', reason: 'requested' }, '(mesh device complete)'],
   ['NOT_CONNECTED', { reason: 'no-request' }, '(mesh device request ACCOUNT)'],
@@ -18,6 +19,7 @@ const cases: [MeshErrorCode, Record<string, string | number>, string][] = [
   ['INVALID_ARGUMENT', { field: 'username', matches: 2 }, 'say which with --username'],
   ['NOT_A_RECIPIENT', { type: 'password', reason: 'key-not-shared' }, 'mesh account sync'],
   ['TIMEOUT', { seconds: 5, reason: 'pin-unused' }, 'mesh device accept ID'],
+  ['PROFILE_MISMATCH', { reason: 'pin' }, 'new PIN (mesh account pin)'],
 ];
 
 describe('cliWords', () => {

@@ -5,80 +5,34 @@
 // `npx install-electron`, or with ELECTRON_OVERRIDE_DIST_PATH) they run. The build tested keeps
 // Electron's default fuses: `_electron.launch` needs the nodeCliInspect fuse on
 // (docs/architecture.md section 13), which build/fuses.mjs turns off only for packaged releases.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAll, isStale, root } from '../../scripts/build.mjs';
-import { locateElectronBinary } from '../../scripts/start.mjs';
-
-// MESH_E2E_PACKAGED names a packaged executable (npm run dist, built with
-// MESH_FUSES_FOR_PLAYWRIGHT=1): the same journeys then run against the package, as the release
-// workflow does (.github/workflows/release.yml).
-const packaged = process.env.MESH_E2E_PACKAGED;
-const electronBinary =
-  packaged === undefined
-    ? locateElectronBinary()
-    : { found: existsSync(packaged), path: packaged, version: 'packaged' };
-const skipReason = `no Electron ${electronBinary.version} binary at ${electronBinary.path}; it is downloaded on first run (Electron >= 42) and this machine cannot fetch it: run "npx install-electron" or set ELECTRON_OVERRIDE_DIST_PATH`;
-
-/** Starts a private Xvfb when there is no display; resolves with its DISPLAY once it is ready. */
-function startVirtualDisplay(): Promise<{ display: string; process: ChildProcess } | null> {
-  if (process.platform !== 'linux' || process.env.DISPLAY) return Promise.resolve(null);
-  if (spawnSync('sh', ['-c', 'command -v Xvfb'], { stdio: 'ignore' }).status !== 0) {
-    return Promise.reject(new Error('no DISPLAY and no Xvfb (apt-get install xvfb)'));
-  }
-  return new Promise((resolve, reject) => {
-    // -displayfd: Xvfb picks a free display and writes its number when it accepts clients.
-    const xvfb = spawn(
-      'Xvfb',
-      ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
-      {
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    xvfb.once('error', reject);
-    xvfb.stdout.once('data', (chunk: Buffer) => {
-      resolve({ display: `:${chunk.toString().trim()}`, process: xvfb });
-    });
-  });
-}
+import { root } from '../../scripts/build.mjs';
+import {
+  electronBinary,
+  electronSkipReason,
+  launchDesktop,
+  type LaunchedDesktop,
+} from './electron-launch';
 
 describe.skipIf(!electronBinary.found)(
-  `the desktop program in Electron${electronBinary.found ? '' : ` (skipped: ${skipReason})`}`,
+  `the desktop program in Electron${electronBinary.found ? '' : ` (skipped: ${electronSkipReason})`}`,
   () => {
-    let app: ElectronApplication;
+    let desktop: LaunchedDesktop;
+    let app: LaunchedDesktop['app'];
     let page: Page;
-    let xvfb: ChildProcess | undefined;
 
     beforeAll(async () => {
-      if (packaged === undefined && isStale()) await buildAll();
-      const display = await startVirtualDisplay();
-      xvfb = display?.process;
-      const env: Record<string, string> = {};
-      for (const [name, value] of Object.entries(process.env)) {
-        if (value !== undefined && name !== 'ELECTRON_RUN_AS_NODE') env[name] = value;
-      }
-      if (display) env.DISPLAY = display.display;
-      app = await _electron.launch({
-        executablePath: electronBinary.path,
-        // Chromium will not start as root with its OS sandbox; only then is it turned off, for
-        // the test run. The window's own `sandbox: true` is still checked below.
-        args: [
-          ...(packaged === undefined ? [root] : []),
-          ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-        ],
-        env,
-        cwd: root,
-      });
+      desktop = await launchDesktop();
+      app = desktop.app;
       page = await app.firstWindow();
       await page.getByRole('heading', { level: 1, name: 'Set up this device' }).waitFor();
     });
 
     afterAll(async () => {
-      await app?.close();
-      xvfb?.kill();
+      await desktop?.close();
     });
 
     it('loads the renderer from app://mesh', () => {

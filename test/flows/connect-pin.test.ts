@@ -21,8 +21,9 @@ describe.runIf(keychainInSession)(`connect a device with a PIN${keychainSkipReas
     await admin.account.create({ address: service.address('ivy'), deviceName: 'desktop' });
     const issued = await admin.connect.issuePin({ expiresInSeconds: 600 });
     expect(issued.pin).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){4}$/);
-    expect(issued.uri).toBe(`mcu://ivy@127.0.0.1:${service.port}/${issued.pin}`);
-    expect(parseConnectionUri(issued.uri).pin).toBe(issued.pin);
+    const profileUdf = (await admin.account.status()).profileUdf;
+    expect(issued.uri).toBe(`mcu://ivy@127.0.0.1:${service.port}/${issued.pin}?udf=${profileUdf}`);
+    expect(parseConnectionUri(issued.uri)).toMatchObject({ pin: issued.pin, profileUdf });
 
     const phone = await homes.open('pin-phone');
     const request = await phone.connect.request({

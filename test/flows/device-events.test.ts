@@ -5,6 +5,8 @@ import {
   isConnectionUri,
   parseConnectionUri,
 } from '../../electron/core/connect/connection-uri';
+import { utf8Encode } from '../../shared/encoding/utf8';
+import { udfFromData } from '../../shared/udf';
 
 describe('DeviceEvents', () => {
   it('calls listeners in order, isolates a throwing one, and stops on request', () => {
@@ -43,16 +45,35 @@ describe('DeviceEvents', () => {
   });
 });
 
-describe('connection URI (mcu://ACCOUNT/PIN)', () => {
-  it('round-trips an account and a PIN', () => {
-    const uri = formatConnectionUri('Alice@Example.com', 'ABCD-EFGH-JKLM-NPQR-STUV');
-    expect(uri).toBe('mcu://alice@example.com/ABCD-EFGH-JKLM-NPQR-STUV');
+describe('connection URI (mcu://ACCOUNT/PIN?udf=PROFILE)', () => {
+  const profileUdf = udfFromData(utf8Encode('a master profile'), 'application/mmm');
+  it('round-trips an account, a PIN and the master profile fingerprint', () => {
+    const uri = formatConnectionUri('Alice@Example.com', 'ABCD-EFGH-JKLM-NPQR-STUV', profileUdf);
+    expect(uri).toBe(`mcu://alice@example.com/ABCD-EFGH-JKLM-NPQR-STUV?udf=${profileUdf}`);
     expect(isConnectionUri(uri)).toBe(true);
     expect(isConnectionUri('alice@example.com')).toBe(false);
     const parsed = parseConnectionUri(uri);
     expect(parsed.address.text).toBe('alice@example.com');
     expect(parsed.pin).toBe('ABCD-EFGH-JKLM-NPQR-STUV');
-    expect(parseConnectionUri('MCU://bob@127.0.0.1:8080/abcd2345').address.port).toBe(8080);
+    expect(parsed.profileUdf).toBe(profileUdf);
+    // Without the fingerprint (the PIN alone binds the profile then).
+    const bare = parseConnectionUri('MCU://bob@127.0.0.1:8080/abcd2345');
+    expect(bare.address.port).toBe(8080);
+    expect(bare.profileUdf).toBeUndefined();
+  });
+
+  it('refuses a fingerprint that is malformed, repeated or shorter than 100 bits', () => {
+    const base = 'mcu://alice@example.com/ABCD-EFGH-JKLM-NPQR-STUV';
+    const short = profileUdf.split('-').slice(0, 4).join('-');
+    for (const query of [
+      '?udf=not-a-udf',
+      `?udf=${profileUdf}&udf=${profileUdf}`,
+      `?udf=${short}`,
+    ]) {
+      expect(() => parseConnectionUri(base + query), query).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { field: 'uri.udf' } }),
+      );
+    }
   });
 
   it('refuses malformed URIs without quoting the PIN', () => {

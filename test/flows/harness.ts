@@ -90,18 +90,29 @@ export class TestHomes {
   }
 }
 
-/** How the proxy may change one exchange: return new response text, or undefined to pass it on. */
+/** A changed answer: its text, or its HTTP status and text. */
+export type RewrittenAnswer = string | { readonly status: number; readonly body: string };
+
+/**
+ * How the proxy may change one exchange: return a new answer (or a promise of one), or undefined
+ * to pass it on.
+ */
 export type Rewrite = (exchange: {
   readonly request: string;
   readonly response: string;
   readonly status: number;
-}) => string | undefined;
+}) => RewrittenAnswer | undefined | Promise<RewrittenAnswer | undefined>;
+
+/** How the proxy may change a request body before forwarding it: new text, or undefined. */
+export type RewriteRequest = (body: string) => string | undefined;
 
 /** A proxy in front of a service, rewriting answers with `rewrite` while it is set. */
 export interface TestProxy {
   readonly port: number;
   address(name: string): string;
   rewrite: Rewrite | undefined;
+  /** Changes request bodies before they are forwarded (a service that answers for another). */
+  rewriteRequest: RewriteRequest | undefined;
   /** Called with each request body as it arrives, before it is forwarded. */
   onRequest: ((body: string) => void) | undefined;
   /** Forward to another service from now on (a forked log). */
@@ -113,15 +124,18 @@ export interface TestProxy {
 export async function startProxy(target: string): Promise<TestProxy> {
   const proxy: {
     rewrite: Rewrite | undefined;
+    rewriteRequest: RewriteRequest | undefined;
     onRequest: ((body: string) => void) | undefined;
     target: string;
-  } = { rewrite: undefined, onRequest: undefined, target };
+  } = { rewrite: undefined, rewriteRequest: undefined, onRequest: undefined, target };
   const server: Server = createServer((incoming, outgoing) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
-      const body = Buffer.concat(chunks);
-      proxy.onRequest?.(body.toString('utf8'));
+      const received = Buffer.concat(chunks);
+      proxy.onRequest?.(received.toString('utf8'));
+      const changedRequest = proxy.rewriteRequest?.(received.toString('utf8'));
+      const body = changedRequest === undefined ? received : Buffer.from(changedRequest, 'utf8');
       const url = new URL(incoming.url ?? '/', proxy.target);
       const forward = httpRequest(
         url,
@@ -134,17 +148,31 @@ export async function startProxy(target: string): Promise<TestProxy> {
           answer.on('data', (chunk: Buffer) => parts.push(chunk));
           answer.on('end', () => {
             const text = Buffer.concat(parts).toString('utf8');
-            const changed = proxy.rewrite?.({
-              request: body.toString('utf8'),
-              response: text,
-              status: answer.statusCode ?? 500,
-            });
-            const out = Buffer.from(changed ?? text, 'utf8');
-            outgoing.writeHead(answer.statusCode ?? 500, {
-              'content-type': answer.headers['content-type'] ?? 'application/json',
-              'content-length': out.length,
-            });
-            outgoing.end(out);
+            void Promise.resolve(
+              proxy.rewrite?.({
+                request: body.toString('utf8'),
+                response: text,
+                status: answer.statusCode ?? 500,
+              }),
+            ).then(
+              (changed) => {
+                const status =
+                  typeof changed === 'object' ? changed.status : (answer.statusCode ?? 500);
+                const out = Buffer.from(
+                  typeof changed === 'object' ? changed.body : (changed ?? text),
+                  'utf8',
+                );
+                outgoing.writeHead(status, {
+                  'content-type': answer.headers['content-type'] ?? 'application/json',
+                  'content-length': out.length,
+                });
+                outgoing.end(out);
+              },
+              () => {
+                outgoing.writeHead(502);
+                outgoing.end();
+              },
+            );
           });
         },
       );
@@ -165,6 +193,12 @@ export async function startProxy(target: string): Promise<TestProxy> {
     },
     set rewrite(value) {
       proxy.rewrite = value;
+    },
+    get rewriteRequest() {
+      return proxy.rewriteRequest;
+    },
+    set rewriteRequest(value) {
+      proxy.rewriteRequest = value;
     },
     get onRequest() {
       return proxy.onRequest;

@@ -5,7 +5,7 @@
  * are data: one mutation each, with the error it must give (docs/architecture.md section 11 "Logs
  * and storage").
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyJws } from '../../shared/crypto/jws';
 import { base64urlEncode } from '../../shared/encoding/base64url';
@@ -19,7 +19,9 @@ import {
 } from '../../shared/profiles/personal-profile';
 import type { VerifiedPersonalProfile } from '../../shared/profiles/personal-profile';
 import {
+  computePinProfileProof,
   computePinProof,
+  pinProfileDigest,
   derivePinKeys,
   normalizePin,
   pinProofInput,
@@ -456,5 +458,27 @@ describe('PIN proofs', () => {
     expect(verifyPinProof(keys.adminKey, claims, proof)).toBe(false);
     expect(verifyPinProof(keys.serviceKey, { ...claims, deviceUdf: 'OTHER' }, proof)).toBe(false);
     expect(verifyPinProof(keys.serviceKey, claims, proof.slice(1))).toBe(false);
+  });
+
+  it('binds the master profile with the administrator key (PinProfileProof)', () => {
+    const keys = derivePinKeys('k7qd-3mzx-p2wb');
+    const claims = {
+      account: 'alice',
+      clientNonce: 'NONCE',
+      deviceUdf: 'DEVICE',
+      profileUdf: 'P1',
+    };
+    const proof = computePinProfileProof(keys.adminKey, claims);
+    expect(proof).toBe(
+      createHmac('sha256', keys.adminKey)
+        .update('MMM-PIN-PROFILE-1\nalice\nNONCE\nDEVICE\nP1')
+        .digest('base64url'),
+    );
+    expect(computePinProfileProof(keys.adminKey, { ...claims, profileUdf: 'P2' })).not.toBe(proof);
+    expect(computePinProfileProof(keys.serviceKey, claims)).not.toBe(proof);
+    expect(pinProfileDigest(proof)).toBe(createHash('sha256').update(proof).digest('base64url'));
+    expect(() => computePinProfileProof(keys.adminKey, { ...claims, profileUdf: 'P\n1' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -17,10 +17,10 @@ import {
   selectPendingCount,
 } from '../../renderer/store/approvals-slice';
 import { connectMeshEvents } from '../../renderer/store/mesh-store';
-import { filterPasswordRows } from '../../renderer/store/password-filter';
+import { filterPasswordRows, foldersOf } from '../../renderer/store/password-filter';
 import { selectVisiblePasswordRows } from '../../renderer/store/passwords-slice';
 import { selectLocked } from '../../renderer/store/session-slice';
-import { selectSync, syncWords } from '../../renderer/store/sync-slice';
+import { selectSync, selectUploadFailed, syncWords } from '../../renderer/store/sync-slice';
 import { MeshError, meshErrorCodes } from '../../shared/errors';
 import { createMeshApi } from '../../shared/ipc/client';
 import {
@@ -230,6 +230,37 @@ describe('the passwords slice', () => {
     expect(filterPasswordRows(rows, 'nothing-matches')).toEqual([]);
   });
 
+  it('scopes the list to a folder (and those below it), to no folder, to favourites', () => {
+    const store = createMeshStore(null);
+    const scoped = [
+      {
+        id: 'a',
+        title: 'Bank',
+        username: 'u',
+        site: 'bank.example',
+        folder: 'Work/Banking',
+        favorite: true,
+      },
+      { id: 'b', title: 'Desk', username: 'u', site: 'desk.example', folder: 'Work' },
+      { id: 'c', title: 'Shop', username: 'u', site: 'shop.example', folder: '', favorite: true },
+      { id: 'd', title: 'Workshop', username: 'u', site: 'w.example', folder: 'Workshop' },
+    ];
+    store.getState().passwordRowsChanged({ phase: 'loaded', value: scoped });
+    const ids = () => selectVisiblePasswordRows(store.getState()).map((row) => row.id);
+    expect(foldersOf(scoped)).toEqual(['Work', 'Work/Banking', 'Workshop']);
+    store.getState().scopePasswords({ folder: 'Work', favoritesOnly: false });
+    expect(ids()).toEqual(['a', 'b']);
+    store.getState().scopePasswords({ folder: '', favoritesOnly: false });
+    expect(ids()).toEqual(['c']);
+    store.getState().scopePasswords({ folder: null, favoritesOnly: true });
+    expect(ids()).toEqual(['a', 'c']);
+    store.getState().searchPasswords('shop');
+    expect(ids()).toEqual(['c']);
+    store.getState().scopePasswords({ folder: 'Work', favoritesOnly: true });
+    store.getState().searchPasswords('');
+    expect(ids()).toEqual(['a']);
+  });
+
   it('is emptied when the window locks', async () => {
     const store = createMeshStore(null);
     store.getState().passwordRowsChanged({ phase: 'loaded', value: rows });
@@ -238,6 +269,36 @@ describe('the passwords slice', () => {
     expect(selectLocked(store.getState())).toBe(true);
     expect(store.getState().passwordRows).toEqual({ phase: 'idle' });
     expect(store.getState().selectedPasswordId).toBeNull();
+  });
+});
+
+describe('the sync slice', () => {
+  it('keeps what account.sync could not upload, and the banner counts it', async () => {
+    const report = {
+      downloaded: 0,
+      uploaded: 1,
+      conflicts: 0,
+      profileRefreshed: false,
+      catalogs: [],
+      checkpointSize: 1,
+      failed: [{ type: 'password' as const, id: 'big' }],
+    };
+    const target = {
+      account: { sync: async () => report },
+      passwords: { list: async () => [] },
+    };
+    const dispatch = createMeshDispatcher(() => target);
+    const mesh = createMeshApi<MeshApi>(
+      { invoke: dispatch, subscribe: () => () => {} },
+      { methods: meshMethodNames, events: meshEventNames },
+    );
+    const store = createMeshStore(mesh);
+    await store.getState().syncNow();
+    expect(selectUploadFailed(store.getState())).toEqual([{ type: 'password', id: 'big' }]);
+    expect(store.getState().passwordRows).toEqual({ phase: 'loaded', value: [] });
+    const synced = { state: 'idle' as const, lastSyncedAt: '2026-01-01T00:00:00Z', code: null };
+    expect(syncWords({ ...synced, pending: 1 }, 1)).toBe('Synced; 1 entry could not be uploaded');
+    expect(syncWords({ ...synced, pending: 0 }, 0)).toBe('Synced');
   });
 });
 

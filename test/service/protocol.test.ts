@@ -513,9 +513,11 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
         Digest: string;
       }[];
       expect(containers).toEqual([expect.objectContaining({ Container: 'catalog', Index: 2 })]);
-      const { nextDigest, EMPTY_DIGEST } =
-        await import('../../service/transactions/container-digest');
-      expect(containers[0]?.Digest).toBe(nextDigest(nextDigest(EMPTY_DIGEST, 'one'), 'two'));
+      const { nextContainerDigest, EMPTY_CONTAINER_DIGEST } =
+        await import('../../shared/protocol/container-digest');
+      expect(containers[0]?.Digest).toBe(
+        nextContainerDigest(nextContainerDigest(EMPTY_CONTAINER_DIGEST, 'one'), 'two'),
+      );
       expect(containers[0]).not.toHaveProperty('Entries');
       // Since: the entries after the index the device holds come with the answer.
       const since = await client.call(

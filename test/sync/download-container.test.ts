@@ -22,7 +22,7 @@ import { LocalStore } from '../../electron/core/store/local-store';
 import {
   EMPTY_CONTAINER_DIGEST,
   nextContainerDigest,
-} from '../../electron/core/catalog/sync/container-digest';
+} from '../../shared/protocol/container-digest';
 import { downloadContainer } from '../../electron/core/catalog/sync/download-container';
 import { memoryKeyStore } from '../core/store/memory-key-store';
 

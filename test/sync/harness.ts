@@ -1,13 +1,11 @@
 /**
  * Test harness for the catalogs and sync (issues 4 and 5): a real Mesh service on 127.0.0.1 in
  * this process (SQLite in a temporary directory) behind a TCP relay that counts every byte each
- * way (HTTP headers included) and can be cut to play "offline"; device homes in temporary
+ * way (HTTP headers included) and can be cut to play "offline" (test/support/counting-relay.ts); device homes in temporary
  * directories with their secrets in the real OS keychain (wiped at the end); and the accounts
  * the tests need - one administrator, plus devices it connected by witness.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -15,14 +13,9 @@ import type { MeshApplications } from '../../electron/core/mesh-applications';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import type { ServiceOptions } from '../../service/config';
 import { buildService, type MeshService } from '../../service/service';
+import { startCountingRelay, type ByteCount } from '../support/counting-relay';
 import { wipeHome } from '../support/service-suite';
 import { deviceCoreOf } from '../../electron/core/session/device-internals';
-
-/** Bytes moved through the relay since the last reset. */
-export interface ByteCount {
-  sent: number;
-  received: number;
-}
 
 /** A service on loopback behind a counting relay. */
 export interface TestService {
@@ -54,59 +47,24 @@ export async function startService(
     });
   let service = await build(options.limits);
   let listening = await service.listen({ port: 0, host: '127.0.0.1' });
-  const bytes: ByteCount = { sent: 0, received: 0 };
-  const sockets = new Set<Socket>();
-  let offline = false;
-  const relay: Server = createServer((client) => {
-    if (offline) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(listening.port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.on('data', (chunk: Buffer) => {
-      bytes.sent += chunk.length;
-      upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => {
-      bytes.received += chunk.length;
-      client.write(chunk);
-    });
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const port = (relay.address() as AddressInfo).port;
+  const relay = await startCountingRelay(() => listening.port);
   return {
     get service() {
       return service;
     },
     directory,
-    address: (name) => `${name}@127.0.0.1:${port}`,
-    bytes,
-    resetBytes() {
-      bytes.sent = 0;
-      bytes.received = 0;
-    },
-    setOffline(value) {
-      offline = value;
-      if (value) for (const socket of sockets) socket.destroy();
-    },
+    address: (name) => `${name}@127.0.0.1:${relay.port}`,
+    bytes: relay.bytes,
+    resetBytes: () => relay.resetBytes(),
+    setOffline: (offline) => relay.setOffline(offline),
     async restart(limits) {
-      for (const socket of sockets) socket.destroy();
+      relay.dropConnections();
       await service.close();
       service = await build(limits);
       listening = await service.listen({ port: 0, host: '127.0.0.1' });
     },
     async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      await relay.close();
       await service.close();
       await rm(directory, { recursive: true, force: true });
     },

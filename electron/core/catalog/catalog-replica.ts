@@ -10,7 +10,7 @@
  * downloaded page is one commit of its entries together with the sync position covering them.
  */
 import { isMeshError, MeshError } from '../../../shared/errors';
-import { contentKey } from './entry-model';
+import { versionIdentity } from './entry-model';
 import type { SyncPosition } from '../store/records';
 import type { LocalStore } from '../store/local-store';
 import {
@@ -432,6 +432,49 @@ export class CatalogReplica {
     this.#emit([...before], 'sync');
   }
 
+  /**
+   * Read the catalog again from the local store, which another process with this home open has
+   * changed (docs/local-store.md "Sharing a home"): `kept` are this type's keys the store holds
+   * now (listCatalogKeys) - keys new there are taken, keys of containers gone from it forgotten
+   * (wiped), the current one stays (CatalogSet.applyProfile moves it) - then every container
+   * replica and queued edit is folded in afresh. Listeners hear of each entry whose state
+   * changed, as from a sync. Edits set aside in this session stay set aside while still queued.
+   */
+  reload(kept: readonly CatalogKey[]): void {
+    const keep = new Set<string>();
+    for (const key of kept) {
+      if (key.type !== this.kind.type) continue;
+      keep.add(key.container);
+      // A container's key never changes (#useKey refuses another): one held already is kept.
+      if (this.#keys.has(key.container)) wipeCatalogKey(key);
+      else this.#keys.set(key.container, key);
+    }
+    for (const [container, key] of this.#keys) {
+      if (keep.has(container) || key === this.#current) continue;
+      this.#keys.delete(container);
+      wipeCatalogKey(key);
+    }
+    const before = new Map(this.#records);
+    this.#records.clear();
+    this.#queued.clear();
+    this.#unreadable = 0;
+    this.#foldStore();
+    for (const seq of [...this.#setAside.keys()]) {
+      if (!this.#queued.has(seq)) this.#setAside.delete(seq);
+    }
+    const changed: string[] = [];
+    for (const [identifier, record] of this.#records) {
+      const previous = before.get(identifier);
+      if (previous === undefined || recordKey(previous) !== recordKey(record)) {
+        changed.push(identifier);
+      }
+    }
+    for (const identifier of before.keys()) {
+      if (!this.#records.has(identifier)) changed.push(identifier);
+    }
+    this.#emit(changed, 'sync');
+  }
+
   /** Fold in every held container replica, then the queued edits. */
   #foldStore(): void {
     for (const key of this.#keys.values()) {
@@ -566,11 +609,6 @@ function sameVersion(a: CatalogRecord, b: CatalogRecord): boolean {
   const sa = a.Entry ?? a.Deleted ?? a.Settings;
   const sb = b.Entry ?? b.Deleted ?? b.Settings;
   return sa.Updated === sb.Updated && sa.UpdatedBy === sb.UpdatedBy;
-}
-
-/** Identity of one version: when, by whom, what (as the entry model tells versions apart). */
-function versionIdentity(version: { Updated: string; UpdatedBy: string }): string {
-  return `${version.Updated}\u0000${version.UpdatedBy}\u0000${contentKey(version)}`;
 }
 
 /**

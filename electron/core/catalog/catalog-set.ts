@@ -2,14 +2,16 @@
  * The catalogs of one open device home (docs/architecture.md section 3): one CatalogReplica per
  * application type, loaded from the local store when first asked for and shared by everything that
  * works on that home - the password and mail APIs, sync, and the hooks that share and rotate
- * application keys - so that each sees the others' changes at once.
+ * application keys - so that each sees the others' changes at once. What another process with the
+ * home open commits is read again at the next catch-up (DeviceContext.catchUp; docs/local-store.md
+ * "Sharing a home").
  */
 import { isMeshError } from '../../../shared/errors';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
 import type { DeviceContext } from '../session/device-context';
 import { HomeSlot } from '../session/home-state';
 import { findCatalogApplication } from './application-entry';
-import { listCatalogKeys, type CatalogKey } from './application-key';
+import { listCatalogKeys, wipeCatalogKey, type CatalogKey } from './application-key';
 import { CatalogEvents } from './catalog-events';
 import { catalogKeyFor } from './catalog-keys';
 import { CATALOG_KINDS, CATALOG_TYPES, type CatalogType } from './catalog-kinds';
@@ -28,9 +30,13 @@ export class CatalogSet {
   readonly context: DeviceContext;
   readonly events = new CatalogEvents();
   readonly #replicas = new Map<CatalogType, Promise<CatalogReplica>>();
+  /** The replicas loaded so far (those of #replicas that resolved). */
+  readonly #loaded = new Map<CatalogType, CatalogReplica>();
+  readonly #stopCatchUp: () => void;
 
   constructor(context: DeviceContext) {
     this.context = context;
+    this.#stopCatchUp = context.onChangedElsewhere(() => this.#catchUp());
   }
 
   /** The catalog of `type`, loaded from the local store on first use. */
@@ -79,8 +85,10 @@ export class CatalogSet {
    * home's state does it when the home closes).
    */
   async close(): Promise<void> {
+    this.#stopCatchUp();
     const loaded = await Promise.allSettled(this.#replicas.values());
     this.#replicas.clear();
+    this.#loaded.clear();
     for (const result of loaded) if (result.status === 'fulfilled') result.value.wipeKeys();
   }
 
@@ -103,6 +111,26 @@ export class CatalogSet {
     const kept = listCatalogKeys(this.context.store).filter((key) => key.type === type);
     const replica = CatalogReplica.load(this.context.store, CATALOG_KINDS[type], kept, current);
     replica.onChange((change) => this.events.emit('catalog-changed', change));
+    this.#loaded.set(type, replica);
     return replica;
+  }
+
+  /**
+   * Another process committed to the home's store: take the application keys it came to hold
+   * (a newer personal profile it cached), then read each loaded catalog again; their listeners
+   * (the applications' in-memory views) hear of every entry that changed.
+   */
+  async #catchUp(): Promise<void> {
+    if (this.#loaded.size === 0) return;
+    if (this.context.account() === undefined) return; // removed meanwhile: nothing to read
+    await this.applyProfile(await this.context.personalProfile());
+    const kept = listCatalogKeys(this.context.store);
+    for (const key of kept) {
+      const replica = this.#loaded.get(key.type);
+      if (replica === undefined) wipeCatalogKey(key);
+    }
+    for (const replica of this.#loaded.values()) {
+      replica.reload(kept.filter((key) => key.type === replica.type));
+    }
   }
 }

@@ -100,7 +100,11 @@ export function compareVersions<Content extends object>(
   return ka === kb ? 0 : ka < kb ? -1 : 1;
 }
 
-function versionIdentity<Content extends object>(version: EntryVersion<Content>): string {
+/**
+ * Identity of one version: when, by whom, what. Two versions with the same identity are the same
+ * version (History keeps one of them; a sync does not queue it again).
+ */
+export function versionIdentity(version: EntryVersion<object>): string {
   return `${version.Updated}\u0000${version.UpdatedBy}\u0000${contentKey(version)}`;
 }
 

@@ -6,7 +6,10 @@
  * a lawful successor of the one the request was made against), and - when accepted and the profile
  * lists this device - bind the home to the account and cache the profile; accepted as
  * administrator, keep the online signing key the result carries encrypted to this device
- * (docs/device-flows.md "Roles").
+ * (docs/device-flows.md "Roles"). A request made with a PIN is accepted only with the
+ * PinProfileProof that binds the master profile it asked to join (shared/profiles/pin.ts): an
+ * answer without it, or with another, comes from an account the PIN was not issued for, and the
+ * request is dropped with PROFILE_MISMATCH, nothing of that account kept.
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import { isMeshError, MeshError } from '../../../shared/errors';
@@ -14,6 +17,7 @@ import { verifyConnectionResult } from '../../../shared/profiles/connection';
 import { findDevice, verifyPersonalProfileChain } from '../../../shared/profiles/personal-profile';
 import type { SignedObject } from '../../../shared/profiles/signed-object';
 import { udfMatches } from '../../../shared/udf';
+import { pinProfileDigest } from '../../../shared/profiles/pin';
 import { awaitConnectionResult } from '../protocol/long-poll';
 import { adoptRole } from '../profile/administration';
 import type { DeviceContext } from '../session/device-context';
@@ -112,6 +116,25 @@ export async function completeConnection(
   });
   const verdict = await verifyAnswer(context, record, answer.Result, options.signal);
   if (verdict.result === 'Query') return outcome('requested');
+  if (verdict.result === 'Accepted' && !pinBindingHolds(record, verdict.pinProfileProof)) {
+    // Not the account the PIN was issued for: drop the request and keep nothing of that account.
+    deleteConnectionRequest(context.store);
+    context.events.emit('connection-state', {
+      state: 'unconnected',
+      account: undefined,
+      deviceUdf: undefined,
+    });
+    throw new MeshError(
+      'PROFILE_MISMATCH',
+      `${record.address} answered with a master profile the PIN was not issued for: the service may be trying to connect this device to another account; nothing was kept`,
+      {
+        field: 'Result.PinProfileProof',
+        reason: 'pin',
+        service: record.address.slice(record.address.lastIndexOf('@') + 1),
+        offered: record.profileUdf,
+      },
+    );
+  }
   deleteConnectionRequest(context.store);
   if (verdict.result === 'Refused') {
     emitState(context, 'refused', record);
@@ -171,7 +194,18 @@ async function verifyAnswer(
       { field: 'Profile.Devices' },
     );
   }
-  return { result: result.Result, profile, onlineKey: result.OnlineKey };
+  return {
+    result: result.Result,
+    profile,
+    onlineKey: result.OnlineKey,
+    pinProfileProof: result.PinProfileProof,
+  };
+}
+
+/** True for a request made without a PIN, or when the answer's PinProfileProof is the expected. */
+function pinBindingHolds(record: ConnectionRequestRecord, proof: string | undefined): boolean {
+  if (record.pinProfileCheck === undefined) return true;
+  return proof !== undefined && pinProfileDigest(proof) === record.pinProfileCheck;
 }
 
 function emitState(

@@ -4,7 +4,10 @@
  * device profile and client nonce, with Result Accepted or Refused, signed by the online signing
  * key, posted to the service for the new device to collect. A device accepted as administrator also
  * finds the online signing key in it, encrypted to its DeviceEncryptionKey (OnlineKey, the same JWE
- * as its Administrators entry in the profile; docs/device-flows.md "Roles").
+ * as its Administrators entry in the profile; docs/device-flows.md "Roles"). A result answering a
+ * request that proved a PIN this device issued carries PinProfileProof, the MAC under the PIN's
+ * administrator key that binds this account's master profile for the new device
+ * (shared/profiles/pin.ts; docs/device-flows.md "Connect by PIN").
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import type { ConnectionResult, ConnectionResultValue } from '../../../shared/profiles/connection';
@@ -14,6 +17,9 @@ import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-
 import type { DeviceContext } from '../session/device-context';
 import type { PendingConnection } from './pending-connections';
 import { signObject } from '../profile/profile-signing';
+import { base64urlDecode } from '../../../shared/encoding/base64url';
+import { computePinProfileProof } from '../../../shared/profiles/pin';
+import { readIssuedPin } from '../session/device-records';
 
 /**
  * Sign the result for `pending` with the administration key, check it as the new device will
@@ -36,6 +42,7 @@ export async function postConnectionResult(
     ClientNonce: request.ClientNonce,
     Result: value,
     ...(onlineKey !== undefined && { OnlineKey: onlineKey }),
+    ...(value === 'Accepted' && pinProfileProof(context, pending, profile.identifier)),
   };
   const signed = await signObject(pending.deviceUdf, result, online, 'ConnectionResult');
   await verifyConnectionResult(signed, profile, verifyJws);
@@ -46,4 +53,31 @@ export async function postConnectionResult(
     { signal },
   );
   return answer.TransactionID;
+}
+
+/**
+ * PinProfileProof for a request that proved a PIN this device issued (pending.pinId is set only
+ * then, and the PIN's administrator key is still held), over this account's master profile.
+ */
+function pinProfileProof(
+  context: DeviceContext,
+  pending: PendingConnection,
+  profileUdf: string,
+): Pick<ConnectionResult, 'PinProfileProof'> | undefined {
+  if (pending.pinId === undefined) return undefined;
+  const issued = readIssuedPin(context.store, pending.pinId);
+  if (issued === undefined) return undefined;
+  const adminKey = base64urlDecode(issued.adminKey);
+  try {
+    return {
+      PinProfileProof: computePinProfileProof(adminKey, {
+        account: context.requireAccount().account,
+        clientNonce: pending.request.request.ClientNonce,
+        deviceUdf: pending.deviceUdf,
+        profileUdf,
+      }),
+    };
+  } finally {
+    adminKey.fill(0);
+  }
 }

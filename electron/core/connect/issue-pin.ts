@@ -3,8 +3,9 @@
  * section 7, "Connect with a PIN or QR code"; draft-hallambaker-mesh-protocol-00 section 8.2;
  * docs/protocol.md ConnectPin): make a random PIN, register its PinID and service key with the
  * service (which then checks PinProof and uses the PIN up), and keep its administrator key here to
- * check PinAdminProof - a proof the service cannot forge - before approving. The PIN is shown with
- * its `mcu://ACCOUNT/PIN` URI.
+ * check PinAdminProof - a proof the service cannot forge - before approving, and to bind this
+ * account's master profile in its answer (PinProfileProof, shared/profiles/pin.ts). The PIN is
+ * shown with its `mcu://ACCOUNT/PIN?udf=PROFILE` URI, which names the master profile too.
  */
 import { randomBytes } from 'node:crypto';
 import { base32Encode } from '../../../shared/encoding/base32';
@@ -28,7 +29,7 @@ const PIN_CHARACTERS = 20;
 export interface IssuedPinView {
   /** The PIN in groups of four, e.g. `ABCD-EFGH-JKLM-NPQR-STUV`. */
   readonly pin: string;
-  /** `mcu://ACCOUNT/PIN`, for a QR code. */
+  /** `mcu://ACCOUNT/PIN?udf=PROFILE`, for a QR code (connection-uri.ts). */
   readonly uri: string;
   readonly pinId: string;
   readonly expires: string;
@@ -78,7 +79,7 @@ export async function issuePin(
     });
     return {
       pin,
-      uri: formatConnectionUri(binding.address, pin),
+      uri: formatConnectionUri(binding.address, pin, binding.profileUdf),
       pinId: keys.pinId,
       expires: answer.Expires,
     };

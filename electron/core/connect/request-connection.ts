@@ -5,13 +5,24 @@
  * profile and a ConnectionRequest carrying a fresh client nonce (and, with a PIN, the proofs of
  * knowing it), send it, and compute the witness the user compares with the one the administrator
  * device shows. The request is kept in the local store until completeConnection learns the answer.
+ *
+ * A connection URI carries the fingerprint of the account's master profile: a profile the service
+ * offers with another fingerprint is refused before anything is signed or sent (PROFILE_MISMATCH).
+ * A PIN binds the profile too: the device keeps the digest of the PinProfileProof an honest
+ * administrator will put in its answer, and completeConnection refuses an answer without it
+ * (shared/profiles/pin.ts; docs/device-flows.md "Connect by PIN").
  */
 import { verifyJws } from '../../../shared/crypto/jws';
 import { MeshError } from '../../../shared/errors';
 import type { ConnectionRequest } from '../../../shared/profiles/connection';
 import { verifyConnectionRequest } from '../../../shared/profiles/connection';
 import { findDevice, verifyPersonalProfileChain } from '../../../shared/profiles/personal-profile';
-import { computePinProof, derivePinKeys } from '../../../shared/profiles/pin';
+import {
+  computePinProfileProof,
+  computePinProof,
+  derivePinKeys,
+  pinProfileDigest,
+} from '../../../shared/profiles/pin';
 import { randomNonce, udfMatches } from '../../../shared/udf';
 import { computeWitness } from '../../../shared/witness';
 import { parseAccountAddress, type AccountAddress } from '../protocol/account-address';
@@ -31,7 +42,10 @@ export type { ConnectionRequestView };
 
 /** What to ask for. */
 export interface RequestConnectionOptions {
-  /** `local@service`, or an `mcu://ACCOUNT/PIN` connection URI (which carries the PIN). */
+  /**
+   * `local@service`, or an `mcu://ACCOUNT/PIN?udf=PROFILE` connection URI (which carries the PIN
+   * and the master profile's fingerprint).
+   */
   readonly address: string;
   /** This device's name in the profile (default: the host name). */
   readonly deviceName?: string | undefined;
@@ -44,10 +58,20 @@ export interface RequestConnectionOptions {
  * Send a connection request for this device (module comment). ALREADY_EXISTS when this home is
  * connected to an account already, or the profile lists this device; UNAUTHORIZED when the
  * service refuses a PIN (unknown, used, expired or wrong); the fetch's verification errors when
- * the account's profile does not hold up; UNTRUSTED_PROFILE when the service's answer does not
- * match the profile and nonces this device sent.
+ * the account's profile does not hold up; PROFILE_MISMATCH when it is not the profile the
+ * connection URI names; UNTRUSTED_PROFILE when the service's answer does not match the profile
+ * and nonces this device sent.
  */
-export async function requestConnection(
+export function requestConnection(
+  context: DeviceContext,
+  options: RequestConnectionOptions,
+): Promise<ConnectionRequestView> {
+  // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
+  // home at once, and the second finds what the first did.
+  return context.exclusive(() => requestConnectionExclusively(context, options));
+}
+
+async function requestConnectionExclusively(
   context: DeviceContext,
   options: RequestConnectionOptions,
 ): Promise<ConnectionRequestView> {
@@ -66,6 +90,19 @@ export async function requestConnection(
 
   progress(0, `Fetching the profile of ${target.address.text}`);
   const profile = await fetchPersonalProfile(context, target.address, { signal: options.signal });
+  if (target.profileUdf !== undefined && !udfMatches(profile.identifier, target.profileUdf)) {
+    throw new MeshError(
+      'PROFILE_MISMATCH',
+      `the service offered another master profile for ${target.address.text} than the one the connection link names: it may be trying to connect this device to another account; nothing was sent`,
+      {
+        field: 'uri.udf',
+        reason: 'connection-uri',
+        service: target.address.service,
+        expected: target.profileUdf,
+        offered: profile.identifier,
+      },
+    );
+  }
   const keys = await context.ensureDeviceKeys();
   if (findDevice(profile, keys.udf) !== undefined) {
     throw new MeshError(
@@ -136,6 +173,14 @@ export async function requestConnection(
     witness,
     profile: profile.signed,
     pinVerified: answer.PinVerified,
+    ...(target.pin !== undefined && {
+      pinProfileCheck: pinProfileCheck(target.pin, {
+        account: target.address.account,
+        clientNonce,
+        deviceUdf: keys.udf,
+        profileUdf: profile.identifier,
+      }),
+    }),
     requested: context.timestamp(),
     expires: answer.Expires,
   };
@@ -152,17 +197,36 @@ export async function requestConnection(
 function connectionTarget(options: RequestConnectionOptions): {
   address: AccountAddress;
   pin: string | undefined;
+  profileUdf: string | undefined;
 } {
   if (isConnectionUri(options.address)) {
-    const { address, pin } = parseConnectionUri(options.address);
+    const { address, pin, profileUdf } = parseConnectionUri(options.address);
     if (options.pin !== undefined && options.pin !== pin) {
       throw new MeshError('INVALID_ARGUMENT', 'the connection URI already holds a PIN', {
         field: 'pin',
       });
     }
-    return { address, pin };
+    return { address, pin, profileUdf };
   }
-  return { address: parseAccountAddress(options.address), pin: options.pin };
+  return { address: parseAccountAddress(options.address), pin: options.pin, profileUdf: undefined };
+}
+
+/**
+ * The digest of the PinProfileProof an administrator holding the PIN computes over the profile
+ * this device asks to join: what completeConnection compares the answer's proof with (the digest,
+ * so the local store holds nothing that would make a proof).
+ */
+function pinProfileCheck(
+  pin: string,
+  claims: { account: string; clientNonce: string; deviceUdf: string; profileUdf: string },
+): string {
+  const keys = derivePinKeys(pin);
+  try {
+    return pinProfileDigest(computePinProfileProof(keys.adminKey, claims));
+  } finally {
+    keys.serviceKey.fill(0);
+    keys.adminKey.fill(0);
+  }
 }
 
 /**

@@ -60,7 +60,16 @@ export type RecoveredAccount = AdministeredAccount;
  * when the shares are too few, mistyped, from different splits, or rebuild a seed that is not
  * this account's; ALREADY_EXISTS when this home belongs to an account already.
  */
-export async function recoverAccount(
+export function recoverAccount(
+  context: DeviceContext,
+  options: RecoverOptions,
+): Promise<RecoveredAccount> {
+  // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
+  // home at once, and the second finds what the first did.
+  return context.exclusive(() => recoverAccountExclusively(context, options));
+}
+
+async function recoverAccountExclusively(
   context: DeviceContext,
   options: RecoverOptions,
 ): Promise<RecoveredAccount> {

@@ -1,10 +1,15 @@
 /**
- * The device home lock (docs/architecture.md section 7, "Device state"): one process at a time may
- * open a home. A lock file created with O_EXCL holds the owner's pid; a lock whose pid is dead on
- * this host is stale and is taken over, under a short-lived guard file so that two processes
- * finding the same stale lock cannot both take it (the loser re-reads the lock, finds the winner
- * alive, and fails).
+ * The locks of a device home (docs/local-store.md "Sharing a home"): several processes - the
+ * desktop program and `mesh` commands - may have one home open at once, and a lock is held only
+ * around what must be exclusive: `home.lock` while a home is set up or its secrets change
+ * (home.json, the key file, the local store's creation, making an account, connecting, recovering),
+ * `sync.lock` while the catalogs sync. A lock file created with O_EXCL holds the owner's pid; a
+ * lock whose owner is dead on this host is stale and is taken over, under a short-lived guard file
+ * so that two processes finding the same stale lock cannot both take it (the loser re-reads the
+ * lock, finds the winner alive, and waits or fails). A live holder is waited for, up to a limit,
+ * since it holds the lock for moments; then the error is HOME_LOCKED naming it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, unlinkSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -14,9 +19,22 @@ import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
 import { syncDirectory } from './atomic-file';
 
-/** File name of the lock inside the home directory. */
+/** File name of the home's lock inside the home directory (setting up, secrets). */
 export const LOCK_FILE = 'home.lock';
-const GUARD_FILE = 'home.lock.takeover';
+/** File name of the lock held while the catalogs of the home sync. */
+export const SYNC_LOCK_FILE = 'sync.lock';
+/** Which lock: the home's own, or the sync's. */
+export type HomeLockName = 'home' | 'sync';
+const LOCK_FILES: Readonly<Record<HomeLockName, string>> = {
+  home: LOCK_FILE,
+  sync: SYNC_LOCK_FILE,
+};
+/** How long a live holder is waited for by default, in milliseconds. */
+export const DEFAULT_LOCK_WAIT_MS: Readonly<Record<HomeLockName, number>> = {
+  home: 60_000,
+  sync: 300_000,
+};
+const MAX_RETRY_DELAY_MS = 200;
 /** A lock file this young with unreadable contents is still being written by its owner. */
 const UNREADABLE_GRACE_MS = 2_000;
 const RETRY_DELAY_MS = 25;
@@ -41,12 +59,25 @@ export interface HomeLock {
   release(): Promise<void>;
 }
 
+/** Which lock to take and how long to wait for a live holder. */
+export interface HomeLockOptions {
+  /** `home` (default) or `sync`. */
+  readonly lock?: HomeLockName;
+  /** Wait up to this long for a live holder to release it (default 0: fail at once). */
+  readonly waitMs?: number;
+}
+
 /**
- * Take the lock of the home at `directory` (which must exist). Throws MeshError('HOME_LOCKED')
- * naming the pid of the live process that holds it.
+ * Take a lock of the home at `directory` (which must exist). Throws MeshError('HOME_LOCKED'),
+ * details `{ directory, lock, pid, hostname, waitedMs }`, when a live process still holds it
+ * after `waitMs`.
  */
-export async function acquireHomeLock(directory: string): Promise<HomeLock> {
-  const path = join(directory, LOCK_FILE);
+export async function acquireHomeLock(
+  directory: string,
+  options: HomeLockOptions = {},
+): Promise<HomeLock> {
+  const name = options.lock ?? 'home';
+  const path = join(directory, LOCK_FILES[name]);
   const record: LockRecord = {
     pid: process.pid,
     hostname: hostname(),
@@ -54,6 +85,8 @@ export async function acquireHomeLock(directory: string): Promise<HomeLock> {
     created: new Date().toISOString(),
     ...startedField(process.pid),
   };
+  const started = Date.now();
+  let pause = RETRY_DELAY_MS;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (await tryCreate(path, record)) return heldLock(directory, path, record);
     const holder = await readLock(path);
@@ -67,12 +100,81 @@ export async function acquireHomeLock(directory: string): Promise<HomeLock> {
       }
       continue;
     }
-    if (holderIsAlive(holder)) throw homeLocked(directory, holder);
+    if (holderIsAlive(holder)) {
+      const waited = Date.now() - started;
+      if (waited >= (options.waitMs ?? 0)) throw homeLocked(directory, name, holder, waited);
+      // A live holder keeps it for moments: look again, less often the longer it takes.
+      await delay(Math.min(pause, Math.max(1, (options.waitMs ?? 0) - waited)));
+      pause = Math.min(pause * 2, MAX_RETRY_DELAY_MS);
+      attempt = 0;
+      continue;
+    }
     await takeOver(directory, path, holder);
   }
-  throw new MeshError('HOME_LOCKED', `could not take the lock of the device home ${directory}`, {
-    directory,
-  });
+  throw new MeshError(
+    'HOME_LOCKED',
+    `could not take the ${name} lock of the device home ${directory}`,
+    {
+      directory,
+      lock: name,
+    },
+  );
+}
+
+/** The locks the running async call chain holds (withHomeLock), innermost first. */
+interface HeldSection {
+  readonly path: string;
+  /** False once the section ended: work it started and left running holds nothing. */
+  active: boolean;
+  readonly outer: HeldSection | undefined;
+}
+const sections = new AsyncLocalStorage<HeldSection>();
+/** Sections of this process waiting for or holding each lock file, so they queue here. */
+const queues = new Map<string, Promise<void>>();
+
+function holds(path: string): boolean {
+  for (let section = sections.getStore(); section !== undefined; section = section.outer) {
+    if (section.active && section.path === path) return true;
+  }
+  return false;
+}
+
+/**
+ * Run `work` holding a lock of the home at `directory` (which must exist), released when it
+ * settles. Re-entrant: work that already holds the lock (in its async call chain) runs at once.
+ * Sections of this process queue for the lock in order; other processes' holders are waited for
+ * up to `waitMs` (default DEFAULT_LOCK_WAIT_MS), then HOME_LOCKED.
+ */
+export async function withHomeLock<T>(
+  directory: string,
+  work: () => Promise<T>,
+  options: HomeLockOptions = {},
+): Promise<T> {
+  const name = options.lock ?? 'home';
+  const path = join(directory, LOCK_FILES[name]);
+  if (holds(path)) return work();
+  const before = queues.get(path) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = new Promise<void>((resolve) => (done = resolve));
+  const tail = before.then(() => mine);
+  queues.set(path, tail);
+  try {
+    await before;
+    const lock = await acquireHomeLock(directory, {
+      lock: name,
+      waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS[name],
+    });
+    const section: HeldSection = { path, active: true, outer: sections.getStore() };
+    try {
+      return await sections.run(section, work);
+    } finally {
+      section.active = false;
+      await lock.release();
+    }
+  } finally {
+    done();
+    if (queues.get(path) === tail) queues.delete(path);
+  }
 }
 
 async function tryCreate(path: string, record: LockRecord): Promise<boolean> {
@@ -117,7 +219,7 @@ async function takeOver(
   path: string,
   stale: LockRecord | 'unreadable',
 ): Promise<void> {
-  const guardPath = join(directory, GUARD_FILE);
+  const guardPath = `${path}.takeover`;
   const guard: LockRecord = {
     pid: process.pid,
     hostname: hostname(),
@@ -226,18 +328,24 @@ function startedField(pid: number): { started?: string } {
   return started === undefined ? {} : { started };
 }
 
-function homeLocked(directory: string, holder: LockRecord): MeshError {
+function homeLocked(
+  directory: string,
+  lock: HomeLockName,
+  holder: LockRecord,
+  waitedMs: number,
+): MeshError {
   const who =
     holder.pid === process.pid
-      ? 'this process already has it open'
+      ? 'this process holds it'
       : holder.hostname === hostname()
-        ? `process ${holder.pid} has it open`
-        : `process ${holder.pid} on host ${holder.hostname} has it open`;
-  return new MeshError('HOME_LOCKED', `the device home ${directory} is in use: ${who}`, {
-    directory,
-    pid: holder.pid,
-    hostname: holder.hostname,
-  });
+        ? `process ${holder.pid} holds it`
+        : `process ${holder.pid} on host ${holder.hostname} holds it`;
+  const what = lock === 'sync' ? 'syncing' : 'setting up or changing';
+  return new MeshError(
+    'HOME_LOCKED',
+    `another process is ${what} the device home ${directory} (${who})`,
+    { directory, lock, pid: holder.pid, hostname: holder.hostname, waitedMs },
+  );
 }
 
 async function olderThan(path: string, ms: number): Promise<boolean> {

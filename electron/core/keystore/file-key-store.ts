@@ -51,6 +51,11 @@ export interface FileKeyStoreOptions {
   readonly passphrase: string;
   /** scrypt log2(N) for a new file, 15 to 20 (default 17). An existing file keeps its own. */
   readonly scryptLogN?: number;
+  /**
+   * Runs each read-modify-write of the file with no other process's in between (the home's lock,
+   * DeviceHome.exclusive; docs/local-store.md "Sharing a home"). Default: as it comes.
+   */
+  readonly exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -104,17 +109,25 @@ export async function openFileKeyStore(options: FileKeyStoreOptions): Promise<Ke
     key = await deriveKey(options.passphrase, header);
     decryptContents(existing, key); // the passphrase check: fail at open, not at first use
   }
-  return fileKeyStore(options.path, header, key);
+  return fileKeyStore(options.path, header, key, options.exclusive ?? ((work) => work()));
 }
 
-function fileKeyStore(path: string, header: Header, key: Buffer): KeyStore {
-  // Writes are serialized so two concurrent set() calls cannot lose one another's secret.
+function fileKeyStore(
+  path: string,
+  header: Header,
+  key: Buffer,
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>,
+): KeyStore {
+  // Writes are serialized so two concurrent set() calls cannot lose one another's secret: across
+  // processes by the home's lock, within this one by a queue (inside the lock, so work already
+  // holding the lock never waits behind work waiting for it).
   let queue: Promise<unknown> = Promise.resolve();
-  const serialized = <T>(operation: () => Promise<T>): Promise<T> => {
-    const next = queue.then(operation, operation);
-    queue = next.catch(() => undefined);
-    return next;
-  };
+  const serialized = <T>(operation: () => Promise<T>): Promise<T> =>
+    exclusive(() => {
+      const next = queue.then(operation, operation);
+      queue = next.catch(() => undefined);
+      return next;
+    });
   const load = async (): Promise<Record<string, string>> => {
     const file = await readKeyFile(path);
     if (file === undefined) {

@@ -78,6 +78,7 @@ export async function openKeyStore(
           path: home.file(KEY_FILE),
           homeId: home.homeId,
           passphrase: requirePassphrase(choice.passphrase),
+          exclusive: (work) => home.exclusive(work),
           ...(options.scryptLogN !== undefined && { scryptLogN: options.scryptLogN }),
         });
   await home.setKeyStoreKind(kind);

@@ -8,7 +8,7 @@ import type { MailAccountEntry } from '../../../shared/apps/mail-profile';
 import { MeshError } from '../../../shared/errors';
 import type { MailAccountInput } from './mail-catalog';
 import type { MailWarning } from './mail-connection';
-import type { MailDiscovery } from './mail-discovery';
+import type { DiscoveryOptions, MailDiscovery } from './mail-discovery';
 import type { AddedMailAccount } from './mail-application';
 import { type ApiGroup, type DeviceCore, orNull } from '../session/api-group';
 
@@ -92,7 +92,11 @@ function inputOf(request: {
   };
 }
 
-export function mailApi(core: DeviceCore): Group {
+/**
+ * `discovery` is how discovery reaches the provider (default: HTTPS and the system's DNS; tests
+ * answer from loopback servers, test/apps/loopback-mail-servers.ts).
+ */
+export function mailApi(core: DeviceCore, discovery: DiscoveryOptions = {}): Group {
   const open = () => core.applications.mail();
   return {
     async list() {
@@ -110,7 +114,7 @@ export function mailApi(core: DeviceCore): Group {
     },
 
     async discover(request) {
-      return discoveryView(await (await open()).discover(request.address));
+      return discoveryView(await (await open()).discover(request.address, discovery));
     },
 
     async add(request, options = {}) {
@@ -124,6 +128,7 @@ export function mailApi(core: DeviceCore): Group {
         {
           signal: options.signal,
           discover: request.discover ?? false,
+          discovery,
           credentials: { username: request.username, password: request.password },
         },
       );

@@ -6,9 +6,9 @@
  * catalog - stored and queued for upload in one commit, so it reaches every device with the next
  * sync, also when made offline.
  */
-import type { PasswordEntry } from '../../../shared/apps/password-entry';
+import type { PasswordEntry, PasswordEntryContent } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
-import { laterThan } from '../catalog/entry-model';
+import { contentOf, laterThan, supersedeEntry } from '../catalog/entry-model';
 import { exportPasswordsCsv, type PasswordCsvExportFormat } from './csv-export';
 import { planPasswordImport, type PasswordImportReport } from './csv-import';
 import type { PasswordCsvFormat } from './csv-formats';
@@ -29,12 +29,21 @@ import type { DeviceContext } from '../session/device-context';
 import { deviceChangeContext, followCatalog } from '../catalog/follow-catalog';
 import { writableCatalog, type ChangeOptions } from '../catalog/writable-catalog';
 
+/** Deleted entries kept for undelete(), the newest first out of memory last. */
+const UNDO_KEPT = 100;
+
 /** The password application of an open device home (module comment). */
 export class PasswordApplication {
   readonly #context: DeviceContext;
   readonly #replica: CatalogReplica;
   readonly #catalog: PasswordCatalog;
   readonly #stop: () => void;
+  /**
+   * The entries this device deleted since the application was opened, as they were, by
+   * Identifier (the newest UNDO_KEPT): what undelete() brings back. Memory only, like the
+   * catalog itself: the deletion on the service is final until it is undone.
+   */
+  readonly #deleted = new Map<string, PasswordEntry>();
 
   private constructor(context: DeviceContext, replica: CatalogReplica) {
     this.#context = context;
@@ -186,6 +195,45 @@ export class PasswordApplication {
         },
       })),
     );
+    for (const entry of entries) {
+      this.#deleted.delete(entry.Identifier);
+      this.#deleted.set(entry.Identifier, entry);
+    }
+    while (this.#deleted.size > UNDO_KEPT) {
+      this.#deleted.delete(this.#deleted.keys().next().value as string);
+    }
+  }
+
+  /**
+   * Undo a delete made on this device since the application was opened (docs/catalogs-and-sync.md
+   * "Undo a delete"): the entry comes back with the same Identifier, as a new version made now by
+   * this device, later than the deletion so that it wins on every device (a version and a deletion:
+   * the later one wins, catalog-record.ts). Its History keeps the version that was deleted and
+   * every earlier one, so each device shows the same history whatever order the records reach it
+   * in. NOT_FOUND when this device deleted no such entry (or has forgotten it); ALREADY_EXISTS
+   * when the entry is back already (a later version from another device, or undone before).
+   */
+  async undelete(identifier: string, options: ChangeOptions = {}): Promise<PasswordEntry> {
+    const entry = this.#deleted.get(identifier);
+    if (entry === undefined) {
+      throw new MeshError('NOT_FOUND', 'this device deleted no entry with this identifier', {
+        field: 'id',
+      });
+    }
+    const replica = await writableCatalog(this.#context, 'password', options.signal);
+    const state = replica.record(identifier);
+    if (state?.Deleted === undefined) {
+      this.#deleted.delete(identifier);
+      throw new MeshError('ALREADY_EXISTS', 'the entry is not deleted', { field: 'id' });
+    }
+    const restored = supersedeEntry(entry, contentOf<PasswordEntryContent>(entry), {
+      updated: laterThan(state.Deleted.Updated, new Date(this.#context.now())),
+      deviceUdf: this.#context.requireAccount().deviceUdf,
+      keepPrevious: true,
+    });
+    this.#commit(replica, [{ Entry: restored }]);
+    this.#deleted.delete(identifier);
+    return this.#catalog.get(identifier) ?? restored;
   }
 
   /**

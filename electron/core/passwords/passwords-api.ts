@@ -26,6 +26,8 @@ function summaryOf(entry: PasswordEntry): Summary {
     created: entry.Created,
     updated: entry.Updated,
     updatedBy: entry.UpdatedBy,
+    folder: orNull(entry.Folder),
+    favorite: entry.Favorite === true,
   };
 }
 
@@ -36,6 +38,9 @@ function inputOf(input: {
   password?: string | undefined;
   notes?: string | undefined;
   totp?: string | undefined;
+  folder?: string | undefined;
+  favorite?: boolean | undefined;
+  fields?: ReadonlyArray<{ name: string; value: string; hidden?: boolean | undefined }> | undefined;
 }): Omit<PasswordEntryInput, 'Sites'> {
   return {
     ...(input.title !== undefined && { Title: input.title }),
@@ -43,6 +48,15 @@ function inputOf(input: {
     ...(input.password !== undefined && { Password: input.password }),
     ...(input.notes !== undefined && { Notes: input.notes }),
     ...(input.totp !== undefined && { TOTP: input.totp }),
+    ...(input.folder !== undefined && { Folder: input.folder.trim() }),
+    ...(input.favorite !== undefined && { Favorite: input.favorite }),
+    ...(input.fields !== undefined && {
+      Fields: input.fields.map((field) => ({
+        Name: field.name,
+        Value: field.value,
+        ...(field.hidden === true && { Hidden: true }),
+      })),
+    }),
   };
 }
 
@@ -68,6 +82,11 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
       return {
         ...summaryOf(entry),
         notes: orNull(entry.Notes),
+        fields: (entry.Fields ?? []).map((field) => ({
+          name: field.Name,
+          value: field.Hidden === true ? null : field.Value,
+          hidden: field.Hidden === true,
+        })),
         history: versions.map((version, position) => {
           const newer = position === 0 ? entry : versions[position - 1]!;
           return {
@@ -88,6 +107,17 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
       return { id: entry.Identifier, password: orNull(entry.Password) };
     },
 
+    async revealField(request) {
+      const entry = await require(request.id);
+      const field = entry.Fields?.[request.index];
+      if (field === undefined) {
+        throw new MeshError('NOT_FOUND', 'the entry has no custom field at this position', {
+          field: 'index',
+        });
+      }
+      return { id: entry.Identifier, index: request.index, value: field.Value };
+    },
+
     async add(request, options = {}) {
       const passwords = await open();
       return summaryOf(await passwords.add({ Sites: request.sites, ...inputOf(request) }, options));
@@ -106,6 +136,10 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
     async delete(request, options = {}) {
       await (await open()).delete([request.id], options);
       return { id: request.id };
+    },
+
+    async undelete(request, options = {}) {
+      return summaryOf(await (await open()).undelete(request.id, options));
     },
 
     async restore(request, options = {}) {

@@ -72,7 +72,16 @@ export function deviceNameOrDefault(name: string | undefined): string {
  * malformed answer) the master seed is kept, and running createAccount again resumes with it:
  * it finds the account registered to this very master profile and binds the home to it.
  */
-export async function createAccount(
+export function createAccount(
+  context: DeviceContext,
+  options: CreateAccountOptions,
+): Promise<CreatedAccount> {
+  // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
+  // home at once, and the second finds what the first did.
+  return context.exclusive(() => createAccountExclusively(context, options));
+}
+
+async function createAccountExclusively(
   context: DeviceContext,
   options: CreateAccountOptions,
 ): Promise<CreatedAccount> {

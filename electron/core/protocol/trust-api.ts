@@ -11,12 +11,16 @@ import { serviceLog } from '../profile/fetch-personal-profile';
 import type { LocalStore } from '../store/local-store';
 import type { ApiGroup, DeviceCore } from '../session/api-group';
 
-/** The error codes that say the service's log or a profile did not verify. */
+/**
+ * The error codes that say the service's log or a profile did not verify, or that the service
+ * offered a new device another master profile than its connection link or PIN names.
+ */
 export const TRUST_CODES = [
   'LOG_INCONSISTENT',
   'PROOF_INVALID',
   'SIGNATURE_INVALID',
   'UNTRUSTED_PROFILE',
+  'PROFILE_MISMATCH',
 ] as const;
 export type TrustCode = (typeof TRUST_CODES)[number];
 

@@ -95,6 +95,7 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
           pending: catalog.pending,
         })),
         checkpointSize: report.checkpointSize,
+        failed: report.failed.map((item) => ({ type: item.type, id: item.identifier })),
       };
     },
 

@@ -46,6 +46,11 @@ export interface DeviceContextOptions {
   readonly client?: ServiceClientOptions;
   /** The clock, in milliseconds since the epoch (tests move it). */
   readonly now?: () => number;
+  /**
+   * How long exclusive work waits for another process's before HOME_LOCKED, in milliseconds
+   * (default: electron/core/home/lock.ts DEFAULT_LOCK_WAIT_MS).
+   */
+  readonly lockWaitMs?: number;
 }
 
 /** What a device flow works with. Open with openDeviceContext; close when done. */
@@ -96,6 +101,22 @@ export interface DeviceContext {
   resetAdministrationKey(): void;
 
   /**
+   * Run `work` with no other process running exclusive work on this home (docs/local-store.md
+   * "Sharing a home"): `home` (default) for setting the home up - creating an account, asking to
+   * connect, recovering - and for its secrets; `sync` for a sync of its catalogs. HOME_LOCKED when
+   * another process keeps the lock too long.
+   */
+  exclusive<T>(work: () => Promise<T>, lock?: 'home' | 'sync'): Promise<T>;
+  /**
+   * Bring what this process keeps in memory up to what other processes committed to the home
+   * since it last looked (the local store's changedElsewhere): the listeners of onChangedElsewhere
+   * run, one catch-up at a time. Call before answering from memory.
+   */
+  catchUp(): Promise<void>;
+  /** Run `listener` in each catch-up (catchUp); returns the function that removes it. */
+  onChangedElsewhere(listener: () => Promise<void> | void): () => void;
+
+  /**
    * Close the home in reverse order (docs/architecture.md, "One owner per open home"): the turns
    * in flight settle and the per-home state closes (catalog keys wiped), then the keys held in
    * memory are wiped, the local store closed and the lock released.
@@ -104,15 +125,15 @@ export interface DeviceContext {
 }
 
 /**
- * Open the device context of a home: lock it, open its KeyStore and local store (see
+ * Open the device context of a home: open its KeyStore and local store under the home's lock,
+ * which is then released - other processes may have the home open too (see
  * electron/core/store/device-state.ts for the errors). Keys are loaded when first asked for.
  */
 export async function openDeviceContext(options: DeviceContextOptions): Promise<DeviceContext> {
-  const state = await openDeviceState(
-    options.home,
-    options.keyStore ?? {},
-    options.keyStoreOptions ?? {},
-  );
+  const state = await openDeviceState(options.home, options.keyStore ?? {}, {
+    ...options.keyStoreOptions,
+    ...(options.lockWaitMs !== undefined && { lockWaitMs: options.lockWaitMs }),
+  });
   return new OpenDeviceContext(state, options);
 }
 
@@ -131,6 +152,10 @@ class OpenDeviceContext implements DeviceContext {
   #deviceKeys: Promise<DeviceKeys | undefined> | undefined;
   #administrationKey: Promise<MeshKeyPair | undefined> | undefined;
   #profile: { signed: SignedObject; verified: Promise<VerifiedPersonalProfile> } | undefined;
+  readonly #catchUpListeners = new Set<() => Promise<void> | void>();
+  /** Another process committed and not every listener has caught up with it yet. */
+  #behind = false;
+  #catchingUp: Promise<void> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -170,9 +195,14 @@ class OpenDeviceContext implements DeviceContext {
   async ensureDeviceKeys(): Promise<DeviceKeys> {
     const existing = await this.deviceKeys();
     if (existing !== undefined) return existing;
-    const created = ensureDeviceKeys(this.keyStore);
+    // Under the home's lock, so two processes never make two different device seeds: the one
+    // that comes second finds the first one's seed (ensureDeviceKeys looks before it makes one).
+    const created = this.exclusive(() => ensureDeviceKeys(this.keyStore));
     this.#deviceKeys = created;
-    const keys = await created;
+    const keys = await created.catch((error: unknown) => {
+      if (this.#deviceKeys === created) this.#deviceKeys = undefined;
+      throw error;
+    });
     this.#hold(keys.sign, keys.authenticate, keys.encrypt);
     return keys;
   }
@@ -290,6 +320,44 @@ class OpenDeviceContext implements DeviceContext {
     this.#administrationKey = undefined;
   }
 
+  exclusive<T>(work: () => Promise<T>, lock: 'home' | 'sync' = 'home'): Promise<T> {
+    this.#ensureOpen();
+    return this.home.exclusive(work, lock);
+  }
+
+  async catchUp(): Promise<void> {
+    this.#ensureOpen();
+    if (this.store.changedElsewhere()) this.#behind = true;
+    // One catch-up at a time; a call during one waits for it (and for the next, if another
+    // process committed meanwhile), so that no answer comes from half-reloaded memory.
+    while (this.#behind || this.#catchingUp !== undefined) {
+      if (this.#catchingUp === undefined) {
+        this.#behind = false;
+        const run = this.#runCatchUp().finally(() => {
+          if (this.#catchingUp === run) this.#catchingUp = undefined;
+        });
+        this.#catchingUp = run;
+      }
+      await this.#catchingUp;
+    }
+  }
+
+  onChangedElsewhere(listener: () => Promise<void> | void): () => void {
+    this.#catchUpListeners.add(listener);
+    return () => void this.#catchUpListeners.delete(listener);
+  }
+
+  async #runCatchUp(): Promise<void> {
+    try {
+      // Keys another process made or removed (a role change) are read again when next needed.
+      this.#administrationKey = undefined;
+      for (const listener of [...this.#catchUpListeners]) await listener();
+    } catch (error) {
+      this.#behind = true; // the next call tries again
+      throw error;
+    }
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -300,6 +368,7 @@ class OpenDeviceContext implements DeviceContext {
       await this.homeState.close();
     } finally {
       this.#closed = true;
+      this.#catchUpListeners.clear();
       this.events.clear();
       const keys = await this.#deviceKeys?.catch(() => undefined);
       if (keys !== undefined) wipeDeviceKeys(keys);

@@ -50,9 +50,17 @@ export interface ProfileUpdatedEvent {
 /** Where syncing stands (MeshDevice forwards the catalogs' sync state with its times). */
 export type SyncStateChange = SyncState;
 
-/** A verification of the service's log or of a profile failed (MeshDevice records it). */
+/**
+ * A verification of the service's log or of a profile failed, or the service offered a new device
+ * another master profile than its link or PIN names (MeshDevice records it).
+ */
 export interface TrustWarningEvent {
-  readonly code: 'LOG_INCONSISTENT' | 'PROOF_INVALID' | 'SIGNATURE_INVALID' | 'UNTRUSTED_PROFILE';
+  readonly code:
+    | 'LOG_INCONSISTENT'
+    | 'PROOF_INVALID'
+    | 'SIGNATURE_INVALID'
+    | 'UNTRUSTED_PROFILE'
+    | 'PROFILE_MISMATCH';
   readonly reason: string | null;
   readonly service: string | null;
   readonly at: string;

@@ -47,6 +47,11 @@ export const connectionRequestRecordSchema = z.object({
   /** The signed personal profile the device verified when it asked (what it joins). */
   profile: signedObjectSchema,
   pinVerified: z.boolean(),
+  /**
+   * Asked with a PIN: base64url(SHA-256) of the PinProfileProof the administrator's answer must
+   * carry (electron/core/connect/request-connection.ts).
+   */
+  pinProfileCheck: z.string().optional(),
   requested: z.string(),
   expires: z.string(),
 });

@@ -6,7 +6,10 @@
  * sqlite-driver.ts; WAL, synchronous=FULL: a commit is atomic and durable, a crash leaves the old
  * or the new state) whose every value is sealed with AES-256-GCM (sealing.ts) under a key kept in
  * the KeyStore. One change writes one row, so a 10,000-entry container costs a few pages per edit,
- * not a rewrite.
+ * not a rewrite. Several processes may have the store open at once (docs/local-store.md "Sharing a
+ * home"): SQLite serialises their writes (a transaction takes the write lock when it begins, and
+ * waits up to BUSY_TIMEOUT_MS for another's to commit), and changedElsewhere() tells a process that
+ * another one committed since it last looked, so it re-reads what it keeps in memory.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -29,6 +32,8 @@ import { place, STORE_FORMAT, STORE_KEY_BYTES, storeSealer, type StoreSealer } f
 /** File name of the local store inside a device home. */
 export const LOCAL_STORE_FILE = 'store.db';
 const KEY_CHECK = Buffer.from('mesh local store key check', 'utf8');
+/** How long a write waits for another process's transaction to commit before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 10_000;
 const SCHEMA = `
   CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
   CREATE TABLE documents (
@@ -58,10 +63,13 @@ export class LocalStore {
   readonly #db: SqliteDatabase;
   readonly #sealer: StoreSealer;
   #closed = false;
+  /** PRAGMA data_version when last looked at (changedElsewhere). */
+  #dataVersion: number;
 
   private constructor(db: SqliteDatabase, sealer: StoreSealer) {
     this.#db = db;
     this.#sealer = sealer;
+    this.#dataVersion = dataVersion(db);
   }
 
   /**
@@ -91,6 +99,8 @@ export class LocalStore {
     let db: SqliteDatabase | undefined;
     try {
       db = await openSqlite(path);
+      // First, so that even switching to WAL waits for another process instead of failing.
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('trusted_schema = OFF');
@@ -104,9 +114,39 @@ export class LocalStore {
     }
   }
 
-  /** Run `work` as one atomic, durable commit (nested calls become savepoints). */
+  /**
+   * Run `work` as one atomic, durable commit (nested calls become savepoints). The outermost
+   * transaction begins IMMEDIATE: it takes SQLite's write lock first (waiting for another
+   * process's commit), so what `work` reads is not changed by another process before it writes.
+   */
   transaction<T>(work: () => T): T {
-    return this.#guard(() => this.#db.transaction(work)());
+    return this.#guard(() => {
+      const db = this.#db;
+      if (db.inTransaction) return db.transaction(work)();
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = db.transaction(work)(); // a savepoint inside the transaction just begun
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * True when another connection - another process with this home open - committed a change
+   * since the last call (PRAGMA data_version; sqlite.org/pragma.html#pragma_data_version).
+   * This process's own commits do not count. Cheap: no page is read.
+   */
+  changedElsewhere(): boolean {
+    return this.#guard(() => {
+      const now = dataVersion(this.#db);
+      if (now === this.#dataVersion) return false;
+      this.#dataVersion = now;
+      return true;
+    });
   }
 
   // ---- named documents ----
@@ -389,6 +429,10 @@ export class LocalStore {
       throw asStoreError(error);
     }
   }
+}
+
+function dataVersion(db: SqliteDatabase): number {
+  return Number(db.pragma('data_version')[0]?.data_version ?? 0);
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Activity: what changed in the profile and the catalogs, when and from which device, newest first. */
 import { useLoad } from '../../app/mesh-context';
-import { clean, ScreenFrame, When } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { ScreenFrame, When } from '../../components/ScreenFrame';
 import { LoadableView } from '../../components/StateViews';
 
 const kinds = {
@@ -39,10 +40,10 @@ export function ActivityScreen() {
                     <When time={item.time} />
                   </td>
                   <td>
-                    {kinds[item.kind]}: {clean(item.subject)}
+                    {kinds[item.kind]}: {displayText(item.subject)}
                   </td>
                   <td>{item.action}</td>
-                  <td>{item.deviceName ? clean(item.deviceName) : 'unknown device'}</td>
+                  <td>{item.deviceName ? displayText(item.deviceName) : 'unknown device'}</td>
                 </tr>
               ))}
             </tbody>

@@ -9,7 +9,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useMesh } from '../../app/mesh-context';
 import { QrCode } from '../../components/QrCode';
-import { clean, ScreenFrame, When } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { ScreenFrame, When } from '../../components/ScreenFrame';
 import { Failure, Loading } from '../../components/StateViews';
 import { Witness } from '../../components/Witness';
 import { useMeshStore } from '../../store/MeshStoreProvider';
@@ -163,7 +164,7 @@ export function ApprovalsScreen() {
       ) : (
         <ul className="approvals" aria-label="Devices waiting for approval">
           {pending.map((request) => {
-            const name = clean(request.deviceName) || 'Unnamed device';
+            const name = displayText(request.deviceName).trim() || 'Unnamed device';
             return (
               <li key={request.id} className="panel" data-testid="pending-request">
                 <h2>{name}</h2>

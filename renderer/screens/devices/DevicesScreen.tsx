@@ -7,7 +7,8 @@
 import { useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
-import { clean, ScreenFrame, When } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { ScreenFrame, When } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 import { useMeshStore } from '../../store/MeshStoreProvider';
 import { selectIsAdministrator } from '../../store/session-slice';
@@ -48,7 +49,7 @@ export function DevicesScreen() {
             </thead>
             <tbody>
               {list.map((device) => {
-                const name = clean(device.name) || 'Unnamed device';
+                const name = displayText(device.name).trim() || 'Unnamed device';
                 return (
                   <tr key={device.udf} data-testid="device-row">
                     <td>

@@ -4,10 +4,11 @@
  * plain-text warning before it is kept; the servers of an account edited; Thunderbird autoconfig
  * XML exported.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
-import { clean, ScreenFrame } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 
 interface ServerView {
@@ -16,6 +17,13 @@ interface ServerView {
   readonly Prefix?: string | undefined;
   readonly Security: readonly ('Direct' | 'Upgrade' | 'None')[];
   readonly URI?: string | undefined;
+  /** Said by the core of a kept server; not part of a connection sent back. */
+  readonly hasPassword?: boolean;
+}
+
+/** A server as found, as the connection `mail.add` takes (the seed's Connection). */
+function asConnection({ hasPassword: _shownOnly, ...server }: ServerView) {
+  return { ...server, Security: [...server.Security] };
 }
 
 const security: Record<string, string> = {
@@ -30,7 +38,7 @@ function serverText(server: ServerView): string {
     : (server.URI ?? '?');
   const how =
     server.Security.map((mode) => security[mode] ?? mode).join(' or ') || 'security unknown';
-  return `${server.Prefix ? `${server.Prefix.replace(/^_|\._tcp$/g, '')} ` : ''}${clean(where)}, ${how}`;
+  return `${server.Prefix ? `${server.Prefix.replace(/^_|\._tcp$/g, '')} ` : ''}${displayText(where)}, ${how}`;
 }
 
 function Servers({ label, servers }: { label: string; servers: readonly ServerView[] }) {
@@ -54,6 +62,47 @@ type Discovery = {
   readonly outbound: readonly ServerView[];
   readonly warnings: readonly { code: string; message: string; server: string | null }[];
 };
+
+type DiscoveryWarning = Discovery['warnings'][number];
+
+/** What a plain-text server exposes, in words (the core's codes, electron/core/mail). */
+const plainText: Record<string, (server: string) => string> = {
+  CLEARTEXT_PASSWORD: (server) => `${server}: your mail password would be sent unencrypted.`,
+  PLAIN_SOCKET: (server) => `${server}: anyone on the network could read your mail.`,
+};
+
+/**
+ * The plain-text warning (servers reached without TLS) as one alert, read out when it appears;
+ * other remarks of discovery (a server left out) as notes.
+ */
+function DiscoveryWarnings({ warnings }: { warnings: readonly DiscoveryWarning[] }) {
+  const unencrypted = warnings.filter((warning) => warning.code in plainText);
+  const others = warnings.filter((warning) => !(warning.code in plainText));
+  return (
+    <>
+      {unencrypted.length > 0 ? (
+        <div className="notice" role="alert" data-testid="plain-text-warning">
+          <p>
+            <strong>Warning: some of these servers are not encrypted.</strong> Keep them only if
+            your provider offers nothing else.
+          </p>
+          <ul>
+            {unencrypted.map((warning, index) => (
+              <li key={index}>
+                {plainText[warning.code]?.(displayText(warning.server ?? 'a server'))}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {others.map((warning, index) => (
+        <p key={index} className="notice">
+          {displayText(warning.message)}
+        </p>
+      ))}
+    </>
+  );
+}
 
 function AddAccount({ onAdded }: { onAdded: () => void }) {
   const mesh = useMesh();
@@ -82,11 +131,8 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
           .add({
             address: address.trim(),
             discover: false,
-            inbound: found.inbound.map((server) => ({ ...server, Security: [...server.Security] })),
-            outbound: found.outbound.map((server) => ({
-              ...server,
-              Security: [...server.Security],
-            })),
+            inbound: found.inbound.map(asConnection),
+            outbound: found.outbound.map(asConnection),
           })
           .then((reply) => {
             setBusy(false);
@@ -112,7 +158,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
         <div data-testid="discovery">
           {found.found ? (
             <p>
-              Found {found.providerName ? `${clean(found.providerName)} ` : ''}settings by{' '}
+              Found {found.providerName ? `${displayText(found.providerName)} ` : ''}settings by{' '}
               {found.method ?? 'discovery'}:
             </p>
           ) : (
@@ -122,14 +168,7 @@ function AddAccount({ onAdded }: { onAdded: () => void }) {
             <Servers label="Incoming" servers={found.inbound} />
             <Servers label="Outgoing" servers={found.outbound} />
           </dl>
-          {found.warnings.map((warning, index) => (
-            <p key={index} className="notice" role="alert">
-              {warning.code.toLowerCase().includes('plain')
-                ? `Warning: ${warning.server ?? 'a server'} would send your mail password without encryption. `
-                : ''}
-              {clean(warning.message)}
-            </p>
-          ))}
+          <DiscoveryWarnings warnings={found.warnings} />
         </div>
       ) : null}
       {error ? <Failure error={error} /> : null}
@@ -231,6 +270,21 @@ export function MailScreen() {
   const [xml, setXml] = useState<{ address: string; url: string } | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
   useEffect(() => () => void (xml && URL.revokeObjectURL(xml.url)), [xml]);
+  // What other devices changed arrives with a sync: read the accounts again after each one.
+  const reloadRef = useRef(reload);
+  reloadRef.current = reload;
+  useEffect(
+    () =>
+      mesh?.on('syncState', (sync) => {
+        if (sync.state === 'idle') reloadRef.current();
+      }),
+    [mesh],
+  );
+  // Sync after each change, so the other devices get it (docs/architecture.md section 7, Sync).
+  const changed = useCallback(() => {
+    reloadRef.current();
+    void mesh?.account.sync();
+  }, [mesh]);
   return (
     <ScreenFrame title="Mail" lead="Your mail accounts' server settings, the same on every device.">
       {error ? <Failure error={error} /> : null}
@@ -245,7 +299,7 @@ export function MailScreen() {
           <ul className="mail-accounts" aria-label="Mail accounts">
             {list.map((account) => (
               <li key={account.id} className="panel" data-testid="mail-account">
-                <h2>{clean(account.address)}</h2>
+                <h2>{displayText(account.address)}</h2>
                 <dl className="facts">
                   <Servers label="Incoming" servers={account.inbound} />
                   <Servers label="Outgoing" servers={account.outbound} />
@@ -278,7 +332,7 @@ export function MailScreen() {
                     className="button danger"
                     onClick={() =>
                       void mesh?.mail.delete({ address: account.address }).then((reply) => {
-                        if (reply.ok) reload();
+                        if (reply.ok) changed();
                         else setError(reply.error);
                       })
                     }
@@ -298,7 +352,7 @@ export function MailScreen() {
                     outbound={account.outbound[0]}
                     onDone={() => {
                       setEditing(null);
-                      reload();
+                      changed();
                     }}
                   />
                 ) : null}
@@ -307,7 +361,7 @@ export function MailScreen() {
           </ul>
         )}
       </LoadableView>
-      <AddAccount onAdded={reload} />
+      <AddAccount onAdded={changed} />
     </ScreenFrame>
   );
 }

@@ -3,7 +3,10 @@
  * master profile (the account name checked as it is typed, `account.validate`); connect to an
  * existing one by witness (the code shown large, with a QR code, to compare on the other device) or
  * by a PIN or `mcu://` link; recover from escrow shares, each checked as it is typed. Each step
- * shows its progress; a connection request can be cancelled while it waits.
+ * shows its progress and can be cancelled while it runs (the call's id and `window.mesh.cancel`,
+ * shared/ipc/dispatcher.ts); after a cancel the step says what is true: nothing made, made after
+ * all (the session is read again, and a profile made shows the program), or - when the service
+ * may have received the request - how to finish.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
@@ -27,21 +30,71 @@ const problems: Record<string, string> = {
   service: 'The part after @ is not a valid service address.',
 };
 
-function useProgress(): string {
+/** The last `progress` event: its words and how many steps were done. */
+function useProgress(): {
+  words: string;
+  done: number;
+  /** The steps done as of the last event (for a reply's handler, which outlives its render). */
+  latestDone: () => number;
+  reset: () => void;
+} {
   const mesh = useMesh();
-  const [step, setStep] = useState('');
+  const [step, setStep] = useState({ words: '', done: 0 });
+  const done = useRef(0);
   useEffect(
     () =>
-      mesh?.on('progress', (progress) =>
-        setStep(
-          progress.total
+      mesh?.on('progress', (progress) => {
+        done.current = progress.done ?? 0;
+        setStep({
+          words: progress.total
             ? `${progress.step} (${progress.done ?? 0} of ${progress.total})`
             : progress.step,
-        ),
-      ),
+          done: progress.done ?? 0,
+        });
+      }),
     [mesh],
   );
-  return step;
+  const reset = useCallback(() => {
+    done.current = 0;
+    setStep({ words: '', done: 0 });
+  }, []);
+  const latestDone = useCallback(() => done.current, []);
+  return { ...step, latestDone, reset };
+}
+
+/** A fresh id for a call the person may cancel. */
+function newCallId(): string {
+  return crypto.randomUUID();
+}
+
+/** The Cancel button of a running step. */
+function CancelButton({ call, what }: { call: string | null; what: string }) {
+  const mesh = useMesh();
+  const [asked, setAsked] = useState(false);
+  useEffect(() => setAsked(false), [call]);
+  if (call === null) return null;
+  return (
+    <button
+      type="button"
+      className="button quiet"
+      disabled={asked}
+      onClick={() => {
+        setAsked(true);
+        void mesh?.cancel(call);
+      }}
+    >
+      {asked ? 'Cancelling…' : `Cancel ${what}`}
+    </button>
+  );
+}
+
+/** What a cancelled step left, in words that are true. */
+function Cancelled({ words }: { words: string }) {
+  return (
+    <p role="alert" className="notice" data-testid="cancelled">
+      {words}
+    </p>
+  );
 }
 
 function DeviceNameField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
@@ -68,9 +121,11 @@ function CreateStep({ onDone }: { onDone: () => void }) {
     message: '',
     address: null,
   });
-  const [busy, setBusy] = useState(false);
+  const [call, setCall] = useState<string | null>(null);
+  const [cancelled, setCancelled] = useState<string | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
   const progress = useProgress();
+  const busy = call !== null;
 
   useEffect(() => {
     if (mesh === null) return;
@@ -98,12 +153,26 @@ function CreateStep({ onDone }: { onDone: () => void }) {
       onSubmit={(event) => {
         event.preventDefault();
         if (mesh === null || !check.valid || busy) return;
-        setBusy(true);
-        void mesh.account.create({ address: name.trim(), deviceName }).then((reply) => {
-          setBusy(false);
-          if (reply.ok) onDone();
-          else setError(reply.error);
-        });
+        const id = newCallId();
+        setCall(id);
+        setError(null);
+        setCancelled(null);
+        progress.reset();
+        void mesh.account
+          .create({ address: name.trim(), deviceName }, { call: id })
+          .then((reply) => {
+            setCall(null);
+            if (reply.ok) return onDone();
+            if (reply.error.code !== 'CANCELLED') return setError(reply.error);
+            // Registering (step 2 of create-account) had begun: the service may hold the name.
+            setCancelled(
+              progress.latestDone() >= 2
+                ? `Cancelled while registering ${check.address ?? name.trim()}: the service may have registered it. Create again with the same name to finish (this device keeps what it needs until then), or choose another name.`
+                : 'Cancelled. Nothing was registered: no account was made.',
+            );
+            // A cancel that came too late leaves the profile made: the session says so.
+            onDone();
+          });
       }}
     >
       <h2 id="create-heading">Create a master profile</h2>
@@ -127,13 +196,18 @@ function CreateStep({ onDone }: { onDone: () => void }) {
       </p>
       <DeviceNameField value={deviceName} onChange={setDeviceName} />
       {error ? <Failure error={error} /> : null}
+      {cancelled !== null ? <Cancelled words={cancelled} /> : null}
       <p role="status" className="status-line">
-        {busy ? progress || 'Creating your master profile…' : ''}
+        {busy ? progress.words || 'Creating your master profile…' : ''}
       </p>
+      {busy ? (
+        <progress aria-label="Creating your master profile" max={4} value={progress.done} />
+      ) : null}
       <div className="button-row">
         <button type="submit" className="button" disabled={!check.valid || busy}>
           Create
         </button>
+        <CancelButton call={call} what="creating" />
       </div>
     </form>
   );
@@ -147,13 +221,19 @@ function ConnectStep({ onDone, link }: { onDone: () => void; link: string | null
   const [witness, setWitness] = useState<string | null>(null);
   const [state, setState] = useState<'idle' | 'asking' | 'waiting' | 'refused' | 'expired'>('idle');
   const [error, setError] = useState<MeshIpcError | null>(null);
+  const [asking, setAsking] = useState<string | null>(null);
   const waiting = useRef(false);
+  /** The id of the running connect.complete, which Cancel aborts. */
+  const polling = useRef<string | null>(null);
 
   const wait = useCallback(async () => {
     if (mesh === null) return;
     waiting.current = true;
     while (waiting.current) {
-      const reply = await mesh.connect.complete({ waitSeconds: 2 });
+      const call = newCallId();
+      polling.current = call;
+      const reply = await mesh.connect.complete({ waitSeconds: 2 }, { call });
+      polling.current = null;
       if (!waiting.current) return;
       if (!reply.ok) {
         setError(reply.error);
@@ -188,17 +268,25 @@ function ConnectStep({ onDone, link }: { onDone: () => void; link: string | null
       onSubmit={(event) => {
         event.preventDefault();
         if (mesh === null || state !== 'idle') return;
+        const call = newCallId();
         setState('asking');
+        setAsking(call);
         setError(null);
         void mesh.connect
-          .request({
-            address: address.trim(),
-            deviceName,
-            ...(pin.trim() !== '' && !isLink ? { pin: pin.trim() } : {}),
-          })
+          .request(
+            {
+              address: address.trim(),
+              deviceName,
+              ...(pin.trim() !== '' && !isLink ? { pin: pin.trim() } : {}),
+            },
+            { call },
+          )
           .then((reply) => {
+            setAsking(null);
             if (!reply.ok) {
-              setError(reply.error);
+              // Cancelled: withdraw whatever request the service may have taken.
+              if (reply.error.code === 'CANCELLED') void mesh.connect.cancel();
+              else setError(reply.error);
               setState('idle');
               return;
             }
@@ -241,7 +329,12 @@ function ConnectStep({ onDone, link }: { onDone: () => void; link: string | null
           </button>
         </div>
       ) : null}
-      {state === 'asking' ? <p role="status">Asking the service…</p> : null}
+      {state === 'asking' ? (
+        <div className="button-row">
+          <p role="status">Asking the service…</p>
+          <CancelButton call={asking} what="asking" />
+        </div>
+      ) : null}
       {state === 'waiting' && witness ? (
         <div className="panel" data-testid="connect-waiting">
           <Witness value={witness} label="Compare this code with the one your other device shows" />
@@ -255,10 +348,16 @@ function ConnectStep({ onDone, link }: { onDone: () => void; link: string | null
             className="button quiet"
             onClick={() => {
               waiting.current = false;
-              void mesh?.connect.cancel().then(() => {
-                setState('idle');
-                setWitness(null);
-              });
+              if (mesh === null) return;
+              const poll = polling.current;
+              void (poll === null ? Promise.resolve() : mesh.cancel(poll))
+                .then(() => mesh.connect.cancel())
+                .then((reply) => {
+                  // Approved before the cancel arrived: this device is connected after all.
+                  if (!reply.ok && reply.error.code === 'ALREADY_EXISTS') return onDone();
+                  setState('idle');
+                  setWitness(null);
+                });
             }}
           >
             Cancel
@@ -282,9 +381,11 @@ function RecoverStep({ onDone }: { onDone: () => void }) {
   const [count, setCount] = useState(2);
   const [shares, setShares] = useState<readonly string[] | null>(null);
   const [deviceName, setDeviceName] = useState('My computer');
-  const [busy, setBusy] = useState(false);
+  const [call, setCall] = useState<string | null>(null);
+  const [cancelled, setCancelled] = useState<string | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
   const progress = useProgress();
+  const busy = call !== null;
   const check = useCallback(
     async (share: string): Promise<ShareCheck> => {
       if (mesh === null) return { state: 'invalid', message: 'Not connected to Mesh Desktop.' };
@@ -303,13 +404,22 @@ function RecoverStep({ onDone }: { onDone: () => void }) {
       onSubmit={(event) => {
         event.preventDefault();
         if (mesh === null || shares === null || busy) return;
-        setBusy(true);
+        const id = newCallId();
+        setCall(id);
+        setError(null);
+        setCancelled(null);
+        progress.reset();
         void mesh.escrow
-          .recover({ address: address.trim(), shares: [...shares], deviceName })
+          .recover({ address: address.trim(), shares: [...shares], deviceName }, { call: id })
           .then((reply) => {
-            setBusy(false);
-            if (reply.ok) onDone();
-            else setError(reply.error);
+            setCall(null);
+            if (reply.ok) return onDone();
+            if (reply.error.code !== 'CANCELLED') return setError(reply.error);
+            setCancelled(
+              'Cancelled. Recover again with the same shares to finish; they can be used again.',
+            );
+            // A cancel that came too late leaves the profile recovered: the session says so.
+            onDone();
           });
       }}
     >
@@ -334,8 +444,9 @@ function RecoverStep({ onDone }: { onDone: () => void }) {
       <ShareEntry key={count} count={count} check={check} onComplete={setShares} />
       <DeviceNameField value={deviceName} onChange={setDeviceName} />
       {error ? <Failure error={error} /> : null}
+      {cancelled !== null ? <Cancelled words={cancelled} /> : null}
       <p role="status" className="status-line">
-        {busy ? progress || 'Recovering your master profile…' : ''}
+        {busy ? progress.words || 'Recovering your master profile…' : ''}
       </p>
       <div className="button-row">
         <button
@@ -345,6 +456,7 @@ function RecoverStep({ onDone }: { onDone: () => void }) {
         >
           Recover
         </button>
+        <CancelButton call={call} what="recovering" />
       </div>
     </form>
   );
@@ -376,7 +488,16 @@ export function OnboardingScreen() {
   const takeConnectLink = useMeshStore((state) => state.takeConnectLink);
   const loadSession = useMeshStore((state) => state.loadSession);
   const [step, setStep] = useState<Step>(link !== null ? 'connect' : 'choose');
-  const [given] = useState(() => (link !== null ? takeConnectLink() : null));
+  const [given, setGiven] = useState<string | null>(null);
+  // A link handed over by the main process, before this screen opened or while it is open (the
+  // program was running when the link was clicked): the connect step, filled in with it.
+  useEffect(() => {
+    if (link === null) return;
+    const taken = takeConnectLink();
+    if (taken === null) return;
+    setGiven(taken);
+    setStep('connect');
+  }, [link, takeConnectLink]);
   const done = useCallback(() => void loadSession(), [loadSession]);
 
   return (
@@ -402,7 +523,7 @@ export function OnboardingScreen() {
             Back to the choices
           </button>
           {step === 'create' ? <CreateStep onDone={done} /> : null}
-          {step === 'connect' ? <ConnectStep onDone={done} link={given} /> : null}
+          {step === 'connect' ? <ConnectStep key={given ?? ''} onDone={done} link={given} /> : null}
           {step === 'recover' ? <RecoverStep onDone={done} /> : null}
         </>
       )}

@@ -1,12 +1,14 @@
 /**
  * One password entry: copy the username and the password (through the main process, which
  * clears the clipboard after the set time), reveal, open the site, the TOTP code with its
- * countdown, earlier versions (with restore), edit and delete.
+ * countdown, its folder, favourite (marked and unmarked here) and custom fields (a hidden one
+ * revealed like the password), earlier versions (with restore), edit and delete.
  */
 import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
-import { clean, When } from '../../components/ScreenFrame';
+import { displayText } from '../../../shared/encoding/display-text';
+import { When } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 
 function siteUrl(site: string): string | null {
@@ -16,6 +18,51 @@ function siteUrl(site: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A custom field: a hidden one shows dots until revealed (`passwords.revealField`). */
+function CustomField({
+  id,
+  index,
+  field,
+  onError,
+}: {
+  id: string;
+  index: number;
+  field: { name: string; value: string | null; hidden: boolean };
+  onError: (error: MeshIpcError) => void;
+}) {
+  const mesh = useMesh();
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const name = displayText(field.name).trim() || `Field ${index + 1}`;
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd data-testid="custom-field">
+        {field.hidden ? (
+          <>
+            <span className="fingerprint">{revealed ?? '••••••••'}</span>{' '}
+            <button
+              type="button"
+              className="button quiet"
+              aria-label={`${revealed === null ? 'Reveal' : 'Hide'} ${name}`}
+              onClick={() => {
+                if (revealed !== null) return setRevealed(null);
+                void mesh?.passwords.revealField({ id, index }).then((reply) => {
+                  if (reply.ok) setRevealed(reply.value.value);
+                  else onError(reply.error);
+                });
+              }}
+            >
+              {revealed === null ? 'Reveal' : 'Hide'}
+            </button>
+          </>
+        ) : (
+          <span className="notes">{field.value}</span>
+        )}
+      </dd>
+    </>
+  );
 }
 
 function Totp({ id }: { id: string }) {
@@ -90,10 +137,18 @@ export function PasswordDetail({
   return (
     <LoadableView value={entry} loading="Opening the entry…" onRetry={reload}>
       {(detail) => {
-        const title = clean(detail.title) || detail.sites[0] || 'Untitled';
+        const title = displayText(detail.title).trim() || detail.sites[0] || 'Untitled';
         return (
           <article className="panel" aria-labelledby="entry-title" data-testid="password-detail">
-            <h2 id="entry-title">{title}</h2>
+            <h2 id="entry-title">
+              {title}
+              {detail.favorite ? (
+                <span className="favorite-mark" data-testid="entry-favorite">
+                  <span aria-hidden="true"> ★</span>
+                  <span className="visually-hidden"> (favourite)</span>
+                </span>
+              ) : null}
+            </h2>
             <p role="status" className="status-line">
               {message}
             </p>
@@ -111,10 +166,10 @@ export function PasswordDetail({
                   const url = siteUrl(site);
                   return url ? (
                     <a key={site} href={url} target="_blank" rel="noreferrer noopener">
-                      Open {clean(site)}
+                      Open {displayText(site)}
                     </a>
                   ) : (
-                    <span key={site}>{clean(site)}</span>
+                    <span key={site}>{displayText(site)}</span>
                   );
                 })}
               </dd>
@@ -124,6 +179,15 @@ export function PasswordDetail({
                   <dd>
                     <Totp id={id} />
                   </dd>
+                </>
+              ) : null}
+              {detail.fields.map((field, index) => (
+                <CustomField key={index} id={id} index={index} field={field} onError={setError} />
+              ))}
+              {detail.folder ? (
+                <>
+                  <dt>Folder</dt>
+                  <dd data-testid="entry-folder">{displayText(detail.folder)}</dd>
                 </>
               ) : null}
               {detail.notes ? (
@@ -168,6 +232,22 @@ export function PasswordDetail({
               >
                 {revealed === null ? 'Reveal password' : 'Hide password'}
               </button>
+              <button
+                type="button"
+                className="button quiet"
+                aria-pressed={detail.favorite}
+                onClick={() =>
+                  void mesh?.passwords
+                    .update({ id, changes: { favorite: !detail.favorite } })
+                    .then((reply) => {
+                      if (!reply.ok) return setError(reply.error);
+                      reload();
+                      onChanged();
+                    })
+                }
+              >
+                Favourite
+              </button>
               <button type="button" className="button quiet" onClick={onEdit}>
                 Edit
               </button>
@@ -181,7 +261,7 @@ export function PasswordDetail({
                 <ul>
                   {detail.history.map((version) => (
                     <li key={version.updated}>
-                      <When time={version.updated} />: {clean(version.title)}
+                      <When time={version.updated} />: {displayText(version.title)}
                       {version.passwordChanged ? ' (password changed after it)' : ''}{' '}
                       <button
                         type="button"

@@ -1,4 +1,8 @@
-/** Add or edit a password entry, with the generator and a strength meter of what is typed. */
+/**
+ * Add or edit a password entry, with the generator and a strength meter of what is typed, its
+ * folder (the folders in use offered), favourite, and custom fields (a hidden one is typed like
+ * a password and shown only when asked).
+ */
 import { useCallback, useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useMesh } from '../../app/mesh-context';
@@ -17,16 +21,21 @@ export interface EditorValues {
   readonly password: string;
   readonly notes: string;
   readonly totp: string;
+  readonly folder: string;
+  readonly favorite: boolean;
+  readonly fields: readonly { name: string; value: string; hidden: boolean }[];
 }
 
 export function PasswordEditor({
   id,
   initial,
+  folders,
   onSaved,
   onCancel,
 }: {
   id: string | null;
   initial: EditorValues;
+  folders: readonly string[];
   onSaved: (id: string) => void;
   onCancel: () => void;
 }) {
@@ -35,8 +44,15 @@ export function PasswordEditor({
   const [strength, setStrength] = useState<Strength | null>(null);
   const [generator, setGenerator] = useState(false);
   const [error, setError] = useState<MeshIpcError | null>(null);
-  const set = (key: keyof EditorValues) => (event: { target: { value: string } }) =>
-    setValues((before) => ({ ...before, [key]: event.target.value }));
+  const set =
+    (key: 'title' | 'site' | 'username' | 'password' | 'notes' | 'totp' | 'folder') =>
+    (event: { target: { value: string } }) =>
+      setValues((before) => ({ ...before, [key]: event.target.value }));
+  const setField = (index: number, change: Partial<EditorValues['fields'][number]>) =>
+    setValues((before) => ({
+      ...before,
+      fields: before.fields.map((field, at) => (at === index ? { ...field, ...change } : field)),
+    }));
 
   useEffect(() => {
     if (mesh === null || values.password === '') return setStrength(null);
@@ -99,6 +115,15 @@ export function PasswordEditor({
           ...(id !== null && values.password === '' ? {} : { password: values.password }),
           notes: values.notes,
           ...(values.totp.trim() === '' ? {} : { totp: values.totp.trim() }),
+          folder: values.folder.trim(),
+          favorite: values.favorite,
+          fields: values.fields
+            .filter((field) => field.name.trim() !== '' || field.value !== '')
+            .map((field) => ({
+              name: field.name.trim(),
+              value: field.value,
+              hidden: field.hidden,
+            })),
         };
         const saving =
           id === null ? mesh.passwords.add(fields) : mesh.passwords.update({ id, changes: fields });
@@ -160,6 +185,88 @@ export function PasswordEditor({
       />
       <label htmlFor="entry-notes">Notes</label>
       <textarea id="entry-notes" rows={3} value={values.notes} onChange={set('notes')} />
+      <label htmlFor="entry-folder">Folder (optional; / between levels, as in Work/Banking)</label>
+      <input
+        id="entry-folder"
+        type="text"
+        autoComplete="off"
+        list="entry-folders"
+        value={values.folder}
+        onChange={set('folder')}
+      />
+      <datalist id="entry-folders">
+        {folders.map((folder) => (
+          <option key={folder} value={folder} />
+        ))}
+      </datalist>
+      <span className="check">
+        <input
+          id="entry-favorite"
+          type="checkbox"
+          checked={values.favorite}
+          onChange={(event) =>
+            setValues((before) => ({ ...before, favorite: event.target.checked }))
+          }
+        />
+        <label htmlFor="entry-favorite">Favourite</label>
+      </span>
+      <fieldset className="custom-fields">
+        <legend>Custom fields</legend>
+        {values.fields.map((field, index) => (
+          <div className="custom-field" key={index} data-testid="custom-field-editor">
+            <label htmlFor={`field-name-${index}`}>Name of field {index + 1}</label>
+            <input
+              id={`field-name-${index}`}
+              type="text"
+              autoComplete="off"
+              value={field.name}
+              onChange={(event) => setField(index, { name: event.target.value })}
+            />
+            <label htmlFor={`field-value-${index}`}>Value of field {index + 1}</label>
+            <input
+              id={`field-value-${index}`}
+              type={field.hidden ? 'password' : 'text'}
+              autoComplete="off"
+              value={field.value}
+              onChange={(event) => setField(index, { value: event.target.value })}
+            />
+            <span className="check">
+              <input
+                id={`field-hidden-${index}`}
+                type="checkbox"
+                checked={field.hidden}
+                onChange={(event) => setField(index, { hidden: event.target.checked })}
+              />
+              <label htmlFor={`field-hidden-${index}`}>Hidden, like a password</label>
+            </span>
+            <button
+              type="button"
+              className="button quiet"
+              onClick={() =>
+                setValues((before) => ({
+                  ...before,
+                  fields: before.fields.filter((_, at) => at !== index),
+                }))
+              }
+            >
+              Remove field {index + 1}
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          className="button quiet"
+          disabled={values.fields.length >= 100}
+          onClick={() =>
+            setValues((before) => ({
+              ...before,
+              fields: [...before.fields, { name: '', value: '', hidden: false }],
+            }))
+          }
+        >
+          Add a custom field
+        </button>
+      </fieldset>
       {error ? <Failure error={error} /> : null}
       <div className="button-row">
         <button type="submit" className="button">

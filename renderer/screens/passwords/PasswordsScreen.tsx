@@ -1,22 +1,27 @@
 /**
- * Passwords (docs/architecture.md section 8): the virtualized list with search as you type, the
- * selected entry's detail, add and edit with the generator, delete with undo (the delete is sent
- * when the undo lapses), CSV import with its report, and export with a warning that the file is
- * plain text.
+ * Passwords (docs/architecture.md section 8): the virtualized list with search as you type and a
+ * folder and favourites filter, the selected entry's detail, add and edit with the generator,
+ * folder, favourite and custom fields, delete with undo (deleted at once; Undo brings the entry
+ * back with its history, `passwords.undelete`), the entries the last sync could not upload, CSV
+ * import with its report, and export with a warning that the file is plain text.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useMesh } from '../../app/mesh-context';
 import { PasswordList } from '../../components/PasswordList';
+import { displayText } from '../../../shared/encoding/display-text';
 import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, Loading } from '../../components/StateViews';
 import { useMeshStore } from '../../store/MeshStoreProvider';
+import { foldersOf, type PasswordRow } from '../../store/password-filter';
 import { selectVisiblePasswordRows } from '../../store/passwords-slice';
+import { selectUploadFailed, type UploadFailure } from '../../store/sync-slice';
 import { PasswordDetail } from './PasswordDetail';
 import { PasswordEditor, type EditorValues } from './PasswordEditor';
 
-const UNDO_SECONDS = 8;
+/** How long the toast offers Undo after a delete (the entry is deleted at once). */
+const UNDO_SECONDS = 10;
 const blank: EditorValues = {
   title: '',
   site: '',
@@ -24,7 +29,101 @@ const blank: EditorValues = {
   password: '',
   notes: '',
   totp: '',
+  folder: '',
+  favorite: false,
+  fields: [],
 };
+
+const kindNames: Record<UploadFailure['type'], string> = {
+  password: 'password entry',
+  mail: 'mail account',
+  network: 'network setting',
+};
+
+/** The entries the last sync could not upload, named, with what to do. */
+function UploadFailures({
+  failed,
+  rows,
+  onShow,
+}: {
+  failed: readonly UploadFailure[];
+  rows: readonly PasswordRow[];
+  onShow: (id: string) => void;
+}) {
+  if (failed.length === 0) return null;
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return (
+    <section className="notice" role="alert" aria-labelledby="upload-failed-heading">
+      <h2 id="upload-failed-heading">
+        {failed.length} {failed.length === 1 ? 'entry' : 'entries'} could not be uploaded
+      </h2>
+      <p>
+        {failed.length === 1
+          ? 'The Mesh service refused it as too large. It is kept on this device but is not on your other devices. Make it smaller (shorter notes, fewer custom fields): the smaller version goes with the next sync.'
+          : 'The Mesh service refused them as too large. They are kept on this device but are not on your other devices. Make each smaller (shorter notes, fewer custom fields): the smaller version goes with the next sync.'}
+      </p>
+      <ul data-testid="upload-failed">
+        {failed.map((item) => {
+          const row = item.type === 'password' ? byId.get(item.id) : undefined;
+          const name = row ? displayText(row.title || row.site).trim() || 'Untitled' : null;
+          return (
+            <li key={`${item.type}:${item.id}`}>
+              {row && name ? (
+                <button type="button" className="link-button" onClick={() => onShow(item.id)}>
+                  {name}
+                </button>
+              ) : (
+                `A ${kindNames[item.type]}`
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** The folder and favourites filter of the list. */
+function ScopeControls({ rows }: { rows: readonly PasswordRow[] }) {
+  const { scope, setScope } = useMeshStore(
+    useShallow((state) => ({ scope: state.passwordScope, setScope: state.scopePasswords })),
+  );
+  const folders = useMemo(() => foldersOf(rows), [rows]);
+  const value = scope.folder === null ? '*' : scope.folder === '' ? '-' : `/${scope.folder}`;
+  return (
+    <div className="password-scope">
+      <label htmlFor="password-folder">Folder</label>
+      <select
+        id="password-folder"
+        value={value}
+        onChange={(event) => {
+          const chosen = event.target.value;
+          setScope({
+            ...scope,
+            folder: chosen === '*' ? null : chosen === '-' ? '' : chosen.slice(1),
+          });
+        }}
+      >
+        <option value="*">All folders</option>
+        <option value="-">No folder</option>
+        {folders.map((folder) => (
+          <option key={folder} value={`/${folder}`}>
+            {displayText(folder)}
+          </option>
+        ))}
+      </select>
+      <span className="check">
+        <input
+          id="password-favorites"
+          type="checkbox"
+          checked={scope.favoritesOnly}
+          onChange={(event) => setScope({ ...scope, favoritesOnly: event.target.checked })}
+        />
+        <label htmlFor="password-favorites">Favourites only</label>
+      </span>
+    </div>
+  );
+}
 
 interface ImportReport {
   readonly format: string;
@@ -162,7 +261,8 @@ function ExportPanel() {
 export function PasswordsScreen() {
   const mesh = useMesh();
   const rows = useMeshStore(selectVisiblePasswordRows);
-  const { all, query, selected, search, select, readPasswords } = useMeshStore(
+  const failed = useMeshStore(selectUploadFailed);
+  const { all, query, selected, search, select, readPasswords, syncNow } = useMeshStore(
     useShallow((state) => ({
       all: state.passwordRows,
       query: state.passwordQuery,
@@ -170,38 +270,31 @@ export function PasswordsScreen() {
       search: state.searchPasswords,
       select: state.selectPassword,
       readPasswords: state.readPasswords,
+      syncNow: state.syncNow,
     })),
   );
   const [editing, setEditing] = useState<{ id: string | null; initial: EditorValues } | null>(null);
   const [undo, setUndo] = useState<{ id: string; title: string } | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
-  const pendingDelete = useRef<{ id: string; timer: ReturnType<typeof setTimeout> } | null>(null);
 
   useEffect(() => {
     void readPasswords();
   }, [readPasswords]);
 
+  // The toast offers Undo for UNDO_SECONDS; the entry is deleted already.
+  useEffect(() => {
+    if (undo === null) return;
+    const timer = setTimeout(() => setUndo(null), UNDO_SECONDS * 1000);
+    return () => clearTimeout(timer);
+  }, [undo]);
+
   // Sync after each change, so the other devices get it (docs/architecture.md section 7, Sync).
   const changed = useCallback(() => {
     void readPasswords();
-    void mesh?.account.sync().then(() => readPasswords());
-  }, [mesh, readPasswords]);
+    void syncNow();
+  }, [readPasswords, syncNow]);
 
-  const commitDelete = useCallback(() => {
-    const pending = pendingDelete.current;
-    if (pending === null || mesh === null) return;
-    clearTimeout(pending.timer);
-    pendingDelete.current = null;
-    setUndo(null);
-    void mesh.passwords.delete({ id: pending.id }).then((reply) => {
-      if (!reply.ok) setError(reply.error);
-      changed();
-    });
-  }, [mesh, changed]);
-  // Leaving the screen sends a delete waiting for its undo.
-  useEffect(() => () => commitDelete(), [commitDelete]);
-
-  const shown = undo === null ? rows : rows.filter((row) => row.id !== undo.id);
+  const everything = all.phase === 'loaded' ? all.value : [];
   return (
     <ScreenFrame title="Passwords">
       <div className="button-row">
@@ -214,15 +307,19 @@ export function PasswordsScreen() {
         </button>
       </div>
       {undo ? (
-        <p className="notice" role="status">
+        <p className="notice toast" role="status" data-testid="undo-toast">
           {undo.title} deleted.{' '}
           <button
             type="button"
             className="button quiet"
             onClick={() => {
-              if (pendingDelete.current) clearTimeout(pendingDelete.current.timer);
-              pendingDelete.current = null;
+              const { id } = undo;
               setUndo(null);
+              void mesh?.passwords.undelete({ id }).then((reply) => {
+                if (!reply.ok) return setError(reply.error);
+                select(id);
+                changed();
+              });
             }}
           >
             Undo
@@ -230,6 +327,7 @@ export function PasswordsScreen() {
         </p>
       ) : null}
       {error ? <Failure error={error} /> : null}
+      <UploadFailures failed={failed} rows={everything} onShow={select} />
       <div className="password-layout">
         <div>
           <label htmlFor="password-search" id="password-list-label">
@@ -243,6 +341,7 @@ export function PasswordsScreen() {
             autoComplete="off"
             onChange={(event) => search(event.target.value)}
           />
+          <ScopeControls rows={everything} />
           {all.phase === 'failed' ? (
             <Failure error={all.error} onRetry={() => void readPasswords()} />
           ) : all.phase !== 'loaded' ? (
@@ -255,11 +354,11 @@ export function PasswordsScreen() {
             <>
               <p className="field-hint" role="status" data-testid="password-count">
                 {query === ''
-                  ? `${shown.length} ${shown.length === 1 ? 'entry' : 'entries'}`
-                  : `${shown.length} found`}
+                  ? `${rows.length} ${rows.length === 1 ? 'entry' : 'entries'}`
+                  : `${rows.length} found`}
               </p>
               <PasswordList
-                rows={shown}
+                rows={rows}
                 selectedId={selected}
                 onSelect={select}
                 labelledBy="password-list-label"
@@ -273,6 +372,7 @@ export function PasswordsScreen() {
               key={editing.id ?? 'new'}
               id={editing.id}
               initial={editing.initial}
+              folders={foldersOf(everything)}
               onCancel={() => setEditing(null)}
               onSaved={(id) => {
                 setEditing(null);
@@ -280,34 +380,26 @@ export function PasswordsScreen() {
                 changed();
               }}
             />
-          ) : selected !== null && selected !== undo?.id ? (
+          ) : selected !== null ? (
             <PasswordDetail
               id={selected}
               onChanged={changed}
               onEdit={() => {
-                void mesh?.passwords.get({ id: selected }).then((reply) => {
-                  if (!reply.ok) return setError(reply.error);
-                  setEditing({
-                    id: selected,
-                    initial: {
-                      title: reply.value.title,
-                      site: reply.value.sites[0] ?? '',
-                      username: reply.value.username ?? '',
-                      password: '',
-                      notes: reply.value.notes ?? '',
-                      totp: '',
-                    },
-                  });
+                if (mesh === null) return;
+                void editorValuesOf(mesh, selected).then((values) => {
+                  if ('code' in values) return setError(values);
+                  setEditing({ id: selected, initial: values });
                 });
               }}
               onDelete={(title) => {
-                commitDelete();
-                pendingDelete.current = {
-                  id: selected,
-                  timer: setTimeout(() => commitDelete(), UNDO_SECONDS * 1000),
-                };
-                setUndo({ id: selected, title });
-                select(null);
+                const id = selected;
+                void mesh?.passwords.delete({ id }).then((reply) => {
+                  if (!reply.ok) return setError(reply.error);
+                  setError(null);
+                  select(null);
+                  setUndo({ id, title });
+                  changed();
+                });
               }}
             />
           ) : (
@@ -319,4 +411,35 @@ export function PasswordsScreen() {
       <ExportPanel />
     </ScreenFrame>
   );
+}
+
+/** The editor's values for an entry: its detail, with the hidden custom fields' values. */
+async function editorValuesOf(
+  mesh: NonNullable<ReturnType<typeof useMesh>>,
+  id: string,
+): Promise<EditorValues | MeshIpcError> {
+  const reply = await mesh.passwords.get({ id });
+  if (!reply.ok) return reply.error;
+  const detail = reply.value;
+  const fields: EditorValues['fields'][number][] = [];
+  for (const [index, field] of detail.fields.entries()) {
+    let value = field.value;
+    if (value === null) {
+      const revealed = await mesh.passwords.revealField({ id, index });
+      if (!revealed.ok) return revealed.error;
+      value = revealed.value.value;
+    }
+    fields.push({ name: field.name, value, hidden: field.hidden });
+  }
+  return {
+    title: detail.title,
+    site: detail.sites[0] ?? '',
+    username: detail.username ?? '',
+    password: '',
+    notes: detail.notes ?? '',
+    totp: '',
+    folder: detail.folder ?? '',
+    favorite: detail.favorite,
+    fields,
+  };
 }

@@ -26,6 +26,13 @@ const warnings: Record<string, { title: string; meaning: string; action: string 
     meaning: 'Something claimed to come from your Mesh or the service, but its signature is wrong.',
     action: 'Do not use what was received. Sync again; if it goes on, contact the service.',
   },
+  PROFILE_MISMATCH: {
+    title: 'The service offered a different Mesh',
+    meaning:
+      "When this device asked to connect, the service answered with another account than the one your connection link or PIN is for: it may be trying to enroll this device into someone else's Mesh. This device refused and kept nothing of it.",
+    action:
+      'Do not connect through this service. Ask for a new link or PIN on a device of your Mesh, and tell whoever runs the service.',
+  },
   UNTRUSTED_PROFILE: {
     title: 'A profile failed verification',
     meaning: 'A profile the service sent is not signed by the keys this device trusts.',

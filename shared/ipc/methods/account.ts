@@ -106,6 +106,11 @@ export const accountMethods = {
         }),
       ),
       checkpointSize: z.number().int().nonnegative(),
+      /**
+       * Entries the service refused as too large (its body limit is below the entry), set aside:
+       * kept on this device, not uploaded until they are made smaller.
+       */
+      failed: z.array(z.strictObject({ type: catalogType, id: z.string().min(1).max(256) })),
     }),
   ),
   'account.syncState': method(noRequest, syncStateSchema),

@@ -20,6 +20,9 @@ export const passwordSummarySchema = z.strictObject({
   updated: timeSchema,
   /** UDF of the device that made the current version. */
   updatedBy: udfSchema,
+  /** The folder path, `/` between levels; null outside any folder. */
+  folder: z.string().nullable(),
+  favorite: z.boolean(),
 });
 export type PasswordSummary = z.infer<typeof passwordSummarySchema>;
 
@@ -34,8 +37,17 @@ export const passwordVersionSchema = z.strictObject({
   updatedBy: udfSchema,
 });
 
+/** A custom field as shown: a hidden one without its value (`passwords.revealField`). */
+export const passwordFieldViewSchema = z.strictObject({
+  name: z.string(),
+  value: z.string().nullable(),
+  hidden: z.boolean(),
+});
+
 export const passwordDetailSchema = passwordSummarySchema.extend({
   notes: z.string().nullable(),
+  /** Custom fields in order; a hidden one's value is null here. */
+  fields: z.array(passwordFieldViewSchema),
   /** Earlier versions, newest first. */
   history: z.array(passwordVersionSchema),
 });
@@ -49,6 +61,20 @@ const entryInput = {
   notes: z.string().max(100_000).optional(),
   /** A base32 TOTP secret or an otpauth://totp/ URI (RFC 6238). */
   totp: z.string().max(2000).optional(),
+  /** A folder path, `/` between levels; an empty string: in no folder. */
+  folder: z.string().max(1000).optional(),
+  favorite: z.boolean().optional(),
+  /** Custom fields, in order (all of them: they replace the current ones). */
+  fields: z
+    .array(
+      z.strictObject({
+        name: z.string().max(1000),
+        value: z.string().max(10_000),
+        hidden: z.boolean().optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
 };
 
 export const passwordSettingsSchema = z.strictObject({
@@ -74,7 +100,18 @@ export const passwordsMethods = {
     z.strictObject({ id, changes: z.strictObject(entryInput).partial() }),
     passwordSummarySchema,
   ),
+  /** Deletes at once (on every device with the next sync); `undelete` brings it back. */
   'passwords.delete': method(z.strictObject({ id }), z.strictObject({ id })),
+  /**
+   * Undo a delete made on this device since the program started: the entry comes back as it
+   * was, with its history, as a new version later than the deletion (so it wins everywhere).
+   */
+  'passwords.undelete': method(z.strictObject({ id }), passwordSummarySchema),
+  /** The value of one custom field (by its position), hidden ones included. */
+  'passwords.revealField': method(
+    z.strictObject({ id, index: z.number().int().nonnegative().max(99) }),
+    z.strictObject({ id, index: z.number().int(), value: z.string() }),
+  ),
   /** Make an earlier version (named by its `updated`) the current one again. */
   'passwords.restore': method(z.strictObject({ id, version: timeSchema }), passwordSummarySchema),
   'passwords.totp': method(

@@ -9,7 +9,13 @@ import { method, noRequest, timeSchema, udfSchema } from '../method';
 
 /** A verification that failed: the error code and its reason. */
 export const trustWarningSchema = z.strictObject({
-  code: z.enum(['LOG_INCONSISTENT', 'PROOF_INVALID', 'SIGNATURE_INVALID', 'UNTRUSTED_PROFILE']),
+  code: z.enum([
+    'LOG_INCONSISTENT',
+    'PROOF_INVALID',
+    'SIGNATURE_INVALID',
+    'UNTRUSTED_PROFILE',
+    'PROFILE_MISMATCH',
+  ]),
   reason: z.string().nullable(),
   service: z.string().nullable(),
   at: timeSchema,

@@ -7,14 +7,20 @@ import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMeshError } from '../../../shared/errors';
 import { HOME_FILE, openDeviceHome } from '../../../electron/core/home/device-home';
-import { LOCK_FILE } from '../../../electron/core/home/lock';
+import { LOCK_FILE, withHomeLock } from '../../../electron/core/home/lock';
 
 const holder = join(import.meta.dirname, 'fixtures', 'hold-home.ts');
 const children: ChildProcess[] = [];
 
-/** Start a process that opens `directory`; resolves with its first line of output. */
-async function startHolder(directory: string): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', holder, directory], {
+/**
+ * Start a process that takes the lock of `directory` (waiting up to `waitMs` for a live holder)
+ * and holds it until its stdin closes; resolves with its first line of output.
+ */
+async function startHolder(
+  directory: string,
+  waitMs = 0,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', holder, directory, String(waitMs)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -73,34 +79,94 @@ describe('device home', () => {
     expect(existsSync(join(directory, LOCK_FILE))).toBe(false);
   });
 
-  it('the same process cannot open a home twice', async () => {
+  it('one process may open a home twice; their exclusive work runs one after the other', async () => {
+    const first = await openDeviceHome(directory);
+    const second = await openDeviceHome(directory);
+    expect(second.homeId).toBe(first.homeId);
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const a = first.exclusive(async () => {
+      order.push('a in');
+      entered();
+      await held;
+      order.push('a out');
+    });
+    await inside;
+    const b = second.exclusive(async () => void order.push('b'));
+    // b queues behind a (no HOME_LOCKED within one process), and runs once a is done.
+    release();
+    await Promise.all([a, b]);
+    expect(order).toEqual(['a in', 'a out', 'b']);
+    expect(existsSync(join(directory, LOCK_FILE))).toBe(false);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('exclusive work is re-entrant, but work it leaves running holds nothing', async () => {
     const home = await openDeviceHome(directory);
-    const error: unknown = await openDeviceHome(directory).catch((e: unknown) => e);
-    expect(isMeshError(error, 'HOME_LOCKED')).toBe(true);
-    expect((error as Error).message).toContain('this process');
+    let leftRunning: Promise<void> | undefined;
+    let goOn!: () => void;
+    const later = new Promise<void>((resolve) => (goOn = resolve));
+    await home.exclusive(async () => {
+      // Nested: runs at once instead of waiting for itself.
+      await home.exclusive(async () => expect(existsSync(join(directory, LOCK_FILE))).toBe(true));
+      leftRunning = later.then(() =>
+        home.exclusive(async () => expect(existsSync(join(directory, LOCK_FILE))).toBe(true)),
+      );
+    });
+    expect(existsSync(join(directory, LOCK_FILE))).toBe(false);
+    // After the section ended, the work it started takes the lock itself (it was released).
+    const other = await startHolder(directory);
+    expect(other.line).toMatch(/^locked /);
+    goOn();
+    const waited = home.exclusive(async () => 'after', 'home');
+    other.child.stdin!.end();
+    await exited(other.child);
+    await leftRunning;
+    expect(await waited).toBe('after');
     await home.close();
-    const reopened = await openDeviceHome(directory);
-    await reopened.close();
   });
 });
 
 describe('device home lock across processes', () => {
-  it('a second process gets HOME_LOCKED naming the pid of the first', async () => {
+  it('a second process gets HOME_LOCKED naming the pid of the first once its wait is over', async () => {
     const first = await startHolder(directory);
     expect(first.line).toMatch(/^locked /);
-    const error: unknown = await openDeviceHome(directory).catch((e: unknown) => e);
+    const error: unknown = await openDeviceHome(directory, { lockWaitMs: 0 }).catch(
+      (e: unknown) => e,
+    );
     expect(isMeshError(error, 'HOME_LOCKED')).toBe(true);
-    const meshError = error as { details: { pid: number }; message: string };
-    expect(meshError.details.pid).toBe(first.child.pid);
+    const meshError = error as { details: Record<string, unknown>; message: string };
+    expect(meshError.details).toMatchObject({ pid: first.child.pid, lock: 'home', directory });
     expect(meshError.message).toContain(`process ${first.child.pid}`);
 
-    // The other way round: a child process is refused while we hold it.
+    // The other way round: a child process is refused while this one holds the lock.
     first.child.stdin!.end();
     await exited(first.child);
     expect(existsSync(join(directory, LOCK_FILE))).toBe(false);
-    const home = await openDeviceHome(directory);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const section = withHomeLock(directory, async () => {
+      entered();
+      await held;
+    });
+    await inside;
     const second = await startHolder(directory);
     expect(second.line).toBe(`HOME_LOCKED ${process.pid}`);
+    release();
+    await section;
+  });
+
+  it('a process waiting for the lock takes it when the holder lets go', async () => {
+    const first = await startHolder(directory);
+    const opening = openDeviceHome(directory, { lockWaitMs: 60_000 });
+    first.child.stdin!.end();
+    const home = await opening;
+    expect(home.homeId).toBe(first.line.split(' ')[1]);
     await home.close();
   });
 

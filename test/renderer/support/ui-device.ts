@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDesktopApi, createDesktopDispatcher } from '../../../electron/app/desktop-api';
 import { createDesktopApp, type DesktopApp } from '../../../electron/app/desktop-app';
-import { openDeviceHost, type DeviceHost } from '../../../electron/app/device-host';
+import {
+  openDeviceHost,
+  type DeviceHost,
+  type DeviceHostOptions,
+} from '../../../electron/app/device-host';
 import { superviseService } from '../../../electron/app/service-supervisor';
 import { createFakeElectron, type FakeElectron } from '../../app/fake-electron';
 import { wipeHome } from '../../support/service-suite';
@@ -32,6 +36,8 @@ export async function startUiDevice(options: {
   readonly label: string;
   readonly serviceUrl: string;
   readonly rendererDir: string;
+  /** Where mail discovery looks (loopback servers); default: the internet. */
+  readonly mailDiscovery?: DeviceHostOptions['mailDiscovery'];
 }): Promise<UiDevice> {
   const home = await mkdtemp(join(tmpdir(), `mesh-ui-${options.label}-`));
   const userData = await mkdtemp(join(tmpdir(), `mesh-ui-${options.label}-data-`));
@@ -41,6 +47,7 @@ export async function startUiDevice(options: {
     keyStore: { kind: 'keychain' },
     service,
     pendingIntervalMs: 200,
+    ...(options.mailDiscovery !== undefined && { mailDiscovery: options.mailDiscovery }),
     warn: () => {},
   });
   const electron = createFakeElectron();

@@ -3,7 +3,7 @@
  * "Sync"): the entries of one container after the last index this device holds, page by page
  * (PageKey), each page committed with the sync position that covers it so an interrupted first sync
  * resumes where it stopped. The device chains the container digest over every entry
- * (container-digest.ts) and checks it against what the service reported: the verified Status
+ * (shared/protocol/container-digest.ts) and checks it against what the service reported: the verified Status
  * answer's digest at its index, and the Download answer's at the container's head. A service that
  * shows another history is LOG_INCONSISTENT; the replica it fed is then dropped, never kept.
  */
@@ -13,7 +13,10 @@ import type { ContainerUpdate } from '../../../../shared/protocol/messages/downl
 import type { CatalogConflict, CatalogReplica, SealedEntry } from '../catalog-replica';
 import type { MeshServiceClient } from '../../protocol/mesh-service-client';
 import type { SyncPosition } from '../../store/records';
-import { EMPTY_CONTAINER_DIGEST, nextContainerDigest } from './container-digest';
+import {
+  EMPTY_CONTAINER_DIGEST,
+  nextContainerDigest,
+} from '../../../../shared/protocol/container-digest';
 import { checkNotCancelled } from './cancellation';
 
 /** A container's index and digest as a verified Status answer gave them. */

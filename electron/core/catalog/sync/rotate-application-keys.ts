@@ -23,7 +23,7 @@ import type { MeshServiceClient } from '../../protocol/mesh-service-client';
 import type { DeviceContext } from '../../session/device-context';
 import { updatePersonalProfile } from '../../profile/update-personal-profile';
 import type { SyncPosition } from '../../store/records';
-import { EMPTY_CONTAINER_DIGEST } from './container-digest';
+import { EMPTY_CONTAINER_DIGEST } from '../../../../shared/protocol/container-digest';
 import { appendBatch } from './upload-container';
 import { uploadLimits } from './upload-limits';
 

@@ -29,7 +29,7 @@ import { verifiedStatus } from '../../protocol/verified-log';
 import type { DeviceContext } from '../../session/device-context';
 import { refreshPersonalProfile } from '../../profile/update-personal-profile';
 import { checkNotCancelled } from './cancellation';
-import { EMPTY_CONTAINER_DIGEST } from './container-digest';
+import { EMPTY_CONTAINER_DIGEST } from '../../../../shared/protocol/container-digest';
 import { downloadContainer, positionOf, type ContainerHead } from './download-container';
 import { rotateApplicationKeys } from './rotate-application-keys';
 import { uploadPending } from './upload-container';
@@ -87,14 +87,22 @@ const seenSchema = z.array(z.string());
 
 /**
  * Sync every catalog of this home's account (module comment). Syncs of one home run one after
- * the other (the home's `sync` lane): one asked for while another runs starts when it ends (and
+ * the other, also across processes (in this process the home's `sync` lane, across them the
+ * home's sync lock): one asked for while another runs starts when it ends (and
  * sees its results).
  */
 export function syncCatalogs(
   context: DeviceContext,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
-  return context.homeState.inTurn('sync', () => syncOnce(context, options));
+  // Across processes with this home open, under the home's sync lock, after reading again what
+  // the one before committed: two never upload the same queued edits (docs/local-store.md).
+  return context.homeState.inTurn('sync', () =>
+    context.exclusive(async () => {
+      await context.catchUp();
+      return syncOnce(context, options);
+    }, 'sync'),
+  );
 }
 
 async function syncOnce(context: DeviceContext, options: SyncOptions): Promise<SyncReport> {

@@ -14,7 +14,7 @@ import type { CatalogConflict, CatalogReplica, UploadBatch } from '../catalog-re
 import type { MeshServiceClient } from '../../protocol/mesh-service-client';
 import { serviceFailure } from '../../protocol/service-errors';
 import type { SyncPosition } from '../../store/records';
-import { nextContainerDigest } from './container-digest';
+import { nextContainerDigest } from '../../../../shared/protocol/container-digest';
 import { positionOf } from './download-container';
 import { checkNotCancelled } from './cancellation';
 
