@@ -39,6 +39,8 @@ export const meshErrorCodes = [
   'STORE_CORRUPT',
   'NOT_CONNECTED',
   'EXPIRED',
+  /** No space left: details.path on this device, or status 507 from the service. */
+  'DISK_FULL',
   // the program itself: a fault in our own code, reported without its details
   'INTERNAL',
 ] as const;
@@ -67,4 +69,26 @@ export class MeshError extends Error {
 /** True when `value` is a MeshError, optionally of the given code. */
 export function isMeshError(value: unknown, code?: MeshErrorCode): value is MeshError {
   return value instanceof MeshError && (code === undefined || value.code === code);
+}
+
+/** True for a failure that means "no space left" (ENOSPC, EDQUOT, SQLite's SQLITE_FULL). */
+export function isDiskFullError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, errcode, message } = error as {
+    code?: unknown;
+    errcode?: unknown;
+    message?: unknown;
+  };
+  return (
+    code === 'ENOSPC' ||
+    code === 'EDQUOT' ||
+    code === 'SQLITE_FULL' ||
+    // node:sqlite: errcode is SQLite's result code (SQLITE_FULL is 13)
+    (code === 'ERR_SQLITE_ERROR' &&
+      (errcode === 13 || (typeof errcode === 'number' && (errcode & 0xff) === 13))) ||
+    // PostgreSQL: disk_full (class 53, insufficient resources)
+    code === '53100' ||
+    (typeof message === 'string' &&
+      /database or disk is full|No space left on device/i.test(message))
+  );
 }

@@ -32,6 +32,10 @@ function hint(error: MeshError, platform: NodeJS.Platform): string {
       return `. ${keychainRemedy(platform)}`;
     case 'PASSPHRASE_INVALID':
       return reason === 'missing' ? ': set MESH_PASSPHRASE' : '';
+    case 'DISK_FULL':
+      return error.details.status === 507
+        ? ": the service's operator must free space; your changes wait on this device"
+        : '. Free some space on this disk and run the command again';
     case 'PROFILE_MISMATCH':
       return '. Do not connect through this service: check the service address, and ask an administrator device for a new PIN (mesh account pin)';
     case 'HOME_LOCKED':

@@ -72,9 +72,8 @@ export class MeshApplications {
    * (docs/architecture.md, "One owner per open home"); the object is not used afterwards.
    */
   async close(): Promise<void> {
-    for (const application of await Promise.allSettled([this.#passwords, this.#mail])) {
-      if (application.status === 'fulfilled') application.value?.close();
-    }
+    const [passwords] = await Promise.allSettled([this.#passwords]);
+    if (passwords?.status === 'fulfilled') passwords.value?.close();
   }
 
   /** Sync every catalog with the service (electron/core/catalog/sync/sync-catalogs.ts). */

@@ -119,13 +119,27 @@ const words: Record<MeshErrorCode, ErrorWords> = {
     title: 'That has expired.',
     advice: 'Start again: ask for a new PIN or a new connection request.',
   },
+  DISK_FULL: {
+    title: 'This computer has no space left on its disk.',
+    advice: 'Free some space, then try again. Nothing was half-written.',
+  },
   INTERNAL: {
     title: 'Something went wrong inside Mesh Desktop.',
     advice: 'Try again; if it goes on, restart the program.',
   },
 };
 
+/** DISK_FULL answered by the service (status 507) rather than met on this computer. */
+const serviceDiskFull: ErrorWords = {
+  title: 'The Mesh service has no space left to store this.',
+  advice:
+    'Nothing was stored there; your changes wait on this device. Tell whoever runs the service.',
+};
+
 /** The words for a failed request. */
-export function errorWords(error: Pick<MeshIpcError, 'code'>): ErrorWords {
+export function errorWords(
+  error: Pick<MeshIpcError, 'code'> & { readonly details?: MeshIpcError['details'] },
+): ErrorWords {
+  if (error.code === 'DISK_FULL' && error.details?.status === 507) return serviceDiskFull;
   return words[error.code];
 }

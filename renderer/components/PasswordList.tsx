@@ -2,10 +2,12 @@
  * The password list (docs/architecture.md section 8): virtualized with @tanstack/react-virtual, so
  * only the rows in view are in the page and 10,000 entries scroll and filter without delay. A
  * listbox for the keyboard and screen readers: arrow keys, Home and End move, Enter opens the
- * entry; each row carries its position in the whole list (aria-setsize, aria-posinset).
+ * entry; each row carries its position in the whole list (aria-setsize, aria-posinset), a
+ * favourite is marked, and titles and user names (perhaps imported) pass through displayText.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { displayText } from '../../shared/encoding/display-text';
 import type { PasswordRow } from '../store/password-filter';
 
 const ROW_HEIGHT = 52;
@@ -77,8 +79,16 @@ export function PasswordList({ rows, selectedId, onSelect, labelledBy }: Passwor
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               onClick={() => onSelect(row.id)}
             >
-              <span className="password-title">{row.title || row.site || 'Untitled'}</span>
-              <span className="password-user">{row.username}</span>
+              <span className="password-title">
+                {displayText(row.title || row.site).trim() || 'Untitled'}
+                {row.favorite ? (
+                  <>
+                    <span aria-hidden="true"> ★</span>
+                    <span className="visually-hidden"> (favourite)</span>
+                  </>
+                ) : null}
+              </span>
+              <span className="password-user">{displayText(row.username)}</span>
             </div>
           );
         })}

@@ -145,7 +145,10 @@ class HttpIncoming implements IncomingRequest {
   }
 }
 
-/** Write a whole reply at once: status, headers with its length, and the body bytes. */
+/**
+ * Write a whole reply at once: status, headers with its length, and the body bytes. JSON is UTF-8
+ * and application/json defines no charset parameter (RFC 8259 section 11), so none is sent.
+ */
 function send(
   response: ServerResponse,
   status: StatusCode,
@@ -158,14 +161,14 @@ function send(
     status,
     close
       ? {
-          'content-type': 'application/json; charset=utf-8',
+          'content-type': 'application/json',
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
           'content-length': bytes.length,
           connection: 'close',
         }
       : {
-          'content-type': 'application/json; charset=utf-8',
+          'content-type': 'application/json',
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
           'content-length': bytes.length,

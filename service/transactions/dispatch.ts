@@ -5,7 +5,7 @@
  * (never 500 for bad input); anything else is a 500 that is logged and described to the client only
  * as internal.
  */
-import { isMeshError, MeshError } from '../../shared/errors';
+import { isDiskFullError, isMeshError, MeshError } from '../../shared/errors';
 import type { DecodedRequest } from '../../shared/protocol/envelope';
 import {
   decodeRequest,
@@ -91,6 +91,17 @@ function failure(
   error: unknown,
   transaction: TransactionName | undefined,
 ): { status: StatusCode; description: string } {
+  if (!isMeshError(error) && isDiskFullError(error)) {
+    // Nothing was stored: the batch's database transaction rolled back.
+    context.logger.error('storage full: the request was refused and nothing was stored', {
+      transaction,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return {
+      status: STATUS.InsufficientStorage,
+      description: "the service's storage is full: nothing was stored; try again later",
+    };
+  }
   if (isMeshError(error)) {
     const status = statusForError(error.code);
     if (status !== STATUS.Internal) return { status, description: error.message };

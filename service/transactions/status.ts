@@ -5,7 +5,7 @@
  */
 import { MeshError } from '../../shared/errors';
 import { formatCheckpointValue } from '../../shared/merkle/checkpoint';
-import { encodeProof } from '../../shared/merkle/hash-encoding';
+import { encodeProofText } from '../../shared/merkle/hash-encoding';
 import type { ContainerEntry } from '../../shared/protocol/common';
 import {
   STATUS_SINCE_MAX_CHARS,
@@ -72,15 +72,15 @@ export const status: Handler<'Status'> = async (context, message, request) => {
         { field: 'StatusRequest.FromTreeSize' },
       );
     }
+    // From the request's FromTreeSize to the checkpoint's TreeSize: the two sizes are not
+    // repeated in the proof (docs/protocol.md "Status").
     consistency = {
-      FromTreeSize: message.FromTreeSize,
-      ToTreeSize: checkpoint.TreeSize,
-      Path: encodeProof(context.tree.consistencyProof(message.FromTreeSize, checkpoint.TreeSize)),
+      Path: encodeProofText(
+        context.tree.consistencyProof(message.FromTreeSize, checkpoint.TreeSize),
+      ),
     };
   }
-  const lastWrite = context.tree.lastWriteTime;
   return respond(STATUS.OK, {
-    ...(lastWrite === undefined ? {} : { LastWriteTime: new Date(lastWrite).toISOString() }),
     CheckpointValue: formatCheckpointValue(checkpoint),
     ...(consistency === undefined ? {} : { ConsistencyProof: consistency }),
     ...(containers === undefined ? {} : { ContainerStatus: containers }),

@@ -19,6 +19,8 @@ export const STATUS = {
   TooLarge: 413,
   Internal: 500,
   Overloaded: 503,
+  /** The service's storage is full (RFC 4918 section 11.5). */
+  InsufficientStorage: 507,
 } as const;
 
 export type StatusCode = (typeof STATUS)[keyof typeof STATUS];
@@ -39,6 +41,7 @@ const descriptions: Readonly<Record<StatusCode, string>> = {
   413: 'Request too large',
   500: 'Internal error',
   503: 'Overloaded',
+  507: 'Insufficient storage',
 };
 
 /** The default StatusDescription of a status. */
@@ -77,6 +80,8 @@ export function statusForError(code: MeshErrorCode): StatusCode {
       return STATUS.Overloaded;
     case 'REDIRECT':
       return STATUS.RedirectTemporary;
+    case 'DISK_FULL':
+      return STATUS.InsufficientStorage;
     default:
       return STATUS.Internal;
   }
@@ -100,6 +105,8 @@ export function errorForStatus(status: number): MeshErrorCode {
       return 'TOO_LARGE';
     case STATUS.Overloaded:
       return 'OVERLOADED';
+    case STATUS.InsufficientStorage:
+      return 'DISK_FULL';
     default:
       return 'SERVICE_ERROR';
   }

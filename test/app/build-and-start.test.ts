@@ -54,7 +54,7 @@ describe('the main and preload bundles', () => {
     expect([...exposed.keys()]).toEqual(['mesh']);
     const mesh = exposed.get('mesh') as Record<string, Record<string, unknown>>;
     const namespaces = new Set(meshMethodNames.map((name) => name.split('.')[0]));
-    expect(Object.keys(mesh).sort()).toEqual(['on', ...namespaces].sort());
+    expect(Object.keys(mesh).sort()).toEqual(['on', 'cancel', ...namespaces].sort());
     expect(Object.keys(mesh.passwords!)).toContain('reveal');
   });
 

@@ -6,9 +6,9 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { createDesktopApi, createDesktopDispatcher } from '../../electron/app/desktop-api';
 import { createMeshEventSender, isTrustedSender, registerMeshIpc } from '../../electron/app/ipc';
 import { meshNamesArgument } from '../../electron/app/window';
-import { isMeshError } from '../../shared/errors';
+import { isMeshError, MeshError } from '../../shared/errors';
 import type { CoreApi, MeshApi, MeshEventMessage } from '../../shared/ipc/contract';
-import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
+import { createMeshDispatcher, type MeshDispatcher } from '../../shared/ipc/dispatcher';
 import { createFakeElectron, FakeFrame, FakeWebContents, type FakeElectron } from './fake-electron';
 
 const holder = vi.hoisted(() => ({ fake: null as FakeElectron | null }));
@@ -156,6 +156,45 @@ describe('registerMeshIpc', () => {
     );
     expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
     expect(backend.statusCalls()).toBe(0);
+  });
+
+  it('takes the cancel of a running call on the same channel, from our frame only', async () => {
+    const window = ourWindow();
+    let signal: AbortSignal | undefined;
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const create = async (_request: unknown, options: { signal?: AbortSignal } = {}) => {
+      signal = options.signal;
+      started();
+      await new Promise((_resolve, reject) =>
+        options.signal?.addEventListener('abort', () =>
+          reject(new MeshError('CANCELLED', 'the request was cancelled')),
+        ),
+      );
+    };
+    let handler: ((event: unknown, ...args: unknown[]) => Promise<unknown>) | undefined;
+    registerMeshIpc(
+      { handle: (_channel: string, h: typeof handler) => (handler = h) } as never,
+      createMeshDispatcher(() => ({ account: { create } })),
+      (event) => isTrustedSender(event, window as never),
+    );
+    const trusted = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    const call = handler!(trusted, {
+      method: 'account.create',
+      request: { address: 'alice' },
+      call: 'create-1',
+    });
+    await running;
+    const subframe = new FakeFrame('app://mesh/index.html', window.webContents.mainFrame);
+    expect(
+      await handler!({ sender: window.webContents, senderFrame: subframe }, { cancel: 'create-1' }),
+    ).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(signal?.aborted).toBe(false);
+    expect(await handler!(trusted, { cancel: 'create-1' })).toEqual({
+      ok: true,
+      value: { cancelled: true },
+    });
+    expect(await call).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
   });
 
   it('answers a malformed request with a typed error naming the field, without reaching the device', async () => {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { contentOf } from '../../electron/core/catalog/entry-model';
 import { exportPasswordsCsv, uriForSite } from '../../electron/core/passwords/csv-export';
-import { importPasswordsCsv, planPasswordImport } from '../../electron/core/passwords/csv-import';
-import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
+import { planPasswordImport } from '../../electron/core/passwords/csv-import';
 import type { PasswordEntry } from '../../shared/apps/password-entry';
+import { passwordsOnDisk, type PasswordsOnDisk } from '../support/catalog-on-disk';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'csv');
 let counter = 0;
@@ -16,9 +16,21 @@ const context = () => ({
   newIdentifier: () => `x-${++counter}`,
 });
 
+const opened: PasswordsOnDisk[] = [];
+afterEach(() => {
+  for (const catalog of opened.splice(0)) catalog.close();
+});
+
+/** An empty password catalog on disk, with the password application's index over it. */
+async function passwords(): Promise<PasswordsOnDisk> {
+  const catalog = await passwordsOnDisk();
+  opened.push(catalog);
+  return catalog;
+}
+
 /** A catalog holding what every fixture imports, plus a few awkward entries. */
-function fullCatalog(): PasswordCatalog {
-  const catalog = new PasswordCatalog();
+async function fullCatalog(): Promise<PasswordsOnDisk> {
+  const catalog = await passwords();
   for (const name of [
     'chrome.csv',
     'firefox.csv',
@@ -26,7 +38,7 @@ function fullCatalog(): PasswordCatalog {
     'lastpass.csv',
     'keepassxc.csv',
   ]) {
-    importPasswordsCsv(catalog, readFileSync(join(fixtures, name)), { context: context() });
+    catalog.import(readFileSync(join(fixtures, name)), { context: context() });
   }
   catalog.add(
     {
@@ -56,8 +68,8 @@ const comparable = (entries: readonly PasswordEntry[]) =>
     .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 describe('exportPasswordsCsv', () => {
-  it('writes Bitwarden columns by default', () => {
-    const text = exportPasswordsCsv(fullCatalog().list());
+  it('writes Bitwarden columns by default', async () => {
+    const text = exportPasswordsCsv((await fullCatalog()).index.list());
     expect(text.split('\n')[0]).toBe(
       'folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp',
     );
@@ -74,20 +86,20 @@ describe('exportPasswordsCsv', () => {
     });
   });
 
-  it('round-trips every entry through the importer (Bitwarden)', () => {
-    const source = fullCatalog();
-    const text = exportPasswordsCsv(source.list());
-    const copy = new PasswordCatalog();
-    const report = importPasswordsCsv(copy, text, { context: context() });
+  it('round-trips every entry through the importer (Bitwarden)', async () => {
+    const source = await fullCatalog();
+    const text = exportPasswordsCsv(source.index.list());
+    const copy = await passwords();
+    const report = copy.import(text, { context: context() });
     expect(report.format).toBe('bitwarden');
     expect(report.skipped).toEqual([]);
     expect(report.merged).toEqual([]);
-    expect(comparable(copy.list())).toEqual(comparable(source.list()));
+    expect(comparable(copy.index.list())).toEqual(comparable(source.index.list()));
   });
 
-  it('changes nothing when re-imported into the catalog it came from', () => {
-    const source = fullCatalog();
-    const before = [...source.list()];
+  it('changes nothing when re-imported into the catalog it came from', async () => {
+    const source = await fullCatalog();
+    const before = [...source.index.list()];
     const { report, changes } = planPasswordImport(before, exportPasswordsCsv(before), {
       context: context(),
     });
@@ -96,16 +108,16 @@ describe('exportPasswordsCsv', () => {
     expect(report.skipped).toHaveLength(before.length);
   });
 
-  it('writes Chrome columns, one row per site, and reads back sites, user names and passwords', () => {
-    const source = fullCatalog();
-    const text = exportPasswordsCsv(source.list(), { format: 'chrome' });
+  it('writes Chrome columns, one row per site, and reads back sites, user names and passwords', async () => {
+    const source = await fullCatalog();
+    const text = exportPasswordsCsv(source.index.list(), { format: 'chrome' });
     expect(text.split('\n')[0]).toBe('name,url,username,password,note');
-    const copy = new PasswordCatalog();
-    importPasswordsCsv(copy, text, { context: context() });
+    const copy = await passwords();
+    copy.import(text, { context: context() });
     const pick = (e: PasswordEntry) =>
       [e.Username ?? '', e.Password ?? '', e.Notes ?? ''].join('|');
-    const sitesOf = (catalog: PasswordCatalog) =>
-      catalog
+    const sitesOf = (catalog: PasswordsOnDisk) =>
+      catalog.index
         .list()
         .flatMap((e) => (e.Sites.length ? e.Sites : ['']).map((s) => `${s}|${pick(e)}`))
         .sort();

@@ -1,16 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeContext } from '../../electron/core/catalog/entry-model';
-import {
-  detectCsvFormat,
-  importPasswordsCsv,
-  planPasswordImport,
-} from '../../electron/core/passwords/csv-import';
+import { detectCsvFormat, planPasswordImport } from '../../electron/core/passwords/csv-import';
 import { splitUriList } from '../../electron/core/passwords/csv-formats';
-import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
 import type { PasswordEntry } from '../../shared/apps/password-entry';
 import { passwordEntrySchema } from '../../shared/apps/password-entry';
+import { passwordsOnDisk, type PasswordsOnDisk } from '../support/catalog-on-disk';
+
+const opened: PasswordsOnDisk[] = [];
+afterEach(() => {
+  for (const catalog of opened.splice(0)) catalog.close();
+});
+
+/** An empty password catalog on disk, with the password application's index over it. */
+async function passwords(): Promise<PasswordsOnDisk> {
+  const catalog = await passwordsOnDisk();
+  opened.push(catalog);
+  return catalog;
+}
 
 const fixtures = join(__dirname, '..', 'fixtures', 'csv');
 const read = (name: string) => readFileSync(join(fixtures, name));
@@ -243,8 +251,8 @@ describe('CSV import: KeePassXC', () => {
 });
 
 describe('CSV import into a catalog', () => {
-  it('merges into existing entries instead of duplicating, and is idempotent', () => {
-    const catalog = new PasswordCatalog();
+  it('merges into existing entries instead of duplicating, and is idempotent', async () => {
+    const catalog = await passwords();
     const existing = catalog.add(
       {
         Sites: ['github.com'],
@@ -254,21 +262,21 @@ describe('CSV import into a catalog', () => {
       },
       { deviceUdf: 'DEV-A', now: () => new Date('2024-06-01T00:00:00Z') },
     );
-    const first = importPasswordsCsv(catalog, read('chrome.csv'), { context: context() });
+    const first = catalog.import(read('chrome.csv'), { context: context() });
     expect(first.merged.map((m) => m.identifier)).toEqual([
       existing.Identifier,
       existing.Identifier,
     ]);
-    const github = catalog.get(existing.Identifier);
+    const github = catalog.replica.entry(existing.Identifier);
     expect(github?.Password).toBe('newer-password');
     expect(github?.History.map((v) => v.Password)).toEqual(['He said "hi"', 'mesh-password']);
-    expect(catalog.findBySite('https://github.com/')).toHaveLength(1);
-    const size = catalog.size;
+    expect(catalog.index.findBySite('https://github.com/')).toHaveLength(1);
+    const size = catalog.index.size;
 
-    const again = importPasswordsCsv(catalog, read('chrome.csv'), { context: context() });
+    const again = catalog.import(read('chrome.csv'), { context: context() });
     expect(again.added).toEqual([]);
     expect(again.merged).toEqual([]);
-    expect(catalog.size).toBe(size);
+    expect(catalog.index.size).toBe(size);
     expect(
       again.skipped.filter((s) => s.reason === 'already in the catalog').map((s) => s.row),
     ).toEqual([1, 3, 5, 7, 8, 9]);
@@ -276,20 +284,20 @@ describe('CSV import into a catalog', () => {
       'an earlier version of an entry already there',
       'an earlier version of an entry already there',
     ]);
-    expect(catalog.get(existing.Identifier)).toEqual(github);
+    expect(catalog.replica.entry(existing.Identifier)).toEqual(github);
   });
 
-  it('reports rows that lose to a newer catalog entry as merged, kept existing', () => {
-    const catalog = new PasswordCatalog();
+  it('reports rows that lose to a newer catalog entry as merged, kept existing', async () => {
+    const catalog = await passwords();
     const newer = catalog.add(
       { Sites: ['example.com'], Username: 'alice', Password: 'changed-in-mesh' },
       { deviceUdf: 'DEV-A', now: () => new Date('2024-06-01T00:00:00Z') },
     );
-    const report = importPasswordsCsv(catalog, read('firefox.csv'), { context: context() });
+    const report = catalog.import(read('firefox.csv'), { context: context() });
     expect(
       report.merged.filter((m) => m.identifier === newer.Identifier).map((m) => m.kept),
     ).toEqual(['existing', 'existing']);
-    const entry = catalog.get(newer.Identifier);
+    const entry = catalog.replica.entry(newer.Identifier);
     expect(entry?.Password).toBe('changed-in-mesh');
     // The rows' URL joins the entry (a change), so the version before the import is kept too.
     expect(entry?.URLs).toEqual(['https://example.com']);
@@ -372,14 +380,14 @@ describe('CSV import: format detection and malformed files', () => {
     ['malformed-header.csv', 'header', 1],
     ['malformed-ragged.csv', 'csv', 3],
     ['malformed-quote.csv', 'csv', 2],
-  ])('%s: a clear error, nothing changed', (name, reason, line) => {
-    const catalog = new PasswordCatalog();
+  ])('%s: a clear error, nothing changed', async (name, reason, line) => {
+    const catalog = await passwords();
     catalog.add({ Sites: ['keep.example'], Password: 'x' }, context());
-    const before = [...catalog.list()];
-    expect(() => importPasswordsCsv(catalog, read(name), { context: context() })).toThrow(
+    const before = [...catalog.index.list()];
+    expect(() => catalog.import(read(name), { context: context() })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { reason, line } }),
     );
-    expect(catalog.list()).toEqual(before);
+    expect(catalog.index.list()).toEqual(before);
   });
 
   it('never quotes a cell in its error', () => {

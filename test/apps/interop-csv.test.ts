@@ -3,15 +3,27 @@
  * Bitwarden and KeePassXC, none written here): every row accounted for, re-import adds nothing,
  * import → export → import keeps URLs, notes and the rest.
  */
-import { expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { ChangeContext } from '../../electron/core/catalog/entry-model';
 import { contentOf } from '../../electron/core/catalog/entry-model';
 import { exportPasswordsCsv, urlsOfEntry } from '../../electron/core/passwords/csv-export';
-import { importPasswordsCsv, planPasswordImport } from '../../electron/core/passwords/csv-import';
-import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
+import { planPasswordImport } from '../../electron/core/passwords/csv-import';
 import type { PasswordEntry } from '../../shared/apps/password-entry';
 import { passwordEntrySchema } from '../../shared/apps/password-entry';
+import { passwordsOnDisk, type PasswordsOnDisk } from '../support/catalog-on-disk';
 import { describeInterop, interopFile, interopFiles } from '../support/interop-data';
+
+const opened: PasswordsOnDisk[] = [];
+afterEach(() => {
+  for (const catalog of opened.splice(0)) catalog.close();
+});
+
+/** An empty password catalog on disk, with the password application's index over it. */
+async function passwords(): Promise<PasswordsOnDisk> {
+  const catalog = await passwordsOnDisk();
+  opened.push(catalog);
+  return catalog;
+}
 
 function context(name: string): ChangeContext {
   let id = 0;
@@ -56,59 +68,59 @@ describeInterop('password exports of other programs (interop-data/csv)', () => {
     for (const change of changes) passwordEntrySchema.parse(change.entry);
   });
 
-  it.each(readable)('%s: imported again, adds and changes nothing', (name) => {
-    const catalog = new PasswordCatalog();
-    importPasswordsCsv(catalog, interopFile('csv', name), { context: context(name) });
-    const before = catalog.list();
-    const again = planPasswordImport(catalog.list(), interopFile('csv', name), {
+  it.each(readable)('%s: imported again, adds and changes nothing', async (name) => {
+    const catalog = await passwords();
+    catalog.import(interopFile('csv', name), { context: context(name) });
+    const before = catalog.index.list();
+    const again = planPasswordImport(catalog.index.list(), interopFile('csv', name), {
       context: context(`${name}-again`),
     });
     expect(again.report.added).toEqual([]);
     expect(again.report.merged).toEqual([]);
     expect(again.changes).toEqual([]);
-    expect(catalog.list()).toEqual(before);
+    expect(catalog.index.list()).toEqual(before);
   });
 
-  it.each(readable)('%s: import → export → import keeps URLs, notes and the rest', (name) => {
-    const first = new PasswordCatalog();
-    importPasswordsCsv(first, interopFile('csv', name), { context: context(name) });
-    const exported = exportPasswordsCsv(first.list());
-    const second = new PasswordCatalog();
-    const report = importPasswordsCsv(second, exported, { context: context(`${name}-copy`) });
+  it.each(readable)('%s: import → export → import keeps URLs, notes and the rest', async (name) => {
+    const first = await passwords();
+    first.import(interopFile('csv', name), { context: context(name) });
+    const exported = exportPasswordsCsv(first.index.list());
+    const second = await passwords();
+    const report = second.import(exported, { context: context(`${name}-copy`) });
     expect(report.skipped).toEqual([]);
     expect(report.merged).toEqual([]);
-    expect(sorted(second.list())).toEqual(sorted(first.list()));
+    expect(sorted(second.index.list())).toEqual(sorted(first.index.list()));
   });
 
-  it(`${MALFORMED}: refused with the line, nothing changed`, () => {
-    const catalog = new PasswordCatalog();
+  it(`${MALFORMED}: refused with the line, nothing changed`, async () => {
+    const catalog = await passwords();
     catalog.add({ Sites: ['keep.example'], Password: 'x' }, context('keep'));
-    const before = catalog.list();
+    const before = catalog.index.list();
     expect(() =>
-      importPasswordsCsv(catalog, interopFile('csv', MALFORMED), { context: context('bad') }),
+      catalog.import(interopFile('csv', MALFORMED), { context: context('bad') }),
     ).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { reason: 'csv', line: 2 } }),
     );
-    expect(catalog.list()).toEqual(before);
+    expect(catalog.index.list()).toEqual(before);
   });
 
-  it('keeps URLs whole: path, scheme and all', () => {
-    const catalog = new PasswordCatalog();
-    importPasswordsCsv(catalog, interopFile('csv', 'passimport-bitwarden.csv'), {
+  it('keeps URLs whole: path, scheme and all', async () => {
+    const catalog = await passwords();
+    catalog.import(interopFile('csv', 'passimport-bitwarden.csv'), {
       context: context('bw'),
     });
-    const ovh = catalog.findBySite('https://www.ovh.com/');
+    const ovh = catalog.index.findBySite('https://www.ovh.com/');
     expect(ovh).toHaveLength(2);
     for (const match of ovh) {
       expect(urlsOfEntry(match.entry)).toEqual(['https://www.ovh.com/manager/web/']);
     }
-    const exported = exportPasswordsCsv(catalog.list());
+    const exported = exportPasswordsCsv(catalog.index.list());
     expect(exported).toContain('https://www.ovh.com/manager/web/');
-    const lastpass = new PasswordCatalog();
-    importPasswordsCsv(lastpass, interopFile('csv', 'bwclients-lastpass.csv'), {
+    const lastpass = await passwords();
+    lastpass.import(interopFile('csv', 'bwclients-lastpass.csv'), {
       context: context('lp'),
     });
-    expect(urlsOfEntry(lastpass.findBySite('example.com')[0]!.entry)).toEqual([
+    expect(urlsOfEntry(lastpass.index.findBySite('example.com')[0]!.entry)).toEqual([
       'http://example.com',
     ]);
   });

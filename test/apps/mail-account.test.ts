@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { MailCatalog, parseEmailAddress } from '../../electron/core/mail/mail-catalog';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  addressKey,
+  newMailAccount,
+  parseEmailAddress,
+  reviseMailAccount,
+} from '../../electron/core/mail/mail-catalog';
 import {
   buildMailConnection,
   connectionWarnings,
@@ -7,6 +12,8 @@ import {
   parseHostPort,
 } from '../../electron/core/mail/mail-connection';
 import type { ChangeContext } from '../../electron/core/catalog/entry-model';
+import { CATALOG_KINDS } from '../../electron/core/catalog/catalog-kinds';
+import { catalogOnDisk, type CatalogOnDisk } from '../support/catalog-on-disk';
 
 function device(udf: string, iso: string): ChangeContext {
   let id = 0;
@@ -104,7 +111,7 @@ describe('mail connections (draft-hallambaker-mesh-reference-03 section 5.6.1)',
   });
 });
 
-describe('MailCatalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () => {
+describe('mail accounts on their catalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () => {
   const inbound = [
     buildMailConnection({
       protocol: 'imap',
@@ -133,17 +140,25 @@ describe('MailCatalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () =
     }
   });
 
-  it('adds, finds by address, updates and deletes accounts', () => {
-    const catalog = new MailCatalog();
-    const ctx = device('DEV-A', '2024-01-01T00:00:00Z');
-    const added = catalog.add(
+  const opened: CatalogOnDisk<'mail'>[] = [];
+  afterEach(() => {
+    for (const catalog of opened.splice(0)) catalog.close();
+  });
+  const mailCatalog = async () => {
+    const catalog = await catalogOnDisk(CATALOG_KINDS.mail);
+    opened.push(catalog);
+    return catalog.replica;
+  };
+
+  it('makes accounts with checked addresses and revises them, the old version in History', () => {
+    const added = newMailAccount(
       {
         EmailAddress: 'alice@Example.com',
         AccountName: 'Work',
         DisplayName: 'Alice',
         Inbound: inbound,
       },
-      ctx,
+      device('DEV-A', '2024-01-01T00:00:00Z'),
     );
     expect(added).toMatchObject({
       EmailAddress: 'alice@example.com',
@@ -151,13 +166,15 @@ describe('MailCatalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () =
       Outbound: [],
       UpdatedBy: 'DEV-A',
     });
-    expect(catalog.getByAddress('ALICE@example.COM')?.Identifier).toBe(added.Identifier);
-    expect(() => catalog.add({ EmailAddress: 'Alice@example.com' }, ctx)).toThrow(
-      expect.objectContaining({ code: 'ALREADY_EXISTS' }),
+    expect(addressKey('ALICE@example.COM')).toBe(addressKey(added.EmailAddress));
+    expect(() =>
+      newMailAccount({ EmailAddress: 'alice' }, device('DEV-A', '2024-01-01T00:00:00Z')),
+    ).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { field: 'EmailAddress' } }),
     );
 
-    const updated = catalog.update(
-      added.Identifier,
+    const updated = reviseMailAccount(
+      added,
       { ReplyToAddress: 'replies@example.com' },
       device('DEV-B', '2024-02-01T00:00:00Z'),
     );
@@ -169,35 +186,35 @@ describe('MailCatalog (draft-hallambaker-mesh-reference-03 section 5.8.2)', () =
     });
     expect(updated.History[0]).toMatchObject({ UpdatedBy: 'DEV-A' });
     expect(updated.History[0]?.ReplyToAddress).toBeUndefined();
-
-    expect(catalog.list().map((a) => a.AccountName)).toEqual(['Work']);
-    expect(catalog.delete(added.Identifier).EmailAddress).toBe('alice@example.com');
-    expect(catalog.size).toBe(0);
-    expect(() => catalog.delete(added.Identifier)).toThrow(
-      expect.objectContaining({ code: 'NOT_FOUND' }),
-    );
+    expect(
+      reviseMailAccount(updated, { AccountName: 'Work' }, device('DEV-B', '2024-03-01T00:00:00Z')),
+    ).toBe(updated);
   });
 
-  it('merges an account edited on two devices the same way on both', () => {
-    const a = new MailCatalog();
-    const original = a.add(
+  it('merges an account edited on two devices the same way on both', async () => {
+    const a = await mailCatalog();
+    const b = await mailCatalog();
+    const original = newMailAccount(
       { EmailAddress: 'alice@example.com', Inbound: inbound },
       device('DEV-A', '2024-01-01T00:00:00Z'),
     );
-    const b = new MailCatalog([original]);
-    const onA = a.update(
-      original.Identifier,
+    a.change([{ Entry: original }]);
+    b.change([{ Entry: original }]);
+    const onA = reviseMailAccount(
+      original,
       { AccountName: 'From A' },
       device('DEV-A', '2024-03-01T00:00:00Z'),
     );
-    const onB = b.update(
-      original.Identifier,
+    const onB = reviseMailAccount(
+      original,
       { AccountName: 'From B' },
       device('DEV-B', '2024-03-01T00:00:01Z'),
     );
-    expect(a.mergeIn(onB)).toEqual(b.mergeIn(onA));
-    expect(a.get(original.Identifier)?.AccountName).toBe('From B');
-    expect(a.get(original.Identifier)?.History.map((v) => v.AccountName)).toEqual([
+    a.change([{ Entry: onA }, { Entry: onB }]);
+    b.change([{ Entry: onB }, { Entry: onA }]);
+    expect(a.entry(original.Identifier)).toEqual(b.entry(original.Identifier));
+    expect(a.entry(original.Identifier)?.AccountName).toBe('From B');
+    expect(a.entry(original.Identifier)?.History.map((v) => v.AccountName)).toEqual([
       'From A',
       undefined,
     ]);

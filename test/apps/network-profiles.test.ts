@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEntry, sameEntry } from '../../electron/core/catalog/entry-model';
+import { createEntry } from '../../electron/core/catalog/entry-model';
 import { networkProfilesForSite } from '../../electron/core/network/network-profiles';
 import { networkProfilePrivateSchema } from '../../shared/apps/network-profile';
 import type { NetworkProfileEntry } from '../../shared/apps/network-profile';
@@ -23,10 +23,5 @@ describe('network profiles (draft-hallambaker-mesh-reference-03 section 5.9.2)',
     expect(ids('lab.corp.example')).toEqual(['lab', 'corp', 'everywhere']);
     expect(ids('www.corp.example')).toEqual(['corp', 'everywhere']);
     expect(ids('example.org')).toEqual(['everywhere']);
-  });
-
-  it('tells identical entries from changed ones', () => {
-    expect(sameEntry(corp, { ...corp })).toBe(true);
-    expect(sameEntry(corp, { ...corp, Prefix: ['other'] })).toBe(false);
   });
 });

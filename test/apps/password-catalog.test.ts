@@ -1,20 +1,44 @@
-import { describe, expect, it } from 'vitest';
-import { PasswordCatalog } from '../../electron/core/passwords/password-catalog';
-import type { ChangeContext } from '../../electron/core/catalog/entry-model';
+/**
+ * Password entries as they are made and edited (password-catalog.ts) and found (password-index.ts),
+ * on a real catalog replica in a local store: the one in-memory view the password application
+ * reads (electron/core/catalog/catalog-replica.ts).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  newPasswordEntry,
+  revisePasswordEntry,
+  type PasswordEntryInput,
+} from '../../electron/core/passwords/password-catalog';
 import { passwordEntrySchema } from '../../shared/apps/password-entry';
+import type { ChangeContext } from '../../electron/core/catalog/entry-model';
+import {
+  passwordsOnDisk,
+  tickingDevice as device,
+  type PasswordsOnDisk,
+} from '../support/catalog-on-disk';
 
-function device(udf: string, start = Date.parse('2024-01-01T00:00:00Z')): ChangeContext {
-  let tick = 0;
-  let id = 0;
+const opened: PasswordsOnDisk[] = [];
+afterEach(() => {
+  for (const catalog of opened.splice(0)) catalog.close();
+});
+
+/** An empty password catalog with add and update as the password application makes them. */
+async function empty() {
+  const catalog = await passwordsOnDisk();
+  opened.push(catalog);
   return {
-    deviceUdf: udf,
-    now: () => new Date(start + 1000 * tick++),
-    newIdentifier: () => `${udf}-${++id}`,
+    ...catalog,
+    update(id: string, changes: Partial<PasswordEntryInput>, context: ChangeContext) {
+      const current = catalog.replica.entry(id)!;
+      const revised = revisePasswordEntry(current, changes, context);
+      if (revised !== current) catalog.put(revised);
+      return catalog.replica.entry(id)!;
+    },
   };
 }
 
-function sample(): PasswordCatalog {
-  const catalog = new PasswordCatalog();
+async function sample() {
+  const catalog = await empty();
   const ctx = device('DEV-A');
   catalog.add(
     {
@@ -47,10 +71,10 @@ function sample(): PasswordCatalog {
   return catalog;
 }
 
-describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', () => {
-  it('adds entries with normalised sites and metadata', () => {
-    const catalog = sample();
-    const [entry] = catalog.findExact('example.com');
+describe('password entries on their catalog (draft-hallambaker-mesh-reference-03 section 5.7)', () => {
+  it('adds entries with normalised sites and metadata', async () => {
+    const catalog = await sample();
+    const [entry] = catalog.index.findExact('example.com');
     expect(entry).toMatchObject({
       Sites: ['example.com'],
       Username: 'alice',
@@ -59,12 +83,12 @@ describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', ()
       History: [],
     });
     expect(passwordEntrySchema.safeParse(entry).success).toBe(true);
-    expect(catalog.size).toBe(5);
+    expect(catalog.index.size).toBe(5);
   });
 
-  it('finds entries for a site, best match first', () => {
-    const catalog = sample();
-    const titles = (q: string) => catalog.findBySite(q).map((m) => m.entry.Title);
+  it('finds entries for a site, best match first', async () => {
+    const catalog = await sample();
+    const titles = (q: string) => catalog.index.findBySite(q).map((m) => m.entry.Title);
     expect(titles('https://webmail.mail.example.com/inbox')).toEqual([
       'Webmail',
       'Mail',
@@ -76,24 +100,25 @@ describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', ()
     expect(titles('https://xn--bcher-kva.de/')).toEqual(['Bücher']);
     expect(titles('https://bücher.de/')).toEqual(['Bücher']);
     expect(titles('example.org')).toEqual([]);
-    expect(catalog.findBySite('webmail.mail.example.com')[0]?.site).toBe(
+    expect(catalog.index.findBySite('webmail.mail.example.com')[0]?.site).toBe(
       'webmail.mail.example.com',
     );
   });
 
-  it('puts the most recently updated first among equal matches', () => {
-    const catalog = new PasswordCatalog();
+  it('puts the most recently updated first among equal matches', async () => {
+    const catalog = await empty();
     const ctx = device('DEV-A');
     const old = catalog.add({ Sites: ['example.com'], Username: 'old', Password: 'x' }, ctx);
     catalog.add({ Sites: ['example.com'], Username: 'new', Password: 'y' }, ctx);
-    expect(catalog.findBySite('example.com').map((m) => m.entry.Username)).toEqual(['new', 'old']);
+    const users = () => catalog.index.findBySite('example.com').map((m) => m.entry.Username);
+    expect(users()).toEqual(['new', 'old']);
     catalog.update(old.Identifier, { Password: 'z' }, ctx);
-    expect(catalog.findBySite('example.com').map((m) => m.entry.Username)).toEqual(['old', 'new']);
+    expect(users()).toEqual(['old', 'new']);
   });
 
-  it('searches title, sites, user name and notes, ignoring case, all words', () => {
-    const catalog = sample();
-    const titles = (q: string) => catalog.search(q).map((e) => e.Title);
+  it('searches title, sites, user name and notes, ignoring case, all words', async () => {
+    const catalog = await sample();
+    const titles = (q: string) => catalog.index.search(q).map((e) => e.Title);
     expect(titles('MAIL')).toEqual(['Mail', 'Webmail']);
     expect(titles('recovery pin')).toEqual(['Webmail']);
     expect(titles('alice.w')).toEqual(['Webmail']);
@@ -101,20 +126,23 @@ describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', ()
     expect(titles('xn--bcher')).toEqual(['Bücher']);
     expect(titles('nothing-like-this')).toEqual([]);
     expect(titles('')).toHaveLength(5);
-    expect(catalog.search('example', 2)).toHaveLength(2);
+    expect(catalog.index.search('example', 2)).toHaveLength(2);
   });
 
-  it('lists by display name', () => {
-    expect(
-      sample()
-        .list()
-        .map((e) => e.Title),
-    ).toEqual(['Any example', 'Bücher', 'Example root', 'Mail', 'Webmail']);
+  it('lists by display name', async () => {
+    const catalog = await sample();
+    expect(catalog.index.list().map((e) => e.Title)).toEqual([
+      'Any example',
+      'Bücher',
+      'Example root',
+      'Mail',
+      'Webmail',
+    ]);
   });
 
-  it('updates an entry, keeping the previous version and reindexing sites', () => {
-    const catalog = sample();
-    const [entry] = catalog.findExact('example.com');
+  it('updates an entry, keeping the previous version and reindexing sites', async () => {
+    const catalog = await sample();
+    const [entry] = catalog.index.findExact('example.com');
     if (!entry) throw new Error('missing');
     const updated = catalog.update(
       entry.Identifier,
@@ -128,48 +156,52 @@ describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', ()
       Sites: ['example.com'],
       UpdatedBy: 'DEV-A',
     });
-    expect(catalog.findBySite('example.com')).toEqual([]);
-    expect(catalog.findBySite('example.org')[0]?.entry.Identifier).toBe(entry.Identifier);
-    expect(catalog.update(entry.Identifier, { Notes: '' }, device('DEV-B'))).toBe(updated);
+    expect(catalog.index.findBySite('example.com')).toEqual([]);
+    expect(catalog.index.findBySite('example.org')[0]?.entry.Identifier).toBe(entry.Identifier);
+    expect(revisePasswordEntry(updated, { Notes: '' }, device('DEV-B'))).toBe(updated);
   });
 
-  it('deletes an entry and forgets it in every index', () => {
-    const catalog = sample();
-    const [entry] = catalog.findExact('*.mail.example.com');
+  it('deletes an entry and forgets it in every index', async () => {
+    const catalog = await sample();
+    const [entry] = catalog.index.findExact('*.mail.example.com');
     if (!entry) throw new Error('missing');
-    expect(catalog.delete(entry.Identifier).Title).toBe('Mail');
-    expect(catalog.get(entry.Identifier)).toBeUndefined();
-    expect(catalog.findBySite('imap.mail.example.com').map((m) => m.entry.Title)).toEqual([
+    expect(entry.Title).toBe('Mail');
+    catalog.replica.change([
+      {
+        Deleted: {
+          Identifier: entry.Identifier,
+          Updated: '2024-06-01T00:00:00.000Z',
+          UpdatedBy: 'DEV-A',
+        },
+      },
+    ]);
+    expect(catalog.replica.entry(entry.Identifier)).toBeUndefined();
+    expect(catalog.index.findBySite('imap.mail.example.com').map((m) => m.entry.Title)).toEqual([
       'Any example',
     ]);
-    expect(catalog.search('Mail').map((e) => e.Title)).toEqual(['Webmail']);
-    expect(() => catalog.delete(entry.Identifier)).toThrow(
-      expect.objectContaining({ code: 'NOT_FOUND' }),
-    );
+    expect(catalog.index.search('Mail').map((e) => e.Title)).toEqual(['Webmail']);
+    expect(catalog.index.size).toBe(4);
   });
 
   it('refuses invalid input with the field named', () => {
-    const catalog = new PasswordCatalog();
-    expect(() => catalog.add({ Sites: ['android://x@y/'], Password: 'p' }, device('D'))).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
     expect(() =>
-      catalog.add({ Sites: ['a.example'], Password: 'x'.repeat(10_001) }, device('D')),
+      newPasswordEntry({ Sites: ['android://x@y/'], Password: 'p' }, device('D')),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() =>
+      newPasswordEntry({ Sites: ['a.example'], Password: 'x'.repeat(10_001) }, device('D')),
     ).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { field: 'Password' } }),
     );
-    expect(() => catalog.put({ Identifier: 'x' } as never)).toThrow(
-      expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
   });
 
-  it('merges concurrent edits from two devices to the same entry on both', () => {
-    const deviceA = new PasswordCatalog();
+  it('merges concurrent edits from two devices to the same entry on both', async () => {
+    const deviceA = await empty();
     const original = deviceA.add(
       { Sites: ['example.com'], Username: 'alice', Password: 'one' },
       device('DEV-A'),
     );
-    const deviceB = new PasswordCatalog([original]);
+    const deviceB = await empty();
+    deviceB.put(original);
     const onA = deviceA.update(
       original.Identifier,
       { Password: 'two-from-A' },
@@ -180,38 +212,18 @@ describe('PasswordCatalog (draft-hallambaker-mesh-reference-03 section 5.7)', ()
       { Password: 'three-from-B' },
       device('DEV-B', Date.parse('2024-03-02T00:00:00Z')),
     );
-    const resultA = deviceA.mergeIn(onB);
-    const resultB = deviceB.mergeIn(onA);
-    expect(resultA).toEqual(resultB);
-    expect(resultA.Password).toBe('three-from-B');
-    expect(resultA.History.map((v) => v.Password)).toEqual(['two-from-A', 'one']);
-  });
-
-  it('applies planned changes all or nothing', () => {
-    const catalog = sample();
-    const [entry] = catalog.findExact('example.com');
-    if (!entry) throw new Error('missing');
-    const change = {
-      entry: { ...entry, Password: 'planned' },
-      replaces: { Identifier: entry.Identifier, Updated: entry.Updated },
-    };
-    const fresh = { entry: { ...entry, Identifier: 'NEW-1', Password: 'fresh' } };
-    catalog.update(
-      entry.Identifier,
-      { Password: 'changed meanwhile' },
-      device('DEV-C', Date.parse('2025-01-01T00:00:00Z')),
-    );
-    expect(() => catalog.applyChanges([fresh, change])).toThrow(
-      expect.objectContaining({ code: 'CONFLICT' }),
-    );
-    expect(catalog.get('NEW-1')).toBeUndefined();
-    expect(catalog.get(entry.Identifier)?.Password).toBe('changed meanwhile');
+    deviceA.put(onB);
+    deviceB.put(onA);
+    const resultA = deviceA.replica.entry(original.Identifier);
+    expect(resultA).toEqual(deviceB.replica.entry(original.Identifier));
+    expect(resultA?.Password).toBe('three-from-B');
+    expect(resultA?.History.map((v) => v.Password)).toEqual(['two-from-A', 'one']);
   });
 });
 
-describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields kept', () => {
-  it('refuses a TOTP secret that cannot make codes, naming the field', () => {
-    const catalog = new PasswordCatalog();
+describe('password entries: TOTP checked at entry time, URLs and import fields kept', () => {
+  it('refuses a TOTP secret that cannot make codes, naming the field', async () => {
+    const catalog = await empty();
     for (const totp of ['NOTBASE32SECRET1189', 'steam://ABCD123', 'ftp://x']) {
       expect(() =>
         catalog.add({ Sites: ['a.example'], Password: 'p', TOTP: totp }, device('DEV-A')),
@@ -222,7 +234,7 @@ describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields ke
         }),
       );
     }
-    expect(catalog.size).toBe(0);
+    expect(catalog.index.size).toBe(0);
     const steam = catalog.add(
       { Sites: ['steampowered.com'], Password: 'p', TOTP: 'steam://JBSWY3DPEHPK3PXP' },
       device('DEV-A'),
@@ -233,7 +245,7 @@ describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields ke
     ).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 
-  it('keeps a bad TOTP stored before when another field is edited', () => {
+  it('keeps a bad TOTP stored before when another field is edited', async () => {
     const stored = passwordEntrySchema.parse({
       Identifier: 'old-1',
       Created: '2024-01-01T00:00:00.000Z',
@@ -244,13 +256,14 @@ describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields ke
       Password: 'p',
       TOTP: 'NOTBASE32SECRET1189',
     });
-    const catalog = new PasswordCatalog([stored]);
+    const catalog = await empty();
+    catalog.put(stored);
     const edited = catalog.update('old-1', { Password: 'q' }, device('DEV-A'));
     expect(edited).toMatchObject({ Password: 'q', TOTP: 'NOTBASE32SECRET1189' });
   });
 
-  it('keeps a URL typed as a site whole, and the import fields through an edit', () => {
-    const catalog = new PasswordCatalog();
+  it('keeps a URL typed as a site whole, and the import fields through an edit', async () => {
+    const catalog = await empty();
     const entry = catalog.add(
       {
         Sites: ['https://www.ovh.com/manager/web/', 'example.org'],
@@ -277,7 +290,7 @@ describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields ke
     expect(narrowed.URLs).toBeUndefined();
   });
 
-  it('reads entries stored before the new fields as they were', () => {
+  it('reads entries stored before the new fields as they were', async () => {
     const old = {
       Identifier: 'old-2',
       Created: '2024-01-01T00:00:00.000Z',
@@ -289,6 +302,8 @@ describe('PasswordCatalog: TOTP checked at entry time, URLs and import fields ke
       Username: 'u',
       Password: 'p',
     };
-    expect(new PasswordCatalog([passwordEntrySchema.parse(old)]).get('old-2')).toEqual(old);
+    const catalog = await empty();
+    catalog.put(passwordEntrySchema.parse(old));
+    expect(catalog.replica.entry('old-2')).toEqual(old);
   });
 });

@@ -139,6 +139,43 @@ describe('a catalog replica', () => {
     expect(replica.pendingCount).toBe(1);
   });
 
+  it('keeps an index current itself: local changes, downloads, and the store read again', () => {
+    const replica = load();
+    const a = login('a.example', 'one');
+    replica.change([{ Entry: a }]);
+    const heard: Array<[string, string | undefined, string | undefined]> = [];
+    const stop = replica.index({
+      update: (identifier, before, after) =>
+        heard.push([identifier, before?.Password, after?.Password]),
+    });
+    expect(heard).toEqual([[a.Identifier, undefined, 'one']]);
+
+    replica.change([{ Entry: revise(a, 'two', here) }]);
+    const b = login('b.example', 'from there', there);
+    const page = sealed(key, [{ Entry: b }], 1);
+    replica.ingest(key.container, page, positionAfter(key.container, page));
+    expect(heard.slice(1)).toEqual([
+      [a.Identifier, 'one', 'two'],
+      [b.Identifier, undefined, 'from there'],
+    ]);
+
+    // Another process with the home open deletes b: read again, only b's change is heard.
+    const elsewhere = load();
+    elsewhere.change([
+      {
+        Deleted: { Identifier: b.Identifier, Updated: '2025-03-02T00:00:00.000Z', UpdatedBy: 'X' },
+      },
+    ]);
+    heard.length = 0;
+    replica.reload(listCatalogKeys(store));
+    expect(heard).toEqual([[b.Identifier, 'from there', undefined]]);
+    expect(replica.entries().map((entry) => entry.Password)).toEqual(['two']);
+
+    stop();
+    replica.change([{ Entry: revise(replica.entry(a.Identifier)!, 'three', here) }]);
+    expect(heard).toHaveLength(1);
+  });
+
   it('drops a queued edit when the service turns out to hold it (an upload whose answer was lost)', () => {
     const replica = load();
     const entry = login('lost.example', 'x');

@@ -20,6 +20,8 @@ const cases: [MeshErrorCode, Record<string, string | number>, string][] = [
   ['NOT_A_RECIPIENT', { type: 'password', reason: 'key-not-shared' }, 'mesh account sync'],
   ['TIMEOUT', { seconds: 5, reason: 'pin-unused' }, 'mesh device accept ID'],
   ['PROFILE_MISMATCH', { reason: 'pin' }, 'new PIN (mesh account pin)'],
+  ['DISK_FULL', { path: '/h/home.lock', reason: 'device' }, 'Free some space on this disk'],
+  ['DISK_FULL', { transaction: 'Upload', status: 507 }, "the service's operator must free space"],
 ];
 
 describe('cliWords', () => {

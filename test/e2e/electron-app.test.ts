@@ -48,7 +48,7 @@ describe.skipIf(!electronBinary.found)(
       expect(surface).toEqual({
         require: 'undefined',
         process: 'undefined',
-        mesh: ['app', 'on', 'session'],
+        mesh: ['app', 'cancel', 'on', 'session'],
       });
     });
 

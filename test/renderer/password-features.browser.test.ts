@@ -4,16 +4,15 @@
 // body limit) and the real OS keychain: cancel a create while it registers, then create; a
 // favourite in a folder with custom fields (one hidden, revealed like a password), filtered by
 // folder and favourites; delete at once and undo; the entries a sync could not upload as too
-// large, named. Every screen changed is checked with axe-core in light and dark and photographed
+// large, named; a connection request cancelled while it waits. Every screen changed is checked with axe-core in light and dark and photographed
 // (support/screen-checks.ts).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build.mjs';
+import { startCountingRelay } from '../support/counting-relay';
 import { startService, type TestService } from '../sync/harness';
 import { checkScreen } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
@@ -28,35 +27,18 @@ const VIEWPORT = { width: 1100, height: 900 };
  * and tells `held` when it did.
  */
 async function holdingRelay(port: number, marker: string) {
-  const sockets = new Set<Socket>();
   let hold = false;
   let onHeld: () => void = () => {};
-  const server: Server = createServer((client) => {
-    const upstream = connect(port, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    let stopped = false;
-    client.on('data', (chunk: Buffer) => {
-      if (!stopped && hold && chunk.toString('latin1').includes(marker)) {
-        stopped = true;
-        onHeld();
-      }
-      if (!stopped) upstream.write(chunk);
-    });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    const close = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', close).on('error', close);
-    upstream.on('close', close).on('error', close);
+  const relay = await startCountingRelay(() => port, {
+    forward(chunk) {
+      if (!hold || !chunk.toString('latin1').includes(marker)) return true;
+      onHeld();
+      return false;
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const relayPort = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${relayPort}`,
-    address: (name: string) => `${name}@127.0.0.1:${relayPort}`,
+    url: `http://127.0.0.1:${relay.port}`,
+    address: (name: string) => `${name}@127.0.0.1:${relay.port}`,
     /** Hold the next request with the marker; resolves when one is held. */
     holdNext(): Promise<void> {
       hold = true;
@@ -65,10 +47,7 @@ async function holdingRelay(port: number, marker: string) {
     release(): void {
       hold = false;
     },
-    async close(): Promise<void> {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => relay.close(),
   };
 }
 
@@ -239,6 +218,27 @@ describe.skipIf(skip)(
       // Naming it opens it.
       await page.getByTestId('upload-failed').getByRole('button', { name: 'Long notes' }).click();
       await detail().getByRole('heading', { name: 'Long notes' }).waitFor();
+    }, 120_000);
+
+    it('cancels a connection request while it waits for the approval', async () => {
+      const joining = await startUiDevice({ label: 'g', serviceUrl: relay.url, rendererDir });
+      const second = await browser.newPage({ viewport: VIEWPORT });
+      try {
+        await second.goto(joining.harness.url);
+        await second.getByRole('button', { name: 'Connect this device' }).click();
+        await second.getByLabel('Your account, or the mcu:// link you were given').fill(address);
+        await second.getByRole('button', { name: 'Ask to connect' }).click();
+        const waiting = second.getByTestId('connect-waiting');
+        await waiting.waitFor({ timeout: 30_000 });
+        await waiting.getByRole('button', { name: 'Cancel' }).click();
+        // Back to a true state: nothing asked, this device not connected.
+        await second.getByRole('button', { name: 'Ask to connect' }).waitFor();
+        expect(await waiting.count()).toBe(0);
+        expect((await (await joining.host.device()).account.status()).state).toBe('unconnected');
+      } finally {
+        await second.close();
+        await joining.close();
+      }
     }, 120_000);
   },
 );

@@ -310,4 +310,13 @@ describe('error words', () => {
       expect(`${words.title} ${words.advice}`).not.toMatch(/--|MESH_|\$[A-Z]/);
     }
   });
+
+  it("tells a full disk here from the service's (status 507)", () => {
+    expect(errorWords({ code: 'DISK_FULL', details: { path: '/home' } }).title).toContain(
+      'This computer',
+    );
+    expect(errorWords({ code: 'DISK_FULL', details: { status: 507 } }).title).toContain(
+      'The Mesh service',
+    );
+  });
 });

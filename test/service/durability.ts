@@ -199,7 +199,7 @@ export async function killAndRestart(
     for (const older of seenCheckpoints) {
       const answer = await client.call('Status', { FromTreeSize: older.TreeSize });
       const newer = statusCheckpoint(answer.payload);
-      checkConsistency(older, newer, (answer.payload.ConsistencyProof as { Path: string[] }).Path);
+      checkConsistency(older, newer, (answer.payload.ConsistencyProof as { Path: string }).Path);
     }
     const published = new Map(
       records

@@ -452,12 +452,11 @@ describe.each(backendCases)('the protocol over HTTP on $name', (backend) => {
       const newer = statusCheckpoint(after.payload);
       checkCheckpoint(newer, serviceKey);
       expect(newer.TreeSize).toBeGreaterThan(older.TreeSize);
-      const proof = after.payload.ConsistencyProof as {
-        FromTreeSize: number;
-        ToTreeSize: number;
-        Path: string[];
-      };
-      expect(proof).toMatchObject({ FromTreeSize: older.TreeSize, ToTreeSize: newer.TreeSize });
+      // The proof runs from the request's FromTreeSize to the answer's checkpoint; the two sizes
+      // are not repeated, nor is LastWriteTime sent (docs/protocol.md "Status").
+      const proof = after.payload.ConsistencyProof as { Path: string };
+      expect(Object.keys(proof)).toEqual(['Path']);
+      expect(after.payload).not.toHaveProperty('LastWriteTime');
       checkConsistency(older, newer, proof.Path);
       const beyond = await client.call('Status', { FromTreeSize: newer.TreeSize + 1000 });
       expect(beyond.httpStatus).toBe(404);

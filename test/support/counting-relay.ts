@@ -1,8 +1,9 @@
 /**
  * A TCP relay on 127.0.0.1 in front of a service that counts every byte each way, HTTP headers
- * included, and can be cut to play "offline". The sync tests (test/sync/harness.ts) and the sync
- * benchmark (bench/sections/sync.ts) measure what a sync moves through it (docs/architecture.md
- * section 10).
+ * included, can be cut to play "offline", and can hold a connection's request. The sync tests
+ * (test/sync/harness.ts) and the sync benchmark (bench/sections/sync.ts) measure what a sync
+ * moves through it (docs/architecture.md section 10); the renderer's journeys hold a request in
+ * flight with it.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -28,11 +29,22 @@ export interface CountingRelay {
   close(): Promise<void>;
 }
 
+export interface RelayOptions {
+  /**
+   * Asked for each chunk a client sends: false holds that connection from this chunk on (what it
+   * sends no longer reaches the service, so its request is never answered).
+   */
+  forward?(chunk: Buffer): boolean;
+}
+
 /**
  * Start a relay to the service on 127.0.0.1 at `upstreamPort()`, asked at each new connection
  * (so the service may restart on another port behind it).
  */
-export async function startCountingRelay(upstreamPort: () => number): Promise<CountingRelay> {
+export async function startCountingRelay(
+  upstreamPort: () => number,
+  options: RelayOptions = {},
+): Promise<CountingRelay> {
   const bytes: ByteCount = { sent: 0, received: 0 };
   const sockets = new Set<Socket>();
   let offline = false;
@@ -46,7 +58,10 @@ export async function startCountingRelay(upstreamPort: () => number): Promise<Co
     }
     const upstream = connect(upstreamPort(), '127.0.0.1');
     sockets.add(client).add(upstream);
+    let held = false;
     client.on('data', (chunk: Buffer) => {
+      if (!held && options.forward?.(chunk) === false) held = true;
+      if (held) return;
       bytes.sent += chunk.length;
       upstream.write(chunk);
     });

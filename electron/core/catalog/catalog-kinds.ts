@@ -68,6 +68,9 @@ export const CATALOG_KINDS = {
   },
 } as const satisfies Record<CatalogType, CatalogKind>;
 
+/** The type of one entry of an application type, as its kind's schema reads it. */
+export type EntryOf<T extends CatalogType> = z.output<(typeof CATALOG_KINDS)[T]['schema']>;
+
 /** The catalog type a container name belongs to, or undefined for other containers (spools). */
 export function typeOfContainer(container: string): CatalogType | undefined {
   return CATALOG_TYPES.find((type) => container.startsWith(CATALOG_KINDS[type].containerPrefix));

@@ -8,6 +8,11 @@
  * by merging every record about an entry (catalog-record.ts). Nothing else is stored, so the
  * state after a crash is exactly what the store committed. A local edit is one queued record; a
  * downloaded page is one commit of its entries together with the sync position covering them.
+ *
+ * The replica is the one in-memory view of its application's entries: the applications read them
+ * here (typed by the kind's schema) and keep no copy. What an application needs to find entries
+ * fast (the password site and search indexes) is an EntryIndex the replica updates itself, in the
+ * same step that changes an entry's state.
  */
 import { isMeshError, MeshError } from '../../../shared/errors';
 import { versionIdentity } from './entry-model';
@@ -19,7 +24,7 @@ import {
   wipeCatalogKey,
   type CatalogKey,
 } from './application-key';
-import type { CatalogKind, CatalogType } from './catalog-kinds';
+import type { CatalogKind, CatalogType, EntryOf } from './catalog-kinds';
 import {
   decodeRecord,
   encodeRecord,
@@ -55,6 +60,15 @@ export interface CatalogChange {
   readonly source: 'local' | 'sync';
 }
 
+/**
+ * A lookup structure over one catalog's entries that holds none of them (module comment): told of
+ * each entry whose state changes, with its version before and after (undefined: absent or
+ * deleted). It must not throw: the change it hears of is committed already.
+ */
+export interface EntryIndex<E extends RecordEntry> {
+  update(identifier: string, before: E | undefined, after: E | undefined): void;
+}
+
 /** Records to upload: the current state of every entry with queued edits. */
 export interface UploadBatch {
   readonly container: string;
@@ -64,13 +78,17 @@ export interface UploadBatch {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The catalog of one application type (module comment). */
-export class CatalogReplica {
+/**
+ * The catalog of one application type (module comment); `E` is the type of its entries, as its
+ * kind's schema reads them.
+ */
+export class CatalogReplica<E extends RecordEntry = RecordEntry> {
   readonly kind: CatalogKind;
   readonly #store: LocalStore;
-  readonly #records = new Map<string, CatalogRecord>();
+  readonly #records = new Map<string, CatalogRecord<E>>();
   /** Queued local versions, by edit position (in the order they were made). */
-  readonly #queued = new Map<number, { identifier: string; record: CatalogRecord }>();
+  readonly #queued = new Map<number, { identifier: string; record: CatalogRecord<E> }>();
+  readonly #indexes = new Set<EntryIndex<E>>();
   /** Keys of the containers whose replicas are folded in, by container. */
   readonly #keys = new Map<string, CatalogKey>();
   readonly #listeners = new Set<(change: CatalogChange) => void>();
@@ -89,13 +107,13 @@ export class CatalogReplica {
    * (this type's kept keys), then the queued edits. `current` is the key of the application's
    * container now (from the personal profile), if this device holds it.
    */
-  static load(
+  static load<T extends CatalogType>(
     store: LocalStore,
-    kind: CatalogKind,
+    kind: CatalogKind & { readonly type: T },
     keys: readonly CatalogKey[],
     current: CatalogKey | undefined,
-  ): CatalogReplica {
-    const replica = new CatalogReplica(kind, store);
+  ): CatalogReplica<EntryOf<T>> {
+    const replica = new CatalogReplica<EntryOf<T>>(kind, store);
     for (const key of keys) if (key.type === kind.type) replica.#keys.set(key.container, key);
     if (current !== undefined) replica.#useKey(current);
     replica.#foldStore();
@@ -122,10 +140,15 @@ export class CatalogReplica {
   }
 
   /** Every entry that is not deleted, in no particular order. */
-  entries(): RecordEntry[] {
-    const out: RecordEntry[] = [];
+  entries(): E[] {
+    const out: E[] = [];
     for (const record of this.#records.values()) if (record.Entry) out.push(record.Entry);
     return out;
+  }
+
+  /** The current version of one entry; undefined when absent or deleted. */
+  entry(identifier: string): E | undefined {
+    return this.#records.get(identifier)?.Entry;
   }
 
   /** The deletions this catalog knows (the entry is gone, the tombstone stays). */
@@ -136,7 +159,7 @@ export class CatalogReplica {
   }
 
   /** The state of one entry (a version or its deletion), if this catalog knows it. */
-  record(identifier: string): CatalogRecord | undefined {
+  record(identifier: string): CatalogRecord<E> | undefined {
     return this.#records.get(identifier);
   }
 
@@ -157,6 +180,18 @@ export class CatalogReplica {
   }
 
   /**
+   * Keep `index` current with this catalog's entries (EntryIndex): it is told of every entry held
+   * now, then of each change as it is made. Returns the function that stops updating it.
+   */
+  index(index: EntryIndex<E>): () => void {
+    for (const [identifier, record] of this.#records) {
+      if (record.Entry) index.update(identifier, undefined, record.Entry);
+    }
+    this.#indexes.add(index);
+    return () => void this.#indexes.delete(index);
+  }
+
+  /**
    * Local edits (docs/architecture.md section 7): each record - a new version of an entry, or its
    * deletion
    * - is merged into the state and queued for upload, all in one commit. What is queued is the
@@ -164,16 +199,16 @@ export class CatalogReplica {
    * device rebuilds History by merging the records of the container, so a change costs one
    * version whatever the length of the entry's history. Returns the resulting states.
    */
-  change(records: readonly CatalogRecord[]): CatalogRecord[] {
+  change(records: readonly CatalogRecord<E>[]): CatalogRecord<E>[] {
     for (const record of records) this.#checkFits(record);
-    const results: CatalogRecord[] = [];
+    const results: CatalogRecord<E>[] = [];
     const queued: Array<{
       identifier: string;
       seq: number;
-      record: CatalogRecord;
-      state: CatalogRecord;
+      record: CatalogRecord<E>;
+      state: CatalogRecord<E>;
     }> = [];
-    const staged = new Map<string, CatalogRecord>();
+    const staged = new Map<string, CatalogRecord<E>>();
     this.#store.transaction(() => {
       for (const change of records) {
         const identifier = recordId(change);
@@ -190,7 +225,7 @@ export class CatalogReplica {
       }
     });
     for (const { identifier, seq, record, state } of queued) {
-      this.#records.set(identifier, state);
+      this.#put(identifier, state);
       this.#queued.set(seq, { identifier, record });
       results.push(state);
     }
@@ -220,7 +255,7 @@ export class CatalogReplica {
     const changed = new Set<string>();
     const conflicts: CatalogConflict[] = [];
     const satisfied: number[] = [];
-    const next = new Map<string, CatalogRecord>();
+    const next = new Map<string, CatalogRecord<E>>();
     for (const { record } of incoming) {
       if (record === undefined) continue;
       const identifier = recordId(record);
@@ -253,7 +288,7 @@ export class CatalogReplica {
       this.#store.setSyncPosition(position);
       for (const seq of satisfied) this.#store.removeEdit(seq);
     });
-    for (const [identifier, state] of next) this.#records.set(identifier, state);
+    for (const [identifier, state] of next) this.#put(identifier, state);
     for (const seq of satisfied) this.#queued.delete(seq);
     if (changed.size > 0) this.#emit([...changed], 'sync');
     return { changed: [...changed], conflicts };
@@ -340,7 +375,7 @@ export class CatalogReplica {
     const key = this.#requireCurrent();
     const previous = this.previousContainers;
     if (previous.length === 0) return 0;
-    const inCurrent = new Map<string, CatalogRecord>();
+    const inCurrent = new Map<string, CatalogRecord<E>>();
     for (const entry of this.#store.getEntries(key.container)) {
       const record = this.#openSealed(key, decoder.decode(entry.data));
       if (record === undefined) continue;
@@ -348,7 +383,7 @@ export class CatalogReplica {
       const before = inCurrent.get(identifier);
       inCurrent.set(identifier, before ? mergeRecords(before, record) : record);
     }
-    const carried: Array<{ identifier: string; seq: number; record: CatalogRecord }> = [];
+    const carried: Array<{ identifier: string; seq: number; record: CatalogRecord<E> }> = [];
     const queuedIds = new Set([...this.#queued.values()].map((item) => item.identifier));
     this.#store.transaction(() => {
       for (const [identifier, state] of this.#records) {
@@ -422,14 +457,9 @@ export class CatalogReplica {
    * next sync downloads the container afresh.
    */
   discardContainer(container: string): void {
-    const before = new Set(this.#records.keys());
     this.#store.deleteContainer(container);
-    this.#records.clear();
-    this.#queued.clear();
-    this.#unreadable = 0;
-    this.#foldStore();
-    for (const identifier of this.#records.keys()) before.add(identifier);
-    this.#emit([...before], 'sync');
+    const before = this.#refold();
+    this.#emit([...new Set([...before.keys(), ...this.#records.keys()])], 'sync');
   }
 
   /**
@@ -454,25 +484,40 @@ export class CatalogReplica {
       this.#keys.delete(container);
       wipeCatalogKey(key);
     }
+    const before = this.#refold();
+    for (const seq of [...this.#setAside.keys()]) {
+      if (!this.#queued.has(seq)) this.#setAside.delete(seq);
+    }
+    const changed: string[] = [];
+    for (const identifier of new Set([...before.keys(), ...this.#records.keys()])) {
+      if (before.get(identifier) !== this.#records.get(identifier)) changed.push(identifier);
+    }
+    this.#emit(changed, 'sync');
+  }
+
+  /**
+   * Fold the store in afresh (the one view rebuilt): a record that says what it said before keeps
+   * its object, so entries that did not change keep their identity; the indexes hear of each entry
+   * whose version changed. Returns the states before.
+   */
+  #refold(): Map<string, CatalogRecord<E>> {
     const before = new Map(this.#records);
     this.#records.clear();
     this.#queued.clear();
     this.#unreadable = 0;
     this.#foldStore();
-    for (const seq of [...this.#setAside.keys()]) {
-      if (!this.#queued.has(seq)) this.#setAside.delete(seq);
-    }
-    const changed: string[] = [];
     for (const [identifier, record] of this.#records) {
       const previous = before.get(identifier);
-      if (previous === undefined || recordKey(previous) !== recordKey(record)) {
-        changed.push(identifier);
+      if (previous !== undefined && recordKey(previous) === recordKey(record)) {
+        this.#records.set(identifier, previous);
       }
     }
-    for (const identifier of before.keys()) {
-      if (!this.#records.has(identifier)) changed.push(identifier);
+    for (const identifier of new Set([...before.keys(), ...this.#records.keys()])) {
+      const was = before.get(identifier)?.Entry;
+      const now = this.#records.get(identifier)?.Entry;
+      if (was !== now) for (const index of this.#indexes) index.update(identifier, was, now);
     }
-    this.#emit(changed, 'sync');
+    return before;
   }
 
   /** Fold in every held container replica, then the queued edits. */
@@ -558,7 +603,7 @@ export class CatalogReplica {
   }
 
   /** A sealed entry opened and decoded; undefined (counted) when a later version wrote it. */
-  #openSealed(key: CatalogKey, payload: string): CatalogRecord | undefined {
+  #openSealed(key: CatalogKey, payload: string): CatalogRecord<E> | undefined {
     const plaintext = openEntry(key, payload);
     try {
       return this.#decode(plaintext);
@@ -571,19 +616,28 @@ export class CatalogReplica {
     }
   }
 
-  #decode(bytes: Uint8Array): CatalogRecord {
-    return decodeRecord(this.kind, bytes);
+  /** A record read with this catalog's kind: its Entry is checked by the schema E comes from. */
+  #decode(bytes: Uint8Array): CatalogRecord<E> {
+    return decodeRecord(this.kind, bytes) as CatalogRecord<E>;
   }
 
-  #fold(record: CatalogRecord | undefined): void {
+  /** Set the state of one entry and tell the indexes when its current version changed. */
+  #put(identifier: string, state: CatalogRecord<E>): void {
+    const before = this.#records.get(identifier)?.Entry;
+    this.#records.set(identifier, state);
+    if (before === state.Entry) return;
+    for (const index of this.#indexes) index.update(identifier, before, state.Entry);
+  }
+
+  #fold(record: CatalogRecord<E> | undefined): void {
     if (record === undefined) return;
     const identifier = recordId(record);
     const before = this.#records.get(identifier);
     this.#records.set(identifier, before ? mergeRecords(before, record) : record);
   }
 
-  #queuedFor(identifier: string): Array<{ seq: number; record: CatalogRecord }> {
-    const out: Array<{ seq: number; record: CatalogRecord }> = [];
+  #queuedFor(identifier: string): Array<{ seq: number; record: CatalogRecord<E> }> {
+    const out: Array<{ seq: number; record: CatalogRecord<E> }> = [];
     for (const [seq, item] of this.#queued) {
       if (item.identifier === identifier) out.push({ seq, record: item.record });
     }
@@ -615,7 +669,10 @@ function sameVersion(a: CatalogRecord, b: CatalogRecord): boolean {
  * `change` without the History versions `previous` already holds (its current version and its
  * History): those are in the container or the queue already.
  */
-function withoutKnownHistory(change: CatalogRecord, previous: CatalogRecord): CatalogRecord {
+function withoutKnownHistory<E extends RecordEntry>(
+  change: CatalogRecord<E>,
+  previous: CatalogRecord<E>,
+): CatalogRecord<E> {
   if (change.Entry === undefined || change.Entry.History.length === 0) return change;
   const known = new Set<string>();
   if (previous.Entry !== undefined) {

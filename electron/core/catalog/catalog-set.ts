@@ -14,7 +14,7 @@ import { findCatalogApplication } from './application-entry';
 import { listCatalogKeys, wipeCatalogKey, type CatalogKey } from './application-key';
 import { CatalogEvents } from './catalog-events';
 import { catalogKeyFor } from './catalog-keys';
-import { CATALOG_KINDS, CATALOG_TYPES, type CatalogType } from './catalog-kinds';
+import { CATALOG_KINDS, CATALOG_TYPES, type CatalogType, type EntryOf } from './catalog-kinds';
 import { CatalogReplica } from './catalog-replica';
 
 /** The catalogs in the home's state: closed (their keys wiped) when the home closes. */
@@ -39,15 +39,19 @@ export class CatalogSet {
     this.#stopCatchUp = context.onChangedElsewhere(() => this.#catchUp());
   }
 
-  /** The catalog of `type`, loaded from the local store on first use. */
-  replica(type: CatalogType): Promise<CatalogReplica> {
+  /**
+   * The catalog of `type`, loaded from the local store on first use: the one in-memory view of
+   * that application's entries on this home (catalog-replica.ts).
+   */
+  replica<T extends CatalogType>(type: T): Promise<CatalogReplica<EntryOf<T>>> {
     let replica = this.#replicas.get(type);
     if (replica === undefined) {
       replica = this.#load(type);
       replica.catch(() => this.#replicas.delete(type));
       this.#replicas.set(type, replica);
     }
-    return replica;
+    // The map holds, under each type, the replica #load made for that type.
+    return replica as Promise<CatalogReplica<EntryOf<T>>>;
   }
 
   /** Every catalog, loaded. */
@@ -118,7 +122,7 @@ export class CatalogSet {
   /**
    * Another process committed to the home's store: take the application keys it came to hold
    * (a newer personal profile it cached), then read each loaded catalog again; their listeners
-   * (the applications' in-memory views) hear of every entry that changed.
+   * and the indexes over them (catalog-replica.ts EntryIndex) hear of every entry that changed.
    */
   async #catchUp(): Promise<void> {
     if (this.#loaded.size === 0) return;

@@ -252,15 +252,3 @@ export function checkWithSchema<Schema extends z.ZodType>(
     { field },
   );
 }
-
-/**
- * True when two entries are the same in every field, history included. After mergeIn, the
- * core compares the stored entry with what it received: when they differ, the merged version
- * is news for the other devices and is uploaded.
- */
-export function sameEntry<Content extends object>(
-  a: CatalogEntry<Content>,
-  b: CatalogEntry<Content>,
-): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}

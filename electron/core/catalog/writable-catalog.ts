@@ -7,7 +7,7 @@
  */
 import { MeshError } from '../../../shared/errors';
 import { shareApplications } from './application-profiles';
-import type { CatalogType } from './catalog-kinds';
+import type { CatalogType, EntryOf } from './catalog-kinds';
 import type { CatalogReplica } from './catalog-replica';
 import { catalogsOf } from './catalog-set';
 import type { DeviceContext } from '../session/device-context';
@@ -19,11 +19,11 @@ export interface ChangeOptions {
 }
 
 /** The catalog of `type`, with its key (module comment); NOT_A_RECIPIENT when there is none. */
-export async function writableCatalog(
+export async function writableCatalog<T extends CatalogType>(
   context: DeviceContext,
-  type: CatalogType,
+  type: T,
   signal?: AbortSignal,
-): Promise<CatalogReplica> {
+): Promise<CatalogReplica<EntryOf<T>>> {
   const catalogs = catalogsOf(context);
   const replica = await catalogs.replica(type);
   if (replica.currentKey !== undefined) return replica;

@@ -68,7 +68,11 @@ export function requestConnection(
 ): Promise<ConnectionRequestView> {
   // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
   // home at once, and the second finds what the first did.
-  return context.exclusive(() => requestConnectionExclusively(context, options));
+  return context.exclusive(
+    () => requestConnectionExclusively(context, options),
+    'home',
+    options.signal,
+  );
 }
 
 async function requestConnectionExclusively(

@@ -66,7 +66,11 @@ export function recoverAccount(
 ): Promise<RecoveredAccount> {
   // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
   // home at once, and the second finds what the first did.
-  return context.exclusive(() => recoverAccountExclusively(context, options));
+  return context.exclusive(
+    () => recoverAccountExclusively(context, options),
+    'home',
+    options.signal,
+  );
 }
 
 async function recoverAccountExclusively(

@@ -61,7 +61,11 @@ export interface DeviceHome {
    * than the wait allows. Lock order: `home` may be taken while holding `sync`, never the
    * reverse (docs/local-store.md "Sharing a home").
    */
-  exclusive<T>(work: () => Promise<T>, lock?: HomeLockName): Promise<T>;
+  exclusive<T>(
+    work: () => Promise<T>,
+    lock?: HomeLockName,
+    signal?: AbortSignal | undefined,
+  ): Promise<T>;
   /** Forget the home. It must not be used afterwards. */
   close(): Promise<void>;
 }
@@ -76,9 +80,14 @@ export async function openDeviceHome(
   options: DeviceHomeOptions = {},
 ): Promise<DeviceHome> {
   await fs.mkdir(directory, { recursive: true, mode: 0o700 });
-  const exclusive = <T>(work: () => Promise<T>, lock: HomeLockName = 'home'): Promise<T> =>
+  const exclusive = <T>(
+    work: () => Promise<T>,
+    lock: HomeLockName = 'home',
+    signal?: AbortSignal | undefined,
+  ): Promise<T> =>
     withHomeLock(directory, work, {
       lock,
+      signal,
       ...(options.lockWaitMs !== undefined && { waitMs: options.lockWaitMs }),
     });
   const path = join(directory, HOME_FILE);
@@ -153,9 +162,9 @@ function openedHome(
       }
       return join(directory, name);
     },
-    exclusive(work, lock) {
+    exclusive(work, lock, signal) {
       ensureOpen();
-      return exclusive(work, lock);
+      return exclusive(work, lock, signal);
     },
     async close() {
       closed = true;

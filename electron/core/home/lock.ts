@@ -7,7 +7,10 @@
  * lock whose owner is dead on this host is stale and is taken over, under a short-lived guard file
  * so that two processes finding the same stale lock cannot both take it (the loser re-reads the
  * lock, finds the winner alive, and waits or fails). A live holder is waited for, up to a limit,
- * since it holds the lock for moments; then the error is HOME_LOCKED naming it.
+ * since it holds the lock for moments; then the error is HOME_LOCKED naming it. A lock file is
+ * never seen half-written: its record is written to a temporary file first and hard-linked to the
+ * lock's name (link fails if the name exists, as O_EXCL does), so a full disk (DISK_FULL) or a
+ * crash leaves no empty lock behind.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +20,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
-import { syncDirectory } from './atomic-file';
+import { diskFullOr, syncDirectory, writeNewFile } from './atomic-file';
 
 /** File name of the home's lock inside the home directory (setting up, secrets). */
 export const LOCK_FILE = 'home.lock';
@@ -65,6 +68,8 @@ export interface HomeLockOptions {
   readonly lock?: HomeLockName;
   /** Wait up to this long for a live holder to release it (default 0: fail at once). */
   readonly waitMs?: number;
+  /** Stops the wait for another process's holder: CANCELLED. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -104,7 +109,14 @@ export async function acquireHomeLock(
       const waited = Date.now() - started;
       if (waited >= (options.waitMs ?? 0)) throw homeLocked(directory, name, holder, waited);
       // A live holder keeps it for moments: look again, less often the longer it takes.
-      await delay(Math.min(pause, Math.max(1, (options.waitMs ?? 0) - waited)));
+      await delay(Math.min(pause, Math.max(1, (options.waitMs ?? 0) - waited)), undefined, {
+        ...(options.signal !== undefined && { signal: options.signal }),
+      }).catch(() => undefined);
+      if (options.signal?.aborted) {
+        throw new MeshError('CANCELLED', 'stopped waiting for the lock of the device home', {
+          lock: name,
+        });
+      }
       pause = Math.min(pause * 2, MAX_RETRY_DELAY_MS);
       attempt = 0;
       continue;
@@ -163,6 +175,7 @@ export async function withHomeLock<T>(
     const lock = await acquireHomeLock(directory, {
       lock: name,
       waitMs: options.waitMs ?? DEFAULT_LOCK_WAIT_MS[name],
+      signal: options.signal,
     });
     const section: HeldSection = { path, active: true, outer: sections.getStore() };
     try {
@@ -177,19 +190,20 @@ export async function withHomeLock<T>(
   }
 }
 
+/**
+ * Create the lock file `path` holding `record`, complete or not at all (module comment); false
+ * when it exists already.
+ */
 async function tryCreate(path: string, record: LockRecord): Promise<boolean> {
-  let handle: fs.FileHandle;
+  const temporary = `${path}.${record.token}.tmp`;
+  await writeNewFile(temporary, JSON.stringify(record), { shownAs: path });
   try {
-    handle = await fs.open(path, 'wx', 0o600);
+    await fs.link(temporary, path);
   } catch (error) {
     if (errorCode(error) === 'EEXIST') return false;
-    throw error;
-  }
-  try {
-    await handle.writeFile(JSON.stringify(record));
-    await handle.sync();
+    throw diskFullOr(error, path);
   } finally {
-    await handle.close();
+    await fs.rm(temporary, { force: true });
   }
   return true;
 }

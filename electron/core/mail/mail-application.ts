@@ -1,8 +1,8 @@
 /**
  * The mail application of one device (docs/architecture.md section 12 "Mail settings";
  * draft-hallambaker-mesh-reference-03 section 5.8; docs/architecture.md section 3): the account's
- * mail accounts (MailProfilePrivate, one catalog entry each) in memory, kept current with the
- * synced catalog; adding one (typed, discovered from the provider's autoconfig document or RFC 6186
+ * mail accounts (MailProfilePrivate, one catalog entry each), read from the synced catalog itself
+ * (the one in-memory view; there are few, found by address without an index); adding one (typed, discovered from the provider's autoconfig document or RFC 6186
  * SRV records, or imported from an autoconfig file), changing, deleting and exporting it. Server
  * passwords are entry fields like any other: sealed under the application key before they leave the
  * device, never in a log or an error.
@@ -13,14 +13,19 @@ import { MeshError } from '../../../shared/errors';
 import { laterThan } from '../catalog/entry-model';
 import { exportAutoconfig } from './autoconfig-export';
 import { importAutoconfigAccount } from './autoconfig-parse';
-import { MailCatalog, type MailAccountInput } from './mail-catalog';
+import {
+  addressKey,
+  newMailAccount,
+  reviseMailAccount,
+  type MailAccountInput,
+} from './mail-catalog';
 import { connectionWarnings, type MailWarning } from './mail-connection';
 import { discoverMailSettings, type DiscoveryOptions, type MailDiscovery } from './mail-discovery';
 import type { CatalogReplica } from '../catalog/catalog-replica';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../session/device-context';
 import type { ChangeOptions } from '../catalog/writable-catalog';
-import { deviceChangeContext, followCatalog } from '../catalog/follow-catalog';
+import { deviceChangeContext } from '../catalog/change-context';
 import { writableCatalog } from '../catalog/writable-catalog';
 import { checkNotCancelled } from '../catalog/sync/cancellation';
 
@@ -36,15 +41,11 @@ export interface AddedMailAccount {
 /** The mail application of an open device home (module comment). */
 export class MailApplication {
   readonly #context: DeviceContext;
-  readonly #replica: CatalogReplica;
-  readonly #catalog: MailCatalog;
-  readonly #stop: () => void;
+  readonly #replica: CatalogReplica<MailAccountEntry>;
 
-  private constructor(context: DeviceContext, replica: CatalogReplica) {
+  private constructor(context: DeviceContext, replica: CatalogReplica<MailAccountEntry>) {
     this.#context = context;
     this.#replica = replica;
-    this.#catalog = new MailCatalog(replica.entries() as MailAccountEntry[]);
-    this.#stop = replica.onChange((change) => followCatalog(replica, this.#catalog, change));
   }
 
   /** The mail application of the home `context` has open. */
@@ -59,12 +60,17 @@ export class MailApplication {
 
   /** Every mail account, by account name or address. */
   list(): MailAccountEntry[] {
-    return this.#catalog.list();
+    return this.#replica
+      .entries()
+      .sort((a, b) =>
+        collator.compare(a.AccountName ?? a.EmailAddress, b.AccountName ?? b.EmailAddress),
+      );
   }
 
   /** The account of an address (case-insensitive), if any. */
   get(address: string): MailAccountEntry | undefined {
-    return this.#catalog.getByAddress(address);
+    const wanted = addressKey(address);
+    return this.#replica.entries().find((entry) => addressKey(entry.EmailAddress) === wanted);
   }
 
   /** Discover the servers of an address (autoconfig, well-known, SRV); never stores anything. */
@@ -120,10 +126,11 @@ export class MailApplication {
     }
     checkNotCancelled(options.signal);
     const replica = await writableCatalog(this.#context, 'mail', options.signal);
-    const entry = new MailCatalog().add(account, deviceChangeContext(this.#context));
+    const entry = newMailAccount(account, deviceChangeContext(this.#context));
+    this.#refuseTaken(entry.EmailAddress);
     replica.change([{ Entry: entry }]);
     return {
-      entry: this.#catalog.get(entry.Identifier) ?? entry,
+      entry: replica.entry(entry.Identifier) ?? entry,
       warnings,
       ...(discovery === undefined ? {} : { discovery }),
     };
@@ -137,20 +144,16 @@ export class MailApplication {
   ): Promise<MailAccountEntry> {
     const current = this.#require(address);
     if (changes.EmailAddress !== undefined) {
-      const other = this.#catalog.getByAddress(changes.EmailAddress);
+      const other = this.get(changes.EmailAddress);
       if (other !== undefined && other.Identifier !== current.Identifier) {
         throw taken();
       }
     }
     const replica = await writableCatalog(this.#context, 'mail', options.signal);
-    const revised = new MailCatalog([current]).update(
-      current.Identifier,
-      changes,
-      deviceChangeContext(this.#context),
-    );
+    const revised = reviseMailAccount(current, changes, deviceChangeContext(this.#context));
     if (revised.Updated === current.Updated) return current;
     replica.change([{ Entry: revised }]);
-    return this.#catalog.get(current.Identifier) ?? revised;
+    return replica.entry(current.Identifier) ?? revised;
   }
 
   /** Delete the account of an address; NOT_FOUND when absent. Returns it. */
@@ -194,17 +197,12 @@ export class MailApplication {
     return { ...added, warnings: [...unique.values()] };
   }
 
-  /** Stop following the catalog. */
-  close(): void {
-    this.#stop();
-  }
-
   #refuseTaken(address: string): void {
-    if (this.#catalog.getByAddress(address) !== undefined) throw taken();
+    if (this.get(address) !== undefined) throw taken();
   }
 
   #require(address: string): MailAccountEntry {
-    const entry = this.#catalog.getByAddress(address);
+    const entry = this.get(address);
     if (entry === undefined) {
       throw new MeshError('NOT_FOUND', 'there is no mail account for this address', {
         field: 'EmailAddress',
@@ -213,6 +211,8 @@ export class MailApplication {
     return entry;
   }
 }
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 function taken(): MeshError {
   return new MeshError('ALREADY_EXISTS', 'there is already a mail account for this address', {

@@ -2,20 +2,15 @@ import type { Connection } from '../../../shared/apps/connection';
 import { mailAccountEntrySchema } from '../../../shared/apps/mail-profile';
 import type { MailAccountEntry, MailProfilePrivate } from '../../../shared/apps/mail-profile';
 import { MeshError } from '../../../shared/errors';
-import {
-  checkWithSchema,
-  contentOf,
-  createEntry,
-  mergeEntryVersions,
-  reviseEntry,
-} from '../catalog/entry-model';
+import { checkWithSchema, contentOf, createEntry, reviseEntry } from '../catalog/entry-model';
 import type { ChangeContext } from '../catalog/entry-model';
 import { normaliseServerHost } from './mail-connection';
 
 /**
- * The mail accounts of one device in memory (draft-hallambaker-mesh-reference-03 section 5.8.2
- * MailProfilePrivate, one entry per account), keyed by Identifier and found by address. Plaintext
- * only: the core encrypts each entry for the synced catalog.
+ * Mail accounts as a person makes and edits them (draft-hallambaker-mesh-reference-03 section 5.8.2
+ * MailProfilePrivate, one catalog entry per account): addresses checked and normalised, a new
+ * account or a new version of one. Pure: the mail application stores the result as one record of
+ * its catalog, which the core encrypts.
  */
 
 /** An email address split into its parts; the domain lower-case ASCII (IDN in punycode). */
@@ -65,103 +60,36 @@ function cleanAccount(input: MailAccountInput, previous?: MailProfilePrivate): M
   return account;
 }
 
-const keyOf = (address: string) => address.toLowerCase();
-const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+/** The key accounts are found by: the address, case-insensitive. */
+export function addressKey(address: string): string {
+  return parseEmailAddress(address).address.toLowerCase();
+}
 
-/** Seed 001 5.8: the mail accounts of one profile. */
-export class MailCatalog {
-  readonly #entries = new Map<string, MailAccountEntry>();
+/** A new account made by the context's device, checked against the schema. */
+export function newMailAccount(input: MailAccountInput, context: ChangeContext): MailAccountEntry {
+  return checkWithSchema(
+    mailAccountEntrySchema,
+    createEntry(cleanAccount(input), context),
+    'mail account',
+  );
+}
 
-  constructor(entries: Iterable<MailAccountEntry> = []) {
-    for (const entry of entries) this.put(entry);
+/**
+ * A new version of `current` with `changes` (given fields replace the current ones); the previous
+ * version goes to History. `current` itself when nothing changes.
+ */
+export function reviseMailAccount(
+  current: MailAccountEntry,
+  changes: Partial<MailAccountInput>,
+  context: ChangeContext,
+): MailAccountEntry {
+  const previous = contentOf<MailProfilePrivate>(current);
+  const merged: MailAccountInput = { ...previous };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value !== undefined) Object.assign(merged, { [key]: value });
   }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  get(identifier: string): MailAccountEntry | undefined {
-    return this.#entries.get(identifier);
-  }
-
-  /** The account for an address (case-insensitive), if any. */
-  getByAddress(address: string): MailAccountEntry | undefined {
-    const wanted = keyOf(parseEmailAddress(address).address);
-    for (const entry of this.#entries.values()) {
-      if (keyOf(entry.EmailAddress) === wanted) return entry;
-    }
-    return undefined;
-  }
-
-  /** Every account, by account name or address. */
-  list(): MailAccountEntry[] {
-    return [...this.#entries.values()].sort((a, b) =>
-      collator.compare(a.AccountName ?? a.EmailAddress, b.AccountName ?? b.EmailAddress),
-    );
-  }
-
-  /** Adds an account; ALREADY_EXISTS when the address has one. */
-  add(input: MailAccountInput, context: ChangeContext): MailAccountEntry {
-    const account = cleanAccount(input);
-    if (this.getByAddress(account.EmailAddress)) {
-      throw new MeshError('ALREADY_EXISTS', 'There is already an account for this address.', {
-        field: 'EmailAddress',
-      });
-    }
-    return this.put(createEntry(account, context));
-  }
-
-  /** Edits an account; the previous version goes to History. */
-  update(
-    identifier: string,
-    changes: Partial<MailAccountInput>,
-    context: ChangeContext,
-  ): MailAccountEntry {
-    const current = this.#require(identifier);
-    const previous = contentOf<MailProfilePrivate>(current);
-    const merged: MailAccountInput = { ...previous };
-    for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) Object.assign(merged, { [key]: value });
-    }
-    const account = cleanAccount(merged, previous);
-    const other = this.getByAddress(account.EmailAddress);
-    if (other && other.Identifier !== identifier) {
-      throw new MeshError('ALREADY_EXISTS', 'There is already an account for this address.', {
-        field: 'EmailAddress',
-      });
-    }
-    const revised = reviseEntry(current, account, context);
-    return revised === current ? current : this.put(revised);
-  }
-
-  /** Removes an account and returns it; NOT_FOUND when absent. */
-  delete(identifier: string): MailAccountEntry {
-    const entry = this.#require(identifier);
-    this.#entries.delete(identifier);
-    return entry;
-  }
-
-  /** Stores a complete entry (e.g. decrypted from the synced catalog), checked. */
-  put(entry: MailAccountEntry): MailAccountEntry {
-    const checked = checkWithSchema(mailAccountEntrySchema, entry, 'mail account');
-    this.#entries.set(checked.Identifier, checked);
-    return checked;
-  }
-
-  /** Takes in a version from elsewhere (sync): newer wins, the other kept in History. */
-  mergeIn(incoming: MailAccountEntry): MailAccountEntry {
-    const checked = checkWithSchema(mailAccountEntrySchema, incoming, 'mail account');
-    const current = this.#entries.get(checked.Identifier);
-    return this.put(current ? mergeEntryVersions(current, checked) : checked);
-  }
-
-  #require(identifier: string): MailAccountEntry {
-    const entry = this.#entries.get(identifier);
-    if (!entry) {
-      throw new MeshError('NOT_FOUND', 'There is no mail account with this identifier.', {
-        field: 'Identifier',
-      });
-    }
-    return entry;
-  }
+  const revised = reviseEntry(current, cleanAccount(merged, previous), context);
+  return revised === current
+    ? current
+    : checkWithSchema(mailAccountEntrySchema, revised, 'mail account');
 }

@@ -8,7 +8,10 @@ import type {
   NetworkProfileEntry,
   NetworkProfilePrivate,
 } from '../../../shared/apps/network-profile';
-import { networkProfileContentShape } from '../../../shared/apps/network-profile';
+import {
+  networkProfileContentShape,
+  networkProfileEntrySchema,
+} from '../../../shared/apps/network-profile';
 import { MeshError } from '../../../shared/errors';
 import { z } from 'zod';
 import {
@@ -24,7 +27,7 @@ import type { CatalogReplica } from '../catalog/catalog-replica';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../session/device-context';
 import type { ChangeOptions } from '../catalog/writable-catalog';
-import { deviceChangeContext } from '../catalog/follow-catalog';
+import { deviceChangeContext } from '../catalog/change-context';
 import { writableCatalog } from '../catalog/writable-catalog';
 
 const contentSchema = z.strictObject(networkProfileContentShape);
@@ -35,9 +38,9 @@ export type NetworkProfileInput = z.input<typeof contentSchema>;
 /** The network application of an open device home (module comment). */
 export class NetworkApplication {
   readonly #context: DeviceContext;
-  readonly #replica: CatalogReplica;
+  readonly #replica: CatalogReplica<NetworkProfileEntry>;
 
-  private constructor(context: DeviceContext, replica: CatalogReplica) {
+  private constructor(context: DeviceContext, replica: CatalogReplica<NetworkProfileEntry>) {
     this.#context = context;
     this.#replica = replica;
   }
@@ -49,9 +52,7 @@ export class NetworkApplication {
 
   /** Every network profile. */
   list(): NetworkProfileEntry[] {
-    return (this.#replica.entries() as NetworkProfileEntry[]).sort((a, b) =>
-      a.Identifier < b.Identifier ? -1 : 1,
-    );
+    return this.#replica.entries().sort((a, b) => (a.Identifier < b.Identifier ? -1 : 1));
   }
 
   /**
@@ -66,7 +67,11 @@ export class NetworkApplication {
   async add(input: NetworkProfileInput, options: ChangeOptions = {}): Promise<NetworkProfileEntry> {
     const content = this.#content(input);
     const replica = await writableCatalog(this.#context, 'network', options.signal);
-    const entry = createEntry(content, deviceChangeContext(this.#context)) as NetworkProfileEntry;
+    const entry = checkWithSchema(
+      networkProfileEntrySchema,
+      createEntry(content, deviceChangeContext(this.#context)),
+      'network profile',
+    );
     replica.change([{ Entry: entry }]);
     return entry;
   }
@@ -80,13 +85,14 @@ export class NetworkApplication {
     const current = this.#require(identifier);
     const content = this.#content(input);
     const replica = await writableCatalog(this.#context, 'network', options.signal);
-    const revised = reviseEntry<NetworkProfilePrivate>(
-      current,
-      content,
-      deviceChangeContext(this.#context),
+    const revised = checkWithSchema(
+      networkProfileEntrySchema,
+      reviseEntry<NetworkProfilePrivate>(current, content, deviceChangeContext(this.#context)),
+      'network profile',
     );
-    if (revised.Updated !== current.Updated) replica.change([{ Entry: revised }]);
-    return revised as NetworkProfileEntry;
+    if (revised.Updated === current.Updated) return current;
+    replica.change([{ Entry: revised }]);
+    return revised;
   }
 
   /** Delete a profile; NOT_FOUND when absent. */
@@ -113,12 +119,12 @@ export class NetworkApplication {
   }
 
   #require(identifier: string): NetworkProfileEntry {
-    const record = this.#replica.record(identifier);
-    if (record?.Entry === undefined) {
+    const entry = this.#replica.entry(identifier);
+    if (entry === undefined) {
       throw new MeshError('NOT_FOUND', 'there is no network profile with this identifier', {
         field: 'identifier',
       });
     }
-    return record.Entry as NetworkProfileEntry;
+    return entry;
   }
 }

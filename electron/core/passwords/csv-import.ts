@@ -15,7 +15,6 @@ import { urlsToKeep } from './entry-urls';
 import { CSV_FORMAT_DEFINITIONS, PASSWORD_CSV_FORMATS } from './csv-formats';
 import type { CsvFormatDefinition, ImportedLogin, PasswordCsvFormat } from './csv-formats';
 import { entryDisplayName } from '../catalog/site-match';
-import type { PasswordCatalog, PlannedChange } from './password-catalog';
 import { isUsableTotp } from './totp';
 
 /**
@@ -54,6 +53,9 @@ export type PasswordImportReport = {
   /** Things imported but worth telling: unreadable TOTP secrets, columns not imported. */
   warnings: (Partial<RowPosition> & { message: string })[];
 };
+
+/** A change an import wants to make: a new entry, or a new version of one the catalog holds. */
+export type PlannedChange = { entry: PasswordEntry };
 
 export type PasswordImportPlan = {
   report: PasswordImportReport;
@@ -537,26 +539,7 @@ export function planPasswordImport(
   for (const id of touched) {
     const item = working.get(id);
     if (!item) continue;
-    const original = catalogEntries.get(id);
-    changes.push(
-      original
-        ? { entry: item.entry, replaces: { Identifier: id, Updated: original.Updated } }
-        : { entry: item.entry },
-    );
+    changes.push({ entry: item.entry });
   }
   return { report, changes };
-}
-
-/**
- * Imports a CSV export into the catalog (docs/architecture.md section 12): plans the whole file,
- * then applies every change at once. Nothing changes when the file is malformed.
- */
-export function importPasswordsCsv(
-  catalog: PasswordCatalog,
-  input: string | Uint8Array,
-  options: PasswordImportOptions,
-): PasswordImportReport {
-  const plan = planPasswordImport(catalog.list(), input, options);
-  catalog.applyChanges(plan.changes);
-  return plan.report;
 }

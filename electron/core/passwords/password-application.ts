@@ -1,8 +1,8 @@
 /**
  * The password application of one device (docs/architecture.md section 12 "Passwords";
  * draft-hallambaker-mesh-reference-03 section 5.7; docs/architecture.md section 3): the entries of
- * the account's password catalog in memory (electron/core/apps PasswordCatalog, with site lookup
- * and search), kept current with the synced catalog, and every change made as one record of the
+ * the account's password catalog, read from the catalog itself (the one in-memory view, found by
+ * site and by words through its PasswordIndex), and every change made as one record of the
  * catalog - stored and queued for upload in one commit, so it reaches every device with the next
  * sync, also when made offline.
  */
@@ -12,7 +12,8 @@ import { contentOf, laterThan, supersedeEntry } from '../catalog/entry-model';
 import { exportPasswordsCsv, type PasswordCsvExportFormat } from './csv-export';
 import { planPasswordImport, type PasswordImportReport } from './csv-import';
 import type { PasswordCsvFormat } from './csv-formats';
-import { PasswordCatalog, type PasswordEntryInput, type SiteMatch } from './password-catalog';
+import { newPasswordEntry, revisePasswordEntry, type PasswordEntryInput } from './password-catalog';
+import { PasswordIndex, type SiteMatch } from './password-index';
 import {
   addNeverAsk,
   mayAskToStore,
@@ -23,10 +24,10 @@ import {
 } from './password-settings';
 import { totpCode, type TotpCode } from './totp';
 import type { CatalogReplica } from '../catalog/catalog-replica';
-import { SETTINGS_ID, type CatalogRecord } from '../catalog/catalog-record';
+import { SETTINGS_ID } from '../catalog/catalog-record';
 import { catalogsOf } from '../catalog/catalog-set';
 import type { DeviceContext } from '../session/device-context';
-import { deviceChangeContext, followCatalog } from '../catalog/follow-catalog';
+import { deviceChangeContext } from '../catalog/change-context';
 import { writableCatalog, type ChangeOptions } from '../catalog/writable-catalog';
 
 /** Deleted entries kept for undelete(), the newest first out of memory last. */
@@ -35,21 +36,19 @@ const UNDO_KEPT = 100;
 /** The password application of an open device home (module comment). */
 export class PasswordApplication {
   readonly #context: DeviceContext;
-  readonly #replica: CatalogReplica;
-  readonly #catalog: PasswordCatalog;
-  readonly #stop: () => void;
+  readonly #replica: CatalogReplica<PasswordEntry>;
+  readonly #index: PasswordIndex;
   /**
    * The entries this device deleted since the application was opened, as they were, by
-   * Identifier (the newest UNDO_KEPT): what undelete() brings back. Memory only, like the
-   * catalog itself: the deletion on the service is final until it is undone.
+   * Identifier (the newest UNDO_KEPT): what undelete() brings back. Memory only: the deletion on
+   * the service is final until it is undone.
    */
   readonly #deleted = new Map<string, PasswordEntry>();
 
-  private constructor(context: DeviceContext, replica: CatalogReplica) {
+  private constructor(context: DeviceContext, replica: CatalogReplica<PasswordEntry>) {
     this.#context = context;
     this.#replica = replica;
-    this.#catalog = new PasswordCatalog(replica.entries() as PasswordEntry[]);
-    this.#stop = replica.onChange((change) => followCatalog(replica, this.#catalog, change));
+    this.#index = new PasswordIndex(replica);
   }
 
   /** The password application of the home `context` has open (loaded from its local store). */
@@ -59,7 +58,7 @@ export class PasswordApplication {
 
   /** Number of entries. */
   get size(): number {
-    return this.#catalog.size;
+    return this.#index.size;
   }
 
   /** Entries with edits not uploaded yet. */
@@ -72,12 +71,12 @@ export class PasswordApplication {
    * every word.
    */
   list(query = ''): readonly PasswordEntry[] {
-    return query.trim() === '' ? this.#catalog.list() : this.#catalog.search(query);
+    return query.trim() === '' ? this.#index.list() : this.#index.search(query);
   }
 
   /** The entry with this Identifier. */
   entry(identifier: string): PasswordEntry | undefined {
-    return this.#catalog.get(identifier);
+    return this.#replica.entry(identifier);
   }
 
   /**
@@ -85,7 +84,7 @@ export class PasswordApplication {
    * 5.7.3 wildcards).
    */
   find(siteOrUrl: string, username?: string): SiteMatch[] {
-    const matches = this.#catalog.findBySite(siteOrUrl);
+    const matches = this.#index.findBySite(siteOrUrl);
     return username === undefined
       ? matches
       : matches.filter((match) => match.entry.Username === username);
@@ -99,9 +98,9 @@ export class PasswordApplication {
   /** Add an entry (sites may be URLs, hosts or `*.` patterns). */
   async add(input: PasswordEntryInput, options: ChangeOptions = {}): Promise<PasswordEntry> {
     const replica = await writableCatalog(this.#context, 'password', options.signal);
-    const entry = new PasswordCatalog().add(input, deviceChangeContext(this.#context));
-    this.#commit(replica, [{ Entry: entry }]);
-    return this.#catalog.get(entry.Identifier) ?? entry;
+    const entry = newPasswordEntry(input, deviceChangeContext(this.#context));
+    replica.change([{ Entry: entry }]);
+    return replica.entry(entry.Identifier) ?? entry;
   }
 
   /**
@@ -115,7 +114,7 @@ export class PasswordApplication {
   ): Promise<{ entry: PasswordEntry; replaced: boolean }> {
     const [site] = input.Sites;
     const existing =
-      site === undefined ? [] : this.#catalog.findExact(site, input.Username ?? undefined);
+      site === undefined ? [] : this.#index.findExact(site, input.Username ?? undefined);
     const target = existing.length === 1 ? existing[0] : undefined;
     if (target === undefined || input.Username === undefined) {
       return { entry: await this.add(input, options), replaced: false };
@@ -136,14 +135,10 @@ export class PasswordApplication {
   ): Promise<PasswordEntry> {
     const current = this.#require(identifier);
     const replica = await writableCatalog(this.#context, 'password', options.signal);
-    const revised = new PasswordCatalog([current]).update(
-      identifier,
-      changes,
-      deviceChangeContext(this.#context),
-    );
+    const revised = revisePasswordEntry(current, changes, deviceChangeContext(this.#context));
     if (revised === current || revised.Updated === current.Updated) return current;
-    this.#commit(replica, [{ Entry: revised }]);
-    return this.#catalog.get(identifier) ?? revised;
+    replica.change([{ Entry: revised }]);
+    return replica.entry(identifier) ?? revised;
   }
 
   /**
@@ -156,7 +151,7 @@ export class PasswordApplication {
     username?: string,
     options: ChangeOptions = {},
   ): Promise<PasswordEntry[]> {
-    const found = this.#catalog.findExact(site, username);
+    const found = this.#index.findExact(site, username);
     if (found.length === 0) {
       throw new MeshError(
         'NOT_FOUND',
@@ -185,8 +180,7 @@ export class PasswordApplication {
     const replica = await writableCatalog(this.#context, 'password', options.signal);
     const now = new Date(this.#context.now());
     const device = this.#context.requireAccount().deviceUdf;
-    this.#commit(
-      replica,
+    replica.change(
       entries.map((entry) => ({
         Deleted: {
           Identifier: entry.Identifier,
@@ -231,9 +225,9 @@ export class PasswordApplication {
       deviceUdf: this.#context.requireAccount().deviceUdf,
       keepPrevious: true,
     });
-    this.#commit(replica, [{ Entry: restored }]);
+    replica.change([{ Entry: restored }]);
     this.#deleted.delete(identifier);
-    return this.#catalog.get(identifier) ?? restored;
+    return replica.entry(identifier) ?? restored;
   }
 
   /**
@@ -249,23 +243,19 @@ export class PasswordApplication {
     } = {},
   ): Promise<PasswordImportReport> {
     const replica = await writableCatalog(this.#context, 'password', options.signal);
-    const plan = planPasswordImport(this.#catalog.list(), file, {
+    const plan = planPasswordImport(this.#index.list(), file, {
       context: deviceChangeContext(this.#context),
       ...(options.format === undefined ? {} : { format: options.format }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
-    if (plan.changes.length > 0) {
-      this.#commit(
-        replica,
-        plan.changes.map((change) => ({ Entry: change.entry })),
-      );
-    }
+    if (plan.changes.length > 0)
+      replica.change(plan.changes.map((change) => ({ Entry: change.entry })));
     return plan.report;
   }
 
   /** Every entry as a CSV export (Bitwarden's columns unless told); it holds the passwords. */
   export(format: PasswordCsvExportFormat = 'bitwarden'): string {
-    return exportPasswordsCsv(this.#catalog.list(), { format });
+    return exportPasswordsCsv(this.#index.list(), { format });
   }
 
   /**
@@ -308,9 +298,9 @@ export class PasswordApplication {
     return this.#changeSettings((settings) => setAutoGenerate(settings, value), options);
   }
 
-  /** Stop following the catalog (the application object is not used afterwards). */
+  /** Stop indexing the catalog (the application object is not used afterwards). */
   close(): void {
-    this.#stop();
+    this.#index.detach();
   }
 
   async #changeSettings(
@@ -323,7 +313,7 @@ export class PasswordApplication {
     const replica = await writableCatalog(this.#context, 'password', options.signal);
     const previous = this.#replica.record(SETTINGS_ID)?.Settings?.Updated;
     const now = new Date(this.#context.now());
-    this.#commit(replica, [
+    replica.change([
       {
         Settings: {
           Identifier: SETTINGS_ID,
@@ -337,12 +327,8 @@ export class PasswordApplication {
     return this.settings();
   }
 
-  #commit(replica: CatalogReplica, records: CatalogRecord[]): void {
-    replica.change(records);
-  }
-
   #require(identifier: string): PasswordEntry {
-    const entry = this.#catalog.get(identifier);
+    const entry = this.#replica.entry(identifier);
     if (entry === undefined) {
       throw new MeshError('NOT_FOUND', 'there is no password entry with this identifier', {
         field: 'identifier',

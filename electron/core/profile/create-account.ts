@@ -78,7 +78,11 @@ export function createAccount(
 ): Promise<CreatedAccount> {
   // Under the home's lock (docs/local-store.md "Sharing a home"): two processes never set up one
   // home at once, and the second finds what the first did.
-  return context.exclusive(() => createAccountExclusively(context, options));
+  return context.exclusive(
+    () => createAccountExclusively(context, options),
+    'home',
+    options.signal,
+  );
 }
 
 async function createAccountExclusively(

@@ -16,7 +16,7 @@ import {
   verifyCheckpointSignature,
   type SignedCheckpoint,
 } from '../../../shared/merkle/checkpoint';
-import { decodeProof } from '../../../shared/merkle/hash-encoding';
+import { decodeProof, decodeProofText } from '../../../shared/merkle/hash-encoding';
 import { leafHash } from '../../../shared/merkle/hashing';
 import {
   verifyCheckpointConsistency,
@@ -181,11 +181,13 @@ export class CheckpointVerifier {
       }
       return;
     }
+    // The answer's proof runs from the FromTreeSize this device asked for (older's) to the
+    // answer's checkpoint (newer); sizes the service states must be those.
     const proof = answer?.ConsistencyProof;
     if (
       proof === undefined ||
-      proof.FromTreeSize !== older.TreeSize ||
-      proof.ToTreeSize !== newer.TreeSize
+      (proof.FromTreeSize ?? older.TreeSize) !== older.TreeSize ||
+      (proof.ToTreeSize ?? newer.TreeSize) !== newer.TreeSize
     ) {
       throw inconsistent(
         'proof-missing',
@@ -194,7 +196,11 @@ export class CheckpointVerifier {
       );
     }
     try {
-      verifyCheckpointConsistency(older, newer, decodeProof(proof.Path, 'ConsistencyProof.Path'));
+      verifyCheckpointConsistency(
+        older,
+        newer,
+        decodeProofText(proof.Path, 'ConsistencyProof.Path'),
+      );
     } catch (error) {
       if (!isMeshError(error)) throw error;
       throw inconsistent(
@@ -237,11 +243,15 @@ export class CheckpointVerifier {
   }
 
   #advance(checkpoint: SignedCheckpoint): void {
-    const state = this.#state();
-    if (state === undefined) throw new MeshError('INVALID_ARGUMENT', 'no pinned service key');
-    const last = state.checkpoint;
-    if (last !== undefined && checkpoint.TreeSize < last.TreeSize) return; // keep the newest
-    this.#save({ ...state, checkpoint, verifiedAt: new Date().toISOString() });
+    // Read and written in one transaction: another process with this home open may advance it
+    // too, and the newest must stay (docs/local-store.md "Sharing a home").
+    this.#store.transaction(() => {
+      const state = this.#state();
+      if (state === undefined) throw new MeshError('INVALID_ARGUMENT', 'no pinned service key');
+      const last = state.checkpoint;
+      if (last !== undefined && checkpoint.TreeSize < last.TreeSize) return; // keep the newest
+      this.#save({ ...state, checkpoint, verifiedAt: new Date().toISOString() });
+    });
   }
 
   #state(): LogState | undefined {

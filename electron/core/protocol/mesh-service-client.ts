@@ -165,10 +165,8 @@ export class MeshServiceClient {
     signer: RequestSigner | undefined,
     options: CallOptions,
   ): Promise<{ decoded: DecodedResponse<T>; retryAfterMs: number | undefined }> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-    };
+    // No Accept: the service answers JSON only, and every byte counts in a sync.
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (signer !== undefined) headers.authorization = authorizationHeader(signer, body);
     const answer = await postExchange(this.url, body, {
       headers,

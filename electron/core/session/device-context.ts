@@ -104,9 +104,13 @@ export interface DeviceContext {
    * Run `work` with no other process running exclusive work on this home (docs/local-store.md
    * "Sharing a home"): `home` (default) for setting the home up - creating an account, asking to
    * connect, recovering - and for its secrets; `sync` for a sync of its catalogs. HOME_LOCKED when
-   * another process keeps the lock too long.
+   * another process keeps the lock too long; CANCELLED when `signal` stops the wait.
    */
-  exclusive<T>(work: () => Promise<T>, lock?: 'home' | 'sync'): Promise<T>;
+  exclusive<T>(
+    work: () => Promise<T>,
+    lock?: 'home' | 'sync',
+    signal?: AbortSignal | undefined,
+  ): Promise<T>;
   /**
    * Bring what this process keeps in memory up to what other processes committed to the home
    * since it last looked (the local store's changedElsewhere): the listeners of onChangedElsewhere
@@ -320,9 +324,13 @@ class OpenDeviceContext implements DeviceContext {
     this.#administrationKey = undefined;
   }
 
-  exclusive<T>(work: () => Promise<T>, lock: 'home' | 'sync' = 'home'): Promise<T> {
+  exclusive<T>(
+    work: () => Promise<T>,
+    lock: 'home' | 'sync' = 'home',
+    signal?: AbortSignal | undefined,
+  ): Promise<T> {
     this.#ensureOpen();
-    return this.home.exclusive(work, lock);
+    return this.home.exclusive(work, lock, signal);
   }
 
   async catchUp(): Promise<void> {

@@ -4,9 +4,10 @@
  * plain-text warning before it is kept; the servers of an account edited; Thunderbird autoconfig
  * XML exported.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
+import { useSyncedReload } from '../../app/use-synced-reload';
 import { displayText } from '../../../shared/encoding/display-text';
 import { ScreenFrame } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
@@ -270,21 +271,7 @@ export function MailScreen() {
   const [xml, setXml] = useState<{ address: string; url: string } | null>(null);
   const [error, setError] = useState<MeshIpcError | null>(null);
   useEffect(() => () => void (xml && URL.revokeObjectURL(xml.url)), [xml]);
-  // What other devices changed arrives with a sync: read the accounts again after each one.
-  const reloadRef = useRef(reload);
-  reloadRef.current = reload;
-  useEffect(
-    () =>
-      mesh?.on('syncState', (sync) => {
-        if (sync.state === 'idle') reloadRef.current();
-      }),
-    [mesh],
-  );
-  // Sync after each change, so the other devices get it (docs/architecture.md section 7, Sync).
-  const changed = useCallback(() => {
-    reloadRef.current();
-    void mesh?.account.sync();
-  }, [mesh]);
+  const changed = useSyncedReload(reload);
   return (
     <ScreenFrame title="Mail" lead="Your mail accounts' server settings, the same on every device.">
       {error ? <Failure error={error} /> : null}

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { MeshIpcError } from '../../../shared/ipc/contract';
 import { useLoad, useMesh } from '../../app/mesh-context';
+import { useSyncedReload } from '../../app/use-synced-reload';
 import { ScreenFrame, When } from '../../components/ScreenFrame';
 import { Failure, LoadableView } from '../../components/StateViews';
 
@@ -15,6 +16,7 @@ function list(text: string): string[] {
 export function NetworkScreen() {
   const mesh = useMesh();
   const [profiles, reload] = useLoad((api) => api.network.list(), []);
+  const changed = useSyncedReload(reload);
   const [sites, setSites] = useState('');
   const [prefix, setPrefix] = useState('');
   const [error, setError] = useState<MeshIpcError | null>(null);
@@ -57,7 +59,7 @@ export function NetworkScreen() {
                       className="button quiet"
                       onClick={() =>
                         void mesh?.network.delete({ id: item.id }).then((reply) => {
-                          if (reply.ok) reload();
+                          if (reply.ok) changed();
                           else setError(reply.error);
                         })
                       }
@@ -81,7 +83,7 @@ export function NetworkScreen() {
               setSites('');
               setPrefix('');
               setError(null);
-              reload();
+              changed();
             } else setError(reply.error);
           });
         }}

@@ -10,11 +10,12 @@ import {
   containerEntrySchema,
   containerNameSchema,
   containerStatusSchema,
-  proofPathSchema,
   requestBaseShape,
   responseBaseShape,
 } from '../common';
 import { dateTimeSchema } from '../date-time';
+import { MAX_PROOF_HASHES } from '../../merkle/hash-encoding';
+import { HASH_SIZE } from '../../merkle/hashing';
 
 /**
  * StatusRequest (draft-hallambaker-mesh-reference-03 section 7.10.1 with
@@ -40,11 +41,16 @@ export const statusRequestSchema = z.strictObject({
 });
 export type StatusRequest = z.infer<typeof statusRequestSchema>;
 
-/** A consistency proof between two tree sizes (RFC 9162 2.1.4). */
+/**
+ * A consistency proof between two tree sizes (RFC 9162 2.1.4): in a Status answer, from the
+ * request's FromTreeSize to the answer's checkpoint. The service no longer repeats the two sizes
+ * (docs/protocol.md "Status"); when present they must be those. Path is the proof's hashes as
+ * one text (shared/merkle/hash-encoding.ts encodeProofText / decodeProofText).
+ */
 export const consistencyProofSchema = z.object({
-  FromTreeSize: z.int().min(0),
-  ToTreeSize: z.int().min(0),
-  Path: proofPathSchema,
+  FromTreeSize: z.int().min(0).optional(),
+  ToTreeSize: z.int().min(0).optional(),
+  Path: z.string().max(Math.ceil((MAX_PROOF_HASHES * HASH_SIZE * 4) / 3)),
 });
 
 /**
@@ -69,6 +75,7 @@ export type StatusContainer = z.infer<typeof statusContainerSchema>;
  */
 export const statusResponseSchema = z.object({
   ...responseBaseShape,
+  /** No longer sent (docs/protocol.md "Status"): no client used it; the schema still reads it. */
   LastWriteTime: dateTimeSchema.optional(),
   /**
    * Seed 001 7.10.2's checkpoint times, no longer sent (docs/protocol.md "Status"): the time of

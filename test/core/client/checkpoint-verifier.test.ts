@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMeshError, type MeshError } from '../../../shared/errors';
 import { parseCheckpointValue } from '../../../shared/merkle/checkpoint';
-import { encodeProof } from '../../../shared/merkle/hash-encoding';
+import {
+  decodeProofText,
+  encodeProof,
+  encodeProofText,
+} from '../../../shared/merkle/hash-encoding';
 import type { StatusResponse } from '../../../shared/protocol/messages/status';
 import { CheckpointVerifier } from '../../../electron/core/protocol/checkpoint-verifier';
 import { LocalStore } from '../../../electron/core/store/local-store';
@@ -99,16 +103,40 @@ describe('CheckpointVerifier: checkpoints', () => {
       details: { reason: 'proof-missing' },
     });
     const status = log.status(5);
-    const path = [...status.ConsistencyProof!.Path];
+    const path = decodeProofText(status.ConsistencyProof!.Path);
     expect(path.length).toBeGreaterThan(1);
     path[1] = path[0]!;
     const tampered: StatusResponse = {
       ...status,
-      ConsistencyProof: { ...status.ConsistencyProof!, Path: path },
+      ConsistencyProof: { ...status.ConsistencyProof!, Path: encodeProofText(path) },
     };
     expect(caught(() => verifier.acceptStatus(tampered)).code).toBe('LOG_INCONSISTENT');
+    // A Path that is not whole hashes in canonical base64url: refused, naming the field.
+    const malformed: StatusResponse = {
+      ...status,
+      ConsistencyProof: { Path: `${status.ConsistencyProof!.Path}A` },
+    };
+    expect(caught(() => verifier.acceptStatus(malformed))).toMatchObject({
+      code: 'LOG_INCONSISTENT',
+      details: { reason: 'proof-invalid' },
+    });
     verifier.acceptStatus(status);
     expect(verifier.checkpoint?.TreeSize).toBe(8);
+  });
+
+  it('verifies a proof that does not repeat its sizes (the service no longer sends them)', () => {
+    const log = new FakeLog().append(...records(5));
+    const verifier = started(log);
+    log.append(...records(2, 'n'));
+    const { Path } = log.status(5).ConsistencyProof!;
+    // A proof from another size, its sizes left out, does not verify.
+    const wrong: StatusResponse = {
+      ...log.status(),
+      ConsistencyProof: { Path: log.status(4).ConsistencyProof!.Path },
+    };
+    expect(caught(() => verifier.acceptStatus(wrong)).code).toBe('LOG_INCONSISTENT');
+    verifier.acceptStatus({ ...log.status(), ConsistencyProof: { Path } });
+    expect(verifier.checkpoint?.TreeSize).toBe(7);
   });
 
   it('pins the service key at first contact and refuses another one', () => {

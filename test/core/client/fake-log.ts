@@ -11,7 +11,7 @@ import {
   makeCheckpoint,
   type SignedCheckpoint,
 } from '../../../shared/merkle/checkpoint';
-import { encodeProof } from '../../../shared/merkle/hash-encoding';
+import { encodeProof, encodeProofText } from '../../../shared/merkle/hash-encoding';
 import { MerkleTree } from '../../../shared/merkle/tree';
 import type { HelloResponse } from '../../../shared/protocol/messages/hello';
 import type { GetResponse } from '../../../shared/protocol/messages/get';
@@ -93,7 +93,7 @@ export class FakeLog {
           ConsistencyProof: {
             FromTreeSize: from,
             ToTreeSize: size,
-            Path: encodeProof(this.tree.consistencyProof(from, size)),
+            Path: encodeProofText(this.tree.consistencyProof(from, size)),
           },
         }),
     };

@@ -163,6 +163,14 @@ describe('device home lock across processes', () => {
 
   it('a process waiting for the lock takes it when the holder lets go', async () => {
     const first = await startHolder(directory);
+    // A wait can be given up.
+    const stop = new AbortController();
+    const given = withHomeLock(directory, async () => 'never', {
+      waitMs: 60_000,
+      signal: stop.signal,
+    });
+    stop.abort();
+    await expect(given).rejects.toMatchObject({ code: 'CANCELLED' });
     const opening = openDeviceHome(directory, { lockWaitMs: 60_000 });
     first.child.stdin!.end();
     const home = await opening;

@@ -10,7 +10,7 @@ import {
   parseCheckpointValue,
   verifyCheckpointSignature,
 } from '../../../shared/merkle/checkpoint';
-import { decodeProof } from '../../../shared/merkle/hash-encoding';
+import { decodeProof, decodeProofText } from '../../../shared/merkle/hash-encoding';
 import { leafHash } from '../../../shared/merkle/hashing';
 import { MerkleTree } from '../../../shared/merkle/tree';
 import {
@@ -56,9 +56,9 @@ export function checkInclusion(
 export function checkConsistency(
   older: SignedCheckpoint,
   newer: SignedCheckpoint,
-  path: string[],
+  path: string,
 ): void {
-  verifyCheckpointConsistency(older, newer, decodeProof(path));
+  verifyCheckpointConsistency(older, newer, decodeProofText(path));
 }
 
 /**
