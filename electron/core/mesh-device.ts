@@ -134,9 +134,8 @@ export class MeshDevice implements CoreApi {
 
   /**
    * The applications of this home (passwords, mail, network on the synced catalogs) as objects:
-   * what the CLI's `mesh password`, `mesh mail` and `mesh account sync` commands still use until
-   * they move to the `passwords`, `mail` and `account` groups (docs/core-api.md). It reaches no
-   * key store, seed or private key.
+   * what the CLI's `mesh password` and `mesh mail` commands still use until they move to the
+   * `passwords` and `mail` groups (docs/core-api.md). It reaches no key store, seed or private key.
    */
   get applications(): MeshApplications {
     return this.#applications;

@@ -92,7 +92,12 @@ export const accountMethods = {
     administeredAccountSchema,
   ),
   'account.sync': method(
-    noRequest,
+    z
+      .strictObject({
+        /** Fetch and verify the personal profile even when nothing calls for it. */
+        refreshProfile: z.boolean().optional(),
+      })
+      .optional(),
     z.strictObject({
       downloaded: z.number().int().nonnegative(),
       uploaded: z.number().int().nonnegative(),
@@ -101,10 +106,20 @@ export const accountMethods = {
       catalogs: z.array(
         z.strictObject({
           type: catalogType,
+          /** This device holds the catalog's key (false: not shared with it yet). */
+          shared: z.boolean(),
           entries: z.number().int().nonnegative(),
           pending: z.number().int().nonnegative(),
+          /** Records written by a later version of Mesh, skipped here. */
+          unreadable: z.number().int().nonnegative(),
         }),
       ),
+      /** Records carried over to an application's new container after a key rotation. */
+      carriedOver: z.number().int().nonnegative(),
+      /** Application profiles this administrator device created, shared and rotated. */
+      created: z.array(catalogType),
+      shared: z.array(catalogType),
+      rotated: z.array(catalogType),
       checkpointSize: z.number().int().nonnegative(),
       /**
        * Entries the service refused as too large (its body limit is below the entry), set aside:
