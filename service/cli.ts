@@ -77,8 +77,9 @@ Options (environment variable in brackets):
                            [MESH_SERVICE_INVITATIONS]
   --quota BYTES            most bytes of entries one account may hold, 0 for no limit (default
                            ${DEFAULT_LIMITS.accountQuotaBytes}) [MESH_SERVICE_QUOTA]
-  --init                   start even when the database file is empty or its log has lost its
-                           signing key (otherwise refused: restore from a backup first)
+  --init                   start even when the database file is empty, its log has lost its
+                           signing key, or its log no longer matches the last checkpoint it
+                           signed (otherwise refused: restore from a backup first)
   --log-level LEVEL        error, warn, info or debug (default info) [MESH_SERVICE_LOG_LEVEL]
   --help                   show this help
 

@@ -16,6 +16,7 @@ import type { ServiceKey } from './crypto/service-key';
 import { loadServiceKey } from './crypto/service-key';
 import { RateLimiter } from './http/rate-limit';
 import { createBinding } from './http/server';
+import { CheckpointKeeper, checkStoredCheckpoint } from './log/stored-checkpoint';
 import { LogTree } from './log/log-tree';
 import { LogWriter } from './log/log-writer';
 import type { Logger } from './logger';
@@ -75,6 +76,11 @@ function openBackend(options: ResolvedOptions): StorageBackend {
       });
 }
 
+/** Where the service's data is, for messages: the SQLite directory, or "the PostgreSQL database". */
+function storageName(options: ResolvedOptions): string {
+  return options.storage.kind === 'sqlite' ? options.storage.directory : 'the PostgreSQL database';
+}
+
 /** Build a service on its storage (created if missing), not yet listening. */
 export async function buildService(serviceOptions: ServiceOptions): Promise<MeshService> {
   const options = resolveOptions(serviceOptions);
@@ -88,6 +94,14 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
     );
     const tree = new LogTree(backend, serviceKey);
     await tree.load();
+    await checkStoredCheckpoint(backend, tree, serviceKey, {
+      init: options.init,
+      where: storageName(options),
+    });
+    const checkpoints = new CheckpointKeeper(backend, logger);
+    tree.onSigned = (checkpoint) => checkpoints.signed(checkpoint);
+    // Sign (and so store) the checkpoint of the log as it is now.
+    tree.checkpoint(options.clock());
     const writer = new LogWriter(backend, {
       maxBatch: options.maxBatch,
       clock: options.clock,
@@ -185,6 +199,8 @@ export async function buildService(serviceOptions: ServiceOptions): Promise<Mesh
           for (const server of servers) server.closeAllConnections();
           await stopped;
           await writer.flushed();
+          tree.checkpoint(options.clock());
+          await checkpoints.flush();
           waiters.close();
           await backend.close();
         })();

@@ -12,6 +12,7 @@ import {
   checkpointSigningBytes,
   makeCheckpoint,
 } from '../../shared/merkle/checkpoint';
+import { encodeHash } from '../../shared/merkle/hash-encoding';
 import { MerkleTree } from '../../shared/merkle/tree';
 import type { StorageBackend } from '../storage/backend';
 import type { LeafRow } from '../storage/rows';
@@ -32,6 +33,8 @@ export class LogTree {
   private lastWrite: number | undefined;
   private checkpointCache: SignedCheckpoint | undefined;
   private readonly mutex = new Mutex();
+  /** Called with each checkpoint signed (service.ts keeps the last one: stored-checkpoint.ts). */
+  onSigned: ((checkpoint: SignedCheckpoint) => void) | undefined;
 
   constructor(
     private readonly backend: StorageBackend,
@@ -105,7 +108,13 @@ export class LogTree {
       this.signer.sign(checkpointSigningBytes(checkpoint)),
     );
     this.checkpointCache = signed;
+    this.onSigned?.(signed);
     return signed;
+  }
+
+  /** The encoded root hash of the first `size` leaves (size at most this tree's). */
+  rootHash(size: number): string {
+    return encodeHash(this.tree.root(size));
   }
 
   /** PATH(index, D[size]) (RFC 9162 2.1.3.1). */

@@ -87,6 +87,10 @@ export interface StorageBackend extends StateReader {
 
   /** A named service secret; stores `create()` when absent (first writer wins). */
   serviceSecret(name: string, create: () => string): Promise<string>;
+  /** A named value the service keeps about itself (the last signed checkpoint), if stored. */
+  serviceValue(name: string): Promise<string | undefined>;
+  /** Store a named value the service keeps about itself, replacing the one stored. */
+  putServiceValue(name: string, value: string): Promise<void>;
 
   /** Run one write batch serialized with all other writers; durable when it resolves. */
   writeBatch<T>(work: BatchWork<T>): Promise<T>;

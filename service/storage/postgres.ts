@@ -284,6 +284,15 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
     return String((rows[0] as Row).value);
   }
 
+  async serviceValue(name: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query(READ.secret, [name]);
+    return rows.length === 0 ? undefined : String((rows[0] as Row).value);
+  }
+
+  async putServiceValue(name: string, value: string): Promise<void> {
+    await this.pool.query(READ.putSecret, [name, value]);
+  }
+
   async writeBatch<T>(work: BatchWork<T>): Promise<T> {
     return this.mutex.run(async () => {
       const client = await this.writerClient();

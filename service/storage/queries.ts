@@ -69,6 +69,8 @@ export function readStatements(dialect: QueryDialect) {
     secret: 'SELECT value FROM service_secrets WHERE name = ?',
     insertSecret:
       'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING',
+    putSecret:
+      'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     leaves: 'SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?',
     logRows: 'SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?',
     accountBytes: `SELECT COALESCE(SUM(${dialect.byteLength('payload')}), 0) AS n FROM container_entries WHERE account = ?`,

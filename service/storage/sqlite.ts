@@ -290,6 +290,15 @@ export class SqliteBackend implements StorageBackend {
     return String((this.s.secret.get(name) as Row).value);
   }
 
+  async serviceValue(name: string): Promise<string | undefined> {
+    const found = this.s.secret.get(name) as Row | undefined;
+    return found === undefined ? undefined : String(found.value);
+  }
+
+  async putServiceValue(name: string, value: string): Promise<void> {
+    this.s.putSecret.run(name, value);
+  }
+
   async account(name: string): Promise<AccountRow | undefined> {
     const cached = this.accountRows.get(name);
     if (cached !== undefined) return cached;
