@@ -11,12 +11,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MeshApplications } from '../../electron/core/mesh-applications';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { buildService } from '../../service/service';
 import { startCountingRelay } from '../../test/support/counting-relay';
 import { count, ratio, table, verdict } from '../report';
 import type { BenchSection } from '../section';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const ENTRIES = 10_000;
 const TARGET_BYTES = 4096;
@@ -66,15 +66,15 @@ export const syncSection: BenchSection = {
         const desktop = await openHome(path.join(work, 'desktop'));
         const phone = await openHome(path.join(work, 'phone'));
         devices.push(desktop, phone);
-        await desktop.createAccount({ address: address('bench'), deviceName: 'desktop' });
-        const request = await phone.requestConnection({
+        await desktop.account.create({ address: address('bench'), deviceName: 'desktop' });
+        const request = await phone.connect.request({
           address: address('bench'),
           deviceName: 'phone',
         });
-        await desktop.acceptConnection(request.witness);
-        await phone.completeConnection({ waitSeconds: 10 });
-        const desktopApps = MeshApplications.of(desktop.context);
-        const phoneApps = MeshApplications.of(phone.context);
+        await desktop.connect.accept({ selector: request.witness });
+        await phone.connect.complete({ waitSeconds: 10 });
+        const desktopApps = deviceCoreOf(desktop).applications;
+        const phoneApps = deviceCoreOf(phone).applications;
         const passwords = await desktopApps.passwords();
 
         progress(`  importing ${count(ENTRIES)} passwords...`);
@@ -115,8 +115,8 @@ export const syncSection: BenchSection = {
         progress(`  growing the log by ${count(FILLER)} transactions of another account...`);
         const other = await openHome(path.join(work, 'other'));
         devices.push(other);
-        await other.createAccount({ address: address('filler'), deviceName: 'filler' });
-        const client = await other.context.accountClient();
+        await other.account.create({ address: address('filler'), deviceName: 'filler' });
+        const client = await deviceCoreOf(other).context.accountClient();
         let next = 0;
         const fill = async (): Promise<void> => {
           while (next < FILLER) {

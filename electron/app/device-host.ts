@@ -19,12 +19,12 @@ import type {
   MeshEventPayload,
   MeshUnsubscribe,
 } from '../../shared/ipc/contract';
-import type { ServiceClientOptions } from '../core/session/device-context';
 import {
   MeshDevice,
   type KeyStoreChoice,
   type KeyStoreOptions,
   type MeshDeviceOptions,
+  type ServiceClientOptions,
 } from '../core/mesh-device';
 import type { ServiceSupervisor } from './service-supervisor';
 
@@ -41,8 +41,13 @@ export interface DeviceHostOptions {
   readonly mailDiscovery?: MeshDeviceOptions['mailDiscovery'];
   /** The service this device uses. */
   readonly service: ServiceSupervisor;
-  /** Time between two looks for pending connection requests (default 5 s). */
+  /** Pause after a failed look for pending connection requests (default 5 s). */
   readonly pendingIntervalMs?: number;
+  /**
+   * Accept the requests that prove a PIN this device issued as they arrive (default true); when
+   * false they are announced as pending like the others, for connect.accept.
+   */
+  readonly acceptPinRequests?: boolean;
   /** Told about trouble the renderer is not shown (a round of the pending watch failed...). */
   readonly warn?: (message: string) => void;
 }
@@ -218,6 +223,9 @@ class HeldDevice {
         signal: controller.signal,
         ...(this.#options.pendingIntervalMs !== undefined && {
           intervalMs: this.#options.pendingIntervalMs,
+        }),
+        ...(this.#options.acceptPinRequests !== undefined && {
+          acceptPinRequests: this.#options.acceptPinRequests,
         }),
         onError: (error) => this.#watchFailed(error),
       })

@@ -16,33 +16,23 @@ import { PasswordApplication } from './passwords/password-application';
 
 export type { SyncOptions, SyncReport };
 
-const opened = new WeakMap<DeviceContext, MeshApplications>();
-
 /** The applications of one open device home (module comment). */
 export class MeshApplications {
-  readonly context: DeviceContext;
+  readonly #context: DeviceContext;
   #passwords: Promise<PasswordApplication> | undefined;
   #mail: Promise<MailApplication> | undefined;
   #network: Promise<NetworkApplication> | undefined;
 
-  private constructor(context: DeviceContext) {
-    this.context = context;
+  /** The applications of the home `context` has open: MeshDevice makes the one of its home. */
+  constructor(context: DeviceContext) {
+    this.#context = context;
+    // Accepting a device shares the application keys with it; removing one rotates them.
     attachCatalogHooks(context);
-  }
-
-  /** The applications of the home a device context (MeshDevice.context) has open. */
-  static of(context: DeviceContext): MeshApplications {
-    let applications = opened.get(context);
-    if (applications === undefined) {
-      applications = new MeshApplications(context);
-      opened.set(context, applications);
-    }
-    return applications;
   }
 
   /** The catalog events of this home. */
   get events(): CatalogEvents {
-    return catalogsOf(this.context).events;
+    return catalogsOf(this.#context).events;
   }
 
   /** Listen to a catalog event; returns the function that stops listening. */
@@ -55,14 +45,14 @@ export class MeshApplications {
 
   /** The password application (loaded from the local store on first use). */
   passwords(): Promise<PasswordApplication> {
-    this.#passwords ??= PasswordApplication.open(this.context);
+    this.#passwords ??= PasswordApplication.open(this.#context);
     this.#passwords.catch(() => (this.#passwords = undefined));
     return this.#passwords;
   }
 
   /** The mail application (loaded from the local store on first use). */
   mail(): Promise<MailApplication> {
-    this.#mail ??= MailApplication.open(this.context);
+    this.#mail ??= MailApplication.open(this.#context);
     this.#mail.catch(() => (this.#mail = undefined));
     return this.#mail;
   }
@@ -71,24 +61,23 @@ export class MeshApplications {
    * The network application (draft-hallambaker-mesh-reference-03 section 5.9), loaded on first use.
    */
   network(): Promise<NetworkApplication> {
-    this.#network ??= NetworkApplication.open(this.context);
+    this.#network ??= NetworkApplication.open(this.#context);
     this.#network.catch(() => (this.#network = undefined));
     return this.#network;
   }
 
   /**
-   * Close the applications of this home: overwrite the application keys held in memory. Call it
-   * before closing the device (MeshDevice.close); the object is not used afterwards.
+   * Close the applications of this home: they stop following their catalogs. MeshDevice.close
+   * calls it before it closes the home, whose state then wipes the catalogs' keys
+   * (docs/architecture.md, "One owner per open home"); the object is not used afterwards.
    */
   async close(): Promise<void> {
-    opened.delete(this.context);
     const [passwords] = await Promise.allSettled([this.#passwords]);
     if (passwords?.status === 'fulfilled') passwords.value?.close();
-    await catalogsOf(this.context).close();
   }
 
   /** Sync every catalog with the service (electron/core/catalog/sync/sync-catalogs.ts). */
   sync(options: SyncOptions = {}): Promise<SyncReport> {
-    return syncCatalogs(this.context, options);
+    return syncCatalogs(this.#context, options);
   }
 }

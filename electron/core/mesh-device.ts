@@ -17,6 +17,7 @@ import { connectApi } from './connect/connect-api';
 import { devicesApi } from './devices/devices-api';
 import { escrowApi } from './escrow/escrow-api';
 import { completeAddress, type ApiGroup, type DeviceCore } from './session/api-group';
+import { exposeDeviceCore } from './session/device-internals';
 import { mailApi } from './mail/mail-api';
 import type { DiscoveryOptions as MailDiscoveryOptions } from './mail/mail-discovery';
 import { networkApi } from './network/network-api';
@@ -24,69 +25,18 @@ import { passwordsApi } from './passwords/passwords-api';
 import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './protocol/trust-api';
 import { MeshApplications } from './mesh-applications';
 import type { SyncStateEvent } from './catalog/catalog-events';
-import {
-  acceptConnection,
-  acceptPending,
-  type AcceptedConnection,
-  type AcceptOptions,
-} from './connect/accept-connection';
-import { acceptPinConnections, awaitPinConnection } from './connect/accept-pin-connections';
-import type { AdministrationRole } from './profile/administration';
-import {
-  completeConnection,
-  type CompleteConnectionOptions,
-  type ConnectionOutcome,
-} from './connect/complete-connection';
-import {
-  createAccount,
-  type CreateAccountOptions,
-  type CreatedAccount,
-} from './profile/create-account';
+import { acceptPending } from './connect/accept-connection';
 import {
   openDeviceContext,
   type DeviceContext,
   type DeviceContextOptions,
+  type ServiceClientOptions,
 } from './session/device-context';
 import type { DeviceEventListener, DeviceEventMap, DeviceEventName } from './session/device-events';
-import { createEscrowShares, type EscrowShares } from './escrow/escrow';
-import { issuePin, type IssuedPinView } from './connect/issue-pin';
-import { listDevices, type DeviceListing } from './devices/list-devices';
-import {
-  listPendingConnections,
-  type PendingConnection,
-  type PendingConnections,
-} from './connect/pending-connections';
-import { recoverAccount, type RecoverOptions, type RecoveredAccount } from './escrow/recover';
-import { rejectConnection, type RejectedConnection } from './connect/reject-connection';
-import { removeDevice, type RemovedDevice } from './devices/remove-device';
-import { setDeviceRole, type RoleChange } from './devices/set-role';
-import {
-  requestConnection,
-  type ConnectionRequestView,
-  type RequestConnectionOptions,
-} from './connect/request-connection';
-import { deviceStatus, type DeviceStatus } from './session/status';
+import { listPendingConnections } from './connect/pending-connections';
 import { sleep } from './protocol/retry';
-import { attachCatalogHooks } from './catalog/sync/catalog-hooks';
 
-export type {
-  AcceptedConnection,
-  AdministrationRole,
-  ConnectionOutcome,
-  ConnectionRequestView,
-  CreatedAccount,
-  DeviceContextOptions,
-  DeviceListing,
-  DeviceStatus,
-  EscrowShares,
-  IssuedPinView,
-  PendingConnection,
-  PendingConnections,
-  RecoveredAccount,
-  RejectedConnection,
-  RemovedDevice,
-  RoleChange,
-};
+export type { DeviceContextOptions, ServiceClientOptions };
 export type { DeviceEventMap, DeviceEventName } from './session/device-events';
 // Which key store to open, as the desktop and the CLI choose it: the choice, never the store.
 export {
@@ -132,8 +82,12 @@ const MIN_IDLE_MS = 250;
 
 /** The Mesh client of one device home. Open with MeshDevice.open; close when done. */
 export class MeshDevice implements CoreApi {
-  /** The device context, for the core's other layers (electron/core/session/README.md). */
-  readonly context: DeviceContext;
+  static {
+    // The core's own tests reach the context through session/device-internals.ts, which lint
+    // keeps from electron/app, electron/cli and renderer.
+    exposeDeviceCore((device) => device.#core);
+  }
+
   readonly account: ApiGroup<'account'>;
   readonly connect: ApiGroup<'connect'>;
   readonly devices: ApiGroup<'devices'>;
@@ -143,24 +97,28 @@ export class MeshDevice implements CoreApi {
   readonly network: ApiGroup<'network'>;
   readonly activity: ApiGroup<'activity'>;
   readonly trust: ApiGroup<'trust'>;
+  /** The one open home: its context (stores, keys, per-home state) and its applications. */
+  readonly #context: DeviceContext;
   readonly #applications: MeshApplications;
+  readonly #core: DeviceCore;
   readonly #stops: Array<() => void> = [];
   #syncState: SyncState;
 
   private constructor(context: DeviceContext, options: MeshDeviceOptions) {
-    this.context = context;
-    this.#applications = MeshApplications.of(context);
+    this.#context = context;
+    this.#applications = new MeshApplications(context);
     this.#syncState = {
       state: 'idle',
       lastSyncedAt: lastSyncOf(context),
       code: null,
       pending: context.store.pendingEdits().length,
     };
-    const core: DeviceCore = {
+    const core: DeviceCore = Object.freeze({
       context,
       applications: this.#applications,
-      address: (text) => completeAddress(text, options.defaultService),
-    };
+      address: (text: string) => completeAddress(text, options.defaultService),
+    });
+    this.#core = core;
     const guard = <N extends CoreNamespace>(group: ApiGroup<N>): ApiGroup<N> => this.#guard(group);
     this.account = guard(accountApi(core, { current: () => ({ ...this.#syncState }) }));
     this.connect = guard(connectApi(core));
@@ -174,25 +132,37 @@ export class MeshDevice implements CoreApi {
     this.#stops.push(this.#applications.on('sync-state', (event) => this.#syncChanged(event)));
   }
 
+  /**
+   * The applications of this home (passwords, mail, network on the synced catalogs) as objects:
+   * what the CLI's `mesh password` and `mesh mail` commands still use until they move to the
+   * `passwords` and `mail` groups (docs/core-api.md). It reaches no key store, seed or private key.
+   */
+  get applications(): MeshApplications {
+    return this.#applications;
+  }
+
   /** Open (and lock) the device home `options.home`. */
   static async open(options: MeshDeviceOptions): Promise<MeshDevice> {
     const context = await openDeviceContext(options);
-    // Accepting a device shares the application keys with it; removing one rotates them.
-    attachCatalogHooks(context);
-    return new MeshDevice(context, options);
+    try {
+      return new MeshDevice(context, options);
+    } catch (error) {
+      await context.close();
+      throw error;
+    }
   }
 
   /** Where syncing stands now (what `account.syncState` answers). */
   #syncChanged(event: SyncStateEvent): void {
     const lastSyncedAt =
-      event.state === 'synced' ? this.context.timestamp() : this.#syncState.lastSyncedAt;
+      event.state === 'synced' ? this.#context.timestamp() : this.#syncState.lastSyncedAt;
     this.#syncState = {
       state: event.state === 'synced' ? 'idle' : event.state,
       lastSyncedAt,
       code: event.code ?? null,
       pending: event.pending,
     };
-    this.context.events.emit('sync-state', { ...this.#syncState });
+    this.#context.events.emit('sync-state', { ...this.#syncState });
   }
 
   /**
@@ -207,16 +177,16 @@ export class MeshDevice implements CoreApi {
       guarded[name] = async (request: unknown, options: unknown) => {
         try {
           // What another process with this home open committed, read before answering.
-          await this.context.catchUp();
+          await this.#context.catchUp();
           return await method(request, options);
         } catch (error) {
           if (isTrustError(error)) {
             const warning = recordTrustWarning(
-              this.context.store,
+              this.#context.store,
               error,
-              formatDateTime(this.context.now()),
+              formatDateTime(this.#context.now()),
             );
-            this.context.events.emit('trust-warning', warning);
+            this.#context.events.emit('trust-warning', warning);
           }
           throw error;
         }
@@ -227,90 +197,12 @@ export class MeshDevice implements CoreApi {
 
   /** Listen to an event; returns the function that stops listening. */
   on<E extends DeviceEventName>(name: E, listener: DeviceEventListener<E>): () => void {
-    return this.context.events.on(name, listener);
+    return this.#context.events.on(name, listener);
   }
 
   /** The next event of `name`. */
   once<E extends DeviceEventName>(name: E, signal?: AbortSignal): Promise<DeviceEventMap[E]> {
-    return this.context.events.once(name, signal);
-  }
-
-  /** Create a master profile and register an account for it (this device administers it). */
-  createAccount(options: CreateAccountOptions): Promise<CreatedAccount> {
-    return createAccount(this.context, options);
-  }
-
-  /** Where this device stands; `refresh` asks the service. */
-  status(options: { refresh?: boolean } & Cancellable = {}): Promise<DeviceStatus> {
-    return deviceStatus(this.context, options);
-  }
-
-  /** Ask to connect this device to an account (by witness, or with a PIN / mcu:// URI). */
-  requestConnection(options: RequestConnectionOptions): Promise<ConnectionRequestView> {
-    return requestConnection(this.context, options);
-  }
-
-  /** Learn the answer to this device's request, waiting up to `waitSeconds`. */
-  completeConnection(options: CompleteConnectionOptions = {}): Promise<ConnectionOutcome> {
-    return completeConnection(this.context, options);
-  }
-
-  /** The verified pending requests (witnesses recomputed here). */
-  pendingConnections(options: Cancellable = {}): Promise<PendingConnections> {
-    return listPendingConnections(this.context, options);
-  }
-
-  /** Accept the pending request named by its ID, device UDF or witness, as `role` (member). */
-  acceptConnection(selector: string, options: AcceptOptions = {}): Promise<AcceptedConnection> {
-    return acceptConnection(this.context, selector, options);
-  }
-
-  /** Make a device of the account an administrator or a member (docs/device-flows.md "Roles"). */
-  setDeviceRole(device: string, role: string, options: Cancellable = {}): Promise<RoleChange> {
-    return setDeviceRole(this.context, device, role, options);
-  }
-
-  /** Refuse the pending request named by its ID, device UDF or witness. */
-  rejectConnection(selector: string, options: Cancellable = {}): Promise<RejectedConnection> {
-    return rejectConnection(this.context, selector, options);
-  }
-
-  /** Accept every pending request that proves a PIN this device issued. */
-  acceptPinConnections(options: Cancellable = {}): Promise<AcceptedConnection[]> {
-    return acceptPinConnections(this.context, options);
-  }
-
-  /** Wait for a request proving the PIN `pinId` and accept it (TIMEOUT after `timeoutSeconds`). */
-  awaitPinConnection(
-    pinId: string,
-    options: { timeoutSeconds: number; intervalMs?: number } & Cancellable,
-  ): Promise<AcceptedConnection> {
-    return awaitPinConnection(this.context, pinId, options);
-  }
-
-  /** Issue a one-time PIN (and its mcu:// URI) for connecting a device. */
-  issuePin(options: { expiresInMs?: number } & Cancellable = {}): Promise<IssuedPinView> {
-    return issuePin(this.context, options);
-  }
-
-  /** The devices of the account. */
-  listDevices(options: { offline?: boolean } & Cancellable = {}): Promise<DeviceListing[]> {
-    return listDevices(this.context, options);
-  }
-
-  /** Remove a device from the account. */
-  removeDevice(udf: string, options: Cancellable = {}): Promise<RemovedDevice> {
-    return removeDevice(this.context, udf, options);
-  }
-
-  /** Split the master seed into k-of-n escrow shares. */
-  createEscrowShares(options: { shares: number; threshold: number }): Promise<EscrowShares> {
-    return createEscrowShares(this.context, options);
-  }
-
-  /** Recover an account onto this fresh home from escrow shares. */
-  recover(options: RecoverOptions): Promise<RecoveredAccount> {
-    return recoverAccount(this.context, options);
+    return this.#context.events.once(name, signal);
   }
 
   /**
@@ -331,10 +223,10 @@ export class MeshDevice implements CoreApi {
       let pause = 0;
       try {
         const acceptingPins =
-          this.context.account()?.role === 'administrator' && (options.acceptPinRequests ?? true);
+          this.#context.account()?.role === 'administrator' && (options.acceptPinRequests ?? true);
         const waitSeconds = first ? 0 : maxWait;
         const started = Date.now();
-        const { pending, newest } = await listPendingConnections(this.context, {
+        const { pending, newest } = await listPendingConnections(this.#context, {
           signal: options.signal,
           waitSeconds,
           after,
@@ -344,13 +236,13 @@ export class MeshDevice implements CoreApi {
         first = false;
         for (const request of pending) {
           if (acceptingPins && request.pinVerified) {
-            await acceptPending(this.context, request, { signal: options.signal });
+            await acceptPending(this.#context, request, { signal: options.signal });
             continue;
           }
           const key = `${request.deviceUdf}/${request.witness}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          this.context.events.emit('pending-connection', {
+          this.#context.events.emit('pending-connection', {
             id: request.id,
             deviceUdf: request.deviceUdf,
             deviceName: request.deviceName,
@@ -381,11 +273,16 @@ export class MeshDevice implements CoreApi {
     }
   }
 
-  /** Close the home: the applications (their keys wiped), then the home (lock released). */
+  /**
+   * Close the home, in reverse order of opening (docs/architecture.md, "One owner per open home"):
+   * stop listening, close the applications, then the context - the turns in flight settle, the
+   * per-home state closes (catalog keys wiped), the device keys are wiped, the local store is
+   * closed and the lock released. Idempotent.
+   */
   async close(): Promise<void> {
     for (const stop of this.#stops.splice(0)) stop();
     await this.#applications.close();
-    await this.context.close();
+    await this.#context.close();
   }
 }
 

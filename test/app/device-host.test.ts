@@ -24,6 +24,7 @@ import type { KeychainBackend } from '../../electron/core/keystore/keychain-key-
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { startService, type TestService } from '../flows/harness';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const identity = {
   name: 'Mesh Desktop',
@@ -82,7 +83,7 @@ function recordEvents(backend: DeviceHost) {
 
 /** Delete what a home put in the keychain (its entries are namespaced by its home id). */
 async function forgetSecrets(device: MeshDevice): Promise<void> {
-  const keyStore = device.context.keyStore;
+  const keyStore = deviceCoreOf(device).context.keyStore;
   for (const name of await keyStore.list()) await keyStore.delete(name);
 }
 
@@ -222,7 +223,7 @@ describe.runIf(keychainInSession)(`the desktop's device host${keychainSkipReason
   });
 
   it('on close stops watching, forwards nothing more and releases the home', async () => {
-    expect(await (await host.device()).context.keyStore.list()).not.toHaveLength(0);
+    expect(await deviceCoreOf(await host.device()).context.keyStore.list()).not.toHaveLength(0);
     await host.close();
     await expect(host.device()).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(await dispatch({ method: 'account.status' })).toMatchObject({
@@ -233,7 +234,10 @@ describe.runIf(keychainInSession)(`the desktop's device host${keychainSkipReason
     const reopened = await MeshDevice.open({ home, keyStore: { kind: 'keychain' } });
     try {
       expect((await reopened.account.status()).state).toBe('connected');
-      reopened.context.events.emit('progress', { operation: 'test', step: 'after close' });
+      deviceCoreOf(reopened).context.events.emit('progress', {
+        operation: 'test',
+        step: 'after close',
+      });
       expect(events.seen).toHaveLength(count);
     } finally {
       await forgetSecrets(reopened);

@@ -28,6 +28,7 @@ import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { createFakeElectron } from './fake-electron';
 import { startService, type TestService } from '../flows/harness';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const identity = {
   name: 'Mesh Desktop',
@@ -61,8 +62,10 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       home,
       keyStore: { kind: 'keychain' },
       service: supervisor,
-      // The watch would accept PIN requests itself: this walk accepts them by hand.
-      pendingIntervalMs: 3_600_000,
+      // The pending watch long-polls the service and would accept a request proving a PIN as
+      // soon as it arrives (then connect.accept finds it answered: CONFLICT). This walk accepts
+      // them itself, through connect.accept, connect.awaitPin and connect.acceptPins.
+      acceptPinRequests: false,
     });
     host.onEvent((message) => events.push(message));
     const desk = {
@@ -108,8 +111,8 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
     for (const desk of desks) {
       const device = await desk.host.device().catch(() => undefined);
       if (device !== undefined) {
-        for (const name of await device.context.keyStore.list()) {
-          await device.context.keyStore.delete(name);
+        for (const name of await deviceCoreOf(device).context.keyStore.list()) {
+          await deviceCoreOf(device).context.keyStore.delete(name);
         }
       }
       await desk.host.close();
@@ -314,6 +317,42 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       'desk two',
     ]);
 
+    // Devices that prove a PIN: one accepted by hand, one awaited, one among the PIN requests.
+    for (const [label, accept] of [
+      ['laptop', 'connect.accept'],
+      ['reader', 'connect.awaitPin'],
+      ['watch', 'connect.acceptPins'],
+    ] as const) {
+      const pin = await call(admin, 'connect.issuePin');
+      const joining = open(label);
+      const waiting =
+        accept === 'connect.awaitPin'
+          ? call(admin, accept, { pinId: pin.pinId, timeoutSeconds: 30 })
+          : undefined;
+      const proved = await call(joining, 'connect.request', {
+        address: pin.uri,
+        deviceName: label,
+      });
+      expect(proved.pinVerified).toBe(true);
+      let accepted: unknown;
+      if (waiting !== undefined) accepted = await waiting;
+      else if (accept === 'connect.accept') {
+        accepted = await call(admin, accept, { selector: proved.deviceUdf });
+      } else {
+        const all = (await call(admin, accept)) as unknown as unknown[];
+        expect(all).toHaveLength(1);
+        accepted = all[0];
+      }
+      expect(accepted).toMatchObject({
+        deviceUdf: proved.deviceUdf,
+        pinVerified: true,
+        role: 'member',
+      });
+      expect(await call(joining, 'connect.complete', { waitSeconds: 10 })).toMatchObject({
+        state: 'connected',
+      });
+    }
+
     // What changed, and what was verified.
     const activity = await call(admin, 'activity.list', { limit: 100 });
     const items = activity as unknown as { kind: string; action: string }[];
@@ -346,7 +385,7 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
     // Nothing secret in any reply or event.
     const secrets: string[] = [];
     for (const desk of desks) {
-      const keyStore = (await desk.host.device()).context.keyStore;
+      const keyStore = deviceCoreOf(await desk.host.device()).context.keyStore;
       for (const name of await keyStore.list()) {
         const value = await keyStore.get(name);
         if (value === undefined) continue;

@@ -36,6 +36,8 @@ const info = {
 const unconnected = {
   state: 'unconnected',
   address: null,
+  service: null,
+  witness: null,
   profileUdf: null,
   deviceUdf: null,
   deviceName: null,

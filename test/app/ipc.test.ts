@@ -27,6 +27,8 @@ const identity = {
 const unconnected = {
   state: 'unconnected' as const,
   address: null,
+  service: null,
+  witness: null,
   profileUdf: null,
   deviceUdf: null,
   deviceName: null,

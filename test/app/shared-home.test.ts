@@ -17,6 +17,7 @@ import { superviseService } from '../../electron/app/service-supervisor';
 import { EXIT_OK } from '../../electron/cli/run';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { startService, type TestService } from '../flows/harness';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'electron', 'cli', 'bin.mjs');
@@ -76,7 +77,7 @@ describe.runIf(keychainInSession)(`the desktop and mesh on one home${keychainSki
     // Forget what the home put in the keychain (namespaced by its home id).
     const device = await host.device().catch(() => undefined);
     if (device !== undefined) {
-      const keyStore = device.context.keyStore;
+      const keyStore = deviceCoreOf(device).context.keyStore;
       for (const name of await keyStore.list()) await keyStore.delete(name);
     }
     await host.close();

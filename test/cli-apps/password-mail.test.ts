@@ -12,6 +12,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../electron/cli/run';
 import { mesh, type CliResult } from '../cli/captured-io';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { startService, type TestService } from '../sync/harness';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const SECRET = 'correct-Horse-battery-staple-4471';
 const MAIL_SECRET = 'imap-Password-9c1e';
@@ -52,8 +53,8 @@ describe.runIf(keychainInSession)(`mesh password and mesh mail${keychainSkipReas
   afterAll(async () => {
     for (const home of [desktop, phone]) {
       const device = await MeshDevice.open({ home, keyStore: { kind: 'keychain' } });
-      for (const name of await device.context.keyStore.list()) {
-        await device.context.keyStore.delete(name);
+      for (const name of await deviceCoreOf(device).context.keyStore.list()) {
+        await deviceCoreOf(device).context.keyStore.delete(name);
       }
       await device.close();
     }

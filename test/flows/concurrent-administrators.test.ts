@@ -34,12 +34,12 @@ describe.runIf(keychainInSession)(`two administrators at once${keychainSkipReaso
   async function twoAdministrators(name: string) {
     const address = service.address(name);
     const a = await homes.open(`${name}-a`);
-    const created = await a.createAccount({ address, deviceName: 'A' });
+    const created = await a.account.create({ address, deviceName: 'A' });
     const b = await homes.open(`${name}-b`);
-    const request = await b.requestConnection({ address, deviceName: 'B' });
-    const accepted = await a.acceptConnection(request.witness, { role: 'administrator' });
+    const request = await b.connect.request({ address, deviceName: 'B' });
+    const accepted = await a.connect.accept({ selector: request.witness, role: 'administrator' });
     expect(accepted.role).toBe('administrator');
-    expect((await b.completeConnection({ waitSeconds: 10 })).state).toBe('connected');
+    expect((await b.connect.complete({ waitSeconds: 10 })).state).toBe('connected');
     return { a, b, address, account: name, profileUdf: created.profileUdf };
   }
 
@@ -53,7 +53,7 @@ describe.runIf(keychainInSession)(`two administrators at once${keychainSkipReaso
   }
 
   const names = async (device: MeshDevice): Promise<string[]> =>
-    (await device.listDevices()).map((listed) => listed.name).sort();
+    (await device.devices.list()).map((listed) => listed.name).sort();
 
   it(`approve and remove at the same moment, ${ROUNDS} rounds: the final profile holds every change`, async () => {
     // The device layer alone (no catalog hooks: application key rotation is the catalog's).
@@ -100,31 +100,33 @@ describe.runIf(keychainInSession)(`two administrators at once${keychainSkipReaso
   it('an administrator without the master key promotes a member, who then approves', async () => {
     const { a, b, address, account, profileUdf } = await twoAdministrators('promote');
     const c = await homes.open('promote-c');
-    const request = await c.requestConnection({ address, deviceName: 'C' });
-    expect((await b.acceptConnection(request.witness)).role).toBe('member');
-    expect((await c.completeConnection({ waitSeconds: 10 })).state).toBe('connected');
-    await expect(c.pendingConnections()).rejects.toMatchObject({
+    const request = await c.connect.request({ address, deviceName: 'C' });
+    expect((await b.connect.accept({ selector: request.witness })).role).toBe('member');
+    expect((await c.connect.complete({ waitSeconds: 10 })).state).toBe('connected');
+    await expect(c.connect.pending()).rejects.toMatchObject({
       details: { reason: 'not-administrator' },
     });
-    const promoted = await b.setDeviceRole(request.deviceUdf, 'administrator');
+    const promoted = await b.devices.setRole({ udf: request.deviceUdf, role: 'administrator' });
     expect(promoted).toMatchObject({ role: 'administrator', changed: true, rotated: false });
     const d = await ask(account, profileUdf, 'D');
-    expect((await c.acceptConnection(d.udf)).deviceName).toBe('D');
-    expect((await a.listDevices()).map((listed) => [listed.name, listed.role])).toEqual([
+    expect((await c.connect.accept({ selector: d.udf })).deviceName).toBe('D');
+    expect((await a.devices.list()).map((listed) => [listed.name, listed.role])).toEqual([
       ['A', 'administrator'],
       ['B', 'administrator'],
       ['C', 'administrator'],
       ['D', 'member'],
     ]);
     // B holds only the online key: demoting C (a rotation) takes the master key.
-    await expect(b.setDeviceRole(request.deviceUdf, 'member')).rejects.toMatchObject({
+    await expect(
+      b.devices.setRole({ udf: request.deviceUdf, role: 'member' }),
+    ).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       details: { reason: 'needs-master-key' },
     });
     // A removes C, an administrator: the key is rotated; B receives the new one, C cannot sign.
-    await a.removeDevice(request.deviceUdf);
+    await a.devices.remove({ udf: request.deviceUdf });
     const e = await ask(account, profileUdf, 'E');
-    expect((await b.acceptConnection(e.udf)).deviceName).toBe('E');
+    expect((await b.connect.accept({ selector: e.udf })).deviceName).toBe('E');
     expect(await names(a)).toEqual(['A', 'B', 'D', 'E']);
   }, 60_000);
 

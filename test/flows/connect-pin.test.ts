@@ -18,57 +18,57 @@ describe.runIf(keychainInSession)(`connect a device with a PIN${keychainSkipReas
 
   it('approves a request proving the PIN without comparing witnesses; the PIN is single use', async () => {
     const admin = await homes.open('pin-admin');
-    await admin.createAccount({ address: service.address('ivy'), deviceName: 'desktop' });
-    const issued = await admin.issuePin({ expiresInMs: 10 * 60_000 });
+    await admin.account.create({ address: service.address('ivy'), deviceName: 'desktop' });
+    const issued = await admin.connect.issuePin({ expiresInSeconds: 600 });
     expect(issued.pin).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){4}$/);
-    const profileUdf = (await admin.status()).profileUdf;
+    const profileUdf = (await admin.account.status()).profileUdf;
     expect(issued.uri).toBe(`mcu://ivy@127.0.0.1:${service.port}/${issued.pin}?udf=${profileUdf}`);
     expect(parseConnectionUri(issued.uri)).toMatchObject({ pin: issued.pin, profileUdf });
 
     const phone = await homes.open('pin-phone');
-    const request = await phone.requestConnection({
+    const request = await phone.connect.request({
       address: service.address('ivy'),
       deviceName: 'phone',
       pin: issued.pin.toLowerCase(),
     });
     expect(request.pinVerified).toBe(true);
-    const { pending } = await admin.pendingConnections();
+    const { pending } = await admin.connect.pending();
     expect(pending).toHaveLength(1);
     expect(pending[0]).toMatchObject({ deviceName: 'phone', pinVerified: true });
 
-    const accepted = await admin.acceptPinConnections();
+    const accepted = await admin.connect.acceptPins();
     expect(accepted.map((a) => a.deviceName)).toEqual(['phone']);
-    expect((await phone.completeConnection({ waitSeconds: 5 })).state).toBe('connected');
+    expect((await phone.connect.complete({ waitSeconds: 5 })).state).toBe('connected');
 
     // Used up: another device cannot use it again.
     const other = await homes.open('pin-reuse');
     await expect(
-      other.requestConnection({ address: service.address('ivy'), pin: issued.pin }),
+      other.connect.request({ address: service.address('ivy'), pin: issued.pin }),
     ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
-    expect((await other.status()).state).toBe('unconnected');
+    expect((await other.account.status()).state).toBe('unconnected');
   });
 
   it('connects with the mcu:// URI while the administrator waits for it', async () => {
     const admin = await homes.open('uri-admin');
-    await admin.createAccount({ address: service.address('jack'), deviceName: 'desktop' });
-    const issued = await admin.issuePin();
-    const waiting = admin.awaitPinConnection(issued.pinId, { timeoutSeconds: 20, intervalMs: 100 });
+    await admin.account.create({ address: service.address('jack'), deviceName: 'desktop' });
+    const issued = await admin.connect.issuePin();
+    const waiting = admin.connect.awaitPin({ pinId: issued.pinId, timeoutSeconds: 20 });
     const tablet = await homes.open('uri-tablet');
-    const request = await tablet.requestConnection({ address: issued.uri, deviceName: 'tablet' });
+    const request = await tablet.connect.request({ address: issued.uri, deviceName: 'tablet' });
     expect(request.pinVerified).toBe(true);
     const accepted = await waiting;
     expect(accepted).toMatchObject({ deviceName: 'tablet', pinVerified: true });
-    expect((await tablet.completeConnection({ waitSeconds: 5 })).state).toBe('connected');
+    expect((await tablet.connect.complete({ waitSeconds: 5 })).state).toBe('connected');
   });
 
   it('refuses a wrong PIN and an expired one, and does not approve a plain request with acceptPinConnections', async () => {
     const admin = await homes.open('bad-admin');
-    await admin.createAccount({ address: service.address('kate') });
-    const issued = await admin.issuePin({ expiresInMs: 60_000 });
+    await admin.account.create({ address: service.address('kate') });
+    const issued = await admin.connect.issuePin({ expiresInSeconds: 60 });
 
     const wrong = await homes.open('bad-wrong');
     await expect(
-      wrong.requestConnection({
+      wrong.connect.request({
         address: service.address('kate'),
         pin: 'AAAA-BBBB-CCCC-DDDD-EEEE',
       }),
@@ -77,30 +77,30 @@ describe.runIf(keychainInSession)(`connect a device with a PIN${keychainSkipReas
     serviceClockOffset = 120_000; // the PIN has expired for the service (still within the auth window)
     const late = await homes.open('bad-late');
     await expect(
-      late.requestConnection({ address: service.address('kate'), pin: issued.pin }),
+      late.connect.request({ address: service.address('kate'), pin: issued.pin }),
     ).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
     // Back in time, the same PIN works: the refusal above was its expiry.
     serviceClockOffset = 0;
     const inTime = await homes.open('bad-in-time');
-    const proven = await inTime.requestConnection({
+    const proven = await inTime.connect.request({
       address: service.address('kate'),
       deviceName: 'in time',
       pin: issued.pin,
     });
     expect(proven.pinVerified).toBe(true);
-    await expect(admin.acceptPinConnections()).resolves.toHaveLength(1);
+    await expect(admin.connect.acceptPins()).resolves.toHaveLength(1);
 
     const plain = await homes.open('bad-plain');
-    await plain.requestConnection({ address: service.address('kate'), deviceName: 'plain' });
-    expect(await admin.acceptPinConnections()).toEqual([]);
-    const { pending } = await admin.pendingConnections();
+    await plain.connect.request({ address: service.address('kate'), deviceName: 'plain' });
+    expect(await admin.connect.acceptPins()).toEqual([]);
+    const { pending } = await admin.connect.pending();
     expect(pending.map((p) => [p.deviceName, p.pinVerified])).toEqual([['plain', false]]);
   });
 
   it('keeps the PIN out of error messages', async () => {
     const device = await homes.open('secret');
-    const error = (await device
-      .requestConnection({ address: 'mcu://not an address/SECRETPIN1234' })
+    const error = (await device.connect
+      .request({ address: 'mcu://not an address/SECRETPIN1234' })
       .catch((caught: unknown) => caught)) as Error;
     expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(error.message).not.toContain('SECRETPIN1234');

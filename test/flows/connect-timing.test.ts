@@ -29,12 +29,12 @@ describe.runIf(keychainInSession)(`time from acceptance to connected${keychainSk
 
   it(`connects within a second of the acceptance (${ROUNDS} rounds)`, async () => {
     const admin = await homes.open('timing-admin');
-    await admin.createAccount({ address: service.address('tim'), deviceName: 'desktop' });
+    await admin.account.create({ address: service.address('tim'), deviceName: 'desktop' });
     const fromPosted: number[] = [];
     const fromClick: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const device = await homes.open(`timing-${round}`);
-      const request = await device.requestConnection({
+      const request = await device.connect.request({
         address: proxy.address('tim'),
         deviceName: `device ${round}`,
       });
@@ -43,12 +43,12 @@ describe.runIf(keychainInSession)(`time from acceptance to connected${keychainSk
           if (body.includes('"ConnectStatusRequest"')) resolve();
         };
       });
-      const completing = device
-        .completeConnection({ waitSeconds: 20 })
+      const completing = device.connect
+        .complete({ waitSeconds: 20 })
         .then((outcome) => ({ outcome, at: performance.now() }));
       await polling;
       const clicked = performance.now();
-      await admin.acceptConnection(request.witness);
+      await admin.connect.accept({ selector: request.witness });
       const posted = performance.now();
       const { outcome, at } = await completing;
       expect(outcome.state).toBe('connected');

@@ -10,11 +10,11 @@ export async function connectedPair(
   names: { admin: string; device: string } = { admin: 'desktop', device: 'phone' },
 ): Promise<{ admin: MeshDevice; device: MeshDevice; adminUdf: string; deviceUdf: string }> {
   const admin = await homes.open(names.admin);
-  const created = await admin.createAccount({ address, deviceName: names.admin });
+  const created = await admin.account.create({ address, deviceName: names.admin });
   const device = await homes.open(names.device);
-  const request = await device.requestConnection({ address, deviceName: names.device });
-  await admin.acceptConnection(request.witness);
-  const outcome = await device.completeConnection({ waitSeconds: 10 });
+  const request = await device.connect.request({ address, deviceName: names.device });
+  await admin.connect.accept({ selector: request.witness });
+  const outcome = await device.connect.complete({ waitSeconds: 10 });
   expect(outcome.state).toBe('connected');
   return { admin, device, adminUdf: created.deviceUdf, deviceUdf: request.deviceUdf };
 }

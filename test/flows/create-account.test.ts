@@ -4,6 +4,7 @@ import { SECRET_NAMES } from '../../electron/core/keystore/key-store';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { startProxy, startService, TestHomes } from './harness';
 import { serviceForSuite } from '../support/service-suite';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () => {
   const homes = new TestHomes();
@@ -13,7 +14,7 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
     const alice = await homes.open('alice');
     const steps: string[] = [];
     alice.on('progress', (event) => steps.push(event.step));
-    const created = await alice.createAccount({
+    const created = await alice.account.create({
       address: service.address('Alice'),
       deviceName: 'laptop',
     });
@@ -24,7 +25,7 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
     expect(steps.at(-1)).toBe('Done');
 
     // The secrets are in the keychain, under this home's id.
-    const secrets = await alice.context.keyStore.list();
+    const secrets = await deviceCoreOf(alice).context.keyStore.list();
     expect(secrets).toEqual(
       expect.arrayContaining([
         SECRET_NAMES.deviceSeed,
@@ -33,7 +34,7 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
       ]),
     );
 
-    const status = await alice.status({ refresh: true });
+    const status = await alice.account.status({ refresh: true });
     expect(status).toMatchObject({
       state: 'connected',
       online: true,
@@ -42,8 +43,8 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
       deviceUdf: created.deviceUdf,
       devices: 1,
     });
-    expect(status.checkpointSize).toBeGreaterThan(0);
-    const devices = await alice.listDevices();
+    expect((await alice.trust.status()).checkpoint?.treeSize).toBeGreaterThan(0);
+    const devices = await alice.devices.list();
     expect(devices).toEqual([
       expect.objectContaining({ udf: created.deviceUdf, name: 'laptop', thisDevice: true }),
     ]);
@@ -51,34 +52,36 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
 
   it('refuses a taken name (any case) and leaves no master secret behind', async () => {
     const first = await homes.open('first');
-    await first.createAccount({ address: service.address('bob'), deviceName: 'one' });
+    await first.account.create({ address: service.address('bob'), deviceName: 'one' });
     const second = await homes.open('second');
-    const error = await second
-      .createAccount({ address: service.address('BOB'), deviceName: 'two' })
+    const error = await second.account
+      .create({ address: service.address('BOB'), deviceName: 'two' })
       .catch((caught: unknown) => caught);
     expect(isMeshError(error, 'ALREADY_EXISTS')).toBe(true);
     expect((error as Error).message).toContain('bob is taken');
-    const left = await second.context.keyStore.list();
+    const left = await deviceCoreOf(second).context.keyStore.list();
     expect(left).not.toContain(SECRET_NAMES.masterSeed);
     expect(left).not.toContain(SECRET_NAMES.onlineSigningSeed);
-    expect((await second.status()).state).toBe('unconnected');
+    expect((await second.account.status()).state).toBe('unconnected');
   });
 
   it('refuses a second account on the same home', async () => {
     const home = await homes.open('twice');
-    await home.createAccount({ address: service.address('carol') });
-    await expect(home.createAccount({ address: service.address('carol2') })).rejects.toMatchObject({
-      code: 'ALREADY_EXISTS',
-    });
+    await home.account.create({ address: service.address('carol') });
+    await expect(home.account.create({ address: service.address('carol2') })).rejects.toMatchObject(
+      {
+        code: 'ALREADY_EXISTS',
+      },
+    );
   });
 
   it('survives a close and reopen: the binding and profile come back from the store', async () => {
     const directory = await homes.directory('reopen');
     const first = await homes.open('reopen', directory);
-    const created = await first.createAccount({ address: service.address('dave') });
+    const created = await first.account.create({ address: service.address('dave') });
     await first.close();
     const again = await homes.open('reopen', directory);
-    const status = await again.status();
+    const status = await again.account.status();
     expect(status).toMatchObject({ state: 'connected', profileUdf: created.profileUdf });
     expect(status.online).toBe(false);
   });
@@ -93,21 +96,21 @@ describe.runIf(keychainInSession)(`create an account${keychainSkipReason}`, () =
         return 'the connection broke';
       };
       const home = await homes.open('resume');
-      const first = await home
-        .createAccount({ address: proxy.address('erika'), deviceName: 'laptop' })
+      const first = await home.account
+        .create({ address: proxy.address('erika'), deviceName: 'laptop' })
         .catch((caught: unknown) => caught);
       expect(lost).toBe(1);
       expect(first).toMatchObject({ code: 'SERVICE_ERROR' });
       expect((first as Error).message).toContain('run the same command again');
-      const seed = await home.context.keyStore.get(SECRET_NAMES.masterSeed);
+      const seed = await deviceCoreOf(home).context.keyStore.get(SECRET_NAMES.masterSeed);
       expect(seed).toBeDefined();
-      expect((await home.status()).state).toBe('unconnected');
+      expect((await home.account.status()).state).toBe('unconnected');
 
       proxy.rewrite = undefined;
-      const created = await home.createAccount({ address: proxy.address('erika') });
+      const created = await home.account.create({ address: proxy.address('erika') });
       expect(created.deviceName).toBe('laptop');
-      expect(await home.context.keyStore.get(SECRET_NAMES.masterSeed)).toEqual(seed);
-      expect(await home.status({ refresh: true })).toMatchObject({
+      expect(await deviceCoreOf(home).context.keyStore.get(SECRET_NAMES.masterSeed)).toEqual(seed);
+      expect(await home.account.status({ refresh: true })).toMatchObject({
         state: 'connected',
         profileUdf: created.profileUdf,
         devices: 1,

@@ -6,6 +6,7 @@ import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain
 import { connectedPair } from './connected-pair';
 import { startService, TestHomes } from './harness';
 import { serviceForSuite } from '../support/service-suite';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 describe.runIf(keychainInSession)(`list and remove devices${keychainSkipReason}`, () => {
   const homes = new TestHomes();
@@ -18,60 +19,60 @@ describe.runIf(keychainInSession)(`list and remove devices${keychainSkipReason}`
     );
     // While connected, the device authenticates (Status with Account needs a device of it); as a
     // member it is not told of connection requests.
-    const account = device.context.requireAccount().account;
-    const client = await device.context.accountClient();
+    const account = deviceCoreOf(device).context.requireAccount().account;
+    const client = await deviceCoreOf(device).context.accountClient();
     await expect(client.call('Status', { Account: account })).resolves.toMatchObject({});
-    await expect(device.pendingConnections()).rejects.toMatchObject({
+    await expect(device.connect.pending()).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       details: { reason: 'not-administrator' },
     });
 
     const changes: DeviceChange[] = [];
-    onDeviceRemoved(admin.context, async (_context, change) => {
+    onDeviceRemoved(deviceCoreOf(admin).context, async (_context, change) => {
       changes.push(change);
     });
-    const removed = await admin.removeDevice(deviceUdf.slice(0, 9));
+    const removed = await admin.devices.remove({ udf: deviceUdf.slice(0, 9) });
     expect(removed).toEqual({ udf: deviceUdf, name: 'phone' });
     expect(changes).toHaveLength(1);
     expect(changes[0]!.device.identifier).toBe(deviceUdf);
     expect(changes[0]!.previous.devices).toHaveLength(2);
     expect(changes[0]!.profile.devices.map((d) => d.identifier)).toEqual([adminUdf]);
 
-    expect((await admin.listDevices()).map((d) => d.udf)).toEqual([adminUdf]);
+    expect((await admin.devices.list()).map((d) => d.udf)).toEqual([adminUdf]);
     await expect(client.call('Status', { Account: account })).rejects.toMatchObject({
       code: 'UNAUTHORIZED',
       details: { status: 401 },
     });
     const states: string[] = [];
     device.on('connection-state', (event) => states.push(event.state));
-    expect((await device.status({ refresh: true })).state).toBe('removed');
+    expect((await device.account.status({ refresh: true })).state).toBe('removed');
     expect(states).toEqual(['removed']);
   });
 
   it('runs the deviceAdded hook before the result is posted, and refuses to remove itself or an unknown device', async () => {
     const admin = await homes.open('hooks-admin');
-    const created = await admin.createAccount({ address: service.address('mona') });
+    const created = await admin.account.create({ address: service.address('mona') });
     const added: string[] = [];
-    onDeviceAdded(admin.context, async (_context, change) => {
+    onDeviceAdded(deviceCoreOf(admin).context, async (_context, change) => {
       // The new device has not been told yet: its request is still pending.
-      expect((await admin.pendingConnections()).pending).toHaveLength(1);
+      expect((await admin.connect.pending()).pending).toHaveLength(1);
       added.push(change.device.profile.Description);
     });
     const device = await homes.open('hooks-device');
-    const request = await device.requestConnection({
+    const request = await device.connect.request({
       address: service.address('mona'),
       deviceName: 'watch',
     });
-    await admin.acceptConnection(request.deviceUdf);
+    await admin.connect.accept({ selector: request.deviceUdf });
     expect(added).toEqual(['watch']);
-    expect((await device.completeConnection({ waitSeconds: 5 })).state).toBe('connected');
+    expect((await device.connect.complete({ waitSeconds: 5 })).state).toBe('connected');
 
-    await expect(admin.removeDevice(created.deviceUdf)).rejects.toMatchObject({
+    await expect(admin.devices.remove({ udf: created.deviceUdf })).rejects.toMatchObject({
       code: 'INVALID_ARGUMENT',
     });
-    await expect(admin.removeDevice('AAAA-AAAA-AAAA')).rejects.toMatchObject({
+    await expect(admin.devices.remove({ udf: 'AAAA-AAAA-AAAA' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await admin.listDevices()).toHaveLength(2);
+    expect(await admin.devices.list()).toHaveLength(2);
   });
 });

@@ -23,6 +23,8 @@ import {
   type TestProxy,
   type TestService,
 } from './harness';
+import { listPendingConnections } from '../../electron/core/connect/pending-connections';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 type Json = Record<string, unknown>;
 
@@ -67,7 +69,7 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
 
   it('stops a connection request on a forged personal profile (signature does not verify)', async () => {
     const admin = await homes.open('forge-admin');
-    await admin.createAccount({ address: service.address('quinn'), deviceName: 'desktop' });
+    await admin.account.create({ address: service.address('quinn'), deviceName: 'desktop' });
     proxy.rewrite = onAnswer('ConnectStartRequest', (answer) => {
       const profile = answer.Profile as Json;
       profile.SignedData = forgePayload(String(profile.SignedData), (payload) => {
@@ -75,15 +77,15 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
       });
     });
     const device = await homes.open('forge-device');
-    await expect(
-      device.requestConnection({ address: proxy.address('quinn') }),
-    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
-    expect((await device.status()).state).toBe('unconnected');
+    await expect(device.connect.request({ address: proxy.address('quinn') })).rejects.toMatchObject(
+      { code: 'SIGNATURE_INVALID' },
+    );
+    expect((await device.account.status()).state).toBe('unconnected');
   });
 
   it('stops on a profile the log does not hold (inclusion proof fails)', async () => {
     const admin = await homes.open('log-admin');
-    await admin.createAccount({ address: service.address('rita') });
+    await admin.account.create({ address: service.address('rita') });
     proxy.rewrite = onAnswer('GetRequest', (answer) => {
       const item = (answer.DataItems as Json[])[0]!;
       const profile = item.Profile as Json;
@@ -96,15 +98,15 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
       item.Record = JSON.stringify(record);
     });
     const device = await homes.open('log-device');
-    await expect(
-      device.requestConnection({ address: proxy.address('rita') }),
-    ).rejects.toMatchObject({ code: 'PROOF_INVALID' });
-    expect((await device.status()).state).toBe('unconnected');
+    await expect(device.connect.request({ address: proxy.address('rita') })).rejects.toMatchObject({
+      code: 'PROOF_INVALID',
+    });
+    expect((await device.account.status()).state).toBe('unconnected');
   });
 
   it('stops on a checkpoint whose signature does not verify', async () => {
     const admin = await homes.open('cp-admin');
-    await admin.createAccount({ address: service.address('sam') });
+    await admin.account.create({ address: service.address('sam') });
     proxy.rewrite = onAnswer('GetRequest', (answer) => {
       const checkpoint = answer.Checkpoint as Json;
       const signature = base64urlDecode(String(checkpoint.Signature));
@@ -112,45 +114,44 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
       checkpoint.Signature = base64urlEncode(signature);
     });
     const device = await homes.open('cp-device');
-    await expect(device.requestConnection({ address: proxy.address('sam') })).rejects.toMatchObject(
-      {
-        code: 'SIGNATURE_INVALID',
-      },
-    );
+    await expect(device.connect.request({ address: proxy.address('sam') })).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
   });
 
   it('refuses a rolled-back personal profile on a connected device and keeps the version it holds', async () => {
     const admin = await homes.open('roll-admin');
-    await admin.createAccount({ address: service.address('tina'), deviceName: 'desktop' });
+    await admin.account.create({ address: service.address('tina'), deviceName: 'desktop' });
     let firstVersion: string | undefined;
     proxy.rewrite = ({ request, response }) => {
       if (request.includes('"GetRequest"') && firstVersion === undefined) firstVersion = response;
       return undefined;
     };
     const device = await homes.open('roll-device');
-    const request = await device.requestConnection({
+    const request = await device.connect.request({
       address: proxy.address('tina'),
       deviceName: 'phone',
     });
-    await admin.acceptConnection(request.witness);
-    expect((await device.completeConnection({ waitSeconds: 5 })).state).toBe('connected');
+    await admin.connect.accept({ selector: request.witness });
+    expect((await device.connect.complete({ waitSeconds: 5 })).state).toBe('connected');
     expect(firstVersion).toBeDefined();
 
     // The service now serves the version without the phone: genuine, logged, but older.
     proxy.rewrite = ({ request }) => (request.includes('"GetRequest"') ? firstVersion : undefined);
-    await expect(device.status({ refresh: true })).rejects.toMatchObject({
+    await expect(device.account.status({ refresh: true })).rejects.toMatchObject({
       code: 'UNTRUSTED_PROFILE',
     });
-    expect(await device.status()).toMatchObject({ state: 'connected', devices: 2 });
+    expect(await device.account.status()).toMatchObject({ state: 'connected', devices: 2 });
   });
 
   it('stops on a forged connection result, and completes once the real one arrives', async () => {
     const admin = await homes.open('result-admin');
-    await admin.createAccount({ address: service.address('uma') });
+    await admin.account.create({ address: service.address('uma') });
     const device = await homes.open('result-device');
-    const request = await device.requestConnection({ address: proxy.address('uma') });
+    const request = await device.connect.request({ address: proxy.address('uma') });
     const attacker = deriveKeyPair(generateSeed(), 'attacker', 'Ed25519');
-    const { pending } = await admin.pendingConnections();
+    // The request as the service holds it: a core internal, to forge an answer to it.
+    const { pending } = await listPendingConnections(deviceCoreOf(admin).context);
     const genuine = pending[0]!.request.request;
     const forged = await signJson(
       {
@@ -168,20 +169,20 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
       answer.Pending = false;
       answer.Result = { Identifier: request.deviceUdf, SignedData: forged };
     });
-    const error = await device.completeConnection().catch((caught: unknown) => caught);
+    const error = await device.connect.complete().catch((caught: unknown) => caught);
     expect(['SIGNATURE_INVALID', 'UNTRUSTED_PROFILE']).toContain((error as { code: string }).code);
-    expect((await device.status()).state).toBe('requested');
+    expect((await device.account.status()).state).toBe('requested');
 
     proxy.rewrite = undefined;
-    await admin.acceptConnection(request.witness);
-    expect((await device.completeConnection({ waitSeconds: 5 })).state).toBe('connected');
+    await admin.connect.accept({ selector: request.witness });
+    expect((await device.connect.complete({ waitSeconds: 5 })).state).toBe('connected');
   });
 
   it('recomputes the witness of a pending request and never trusts the service flags', async () => {
     const admin = await homes.open('pending-admin');
-    const created = await admin.createAccount({ address: proxy.address('vera') });
+    const created = await admin.account.create({ address: proxy.address('vera') });
     const device = await homes.open('pending-device');
-    const request = await device.requestConnection({ address: service.address('vera') });
+    const request = await device.connect.request({ address: service.address('vera') });
 
     // 1. The service lies about the witness only: the recomputed one is still the device's.
     proxy.rewrite = onAnswer('ConnectPendingRequest', (answer) => {
@@ -189,13 +190,13 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
       entry.Witness = 'AAAA-AAAA-AAAA-AAAA-AAAA';
       entry.PinVerified = true; // and claims a PIN was proven
     });
-    let [entry] = (await admin.pendingConnections()).pending;
+    let [entry] = (await admin.connect.pending()).pending;
     expect(entry).toMatchObject({
       witness: request.witness,
       serviceWitnessAgrees: false,
       pinVerified: false,
     });
-    expect(await admin.acceptPinConnections()).toEqual([]);
+    expect(await admin.connect.acceptPins()).toEqual([]);
 
     // 2. The service swaps the server nonce (and a witness to match): the administrator's
     // witness then differs from the one the new device shows, so the user sees it.
@@ -214,10 +215,10 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
         clientNonce: String(payload.ClientNonce),
       });
     });
-    [entry] = (await admin.pendingConnections()).pending;
+    [entry] = (await admin.connect.pending()).pending;
     expect(entry!.serviceWitnessAgrees).toBe(true);
     expect(entry!.witness).not.toBe(request.witness);
-    await expect(admin.acceptConnection(request.witness)).rejects.toMatchObject({
+    await expect(admin.connect.accept({ selector: request.witness })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
 
@@ -228,7 +229,7 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
         payload.Created = '2000-01-01T00:00:00.000Z';
       });
     });
-    const listing = await admin.pendingConnections();
+    const listing = await admin.connect.pending();
     expect(listing.pending).toEqual([]);
     expect(listing.unverifiable).toHaveLength(1);
   });
@@ -238,7 +239,7 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
     const original = await startService();
     const admin = await homes.open('fork-admin');
     proxy.target = original.url;
-    await admin.createAccount({ address: proxy.address('wade') });
+    await admin.account.create({ address: proxy.address('wade') });
     await original.close({ keep: true });
     const copy = await mkdtemp(join(tmpdir(), 'mesh-flows-fork-'));
     await cp(original.directory, copy, {
@@ -250,21 +251,22 @@ describe.runIf(keychainInSession)(`verification before use${keychainSkipReason}`
     try {
       // The honest log grows, and the device checks it.
       proxy.target = honest.url;
-      await admin.issuePin();
-      const seen = await admin.status({ refresh: true });
-      expect(seen.online).toBe(true);
+      await admin.connect.issuePin();
+      expect((await admin.account.status({ refresh: true })).online).toBe(true);
+      const seen = (await admin.trust.status()).checkpoint;
+      expect(seen?.treeSize).toBeGreaterThan(0);
       // The fork grows differently (and longer).
       for (const name of ['xena', 'yuri']) {
         const other = await homes.open(`fork-${name}`);
-        await other.createAccount({ address: forked.address(name) });
+        await other.account.create({ address: forked.address(name) });
       }
       proxy.target = forked.url;
-      await expect(admin.status({ refresh: true })).rejects.toMatchObject({
+      await expect(admin.account.status({ refresh: true })).rejects.toMatchObject({
         code: 'LOG_INCONSISTENT',
       });
-      await expect(admin.listDevices()).rejects.toMatchObject({ code: 'LOG_INCONSISTENT' });
+      await expect(admin.devices.list()).rejects.toMatchObject({ code: 'LOG_INCONSISTENT' });
       // What the device verified is unchanged.
-      expect((await admin.status()).checkpointSize).toBe(seen.checkpointSize);
+      expect((await admin.trust.status()).checkpoint?.treeSize).toBe(seen?.treeSize);
     } finally {
       await honest.close();
       await forked.close();

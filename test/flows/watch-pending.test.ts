@@ -9,7 +9,7 @@ describe.runIf(keychainInSession)(`MeshDevice events${keychainSkipReason}`, () =
 
   it('announces each new pending request once and accepts PIN requests while it watches', async () => {
     const admin = await homes.open('watch-admin');
-    await admin.createAccount({ address: service.address('walt'), deviceName: 'desktop' });
+    await admin.account.create({ address: service.address('walt'), deviceName: 'desktop' });
     const announced: string[] = [];
     admin.on('pending-connection', (event) => announced.push(event.deviceName));
     const controller = new AbortController();
@@ -22,7 +22,7 @@ describe.runIf(keychainInSession)(`MeshDevice events${keychainSkipReason}`, () =
 
     const phone = await homes.open('watch-phone');
     const next = admin.once('pending-connection');
-    const request = await phone.requestConnection({
+    const request = await phone.connect.request({
       address: service.address('walt'),
       deviceName: 'phone',
     });
@@ -34,20 +34,20 @@ describe.runIf(keychainInSession)(`MeshDevice events${keychainSkipReason}`, () =
       pinVerified: false,
     });
 
-    const issued = await admin.issuePin();
+    const issued = await admin.connect.issuePin();
     const tablet = await homes.open('watch-tablet');
-    await tablet.requestConnection({ address: issued.uri, deviceName: 'tablet' });
-    expect((await tablet.completeConnection({ waitSeconds: 10 })).state).toBe('connected');
+    await tablet.connect.request({ address: issued.uri, deviceName: 'tablet' });
+    expect((await tablet.connect.complete({ waitSeconds: 10 })).state).toBe('connected');
 
     // A later request is announced in a later round, in which the phone was not announced again.
     const third = await homes.open('watch-third');
     const later = admin.once('pending-connection');
-    await third.requestConnection({ address: service.address('walt'), deviceName: 'third' });
+    await third.connect.request({ address: service.address('walt'), deviceName: 'third' });
     expect((await later).deviceName).toBe('third');
     controller.abort();
     await watching;
     expect(announced).toEqual(['phone', 'third']);
     expect(errors).toEqual([]);
-    expect((await admin.listDevices()).map((d) => d.name)).toEqual(['desktop', 'tablet']);
+    expect((await admin.devices.list()).map((d) => d.name)).toEqual(['desktop', 'tablet']);
   });
 });

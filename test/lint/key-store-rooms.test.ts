@@ -1,5 +1,6 @@
 // The lint rule that keeps a device home's secrets inside electron/core: a file of
-// electron/app, electron/cli or renderer that imports the key store or the local store fails
+// electron/app, electron/cli or renderer that imports the key store, the local store, the device
+// context or the core's test-only way to it (session/device-internals.ts) fails
 // `npm run lint` with "Bad layering"; the same import is allowed in electron/core. Run through
 // ESLint's own API on the project's eslint.config.js, with the source given as text.
 import { join } from 'node:path';
@@ -22,9 +23,12 @@ describe('the key store rooms', () => {
     `import { openKeyStore } from '${prefix}/keystore/open-key-store';\nvoid openKeyStore;\n`,
     `import type { KeyStore } from '${prefix}/keystore/key-store';\nexport type K = KeyStore;\n`,
     `import { LocalStore } from '${prefix}/store/local-store';\nvoid LocalStore;\n`,
+    `import { openDeviceContext } from '${prefix}/session/device-context';\nvoid openDeviceContext;\n`,
+    `import type { DeviceContext } from '${prefix}/session/device-context';\nexport type C = DeviceContext;\n`,
+    `import { deviceCoreOf } from '${prefix}/session/device-internals';\nvoid deviceCoreOf;\n`,
   ];
 
-  it('refuses the key store and the local store in electron/app and electron/cli', async () => {
+  it('refuses the key store, the local store and the device context in electron/app and electron/cli', async () => {
     for (const [path, prefix] of [
       ['electron/app/probe.ts', '../core'],
       ['electron/cli/commands/probe.ts', '../../core'],

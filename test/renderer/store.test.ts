@@ -43,6 +43,8 @@ const info = {
 const unconnected: AccountStatus = {
   state: 'unconnected',
   address: null,
+  service: null,
+  witness: null,
   profileUdf: null,
   deviceUdf: null,
   deviceName: null,
@@ -278,6 +280,10 @@ describe('the sync slice', () => {
       conflicts: 0,
       profileRefreshed: false,
       catalogs: [],
+      carriedOver: 0,
+      created: [],
+      shared: [],
+      rotated: [],
       checkpointSize: 1,
       failed: [{ type: 'password' as const, id: 'big' }],
     };

@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { MeshDevice } from '../../electron/core/mesh-device';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 /** Something the suite stops at the end. */
 interface Closable {
@@ -52,7 +53,7 @@ export async function wipeHome(directory: string): Promise<void> {
   try {
     // Reopen the home so its key store (namespaced by its home id) can be reached.
     const device = await MeshDevice.open({ home: directory, keyStore: { kind: 'keychain' } });
-    const keyStore = device.context.keyStore;
+    const keyStore = deviceCoreOf(device).context.keyStore;
     for (const name of await keyStore.list()) await keyStore.delete(name);
     await device.close();
   } finally {

@@ -9,12 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { MeshApplications } from '../../electron/core/mesh-applications';
+import type { MeshApplications } from '../../electron/core/mesh-applications';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import type { ServiceOptions } from '../../service/config';
 import { buildService, type MeshService } from '../../service/service';
 import { startCountingRelay, type ByteCount } from '../support/counting-relay';
 import { wipeHome } from '../support/service-suite';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 /** A service on loopback behind a counting relay. */
 export interface TestService {
@@ -93,7 +94,7 @@ export class TestHomes {
       ...(now === undefined ? {} : { now }),
     });
     this.#open.add(device);
-    return { device, apps: MeshApplications.of(device.context), directory: home };
+    return { device, apps: deviceCoreOf(device).applications, directory: home };
   }
 
   /** Close a home, keeping its secrets (to reopen it later). */
@@ -106,7 +107,7 @@ export class TestHomes {
   /** Close every home, delete its keychain entries and its directory. */
   async cleanup(): Promise<void> {
     for (const device of this.#open) {
-      await MeshApplications.of(device.context).close();
+      await deviceCoreOf(device).applications.close();
       await device.close();
     }
     this.#open.clear();
@@ -122,7 +123,7 @@ export async function createAdministrator(
   name: string,
 ): Promise<TestDevice> {
   const admin = await homes.open('admin');
-  await admin.device.createAccount({ address: service.address(name), deviceName: 'desktop' });
+  await admin.device.account.create({ address: service.address(name), deviceName: 'desktop' });
   return admin;
 }
 
@@ -133,11 +134,11 @@ export async function connectDevice(
   label: string,
   now?: () => number,
 ): Promise<TestDevice> {
-  const address = admin.device.context.requireAccount().address;
+  const address = deviceCoreOf(admin.device).context.requireAccount().address;
   const joining = await homes.open(label, undefined, now);
-  const request = await joining.device.requestConnection({ address, deviceName: label });
-  await admin.device.acceptConnection(request.witness);
-  const outcome = await joining.device.completeConnection({ waitSeconds: 10 });
+  const request = await joining.device.connect.request({ address, deviceName: label });
+  await admin.device.connect.accept({ selector: request.witness });
+  const outcome = await joining.device.connect.complete({ waitSeconds: 10 });
   expect(outcome.state).toBe('connected');
   return joining;
 }

@@ -13,11 +13,12 @@ import {
   type TestDevice,
 } from './harness';
 import { serviceForSuite } from '../support/service-suite';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 /** The payloads of a container as the service holds them, read by `device`. */
 async function containerPayloads(device: TestDevice, container: string): Promise<string[]> {
-  const client = await device.device.context.accountClient();
-  const account = device.device.context.requireAccount().account;
+  const client = await deviceCoreOf(device.device).context.accountClient();
+  const account = deviceCoreOf(device.device).context.requireAccount().account;
   const answer = await client.call('Download', {
     Account: account,
     Select: [{ Container: container, IndexMin: 1 }],
@@ -187,11 +188,11 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
       Password: 'survives-the-lost-laptop',
     });
     await admin.apps.sync();
-    const escrow = await admin.device.createEscrowShares({ shares: 3, threshold: 2 });
+    const escrow = await admin.device.escrow.makeShares({ shares: 3, threshold: 2 });
     await homes.close(admin); // the laptop is lost
 
     const fresh = await homes.open('recovered');
-    await fresh.device.recover({
+    await fresh.device.escrow.recover({
       address: service.address('ivan'),
       shares: escrow.shares.slice(1),
     });
@@ -218,14 +219,14 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     // The tablet edits while the removal happens elsewhere; its edit is queued.
     const tabletPasswords = await tablet.apps.passwords();
     await tabletPasswords.update(before.Identifier, { Notes: 'written on the tablet' });
-    const phoneUdf = phone.device.context.requireAccount().deviceUdf;
+    const phoneUdf = deviceCoreOf(phone.device).context.requireAccount().deviceUdf;
     const oldContainer = findCatalogApplication(
-      await admin.device.context.personalProfile(),
+      await deviceCoreOf(admin.device).context.personalProfile(),
       'password',
     )!.Container;
 
-    await admin.device.removeDevice(phoneUdf); // the hook syncs and rotates the keys
-    const profile = await admin.device.context.personalProfile();
+    await admin.device.devices.remove({ udf: phoneUdf }); // the hook syncs and rotates the keys
+    const profile = await deviceCoreOf(admin.device).context.personalProfile();
     const application = findCatalogApplication(profile, 'password')!;
     expect(application.Container).not.toBe(oldContainer);
     expect(application.DecryptID).not.toContain(phoneUdf);
@@ -242,10 +243,10 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     expect(tabletPasswords.find('after.example')[0]?.entry.Password).toBe('new-secret');
     await admin.apps.sync();
     expect(adminPasswords.entry(before.Identifier)?.Notes).toBe('written on the tablet');
-    expect(listCatalogKeys(tablet.device.context.store).map((key) => key.container)).toEqual(
-      expect.arrayContaining([application.Container]),
-    );
-    expect(tablet.device.context.store.getEntries(oldContainer)).toEqual([]);
+    expect(
+      listCatalogKeys(deviceCoreOf(tablet.device).context.store).map((key) => key.container),
+    ).toEqual(expect.arrayContaining([application.Container]));
+    expect(deviceCoreOf(tablet.device).context.store.getEntries(oldContainer)).toEqual([]);
 
     // The phone can no longer talk to the service...
     await expect(phone.apps.sync()).rejects.toMatchObject({
@@ -254,13 +255,13 @@ describe.runIf(keychainInSession)(`sync flows${keychainSkipReason}`, () => {
     });
     // ...and with everything it holds it cannot read what was written since, even when the
     // ciphertexts reach it some other way.
-    const phoneKeys = await phone.device.context.deviceKeys();
+    const phoneKeys = await deviceCoreOf(phone.device).context.deviceKeys();
     await expect(decryptWith(application.EncryptedKey, phoneKeys!.encrypt)).rejects.toMatchObject({
       code: 'NOT_A_RECIPIENT',
     });
     const payloads = await containerPayloads(admin, application.Container);
     expect(payloads.length).toBe(3); // the re-encrypted entry, the new one, the tablet's edit
-    const held = listCatalogKeys(phone.device.context.store);
+    const held = listCatalogKeys(deviceCoreOf(phone.device).context.store);
     expect(held.length).toBeGreaterThan(0);
     for (const key of held) {
       for (const payload of payloads) {

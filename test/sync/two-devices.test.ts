@@ -12,6 +12,7 @@ import {
   type TestService,
 } from './harness';
 import { serviceForSuite } from '../support/service-suite';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 /** Every file of the service's data directory, as bytes (SQLite database, WAL, journal). */
 async function serviceBytes(service: TestService): Promise<Buffer> {
@@ -23,7 +24,7 @@ async function serviceBytes(service: TestService): Promise<Buffer> {
 
 /** The whole log as the service's Transfer gives it (the account is a transfer account). */
 async function transferText(device: TestDevice, account: string): Promise<string> {
-  const client = await device.device.context.accountClient();
+  const client = await deviceCoreOf(device.device).context.accountClient();
   const records: string[] = [];
   let pageKey: string | undefined;
   do {

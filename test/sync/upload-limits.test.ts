@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { createAdministrator, startService, TestHomes } from './harness';
 import { serviceForSuite } from '../support/service-suite';
+import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 /**
  * Entries too large for one Upload (electron/core/catalog/sync/upload-limits.ts,
@@ -68,9 +69,9 @@ describe.runIf(keychainInSession)(`upload limits${keychainSkipReason}`, () => {
     ).rejects.toMatchObject({ code: 'TOO_LARGE', details: { field: 'Notes' } });
 
     // The service holds what went through: the small entry, the later one and the deletion.
-    const client = await admin.device.context.accountClient();
+    const client = await deviceCoreOf(admin.device).context.accountClient();
     const status = await client.call('Status', {
-      Account: admin.device.context.requireAccount().account,
+      Account: deviceCoreOf(admin.device).context.requireAccount().account,
     });
     const container = second.catalogs.find((item) => item.type === 'password')?.container;
     const head = status.ContainerStatus?.find((item) => item.Container === container);

@@ -5,11 +5,11 @@
  * administrator device it also creates missing application profiles, shares keys with devices
  * that lack them and rotates keys a removed device could read.
  */
-import type { SyncReport } from '../../core/mesh-applications';
+import type { meshMethods, ReplyOf } from '../../../shared/ipc/contract';
 import { defineCommand } from '../command';
-import { withApplications } from './open-applications';
+import { withDevice } from './open-device';
 
-function reportLines(report: SyncReport): string[] {
+function reportLines(report: ReplyOf<(typeof meshMethods)['account.sync']>): string[] {
   const lines = [
     `Downloaded ${report.downloaded} and uploaded ${report.uploaded} entries; log checkpoint ${report.checkpointSize}`,
   ];
@@ -20,19 +20,19 @@ function reportLines(report: SyncReport): string[] {
         ? `, ${catalog.unreadable} written by a later version of Mesh (skipped)`
         : '';
     lines.push(
-      catalog.container === undefined
+      !catalog.shared
         ? `  ${catalog.type}: not shared with this device yet`
         : `  ${catalog.type}: ${catalog.entries} entries${pending}${unreadable}`,
     );
   }
-  if (report.conflicts.length > 0) {
+  if (report.conflicts > 0) {
     lines.push(
-      `${report.conflicts.length} entries were changed here and on another device: the newer version is current, the other is in the entry's history`,
+      `${report.conflicts} entries were changed here and on another device: the newer version is current, the other is in the entry's history`,
     );
   }
   if (report.failed.length > 0) {
     lines.push(
-      `${report.failed.length} entries are too large for the service and were not uploaded (kept on this device): ${report.failed.map((item) => `${item.type} ${item.identifier}`).join(', ')}`,
+      `${report.failed.length} entries are too large for the service and were not uploaded (kept on this device): ${report.failed.map((item) => `${item.type} ${item.id}`).join(', ')}`,
     );
   }
   if (report.carriedOver > 0) {
@@ -60,8 +60,8 @@ export const syncCommand = defineCommand({
     },
   },
   async run(context) {
-    const report = await withApplications(context, (applications) =>
-      applications.sync({ refreshProfile: context.options.profile === true }),
+    const report = await withDevice(context, (device) =>
+      device.account.sync({ refreshProfile: context.options.profile === true }),
     );
     return { text: reportLines(report), json: report };
   },

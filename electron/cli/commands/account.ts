@@ -6,7 +6,7 @@
  */
 import { utf8Decode } from '../../../shared/encoding/utf8';
 import { isMeshError } from '../../../shared/errors';
-import type { DeviceStatus } from '../../core/mesh-device';
+import type { AccountStatus } from '../../../shared/ipc/methods/account';
 import {
   asUsageError,
   defineCommand,
@@ -35,7 +35,7 @@ const create = defineCommand({
   options: { 'device-name': deviceNameOption },
   async run(context) {
     const created = await withDevice(context, (device) =>
-      device.createAccount({
+      device.account.create({
         address: context.args[0]!,
         deviceName: context.options['device-name'],
       }),
@@ -64,13 +64,13 @@ const status = defineCommand({
   },
   async run(context) {
     const state = await withDevice(context, (device) =>
-      device.status({ refresh: context.options.offline !== true }),
+      device.account.status({ refresh: context.options.offline !== true }),
     );
     return { text: statusLines(state), json: state };
   },
 });
 
-function statusLines(state: DeviceStatus): string[] {
+function statusLines(state: AccountStatus): string[] {
   if (state.state === 'unconnected') {
     return [
       'This device home is not connected to an account.',
@@ -85,16 +85,16 @@ function statusLines(state: DeviceStatus): string[] {
     `This device:    ${state.deviceUdf ?? ''} (${state.deviceName ?? ''})`,
     `Service:        ${state.service ?? ''}${state.online ? '' : ' (not asked)'}`,
   ];
-  if (state.request !== undefined) lines.push(`Witness:        ${state.request.witness}`);
-  if (state.role !== undefined) lines.push(`Role:           ${state.role}`);
-  if (state.devices !== undefined) lines.push(`Devices:        ${state.devices}`);
+  if (state.witness !== null) lines.push(`Witness:        ${state.witness}`);
+  if (state.role !== null) lines.push(`Role:           ${state.role}`);
+  if (state.devices !== null) lines.push(`Devices:        ${state.devices}`);
   if (state.state === 'connected' || state.state === 'removed') {
     lines.push(`Last sync:      ${state.lastSync ?? 'never'}`);
   }
   return lines;
 }
 
-function describeState(state: DeviceStatus): string {
+function describeState(state: AccountStatus): string {
   switch (state.state) {
     case 'requested':
       return 'waiting for an administrator device (mesh device complete)';
@@ -115,7 +115,7 @@ const escrow = defineCommand({
     const { shares, threshold } = shareCounts(context.options);
     if (threshold > shares) throw usageError('--threshold must not exceed --shares');
     const made = await withDevice(context, (device) =>
-      device.createEscrowShares({ shares, threshold }),
+      device.escrow.makeShares({ shares, threshold }),
     );
     return {
       text: [...made.shares],
@@ -149,7 +149,7 @@ const recover = defineCommand({
     if (shares.length === 0) throw usageError('give the escrow shares (or - to read them)');
     try {
       const recovered = await withDevice(context, (device) =>
-        device.recover({
+        device.escrow.recover({
           address: address!,
           shares,
           deviceName: context.options['device-name'],
@@ -203,7 +203,9 @@ const pin = defineCommand({
       );
     }
     return withDevice(context, async (device) => {
-      const issued = await device.issuePin({ expiresInMs });
+      const issued = await device.connect.issuePin(
+        expiresInMs === undefined ? {} : { expiresInSeconds: Math.ceil(expiresInMs / 1000) },
+      );
       const lines = [
         `PIN:     ${issued.pin}`,
         `URI:     ${issued.uri}`,
@@ -212,7 +214,7 @@ const pin = defineCommand({
       if (wait === undefined) return { text: lines, json: issued };
       // Show the PIN now: the user hands it over while this command waits.
       context.io.stdout(`${lines.join('\n')}\n`);
-      const accepted = await device.awaitPinConnection(issued.pinId, { timeoutSeconds: wait });
+      const accepted = await device.connect.awaitPin({ pinId: issued.pinId, timeoutSeconds: wait });
       return {
         text: [`Accepted ${accepted.deviceName} (${accepted.deviceUdf}) with the PIN`],
         json: { ...issued, accepted },

@@ -28,7 +28,7 @@ const request = defineCommand({
   },
   async run(context) {
     const view = await withDevice(context, (device) =>
-      device.requestConnection({
+      device.connect.request({
         address: context.args[0]!,
         deviceName: context.options['device-name'],
         pin: context.options.pin,
@@ -56,7 +56,7 @@ const pending = defineCommand({
   description:
     'Witnesses are recomputed on this device; compare each with the one the new device shows.\nRequests that prove a PIN this device issued show PIN instead of a witness.',
   async run(context) {
-    const listing = await withDevice(context, (device) => device.pendingConnections());
+    const listing = await withDevice(context, (device) => device.connect.pending());
     const rows = listing.pending.map((entry) => ({
       id: entry.id,
       deviceName: entry.deviceName,
@@ -98,6 +98,14 @@ const selectorArgument = [
 const ROLES_EXPLAINED =
   "administrator: may approve, remove and change the roles of devices (it receives the\naccount's online signing key); member: uses the account, approves nothing.";
 
+/** A role as typed: administrator or member (INVALID_ARGUMENT naming the field otherwise). */
+function roleArgument(text: string): 'administrator' | 'member' {
+  if (text === 'administrator' || text === 'member') return text;
+  throw new MeshError('INVALID_ARGUMENT', `a role is administrator or member, not ${text}`, {
+    field: 'role',
+  });
+}
+
 const accept = defineCommand({
   name: 'accept',
   summary: 'accept a pending request: the device joins the account',
@@ -111,9 +119,11 @@ const accept = defineCommand({
     },
   },
   async run(context) {
-    const role = typeof context.options.role === 'string' ? context.options.role : 'member';
+    const role = roleArgument(
+      typeof context.options.role === 'string' ? context.options.role : 'member',
+    );
     const accepted = await withDevice(context, (device) =>
-      device.acceptConnection(context.args[0]!, { role }),
+      device.connect.accept({ selector: context.args[0]!, role }),
     );
     return {
       text: `Accepted ${accepted.deviceName} (${accepted.deviceUdf}) as ${accepted.role}`,
@@ -132,7 +142,7 @@ const role = defineCommand({
   ],
   async run(context) {
     const change = await withDevice(context, (device) =>
-      device.setDeviceRole(context.args[0]!, context.args[1]!),
+      device.devices.setRole({ udf: context.args[0]!, role: roleArgument(context.args[1]!) }),
     );
     return {
       text: change.changed
@@ -149,7 +159,7 @@ const reject = defineCommand({
   positionals: selectorArgument,
   async run(context) {
     const rejected = await withDevice(context, (device) =>
-      device.rejectConnection(context.args[0]!),
+      device.connect.reject({ selector: context.args[0]! }),
     );
     return {
       text: `Refused ${rejected.deviceName} (${rejected.deviceUdf})`,
@@ -173,7 +183,7 @@ const complete = defineCommand({
   async run(context) {
     const wait = integerOption(context.options.wait, 'wait', { min: 0, max: 86_400, fallback: 0 });
     const outcome = await withDevice(context, (device) =>
-      device.completeConnection({ waitSeconds: wait }),
+      device.connect.complete({ waitSeconds: wait }),
     );
     switch (outcome.state) {
       case 'connected':
@@ -213,7 +223,7 @@ const list = defineCommand({
   },
   async run(context) {
     const devices = await withDevice(context, (device) =>
-      device.listDevices({ offline: context.options.offline === true }),
+      device.devices.list({ offline: context.options.offline === true }),
     );
     return {
       text: devices.map(
@@ -232,7 +242,9 @@ const remove = defineCommand({
     'Publishes a personal profile without the device: from then on the service refuses its\nrequests, and application keys are rotated so it cannot read new entries.',
   positionals: [{ name: 'UDF', description: 'the device UDF (mesh device list), or a prefix' }],
   async run(context) {
-    const removed = await withDevice(context, (device) => device.removeDevice(context.args[0]!));
+    const removed = await withDevice(context, (device) =>
+      device.devices.remove({ udf: context.args[0]! }),
+    );
     return { text: `Removed ${removed.name} (${removed.udf})`, json: removed };
   },
 });

@@ -1,6 +1,5 @@
 /**
- * Opening the applications of a device home for `mesh password`, `mesh mail` and `mesh account
- * sync` (docs/architecture.md section 7, "The CLI"): the device home as withDevice opens it (key
+ * Opening the applications of a device home for `mesh password` and `mesh mail` (docs/architecture.md section 7, "The CLI"): the device home as withDevice opens it (key
  * store from the environment, progress on a terminal), and the sync around a command - before it
  * reads, so it shows what other devices wrote; after it changes something, so the change reaches
  * them. Without the service (offline, or --offline) a change stays queued on this device and a read
@@ -39,13 +38,8 @@ export function withApplications<T>(
   work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
 ): Promise<T> {
   return withDevice(context, async (device) => {
-    const { MeshApplications } = await import('../../core/mesh-applications');
-    const applications = MeshApplications.of(device.context);
-    try {
-      return await work(applications, device);
-    } finally {
-      await applications.close();
-    }
+    // The applications close with the device (withDevice).
+    return work(device.applications, device);
   });
 }
 

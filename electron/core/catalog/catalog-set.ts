@@ -9,6 +9,7 @@
 import { isMeshError } from '../../../shared/errors';
 import type { VerifiedPersonalProfile } from '../../../shared/profiles/personal-profile';
 import type { DeviceContext } from '../session/device-context';
+import { HomeSlot } from '../session/home-state';
 import { findCatalogApplication } from './application-entry';
 import { listCatalogKeys, wipeCatalogKey, type CatalogKey } from './application-key';
 import { CatalogEvents } from './catalog-events';
@@ -16,16 +17,12 @@ import { catalogKeyFor } from './catalog-keys';
 import { CATALOG_KINDS, CATALOG_TYPES, type CatalogType, type EntryOf } from './catalog-kinds';
 import { CatalogReplica } from './catalog-replica';
 
-const sets = new WeakMap<DeviceContext, CatalogSet>();
+/** The catalogs in the home's state: closed (their keys wiped) when the home closes. */
+const CATALOGS = new HomeSlot<CatalogSet>('catalogs', (set) => set.close());
 
-/** The catalogs of the home `context` has open (one set per context). */
+/** The catalogs of the home `context` has open (one set per home). */
 export function catalogsOf(context: DeviceContext): CatalogSet {
-  let set = sets.get(context);
-  if (set === undefined) {
-    set = new CatalogSet(context);
-    sets.set(context, set);
-  }
-  return set;
+  return context.homeState.getOrCreate(CATALOGS, () => new CatalogSet(context));
 }
 
 /** The catalogs of one device home (module comment). */
@@ -88,11 +85,10 @@ export class CatalogSet {
   }
 
   /**
-   * Forget the catalogs of this home and overwrite the application keys they hold in memory
-   * (when the home closes); a later catalogsOf(context) loads afresh.
+   * Forget the catalogs of this home and overwrite the application keys they hold in memory (the
+   * home's state does it when the home closes).
    */
   async close(): Promise<void> {
-    sets.delete(this.context);
     this.#stopCatchUp();
     const loaded = await Promise.allSettled(this.#replicas.values());
     this.#replicas.clear();

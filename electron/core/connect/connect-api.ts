@@ -4,6 +4,7 @@
  */
 import { MeshError } from '../../../shared/errors';
 import { acceptConnection } from './accept-connection';
+import { acceptPinConnections, awaitPinConnection } from './accept-pin-connections';
 import { completeConnection } from './complete-connection';
 import { deleteConnectionRequest, readConnectionRequest } from '../session/device-records';
 import { issuePin } from './issue-pin';
@@ -74,6 +75,19 @@ export function connectApi(core: DeviceCore): ApiGroup<'connect'> {
     async accept(request, options = {}) {
       return {
         ...(await acceptConnection(context, request.selector, { ...options, role: request.role })),
+      };
+    },
+
+    async acceptPins(_request, options = {}) {
+      return (await acceptPinConnections(context, options)).map((accepted) => ({ ...accepted }));
+    },
+
+    async awaitPin(request, options = {}) {
+      return {
+        ...(await awaitPinConnection(context, request.pinId, {
+          timeoutSeconds: request.timeoutSeconds,
+          signal: options.signal,
+        })),
       };
     },
 

@@ -69,21 +69,10 @@ export function updatePersonalProfile(
   change: PersonalProfileChange,
   options: UpdateOptions = {},
 ): Promise<PersonalProfileUpdate> {
-  // One update at a time per device: two at once would each start from the same version.
-  const previousTurn = updatesInFlight.get(context) ?? Promise.resolve();
-  const turn = previousTurn.then(() => publishUpdate(context, change, options));
-  const settled = turn.then(
-    () => undefined,
-    () => undefined,
-  );
-  updatesInFlight.set(context, settled);
-  void settled.then(() => {
-    if (updatesInFlight.get(context) === settled) updatesInFlight.delete(context);
-  });
-  return turn;
+  // One update at a time per home (its `profile-update` lane): two at once would each start
+  // from the same version.
+  return context.homeState.inTurn('profile-update', () => publishUpdate(context, change, options));
 }
-
-const updatesInFlight = new WeakMap<DeviceContext, Promise<void>>();
 
 async function publishUpdate(
   context: DeviceContext,

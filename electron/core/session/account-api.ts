@@ -36,6 +36,8 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
       return {
         state: status.state,
         address: orNull(status.address),
+        service: orNull(status.service),
+        witness: orNull(status.request?.witness),
         profileUdf: orNull(status.profileUdf),
         deviceUdf: orNull(status.deviceUdf),
         deviceName: orNull(status.deviceName),
@@ -80,8 +82,11 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
       return { ...created };
     },
 
-    async sync(_request, options = {}) {
-      const report = await core.applications.sync({ signal: options.signal });
+    async sync(request = {}, options = {}) {
+      const report = await core.applications.sync({
+        signal: options.signal,
+        ...(request.refreshProfile !== undefined && { refreshProfile: request.refreshProfile }),
+      });
       return {
         downloaded: report.downloaded,
         uploaded: report.uploaded,
@@ -89,9 +94,15 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
         profileRefreshed: report.profileRefreshed,
         catalogs: report.catalogs.map((catalog) => ({
           type: catalog.type,
+          shared: catalog.container !== undefined,
           entries: catalog.entries,
           pending: catalog.pending,
+          unreadable: catalog.unreadable,
         })),
+        carriedOver: report.carriedOver,
+        created: [...report.created],
+        shared: [...report.shared],
+        rotated: [...report.rotated],
         checkpointSize: report.checkpointSize,
         failed: report.failed.map((item) => ({ type: item.type, id: item.identifier })),
       };

@@ -25,6 +25,7 @@ import type { LocalStore } from '../store/local-store';
 import { ensureDeviceKeys, loadDeviceKeys, wipeDeviceKeys, type DeviceKeys } from './device-keys';
 import { DeviceEvents } from './device-events';
 import { createDeviceHooks, type DeviceHooks } from './device-hooks';
+import { HomeState } from './home-state';
 import { readAccountBinding, readConnectionRequest, type AccountBinding } from './device-records';
 import type { ConnectionStateEvent } from './device-events';
 import { loadOnlineSigningKey } from '../profile/master-keys';
@@ -60,6 +61,8 @@ export interface DeviceContext {
   readonly store: LocalStore;
   readonly events: DeviceEvents;
   readonly hooks: DeviceHooks;
+  /** The in-memory state the shared layers keep for this home (home-state.ts). */
+  readonly homeState: HomeState;
   /** The current time in milliseconds (the context's clock). */
   now(): number;
   /** The current time as an RFC 3339 string. */
@@ -118,7 +121,11 @@ export interface DeviceContext {
   /** Run `listener` in each catch-up (catchUp); returns the function that removes it. */
   onChangedElsewhere(listener: () => Promise<void> | void): () => void;
 
-  /** Close the store and wipe the keys held in memory. */
+  /**
+   * Close the home in reverse order (docs/architecture.md, "One owner per open home"): the turns
+   * in flight settle and the per-home state closes (catalog keys wiped), then the keys held in
+   * memory are wiped, the local store closed and the lock released.
+   */
   close(): Promise<void>;
 }
 
@@ -141,6 +148,7 @@ class OpenDeviceContext implements DeviceContext {
   readonly store: LocalStore;
   readonly events = new DeviceEvents();
   readonly hooks = createDeviceHooks();
+  readonly homeState = new HomeState();
   readonly #state: DeviceState;
   readonly #clientOptions: ServiceClientOptions;
   readonly #clock: () => number;
@@ -156,6 +164,7 @@ class OpenDeviceContext implements DeviceContext {
   /** Where the home stood the last time this process looked (connectionNow().key). */
   #seenConnection: string;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   constructor(state: DeviceState, options: DeviceContextOptions) {
     this.#state = state;
@@ -370,16 +379,24 @@ class OpenDeviceContext implements DeviceContext {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#catchUpListeners.clear();
-    this.events.clear();
-    const keys = await this.#deviceKeys?.catch(() => undefined);
-    if (keys !== undefined) wipeDeviceKeys(keys);
-    for (const key of this.#heldKeys) key.wipe();
-    this.#heldKeys.length = 0;
-    await this.#state.close();
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    try {
+      await this.homeState.close();
+    } finally {
+      this.#closed = true;
+      this.#catchUpListeners.clear();
+      this.events.clear();
+      const keys = await this.#deviceKeys?.catch(() => undefined);
+      if (keys !== undefined) wipeDeviceKeys(keys);
+      for (const key of this.#heldKeys) key.wipe();
+      this.#heldKeys.length = 0;
+      await this.#state.close();
+    }
   }
 
   /** The connection state the store holds now, and a key that changes when it does. */

@@ -21,6 +21,10 @@ export const accountStatusSchema = z.strictObject({
   state: connectionStateSchema,
   /** `local@service`, once the device has one (also while requested). */
   address: z.string().min(1).nullable(),
+  /** The service part of the address (`host[:port]`). */
+  service: z.string().min(1).nullable(),
+  /** While requested: the witness of the request, to compare with the administrator device's. */
+  witness: z.string().min(1).nullable(),
   /** UDF of the master profile: the account's fingerprint. */
   profileUdf: udfSchema.nullable(),
   /** UDF of this device's own device profile. */
@@ -88,7 +92,12 @@ export const accountMethods = {
     administeredAccountSchema,
   ),
   'account.sync': method(
-    noRequest,
+    z
+      .strictObject({
+        /** Fetch and verify the personal profile even when nothing calls for it. */
+        refreshProfile: z.boolean().optional(),
+      })
+      .optional(),
     z.strictObject({
       downloaded: z.number().int().nonnegative(),
       uploaded: z.number().int().nonnegative(),
@@ -97,10 +106,20 @@ export const accountMethods = {
       catalogs: z.array(
         z.strictObject({
           type: catalogType,
+          /** This device holds the catalog's key (false: not shared with it yet). */
+          shared: z.boolean(),
           entries: z.number().int().nonnegative(),
           pending: z.number().int().nonnegative(),
+          /** Records written by a later version of Mesh, skipped here. */
+          unreadable: z.number().int().nonnegative(),
         }),
       ),
+      /** Records carried over to an application's new container after a key rotation. */
+      carriedOver: z.number().int().nonnegative(),
+      /** Application profiles this administrator device created, shared and rotated. */
+      created: z.array(catalogType),
+      shared: z.array(catalogType),
+      rotated: z.array(catalogType),
       checkpointSize: z.number().int().nonnegative(),
       /**
        * Entries the service refused as too large (its body limit is below the entry), set aside:

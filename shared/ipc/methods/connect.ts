@@ -36,6 +36,16 @@ export const pendingConnectionSchema = z.strictObject({
 /** What a device may do for the account (docs/device-flows.md "Roles"). */
 export const roleSchema = z.enum(['administrator', 'member']);
 
+/** A request accepted: the device joined the account as `role`. */
+const acceptedSchema = z.strictObject({
+  deviceUdf: udfSchema,
+  deviceName: z.string(),
+  witness: z.string().min(1),
+  pinVerified: z.boolean(),
+  profileUdf: udfSchema,
+  role: roleSchema,
+});
+
 const selector = z.strictObject({
   /** The request's id, device UDF or witness. */
   selector: z.string().min(1).max(300),
@@ -75,16 +85,23 @@ export const connectMethods = {
    * Accept a request; `role` (default member) is what the new device may do: an administrator
    * approves, removes and changes the roles of devices (docs/device-flows.md "Roles").
    */
-  'connect.accept': method(
-    selector.extend({ role: roleSchema.optional() }),
+  'connect.accept': method(selector.extend({ role: roleSchema.optional() }), acceptedSchema),
+  /**
+   * Accept every pending request that proves a PIN this device issued (its PinAdminProof checked
+   * here; docs/architecture.md section 7, "Connect with a PIN or QR code"), as the pending watch
+   * also does by itself.
+   */
+  'connect.acceptPins': method(noRequest, z.array(acceptedSchema)),
+  /**
+   * Wait up to `timeoutSeconds` for a request proving the PIN `pinId` (from connect.issuePin) and
+   * accept it; TIMEOUT (reason pin-unused) when none came, the PIN staying valid.
+   */
+  'connect.awaitPin': method(
     z.strictObject({
-      deviceUdf: udfSchema,
-      deviceName: z.string(),
-      witness: z.string().min(1),
-      pinVerified: z.boolean(),
-      profileUdf: udfSchema,
-      role: roleSchema,
+      pinId: z.string().min(1).max(200),
+      timeoutSeconds: z.number().int().min(1).max(86_400),
     }),
+    acceptedSchema,
   ),
   'connect.reject': method(
     selector,

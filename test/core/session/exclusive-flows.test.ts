@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshDevice } from '../../../electron/core/mesh-device';
+import { deviceCoreOf } from '../../../electron/core/session/device-internals';
 import { writeAccountBinding } from '../../../electron/core/session/device-records';
 
 const holder = join(import.meta.dirname, '..', 'home', 'fixtures', 'hold-home.ts');
@@ -54,7 +55,7 @@ describe('exclusive work on a shared home', () => {
         code: 'HOME_LOCKED',
         details: { lock: 'home', pid: child.pid, directory },
       });
-      expect(await device.context.keyStore.list()).toEqual(['local-store-key']); // no seed made
+      expect(await deviceCoreOf(device).context.keyStore.list()).toEqual(['local-store-key']); // no seed made
       child.stdin!.end();
       await once(child, 'exit');
     } finally {
@@ -74,7 +75,7 @@ describe('exclusive work on a shared home', () => {
     try {
       const states: unknown[] = [];
       here.on('connection-state', (event) => states.push(event));
-      await here.context.catchUp();
+      await deviceCoreOf(here).context.catchUp();
       expect(states).toEqual([]); // nothing changed elsewhere
       const binding = {
         address: 'alice@example.com',
@@ -85,13 +86,13 @@ describe('exclusive work on a shared home', () => {
         role: 'administrator' as const,
         connected: '2026-01-01T00:00:00Z',
       };
-      writeAccountBinding(there.context.store, binding);
-      await here.context.catchUp();
+      writeAccountBinding(deviceCoreOf(there).context.store, binding);
+      await deviceCoreOf(here).context.catchUp();
       expect(states).toEqual([
         { state: 'connected', account: 'alice@example.com', deviceUdf: 'DEVI-CEUD-FXXX' },
       ]);
-      expect(here.context.account()).toEqual(binding);
-      await here.context.catchUp();
+      expect(deviceCoreOf(here).context.account()).toEqual(binding);
+      await deviceCoreOf(here).context.catchUp();
       expect(states).toHaveLength(1); // announced once
     } finally {
       await there.close();

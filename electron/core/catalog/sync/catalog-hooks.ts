@@ -9,6 +9,7 @@
 import { shareApplications } from '../application-profiles';
 import type { DeviceContext } from '../../session/device-context';
 import type { DeviceChange } from '../../session/device-hooks';
+import { HomeSlot } from '../../session/home-state';
 import { syncCatalogs } from './sync-catalogs';
 
 /** deviceAdded: wrap the application keys for the new device (and create missing ones). */
@@ -27,20 +28,20 @@ export async function rotateKeysOfRemovedDevice(
   await syncCatalogs(context, { signal: change.signal });
 }
 
-const attached = new WeakSet<DeviceContext>();
+/** The hooks attached to a home, in its state: detached with it when the home closes. */
+const ATTACHED = new HomeSlot<() => void>('catalog-hooks', (detach) => detach());
 
 /**
- * Attach the catalog hooks to a device context (once per context; MeshDevice.open does it).
- * Returns the function that detaches them.
+ * Attach the catalog hooks to a device home (once per open home; MeshApplications does it when
+ * MeshDevice opens the home). They stay attached until the home closes.
  */
-export function attachCatalogHooks(context: DeviceContext): () => void {
-  if (attached.has(context)) return () => {};
-  attached.add(context);
-  const removeAdded = context.hooks.deviceAdded.add(shareKeysWithAddedDevice);
-  const removeRemoved = context.hooks.deviceRemoved.add(rotateKeysOfRemovedDevice);
-  return () => {
-    attached.delete(context);
-    removeAdded();
-    removeRemoved();
-  };
+export function attachCatalogHooks(context: DeviceContext): void {
+  context.homeState.getOrCreate(ATTACHED, () => {
+    const removeAdded = context.hooks.deviceAdded.add(shareKeysWithAddedDevice);
+    const removeRemoved = context.hooks.deviceRemoved.add(rotateKeysOfRemovedDevice);
+    return () => {
+      removeAdded();
+      removeRemoved();
+    };
+  });
 }

@@ -85,22 +85,19 @@ const OPERATION = 'sync';
 const SEEN_SETTING = 'catalog-containers';
 const seenSchema = z.array(z.string());
 
-/** The sync running on each context, so that two never interleave their requests. */
-const running = new WeakMap<DeviceContext, Promise<unknown>>();
-
 /**
  * Sync every catalog of this home's account (module comment). Syncs of one home run one after
- * the other, also across processes: one asked for while another runs starts when it ends (and
+ * the other, also across processes (in this process the home's `sync` lane, across them the
+ * home's sync lock): one asked for while another runs starts when it ends (and
  * sees its results).
  */
 export function syncCatalogs(
   context: DeviceContext,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
-  const before = running.get(context) ?? Promise.resolve();
   // Across processes with this home open, under the home's sync lock, after reading again what
   // the one before committed: two never upload the same queued edits (docs/local-store.md).
-  const once = (): Promise<SyncReport> =>
+  return context.homeState.inTurn('sync', () =>
     context.exclusive(
       async () => {
         await context.catchUp();
@@ -108,14 +105,8 @@ export function syncCatalogs(
       },
       'sync',
       options.signal,
-    );
-  const turn = before.then(once, once);
-  const settled = turn.catch(() => undefined);
-  running.set(context, settled);
-  void settled.then(() => {
-    if (running.get(context) === settled) running.delete(context);
-  });
-  return turn;
+    ),
+  );
 }
 
 async function syncOnce(context: DeviceContext, options: SyncOptions): Promise<SyncReport> {

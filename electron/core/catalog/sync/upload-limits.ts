@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { LocalStore } from '../../store/local-store';
 import type { DeviceContext } from '../../session/device-context';
+import { HomeSlot } from '../../session/home-state';
 import type { MeshServiceClient } from '../../protocol/mesh-service-client';
 
 /** Entries one container update of an UploadRequest may hold (shared/protocol upload.ts). */
@@ -38,18 +39,19 @@ export function storedUploadLimits(store: LocalStore): UploadLimits | undefined 
 
 /** Forget the budget (the service refused a request as too large): ask Hello again next time. */
 export function forgetUploadLimits(context: DeviceContext): void {
-  cached.delete(context);
+  context.homeState.delete(LIMITS);
 }
 
-const cached = new WeakMap<DeviceContext, Promise<UploadLimits>>();
+/** The budget Hello gave, in the home's state (asked once per open home). */
+const LIMITS = new HomeSlot<Promise<UploadLimits>>('upload-limits');
 
-/** The upload budget of this home's service (Hello, once per context). */
+/** The upload budget of this home's service (Hello, once per open home). */
 export function uploadLimits(
   context: DeviceContext,
   client: MeshServiceClient,
   signal?: AbortSignal,
 ): Promise<UploadLimits> {
-  let limits = cached.get(context);
+  let limits = context.homeState.get(LIMITS);
   if (limits === undefined) {
     limits = client.call('Hello', {}, signal === undefined ? {} : { signal }).then((hello) => {
       const budget = Math.floor(hello.Limits.MaxRequestBytes * 0.9) - ENVELOPE_BYTES;
@@ -64,8 +66,11 @@ export function uploadLimits(
       context.store.setSetting(LIMITS_SETTING, result);
       return result;
     });
-    limits.catch(() => cached.delete(context));
-    cached.set(context, limits);
+    const asked = limits;
+    asked.catch(() => {
+      if (context.homeState.get(LIMITS) === asked) context.homeState.delete(LIMITS);
+    });
+    context.homeState.getOrCreate(LIMITS, () => asked);
   }
   return limits;
 }
