@@ -485,7 +485,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   async accountBytes(name: string): Promise<number> {
-    const { rows } = await this.pool.query(READ.accountBytes, [name]);
+    const { rows } = await this.pool.query(READ.accountBytes, [name, name]);
     return num((rows[0] as Row).n);
   }
 
