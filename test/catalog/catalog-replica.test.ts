@@ -242,4 +242,48 @@ describe('a catalog replica', () => {
     ).toThrow(expect.objectContaining({ code: 'DECRYPTION_FAILED' }));
     expect(replica.position(key.container)?.index).toBe(1);
   });
+
+  it('reads again what another connection to the store committed (reload)', async () => {
+    // A second connection to the same file: another process with the home open.
+    const other = await LocalStore.open({ path: join(directory, 'store.db'), keyStore });
+    try {
+      const mine = load();
+      const theirs = CatalogReplica.load(other, kind, listCatalogKeys(other), key);
+      const heard: string[][] = [];
+      mine.onChange((change) => heard.push([...change.identifiers]));
+
+      const a = login('a.example', 'one', there);
+      theirs.change([{ Entry: a }]);
+      expect(store.changedElsewhere()).toBe(true);
+      expect(mine.record(a.Identifier)).toBeUndefined(); // memory is behind the store
+      mine.reload(listCatalogKeys(store));
+      expect(mine.record(a.Identifier)?.Entry).toMatchObject({ Password: 'one' });
+      expect(mine.pendingCount).toBe(1);
+      expect(heard).toEqual([[a.Identifier]]);
+
+      // The other uploads the queued edit: here it leaves the queue too, so it is not sent twice.
+      const batch = theirs.nextUpload(1_000_000, 1000)!;
+      theirs.uploaded(batch, [1], positionAfter(key.container, sealed(key, [{ Entry: a }], 1)));
+      mine.reload(listCatalogKeys(store));
+      expect(mine.pendingCount).toBe(0);
+      expect(mine.nextUpload(1_000_000, 1000)).toBeUndefined();
+      expect(heard).toHaveLength(1); // the entry itself did not change
+
+      // A deletion there is a removal here.
+      theirs.change([
+        {
+          Deleted: {
+            Identifier: a.Identifier,
+            Updated: '2025-03-02T00:00:00.000Z',
+            UpdatedBy: there.deviceUdf,
+          },
+        },
+      ]);
+      mine.reload(listCatalogKeys(store));
+      expect(mine.entries()).toEqual([]);
+      expect(heard.at(-1)).toEqual([a.Identifier]);
+    } finally {
+      other.close();
+    }
+  });
 });

@@ -52,7 +52,8 @@ export class PasswordIndex implements EntryIndex<PasswordEntry> {
   readonly #exactHosts = new Map<string, Set<string>>();
   readonly #wildcardHosts = new Map<string, Set<string>>();
   readonly #searchText = new Map<string, string>();
-  #ordered: PasswordEntry[] | null = null;
+  /** The entries in list order, and their search texts in the same order (built on first use). */
+  #ordered: { entries: PasswordEntry[]; texts: string[] } | null = null;
   readonly #detach: () => void;
 
   /** The index of `catalog`, kept current by it until detach(). */
@@ -68,15 +69,7 @@ export class PasswordIndex implements EntryIndex<PasswordEntry> {
 
   /** Every entry, in list order (by display name, then user name). */
   list(): readonly PasswordEntry[] {
-    this.#ordered ??= this.#catalog
-      .entries()
-      .sort(
-        (a, b) =>
-          collator.compare(entryDisplayName(a), entryDisplayName(b)) ||
-          collator.compare(a.Username ?? '', b.Username ?? '') ||
-          (a.Identifier < b.Identifier ? -1 : a.Identifier > b.Identifier ? 1 : 0),
-      );
-    return this.#ordered;
+    return this.#inOrder().entries;
   }
 
   /**
@@ -132,13 +125,11 @@ export class PasswordIndex implements EntryIndex<PasswordEntry> {
    */
   search(query: string, limit = Number.POSITIVE_INFINITY): PasswordEntry[] {
     const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const { entries, texts } = this.#inOrder();
     const out: PasswordEntry[] = [];
-    for (const entry of this.list()) {
-      const text = this.#searchText.get(entry.Identifier) ?? '';
-      if (terms.every((term) => text.includes(term))) {
-        out.push(entry);
-        if (out.length >= limit) break;
-      }
+    for (let i = 0; i < entries.length && out.length < limit; i++) {
+      const text = texts[i]!;
+      if (terms.every((term) => text.includes(term))) out.push(entries[i]!);
     }
     return out;
   }
@@ -153,6 +144,22 @@ export class PasswordIndex implements EntryIndex<PasswordEntry> {
   /** Stop following the catalog (the index is not used afterwards). */
   detach(): void {
     this.#detach();
+  }
+
+  #inOrder(): { entries: PasswordEntry[]; texts: string[] } {
+    if (this.#ordered === null) {
+      const entries = this.#catalog
+        .entries()
+        .sort(
+          (a, b) =>
+            collator.compare(entryDisplayName(a), entryDisplayName(b)) ||
+            collator.compare(a.Username ?? '', b.Username ?? '') ||
+            (a.Identifier < b.Identifier ? -1 : a.Identifier > b.Identifier ? 1 : 0),
+        );
+      const texts = entries.map((entry) => this.#searchText.get(entry.Identifier) ?? '');
+      this.#ordered = { entries, texts };
+    }
+    return this.#ordered;
   }
 
   #index(entry: PasswordEntry): void {

@@ -25,7 +25,8 @@ import type { LocalStore } from '../store/local-store';
 import { ensureDeviceKeys, loadDeviceKeys, wipeDeviceKeys, type DeviceKeys } from './device-keys';
 import { DeviceEvents } from './device-events';
 import { createDeviceHooks, type DeviceHooks } from './device-hooks';
-import { readAccountBinding, type AccountBinding } from './device-records';
+import { readAccountBinding, readConnectionRequest, type AccountBinding } from './device-records';
+import type { ConnectionStateEvent } from './device-events';
 import { loadOnlineSigningKey } from '../profile/master-keys';
 
 /** The profile type name under which the personal profile is cached. */
@@ -152,6 +153,8 @@ class OpenDeviceContext implements DeviceContext {
   /** Another process committed and not every listener has caught up with it yet. */
   #behind = false;
   #catchingUp: Promise<void> | undefined;
+  /** Where the home stood the last time this process looked (connectionNow().key). */
+  #seenConnection: string;
   #closed = false;
 
   constructor(state: DeviceState, options: DeviceContextOptions) {
@@ -161,6 +164,9 @@ class OpenDeviceContext implements DeviceContext {
     this.store = state.store;
     this.#clientOptions = options.client ?? {};
     this.#clock = options.now ?? Date.now;
+    this.#seenConnection = this.#connectionNow().key;
+    // This process's own flows announce their changes; only another process's are news here.
+    this.events.on('connection-state', () => (this.#seenConnection = this.#connectionNow().key));
   }
 
   now(): number {
@@ -351,6 +357,13 @@ class OpenDeviceContext implements DeviceContext {
       // Keys another process made or removed (a role change) are read again when next needed.
       this.#administrationKey = undefined;
       for (const listener of [...this.#catchUpListeners]) await listener();
+      // Another process set the home up (created, asked to connect, recovered) or left the
+      // account: announce it as this process's own flows would.
+      const now = this.#connectionNow();
+      if (now.key !== this.#seenConnection) {
+        this.#seenConnection = now.key;
+        this.events.emit('connection-state', now.event);
+      }
     } catch (error) {
       this.#behind = true; // the next call tries again
       throw error;
@@ -367,6 +380,28 @@ class OpenDeviceContext implements DeviceContext {
     for (const key of this.#heldKeys) key.wipe();
     this.#heldKeys.length = 0;
     await this.#state.close();
+  }
+
+  /** The connection state the store holds now, and a key that changes when it does. */
+  #connectionNow(): { key: string; event: ConnectionStateEvent } {
+    const binding = readAccountBinding(this.store);
+    if (binding !== undefined) {
+      return {
+        key: `connected ${binding.deviceUdf} ${binding.address}`,
+        event: { state: 'connected', account: binding.address, deviceUdf: binding.deviceUdf },
+      };
+    }
+    const request = readConnectionRequest(this.store);
+    if (request !== undefined) {
+      return {
+        key: `requested ${request.deviceUdf} ${request.address} ${request.clientNonce}`,
+        event: { state: 'requested', account: request.address, deviceUdf: request.deviceUdf },
+      };
+    }
+    return {
+      key: 'unconnected',
+      event: { state: 'unconnected', account: undefined, deviceUdf: undefined },
+    };
   }
 
   #hold(...keys: MeshKeyPair[]): void {

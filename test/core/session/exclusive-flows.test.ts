@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MeshDevice } from '../../../electron/core/mesh-device';
+import { writeAccountBinding } from '../../../electron/core/session/device-records';
 
 const holder = join(import.meta.dirname, '..', 'home', 'fixtures', 'hold-home.ts');
 let directory: string;
@@ -58,6 +59,43 @@ describe('exclusive work on a shared home', () => {
       await once(child, 'exit');
     } finally {
       await device.close();
+    }
+  }, 60_000);
+
+  it('a home another process connects is announced at the next catch-up', async () => {
+    const open = () =>
+      MeshDevice.open({
+        home: directory,
+        keyStore: { kind: 'file', passphrase: 'a long passphrase' },
+        keyStoreOptions: { scryptLogN: 15 },
+      });
+    const here = await open();
+    const there = await open(); // its own connection to the store, as another process has
+    try {
+      const states: unknown[] = [];
+      here.on('connection-state', (event) => states.push(event));
+      await here.context.catchUp();
+      expect(states).toEqual([]); // nothing changed elsewhere
+      const binding = {
+        address: 'alice@example.com',
+        account: 'alice',
+        profileUdf: 'MAST-ERPR-OFIL',
+        deviceUdf: 'DEVI-CEUD-FXXX',
+        deviceName: 'laptop',
+        role: 'administrator' as const,
+        connected: '2026-01-01T00:00:00Z',
+      };
+      writeAccountBinding(there.context.store, binding);
+      await here.context.catchUp();
+      expect(states).toEqual([
+        { state: 'connected', account: 'alice@example.com', deviceUdf: 'DEVI-CEUD-FXXX' },
+      ]);
+      expect(here.context.account()).toEqual(binding);
+      await here.context.catchUp();
+      expect(states).toHaveLength(1); // announced once
+    } finally {
+      await there.close();
+      await here.close();
     }
   }, 60_000);
 });
