@@ -215,10 +215,15 @@ export const publishSection: BenchSection = {
         notes.push(
           '',
           `- Missed by ${count(TARGET_PER_SECOND - achieved)}/s (${ratio(achieved / TARGET_PER_SECOND)} ` +
-            'of the target): every Publish verifies its profile signature (node:crypto Ed25519) on ' +
-            "the service's one event loop (its SQLite writes and COMMIT run in a worker thread, " +
-            'service/storage/sqlite-writer.ts), and the service, its writer, the load generator and ' +
-            'whatever else runs here share two cores: see the load average above.',
+            'of the target). The rate is bounded by CPU, not by the disk: group commit answers a ' +
+            "whole batch per fsync, and the COMMIT waits in the writer's thread " +
+            "(service/storage/sqlite-writer.ts). The service's event loop is busy throughout a round; " +
+            'by its CPU profile (MESH_BENCH_SERVICE_NODE_ARGS="--cpu-prof ...") about a fifth of that ' +
+            'is the Ed25519 verification of each new version, an eighth garbage collection, and the ' +
+            'rest HTTP, JSON and schema checks, the profile chain checks and the batch. 4,000/s on ' +
+            'two cores asks for about 0.5 ms of CPU per Publish for the service and the generator ' +
+            'together; see the CPU table above for what they use, and the load average for what ' +
+            'others took.',
         );
       }
       return [

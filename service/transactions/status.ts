@@ -52,10 +52,12 @@ export const status: Handler<'Status'> = async (context, message, request) => {
       if (rows.length !== count || chars > charsLeft) continue;
       entriesLeft -= count;
       charsLeft -= chars;
+      // Sender only when it is not the account itself (a Post from another account): the
+      // account's own Uploads are most of what a device syncs (docs/protocol.md "Status").
       item.Entries = rows.map((row): ContainerEntry => ({
         Index: row.index,
         Published: new Date(row.published).toISOString(),
-        Sender: row.sender,
+        ...(row.sender === account ? {} : { Sender: row.sender }),
         Payload: row.payload,
       }));
     }

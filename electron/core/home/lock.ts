@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { promises as fs, unlinkSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { MeshError } from '../../../shared/errors';
@@ -163,7 +163,8 @@ export async function withHomeLock<T>(
   options: HomeLockOptions = {},
 ): Promise<T> {
   const name = options.lock ?? 'home';
-  const path = join(directory, LOCK_FILES[name]);
+  // One spelling per file, so that sections of this process always meet in the same queue.
+  const path = join(resolve(directory), LOCK_FILES[name]);
   if (holds(path)) return work();
   const before = queues.get(path) ?? Promise.resolve();
   let done!: () => void;
