@@ -32,10 +32,10 @@ export async function loadServiceKey(
   options: { readonly init?: boolean } = {},
 ): Promise<ServiceKey> {
   // A log without its key cannot be extended under the checkpoints already handed out: a new
-  // key is made only for an empty log, or when the operator says so (--init).
-  // (Checked where the key is kept in the same file as the log: SQLite.)
-  const mayCreate =
-    options.init === true || backend.kind !== 'sqlite' || (await backend.logSize()) === 0;
+  // key is made only for an empty log, or when the operator says so (--init). The key is kept
+  // with the log on both backends (SQLite's file, the PostgreSQL database), so both are checked;
+  // processes starting at once on an empty log agree on one key (the first stored wins).
+  const mayCreate = options.init === true || (await backend.logSize()) === 0;
   const stored = await backend.serviceSecret(SECRET_NAME, () => {
     if (!mayCreate) {
       throw new MeshError(

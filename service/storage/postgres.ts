@@ -279,6 +279,9 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   async serviceSecret(name: string, create: () => string): Promise<string> {
+    // create() only when absent: it may refuse (a log that lost its key, service-key.ts).
+    const found = await this.serviceValue(name);
+    if (found !== undefined) return found;
     await this.pool.query(READ.insertSecret, [name, create()]);
     const { rows } = await this.pool.query(READ.secret, [name]);
     return String((rows[0] as Row).value);
@@ -482,7 +485,7 @@ export class PostgresBackend extends PostgresReader implements StorageBackend {
   }
 
   async accountBytes(name: string): Promise<number> {
-    const { rows } = await this.pool.query(READ.accountBytes, [name]);
+    const { rows } = await this.pool.query(READ.accountBytes, [name, name]);
     return num((rows[0] as Row).n);
   }
 

@@ -73,7 +73,9 @@ export function readStatements(dialect: QueryDialect) {
       'INSERT INTO service_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
     leaves: 'SELECT id, time, leaf_hash FROM log WHERE id > ? ORDER BY id LIMIT ?',
     logRows: 'SELECT * FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?',
-    accountBytes: `SELECT COALESCE(SUM(${dialect.byteLength('payload')}), 0) AS n FROM container_entries WHERE account = ?`,
+    // An account's entries and every version of its escrow entries (the quota counts both).
+    accountBytes: `SELECT (SELECT COALESCE(SUM(${dialect.byteLength('payload')}), 0) FROM container_entries WHERE account = ?)
+      + (SELECT COALESCE(SUM(${dialect.byteLength('entry')}), 0) FROM published WHERE account = ? AND type = 'EscrowEntry') AS n`,
     deleteNonces: 'DELETE FROM nonces WHERE expires < ?',
   } as const;
 }

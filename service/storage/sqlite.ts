@@ -485,7 +485,7 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async accountBytes(accountName: string): Promise<number> {
-    return num((this.s.accountBytes.get(accountName) as Row).n);
+    return num((this.s.accountBytes.get(accountName, accountName) as Row).n);
   }
 
   async pendingConnections(

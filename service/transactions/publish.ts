@@ -91,6 +91,10 @@ async function publishProfileVersion(
 async function publishEscrow(context: ServiceContext, request: RequestContext, entry: EscrowEntry) {
   const name = requireAuthenticated(request.auth?.account);
   const identifier = canonicalIdentifier(entry.Identifier, 'PublishRequest.EscrowEntry.Identifier');
+  // Every version is kept (published), so each counts against the account's quota.
+  const stored = JSON.stringify(entry);
+  const bytes = Buffer.byteLength(stored, 'utf8');
+  await context.usage.check(name, bytes, 'PublishRequest.EscrowEntry');
   const { txId, first } = await submit(context, request, async (scope) => {
     const account = await scope.account(name);
     if (account?.status !== 'Open') {
@@ -113,12 +117,13 @@ async function publishEscrow(context: ServiceContext, request: RequestContext, e
       type: 'EscrowEntry',
       account: name,
       published: scope.now,
-      entry: JSON.stringify(entry),
+      entry: stored,
       latest: true,
       keys: [],
     });
     return { txId: id, first: latest === undefined };
   });
+  context.usage.add(name, bytes);
   return respond(first ? STATUS.Created : STATUS.Updated, {
     Identifier: identifier,
     TransactionID: txId,

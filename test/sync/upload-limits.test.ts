@@ -77,5 +77,15 @@ describe.runIf(keychainInSession)(`upload limits${keychainSkipReason}`, () => {
     const head = status.ContainerStatus?.find((item) => item.Container === container);
     expect(head?.Index).toBe(3);
     expect(passwords.entry(later.Identifier)).toBeDefined();
+
+    // The set-aside entry stays set aside after a restart (kept in the local store): even with
+    // the service's limit raised again it is not sent, and it is still reported.
+    await homes.close(admin);
+    await service.restart({ maxRequestBytes: 100_000 });
+    const reopened = await homes.open('admin', admin.directory);
+    const third = await reopened.apps.sync();
+    expect(third.uploaded).toBe(0);
+    expect(third.failed).toEqual([{ type: 'password', identifier: big.Identifier }]);
+    expect((await reopened.apps.passwords()).entry(big.Identifier)?.Notes).toHaveLength(30_000);
   });
 });

@@ -14,6 +14,7 @@
  * fast (the password site and search indexes) is an EntryIndex the replica updates itself, in the
  * same step that changes an entry's state.
  */
+import { z } from 'zod';
 import { isMeshError, MeshError } from '../../../shared/errors';
 import { versionIdentity } from './entry-model';
 import type { SyncPosition } from '../store/records';
@@ -69,6 +70,11 @@ export interface EntryIndex<E extends RecordEntry> {
   update(identifier: string, before: E | undefined, after: E | undefined): void;
 }
 
+/** The set-aside edits kept in the local store: edit position and entry. */
+const setAsideSchema = z.array(
+  z.strictObject({ seq: z.number().int().positive(), identifier: z.string() }),
+);
+
 /** Records to upload: the current state of every entry with queued edits. */
 export interface UploadBatch {
   readonly container: string;
@@ -92,7 +98,10 @@ export class CatalogReplica<E extends RecordEntry = RecordEntry> {
   /** Keys of the containers whose replicas are folded in, by container. */
   readonly #keys = new Map<string, CatalogKey>();
   readonly #listeners = new Set<(change: CatalogChange) => void>();
-  /** Queued edits the service refused as too large (413) in this session: kept, not sent again. */
+  /**
+   * Queued edits the service refused as too large (413): kept, not sent again. Kept in the local
+   * store too (a setting per catalog type), so they stay set aside after a restart.
+   */
   readonly #setAside = new Map<number, string>();
   #current: CatalogKey | undefined;
   #unreadable = 0;
@@ -117,6 +126,7 @@ export class CatalogReplica<E extends RecordEntry = RecordEntry> {
     for (const key of keys) if (key.type === kind.type) replica.#keys.set(key.container, key);
     if (current !== undefined) replica.#useKey(current);
     replica.#foldStore();
+    replica.#readSetAside();
     return replica;
   }
 
@@ -321,6 +331,27 @@ export class CatalogReplica<E extends RecordEntry = RecordEntry> {
    */
   setAside(item: UploadBatch['items'][number]): void {
     for (const seq of item.seqs) this.#setAside.set(seq, item.identifier);
+    this.#writeSetAside();
+  }
+
+  /** The store's set-aside edits of this type that are still queued, added to this session's. */
+  #readSetAside(): void {
+    const stored = this.#store.getSetting(this.#setAsideSetting, setAsideSchema) ?? [];
+    for (const { seq, identifier } of stored) {
+      if (this.#queued.has(seq)) this.#setAside.set(seq, identifier);
+    }
+  }
+
+  /** Keep the set-aside edits still queued in the store (and only those). */
+  #writeSetAside(): void {
+    const kept = [...this.#setAside]
+      .filter(([seq]) => this.#queued.has(seq))
+      .map(([seq, identifier]) => ({ seq, identifier }));
+    this.#store.setSetting(this.#setAsideSetting, kept);
+  }
+
+  get #setAsideSetting(): string {
+    return `catalog-set-aside:${this.kind.type}`;
   }
 
   /** Entries with edits set aside as too large (setAside), still queued locally. */
@@ -468,7 +499,8 @@ export class CatalogReplica<E extends RecordEntry = RecordEntry> {
    * now (listCatalogKeys) - keys new there are taken, keys of containers gone from it forgotten
    * (wiped), the current one stays (CatalogSet.applyProfile moves it) - then every container
    * replica and queued edit is folded in afresh. Listeners hear of each entry whose state
-   * changed, as from a sync. Edits set aside in this session stay set aside while still queued.
+   * changed, as from a sync. Edits set aside (here or by the other process) stay set aside while
+   * still queued.
    */
   reload(kept: readonly CatalogKey[]): void {
     const keep = new Set<string>();
@@ -488,6 +520,7 @@ export class CatalogReplica<E extends RecordEntry = RecordEntry> {
     for (const seq of [...this.#setAside.keys()]) {
       if (!this.#queued.has(seq)) this.#setAside.delete(seq);
     }
+    this.#readSetAside();
     const changed: string[] = [];
     for (const identifier of new Set([...before.keys(), ...this.#records.keys()])) {
       if (before.get(identifier) !== this.#records.get(identifier)) changed.push(identifier);

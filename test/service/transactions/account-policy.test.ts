@@ -10,8 +10,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceOptions } from '../../../service/config';
 import type { RunningService } from '../../../service/start';
 import { startService } from '../../../service/start';
+import { backendCases } from '../support/backends';
 import { TestClient } from '../support/client';
 import { TestUser } from '../support/identity';
+import { randomNonce } from '../../../shared/udf';
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -90,6 +92,58 @@ describe('the storage quota of an account', () => {
     expect(await running.service.backend.containerHeads('hoarder')).toEqual([]);
   });
 });
+
+for (const backend of backendCases) {
+  describe.runIf(backend.available)(`escrow entries and the quota on ${backend.name}`, () => {
+    it('counts every version of an escrow entry, and refuses one over the quota (413)', async () => {
+      const storage = await backend.create();
+      const running = await startService({
+        storage: storage.options,
+        limits: { requestsPerSecond: 0, accountQuotaBytes: 50_000 },
+      });
+      cleanup.push(async () => {
+        await running.close();
+        await storage.dispose();
+      });
+      const client = new TestClient(running.url);
+      const { user, answer } = await create(client, 'keeper');
+      expect(answer.httpStatus).toBe(201);
+      const signing = { account: 'keeper', device: user.device };
+      const escrow = (ciphertext: string) => ({
+        Identifier: randomNonce(),
+        EncryptedData: {
+          recipients: [
+            {
+              header: { alg: 'ECDH-ES+A256KW', kid: user.master.escrow.udf },
+              encrypted_key: 'AAAA',
+            },
+          ],
+          protected: 'eyJlbmMiOiJBMjU2R0NNIn0',
+          iv: 'AAAAAAAAAAAAAAAA',
+          ciphertext,
+          tag: 'AAAAAAAAAAAAAAAAAAAAAA',
+        },
+      });
+      const publish = (entry: ReturnType<typeof escrow>) =>
+        client.call('Publish', { Account: 'keeper', EscrowEntry: entry }, signing);
+      const small = escrow('A'.repeat(20_000));
+      expect((await publish(small)).httpStatus).toBe(201);
+      const size = Buffer.byteLength(JSON.stringify(small));
+      expect(await running.service.backend.accountBytes('keeper')).toBe(size);
+      // A second version of the same entry counts too (versions are kept).
+      const second = {
+        ...small,
+        EncryptedData: { ...small.EncryptedData, ciphertext: 'B'.repeat(20_000) },
+      };
+      expect((await publish(second)).httpStatus).toBe(202);
+      expect(await running.service.backend.accountBytes('keeper')).toBe(2 * size);
+      const over = await publish(escrow('C'.repeat(20_000)));
+      expect(over.httpStatus).toBe(413);
+      expect(over.payload.StatusDescription).toMatch(/EscrowEntry.*quota of 50000 bytes/);
+      expect(await running.service.backend.accountBytes('keeper')).toBe(2 * size);
+    });
+  });
+}
 
 describe('reserved names', () => {
   it('admin, postmaster, abuse and root cannot be registered, in any case', async () => {
