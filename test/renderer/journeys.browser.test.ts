@@ -190,6 +190,8 @@ describe.skipIf(skip)(
       await checkScreen(page, 'devices-remove');
       await dialog.getByRole('button', { name: 'Remove it' }).click();
       await page.getByText('Laptop B was removed.').waitFor({ timeout: 30_000 });
+      // The list is read again after the removal (it keeps the old rows until the reply).
+      await row.waitFor({ state: 'detached', timeout: 30_000 });
       expect(await page.getByTestId('device-row').filter({ hasText: 'Laptop B' }).count()).toBe(0);
     });
 
