@@ -1,7 +1,7 @@
 /**
  * The storage interface of the service (docs/architecture.md section 6). Two implementations,
  * SQLite (sqlite.ts, the embedded default) and PostgreSQL (postgres.ts, several processes on one
- * database), pass one conformance suite (test/service/storage-conformance.ts).
+ * database), pass one conformance suite (test/service/storage/storage-conformance.ts).
  *
  * Writes go through writeBatch only: one database transaction, serialized with every other
  * writer (SQLite's write lock; a PostgreSQL advisory lock), durable when it resolves. The

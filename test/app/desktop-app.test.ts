@@ -10,7 +10,7 @@ import { DESKTOP_SETTINGS_FILE } from '../../electron/app/desktop-settings';
 import { MeshError } from '../../shared/errors';
 import { desktopSettingsSchema, lockStateSchema } from '../../shared/ipc/desktop';
 import type { LockStateView } from '../../shared/ipc/desktop';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { createFakeElectron } from './fake-electron';
 
 let service: TestService;

@@ -23,7 +23,7 @@ import { KEY_FILE } from '../../electron/core/keystore/file-key-store';
 import type { KeychainBackend } from '../../electron/core/keystore/keychain-key-store';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const identity = {

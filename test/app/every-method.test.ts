@@ -27,7 +27,7 @@ import {
 import type { MeshDispatcher } from '../../shared/ipc/dispatcher';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
 import { createFakeElectron } from './fake-electron';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const identity = {

@@ -16,7 +16,7 @@ import { openDeviceHost, type DeviceHost } from '../../electron/app/device-host'
 import { superviseService } from '../../electron/app/service-supervisor';
 import { EXIT_OK } from '../../electron/cli/run';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const root = join(import.meta.dirname, '..', '..');

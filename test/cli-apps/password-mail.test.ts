@@ -11,7 +11,7 @@ import { MeshDevice } from '../../electron/core/mesh-device';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../electron/cli/run';
 import { mesh, type CliResult } from '../cli/captured-io';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, type TestService } from '../sync/harness';
+import { startService, type TestService } from '../core/catalog/sync/harness';
 import { deviceCoreOf } from '../../electron/core/session/device-internals';
 
 const SECRET = 'correct-Horse-battery-staple-4471';

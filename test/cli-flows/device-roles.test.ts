@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../electron/cli/run';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { TestHomes } from '../flows/harness';
+import { TestHomes } from '../core/harness';
 import { mesh, meshRun, startServiceProcess, type ServiceProcess } from './cli-harness';
 
 const witnessPattern = /^Witness: ([A-Z2-7]{4}(?:-[A-Z2-7]{4}){4})$/m;

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { root } from '../../scripts/build.mjs';
 import { keychainInSession } from '../core/keystore/keychain-session';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { wipeHome } from '../support/service-suite';
 import {
   electronBinary,

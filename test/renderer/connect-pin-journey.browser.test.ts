@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK } from '../../electron/cli/run';
 import { mesh, meshRun } from '../cli-flows/cli-harness';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { wipeHome } from '../support/service-suite';
 import {
   buildRendererForJourneys,

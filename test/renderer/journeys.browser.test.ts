@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshDevice } from '../../electron/core/mesh-device';
 import { buildRenderer } from '../../scripts/build.mjs';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { wipeHome } from '../support/service-suite';
 import { checkScreen, checked } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';

@@ -1,7 +1,7 @@
 // Adding a mail account by discovery (docs/architecture.md section 12 "Mail settings"): in Debian's
 // Chromium through the browser harness on the real core, a real Mesh service on loopback and the
 // real OS keychain. The provider's side is real servers on loopback
-// (test/apps/loopback-mail-servers.ts): an HTTP server with the autoconfig documents and a DNS
+// (test/core/mail/loopback-mail-servers.ts): an HTTP server with the autoconfig documents and a DNS
 // server with RFC 6186 SRV records, which the UI device's core is pointed at
 // (MeshDeviceOptions.mailDiscovery); nothing goes to the internet. The person types an address,
 // sees what was found (servers, and the plain-text warning where there is one), saves it, and the
@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK } from '../../electron/cli/run';
 import { createFetchDocument } from '../../electron/core/mail/fetch-document';
 import { createSrvResolver } from '../../electron/core/mail/srv-resolver';
-import { startDnsServer, startHttpServer } from '../apps/loopback-mail-servers';
+import { startDnsServer, startHttpServer } from '../core/mail/loopback-mail-servers';
 import { mesh } from '../cli-flows/cli-harness';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { wipeHome } from '../support/service-suite';
 import {
   buildRendererForJourneys,

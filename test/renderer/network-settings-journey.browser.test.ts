@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeshDevice } from '../../electron/core/mesh-device';
-import { startService, type TestService } from '../flows/harness';
+import { startService, type TestService } from '../core/harness';
 import { wipeHome } from '../support/service-suite';
 import {
   buildRendererForJourneys,

@@ -13,7 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer } from '../../scripts/build.mjs';
 import { startCountingRelay } from '../support/counting-relay';
-import { startService, type TestService } from '../sync/harness';
+import { startService, type TestService } from '../core/catalog/sync/harness';
 import { checkScreen } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../service/logger';
 import { keychainInSession, keychainSkipReason } from '../core/keystore/keychain-session';
-import { startService, TestHomes, type TestService } from '../flows/harness';
+import { startService, TestHomes, type TestService } from '../core/harness';
 import { mountSmallDisk, smallDiskSkipReason } from '../support/small-disk';
 
 const disk = keychainInSession ? mountSmallDisk(16) : undefined;

@@ -1,7 +1,7 @@
 /**
  * A TCP relay on 127.0.0.1 in front of a service that counts every byte each way, HTTP headers
  * included, can be cut to play "offline", and can hold a connection's request. The sync tests
- * (test/sync/harness.ts) and the sync benchmark (bench/sections/sync.ts) measure what a sync
+ * (test/core/catalog/sync/harness.ts) and the sync benchmark (bench/sections/sync.ts) measure what a sync
  * moves through it (docs/architecture.md section 10); the renderer's journeys hold a request in
  * flight with it.
  */

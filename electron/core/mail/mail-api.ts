@@ -94,7 +94,7 @@ function inputOf(request: {
 
 /**
  * `discovery` is how discovery reaches the provider (default: HTTPS and the system's DNS; tests
- * answer from loopback servers, test/apps/loopback-mail-servers.ts).
+ * answer from loopback servers, test/core/mail/loopback-mail-servers.ts).
  */
 export function mailApi(core: DeviceCore, discovery: DiscoveryOptions = {}): Group {
   const open = () => core.applications.mail();
