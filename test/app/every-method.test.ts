@@ -186,6 +186,7 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       value: 'hidden-recovery-1',
     });
     await call(admin, 'passwords.list');
+    expect(await call(admin, 'passwords.pending')).toMatchObject({ pending: expect.any(Number) });
     await call(admin, 'passwords.update', { id, changes: { password: 'second password 2!' } });
     const detail = await call(admin, 'passwords.get', { id });
     const history = detail.history as unknown as { updated: string; passwordChanged: boolean }[];
@@ -240,6 +241,7 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       outbound: [smtp],
     });
     await call(admin, 'mail.list');
+    expect(await call(admin, 'mail.pending')).toMatchObject({ pending: expect.any(Number) });
     expect(await call(admin, 'mail.get', { address: 'walker@example.com' })).toMatchObject({
       inbound: [expect.objectContaining({ hasPassword: true })],
     });

@@ -278,6 +278,7 @@ describe('the sync slice', () => {
       downloaded: 0,
       uploaded: 1,
       conflicts: 0,
+      conflictsKept: [],
       profileRefreshed: false,
       catalogs: [],
       carriedOver: 0,

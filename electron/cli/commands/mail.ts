@@ -190,7 +190,7 @@ const add = defineCommand({
       Outbound: options.smtp === undefined ? [] : [connection('smtp', options.smtp)],
     };
     const dnsServers = options['dns-server'];
-    return withApplications(context, async (applications) => {
+    return withApplications(context, async (applications, device) => {
       const mail = await applications.mail();
       let added: AddedMailAccount;
       try {
@@ -207,7 +207,7 @@ const add = defineCommand({
           : error;
       }
       printWarnings(context, added.warnings);
-      const sync = await syncAround(context, applications, 'after');
+      const sync = await syncAround(context, device, 'after');
       return addedOutput(added, sync);
     });
   },
@@ -218,8 +218,8 @@ const list = defineCommand({
   summary: 'list the mail accounts (without passwords)',
   options: { offline: offlineOption },
   async run(context) {
-    return withApplications(context, async (applications) => {
-      const sync = await syncAround(context, applications, 'before');
+    return withApplications(context, async (applications, device) => {
+      const sync = await syncAround(context, device, 'before');
       const accounts = (await applications.mail()).list();
       return {
         text:
@@ -253,8 +253,8 @@ const show = defineCommand({
   },
   async run(context) {
     const show = context.options['show-passwords'] === true;
-    return withApplications(context, async (applications) => {
-      const sync = await syncAround(context, applications, 'before');
+    return withApplications(context, async (applications, device) => {
+      const sync = await syncAround(context, device, 'before');
       const entry = lookUp(await applications.mail(), context.args[0]!);
       return { text: accountLines(entry, show), json: { ...accountView(entry, show), sync } };
     });
@@ -267,11 +267,11 @@ const remove = defineCommand({
   positionals: [{ name: 'EMAIL', description: 'the address' }],
   options: { offline: offlineOption },
   async run(context) {
-    return withApplications(context, async (applications) => {
+    return withApplications(context, async (applications, device) => {
       const mail = await applications.mail();
       const entry = lookUp(mail, context.args[0]!);
       await mail.delete(entry.EmailAddress);
-      const sync = await syncAround(context, applications, 'after');
+      const sync = await syncAround(context, device, 'after');
       return {
         text: `Deleted ${entry.EmailAddress}`,
         json: { deleted: accountView(entry), sync },
@@ -289,8 +289,8 @@ const exportCommand = defineCommand({
     offline: offlineOption,
   },
   async run(context) {
-    return withApplications(context, async (applications) => {
-      await syncAround(context, applications, 'before');
+    return withApplications(context, async (applications, device) => {
+      await syncAround(context, device, 'before');
       const mail = await applications.mail();
       const entry = lookUp(mail, context.args[0]!);
       const xml = mail.exportAutoconfig(entry.EmailAddress, {
@@ -316,7 +316,7 @@ const importCommand = defineCommand({
   },
   async run(context) {
     const xml = new TextDecoder().decode(await readInput(context, context.args[0]!));
-    return withApplications(context, async (applications) => {
+    return withApplications(context, async (applications, device) => {
       const mail = await applications.mail();
       let added: AddedMailAccount;
       try {
@@ -333,7 +333,7 @@ const importCommand = defineCommand({
           : error;
       }
       printWarnings(context, added.warnings);
-      const sync = await syncAround(context, applications, 'after');
+      const sync = await syncAround(context, device, 'after');
       return addedOutput(added, sync);
     });
   },

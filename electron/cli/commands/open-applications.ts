@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMeshError, MeshError } from '../../../shared/errors';
-import type { MeshApplications, SyncReport } from '../../core/mesh-applications';
+import type { MeshApplications } from '../../core/mesh-applications';
 import type { MeshDevice } from '../../core/mesh-device';
 import { usageError, type CommandContext, type OptionSpec } from '../command';
 import { cliWords } from '../error-words';
@@ -49,17 +49,17 @@ export function withApplications<T>(
  */
 export async function syncAround(
   context: CommandContext,
-  applications: MeshApplications,
+  device: MeshDevice,
   when: 'before' | 'after',
 ): Promise<SyncOutcome> {
   const pending = async (): Promise<number> =>
-    (await applications.passwords()).pending + (await applications.mail()).pending;
+    (await device.passwords.pending()).pending + (await device.mail.pending()).pending;
   if ((context.options as { offline?: unknown }).offline === true) {
     return { state: 'skipped', pending: await pending() };
   }
-  let report: SyncReport;
+  let report: Awaited<ReturnType<MeshDevice['account']['sync']>>;
   try {
-    report = await applications.sync();
+    report = await device.account.sync();
   } catch (error) {
     if (!isMeshError(error)) throw error;
     const unreachable = UNREACHABLE.has(error.code);
@@ -81,12 +81,12 @@ export async function syncAround(
     context.io.stderr(`mesh: ${note}\n`);
     return { state: unreachable ? 'offline' : 'refused', pending: left };
   }
-  for (const conflict of report.conflicts) {
+  for (const kept of report.conflictsKept) {
     context.io.stderr(
-      `mesh: an entry was also changed on another device; kept the ${conflict.kept === 'local' ? 'newer version from this device' : 'newer version from the other device'}, the other is in its history\n`,
+      `mesh: an entry was also changed on another device; kept the ${kept === 'local' ? 'newer version from this device' : 'newer version from the other device'}, the other is in its history\n`,
     );
   }
-  return { state: 'synced', pending: await pending(), conflicts: report.conflicts.length };
+  return { state: 'synced', pending: await pending(), conflicts: report.conflicts };
 }
 
 /** A secret from an option value, or from standard input when the value is `-`. */

@@ -173,7 +173,7 @@ const add = defineCommand({
     const totp =
       options.totp === undefined ? undefined : await secretArgument(context, options.totp);
     const [site, username] = args as [string, string];
-    return withApplications(context, async (applications) => {
+    return withApplications(context, async (applications, device) => {
       const passwords = await applications.passwords();
       let entry: PasswordEntry;
       let replaced: boolean;
@@ -191,7 +191,7 @@ const add = defineCommand({
           ? asUsageError(error)
           : error;
       }
-      const sync = await syncAround(context, applications, 'after');
+      const sync = await syncAround(context, device, 'after');
       const weak =
         generated === undefined ? await weakPasswordNote(password, [username, site]) : undefined;
       if (weak !== undefined) context.io.stderr(`mesh: ${weak}\n`);
@@ -240,8 +240,8 @@ const get = defineCommand({
   },
   async run(context) {
     const site = context.args[0]!;
-    return withApplications(context, async (applications) => {
-      const sync = await syncAround(context, applications, 'before');
+    return withApplications(context, async (applications, device) => {
+      const sync = await syncAround(context, device, 'before');
       const passwords = await applications.passwords();
       let matches;
       try {
@@ -312,8 +312,8 @@ const list = defineCommand({
   ],
   options: { offline: offlineOption },
   async run(context) {
-    return withApplications(context, async (applications) => {
-      const sync = await syncAround(context, applications, 'before');
+    return withApplications(context, async (applications, device) => {
+      const sync = await syncAround(context, device, 'before');
       const entries = (await applications.passwords()).list(context.args[0] ?? '');
       const { entryDisplayName, displaySite } = await catalogHelpers();
       return {
@@ -339,7 +339,7 @@ const remove = defineCommand({
     offline: offlineOption,
   },
   async run(context) {
-    return withApplications(context, async (applications) => {
+    return withApplications(context, async (applications, device) => {
       const passwords = await applications.passwords();
       let deleted: PasswordEntry[];
       try {
@@ -349,7 +349,7 @@ const remove = defineCommand({
           ? asUsageError(error)
           : error;
       }
-      const sync = await syncAround(context, applications, 'after');
+      const sync = await syncAround(context, device, 'after');
       const { entryDisplayName } = await catalogHelpers();
       return {
         text: deleted.map(
@@ -404,7 +404,7 @@ const importCommand = defineCommand({
       );
     }
     const file = await readInput(context, context.args[0]!);
-    return withApplications(context, async (applications) => {
+    return withApplications(context, async (applications, device) => {
       const passwords = await applications.passwords();
       const showProgress = !context.json && context.io.stderrIsTTY === true;
       let report: PasswordImportReport;
@@ -421,7 +421,7 @@ const importCommand = defineCommand({
       } finally {
         if (showProgress) context.io.stderr('\r\u001b[K');
       }
-      const sync = await syncAround(context, applications, 'after');
+      const sync = await syncAround(context, device, 'after');
       return { text: reportLines(report), json: { ...report, sync } };
     });
   },
@@ -444,8 +444,8 @@ const exportCommand = defineCommand({
       throw usageError(`--format takes bitwarden or chrome, not ${JSON.stringify(format)}`);
     }
     const target = context.args[0]!;
-    return withApplications(context, async (applications) => {
-      const sync = await syncAround(context, applications, 'before');
+    return withApplications(context, async (applications, device) => {
+      const sync = await syncAround(context, device, 'before');
       const passwords = await applications.passwords();
       const csv = passwords.export(format);
       if (target === '-') {

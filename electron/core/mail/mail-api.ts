@@ -103,6 +103,10 @@ export function mailApi(core: DeviceCore, discovery: DiscoveryOptions = {}): Gro
       return (await open()).list().map(accountView);
     },
 
+    async pending() {
+      return { pending: (await open()).pending };
+    },
+
     async get(request) {
       const entry = (await open()).get(request.address);
       if (entry === undefined) {

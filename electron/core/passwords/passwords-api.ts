@@ -241,6 +241,10 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
       return { csv: passwords.export(request.format ?? 'bitwarden'), entries: passwords.size };
     },
 
+    async pending() {
+      return { pending: (await open()).pending };
+    },
+
     async settings(request = {}, options = {}) {
       const passwords = await open();
       if (request.neverAsk !== undefined) await passwords.neverAsk(request.neverAsk, options);

@@ -91,6 +91,7 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
         downloaded: report.downloaded,
         uploaded: report.uploaded,
         conflicts: report.conflicts.length,
+        conflictsKept: report.conflicts.map((conflict) => conflict.kept),
         profileRefreshed: report.profileRefreshed,
         catalogs: report.catalogs.map((catalog) => ({
           type: catalog.type,

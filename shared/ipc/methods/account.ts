@@ -102,6 +102,8 @@ export const accountMethods = {
       downloaded: z.number().int().nonnegative(),
       uploaded: z.number().int().nonnegative(),
       conflicts: z.number().int().nonnegative(),
+      /** For each conflict, in order, whose version stayed current (the other is in its history). */
+      conflictsKept: z.array(z.enum(['local', 'remote'])),
       profileRefreshed: z.boolean(),
       catalogs: z.array(
         z.strictObject({

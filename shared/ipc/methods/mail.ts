@@ -65,6 +65,8 @@ const accountInput = {
 
 export const mailMethods = {
   'mail.list': method(noRequest, z.array(mailAccountSchema)),
+  /** Accounts changed on this device and not uploaded yet (`account.sync` uploads them). */
+  'mail.pending': method(noRequest, z.strictObject({ pending: z.number().int().nonnegative() })),
   'mail.get': method(z.strictObject({ address }), mailAccountSchema),
   'mail.discover': method(z.strictObject({ address }), discoverySchema),
   /** Add an account; with `discover`, servers not given are found (RFC 6186, autoconfig). */

@@ -4,7 +4,7 @@
  * entry, `totp` its current code (docs/core-api.md). Dispatched to `MeshDevice.passwords`.
  */
 import { z } from 'zod';
-import { method, textSchema, timeSchema, udfSchema } from '../method';
+import { method, noRequest, textSchema, timeSchema, udfSchema } from '../method';
 
 const id = z.string().min(1).max(256);
 
@@ -174,6 +174,11 @@ export const passwordsMethods = {
   'passwords.export': method(
     z.strictObject({ format: z.enum(['bitwarden', 'chrome']).optional() }).optional(),
     z.strictObject({ csv: z.string(), entries: z.number().int().nonnegative() }),
+  ),
+  /** Entries changed on this device and not uploaded yet (`account.sync` uploads them). */
+  'passwords.pending': method(
+    noRequest,
+    z.strictObject({ pending: z.number().int().nonnegative() }),
   ),
   /** Read the settings; with changes, change them first. */
   'passwords.settings': method(
