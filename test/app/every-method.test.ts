@@ -204,6 +204,18 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       format: 'chrome',
     });
     await call(admin, 'passwords.export', { format: 'bitwarden' });
+    // What `mesh password` uses: add-or-replace, find by site (best first), delete by site.
+    const put = { sites: ['cli.example.net'], username: 'walker', password: 'cli-pass-1' };
+    expect(await call(admin, 'passwords.put', put)).toMatchObject({ replaced: false });
+    expect(await call(admin, 'passwords.put', { ...put, password: 'cli-pass-2' })).toMatchObject({
+      replaced: true,
+    });
+    expect(await call(admin, 'passwords.find', { site: 'https://cli.example.net/in' })).toEqual([
+      expect.objectContaining({ site: 'cli.example.net' }),
+    ]);
+    expect(
+      await call(admin, 'passwords.deleteBySite', { site: 'cli.example.net', username: 'walker' }),
+    ).toEqual([expect.objectContaining({ username: 'walker' })]);
     expect(await call(admin, 'passwords.settings', { neverAsk: 'bank.example.org' })).toEqual({
       neverAsk: ['bank.example.org'],
       autoGenerate: false,

@@ -202,12 +202,12 @@ describe.runIf(keychainInSession)(`mesh password and mesh mail${keychainSkipReas
     await writeFile(join(work, 'chrome.csv'), csv);
     const imported = (await json(desktop, ['password', 'import', 'chrome.csv'])) as {
       format: string;
-      added: unknown[];
-      skipped: Array<{ row: number; reason: string }>;
+      added: number;
+      skipped: Array<{ row: number; line: number; reason: string }>;
       sync: { state: string; pending: number };
     };
     expect(imported.format).toBe('chrome');
-    expect(imported.added).toHaveLength(2);
+    expect(imported.added).toBe(2);
     expect(imported.skipped.map((row) => row.reason)).toEqual(['empty row', 'duplicate of row 1']);
     expect(imported.sync).toMatchObject({ state: 'synced', pending: 0 });
     expect(JSON.stringify(imported)).not.toContain('wiki-pass');

@@ -9,11 +9,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { PasswordEntry } from '../../../shared/apps/password-entry';
 import { MeshError } from '../../../shared/errors';
+import type { PasswordSummary } from '../../../shared/ipc/methods/passwords';
 import type { CharacterClass, GeneratedSecret } from '../../core/passwords/password-generator';
 import { PASSWORD_CSV_FORMATS, type PasswordCsvFormat } from '../../core/passwords/csv-formats';
-import type { PasswordImportReport } from '../../core/passwords/csv-import';
+import type { MeshDevice } from '../../core/mesh-device';
 import {
   asUsageError,
   defineCommand,
@@ -22,13 +22,8 @@ import {
   usageError,
   type OptionSpecs,
 } from '../command';
-import {
-  offlineOption,
-  readInput,
-  secretArgument,
-  syncAround,
-  withApplications,
-} from './open-applications';
+import { offlineOption, readInput, secretArgument, syncAround } from './open-applications';
+import { withDevice } from './open-device';
 
 /** Generator options, shared by `add --generate` and `generate`. */
 const generatorOptions = {
@@ -73,8 +68,8 @@ const CLASSES: readonly CharacterClass[] = ['lowercase', 'uppercase', 'digits', 
  * every `mesh` (the bundle loads them as chunks: `mesh --help` stays small, README.md).
  */
 async function catalogHelpers() {
-  const { entryDisplayName, displaySite } = await import('../../core/catalog/site-match');
-  return { entryDisplayName, displaySite };
+  const { displaySite } = await import('../../core/catalog/site-match');
+  return { displaySite };
 }
 
 /** A password or passphrase as the generator options say (usage errors for bad values). */
@@ -116,15 +111,14 @@ async function generate(flags: GeneratorFlags): Promise<GeneratedSecret> {
 }
 
 /** An entry as --json shows it in a listing: no password, no TOTP secret, no history. */
-function listed(entry: PasswordEntry, name: string) {
+function listed(entry: PasswordSummary) {
   return {
-    identifier: entry.Identifier,
-    name,
-    ...(entry.Title === undefined ? {} : { title: entry.Title }),
-    sites: entry.Sites,
-    ...(entry.Username === undefined ? {} : { username: entry.Username }),
-    hasTotp: entry.TOTP !== undefined,
-    updated: entry.Updated,
+    identifier: entry.id,
+    name: entry.title,
+    sites: entry.sites,
+    ...(entry.username === null ? {} : { username: entry.username }),
+    hasTotp: entry.hasTotp,
+    updated: entry.updated,
   };
 }
 
@@ -173,18 +167,17 @@ const add = defineCommand({
     const totp =
       options.totp === undefined ? undefined : await secretArgument(context, options.totp);
     const [site, username] = args as [string, string];
-    return withApplications(context, async (applications, device) => {
-      const passwords = await applications.passwords();
-      let entry: PasswordEntry;
+    return withDevice(context, async (device) => {
+      let entry: PasswordSummary;
       let replaced: boolean;
       try {
-        ({ entry, replaced } = await passwords.put({
-          Sites: [site, ...(options.site ?? [])],
-          Username: username,
-          Password: password,
-          Title: options.title,
-          Notes: options.notes,
-          TOTP: totp,
+        ({ entry, replaced } = await device.passwords.put({
+          sites: [site, ...(options.site ?? [])],
+          username,
+          password,
+          ...(options.title !== undefined && { title: options.title }),
+          ...(options.notes !== undefined && { notes: options.notes }),
+          ...(totp !== undefined && { totp }),
         }));
       } catch (error) {
         throw error instanceof MeshError && error.code === 'INVALID_ARGUMENT'
@@ -195,7 +188,7 @@ const add = defineCommand({
       const weak =
         generated === undefined ? await weakPasswordNote(password, [username, site]) : undefined;
       if (weak !== undefined) context.io.stderr(`mesh: ${weak}\n`);
-      const name = (await catalogHelpers()).entryDisplayName(entry);
+      const name = entry.title;
       return {
         text: [
           replaced
@@ -209,7 +202,7 @@ const add = defineCommand({
               ]),
         ],
         json: {
-          ...listed(entry, name),
+          ...listed(entry),
           replaced,
           ...(generated === undefined
             ? {}
@@ -240,12 +233,15 @@ const get = defineCommand({
   },
   async run(context) {
     const site = context.args[0]!;
-    return withApplications(context, async (applications, device) => {
+    const username = context.options.username;
+    return withDevice(context, async (device) => {
       const sync = await syncAround(context, device, 'before');
-      const passwords = await applications.passwords();
-      let matches;
+      let matches: Awaited<ReturnType<MeshDevice['passwords']['find']>>;
       try {
-        matches = passwords.find(site, context.options.username);
+        matches = await device.passwords.find({
+          site,
+          ...(username !== undefined && { username }),
+        });
       } catch (error) {
         throw asUsageError(error);
       }
@@ -253,30 +249,33 @@ const get = defineCommand({
       if (best === undefined) {
         throw new MeshError('NOT_FOUND', 'no password entry matches this site', { field: 'SITE' });
       }
-      const entry = best.entry;
+      const entry = await device.passwords.get({ id: best.entry.id });
+      const { password } = await device.passwords.reveal({ id: entry.id });
       // A TOTP secret stored before secrets were checked may be unusable: the password is
       // still shown, and the TOTP line says what is wrong with the secret (never the secret).
-      let totp: ReturnType<typeof passwords.totp>;
+      let totp: Awaited<ReturnType<MeshDevice['passwords']['totp']>> = null;
       let totpProblem: string | undefined;
       try {
-        totp = passwords.totp(entry);
+        totp = await device.passwords.totp({ id: entry.id });
       } catch (error) {
         if (!(error instanceof MeshError) || error.code !== 'INVALID_ARGUMENT') throw error;
         totpProblem = error.message;
       }
-      const { entryDisplayName, displaySite } = await catalogHelpers();
+      const { displaySite } = await catalogHelpers();
       const others = matches.length - 1;
+      // The title a person gave: the name shown when it is not the first site's (or user's).
+      const firstSite = entry.sites[0];
+      const titled =
+        entry.title !== (firstSite === undefined ? (entry.username ?? '') : displaySite(firstSite));
       return {
         text: [
           `Site:     ${displaySite(best.site)}`,
-          ...(entry.Title === undefined ? [] : [`Title:    ${entry.Title}`]),
-          `Username: ${entry.Username ?? ''}`,
-          `Password: ${entry.Password ?? ''}`,
-          ...(totp === undefined
-            ? []
-            : [`TOTP:     ${totp.code} (${totp.remainingSeconds} s left)`]),
+          ...(titled ? [`Title:    ${entry.title}`] : []),
+          `Username: ${entry.username ?? ''}`,
+          `Password: ${password ?? ''}`,
+          ...(totp === null ? [] : [`TOTP:     ${totp.code} (${totp.remainingSeconds} s left)`]),
           ...(totpProblem === undefined ? [] : [`TOTP:     none (${totpProblem})`]),
-          ...(entry.Notes === undefined ? [] : [`Notes:    ${entry.Notes}`]),
+          ...(entry.notes === null ? [] : [`Notes:    ${entry.notes}`]),
           ...(others > 0
             ? [
                 `(${others} more ${others === 1 ? 'entry matches' : 'entries match'}: --username chooses)`,
@@ -284,11 +283,11 @@ const get = defineCommand({
             : []),
         ],
         json: {
-          ...listed(entry, entryDisplayName(entry)),
+          ...listed(entry),
           site: best.site,
-          password: entry.Password ?? null,
-          ...(entry.Notes === undefined ? {} : { notes: entry.Notes }),
-          ...(totp === undefined
+          password,
+          ...(entry.notes === null ? {} : { notes: entry.notes }),
+          ...(totp === null
             ? {}
             : { totp: { code: totp.code, remainingSeconds: totp.remainingSeconds } }),
           ...(totpProblem === undefined ? {} : { totp: { error: totpProblem } }),
@@ -312,19 +311,19 @@ const list = defineCommand({
   ],
   options: { offline: offlineOption },
   async run(context) {
-    return withApplications(context, async (applications, device) => {
+    return withDevice(context, async (device) => {
       const sync = await syncAround(context, device, 'before');
-      const entries = (await applications.passwords()).list(context.args[0] ?? '');
-      const { entryDisplayName, displaySite } = await catalogHelpers();
+      const entries = await device.passwords.list({ query: context.args[0] ?? '' });
+      const { displaySite } = await catalogHelpers();
       return {
         text:
           entries.length === 0
             ? ['No password entries.']
             : entries.map(
                 (entry) =>
-                  `${entryDisplayName(entry)}\t${entry.Username ?? ''}\t${entry.Sites.map(displaySite).join(' ')}`,
+                  `${entry.title}\t${entry.username ?? ''}\t${entry.sites.map(displaySite).join(' ')}`,
               ),
-        json: { entries: entries.map((entry) => listed(entry, entryDisplayName(entry))), sync },
+        json: { entries: entries.map(listed), sync },
       };
     });
   },
@@ -339,23 +338,23 @@ const remove = defineCommand({
     offline: offlineOption,
   },
   async run(context) {
-    return withApplications(context, async (applications, device) => {
-      const passwords = await applications.passwords();
-      let deleted: PasswordEntry[];
+    const username = context.options.username;
+    return withDevice(context, async (device) => {
+      let deleted: PasswordSummary[];
       try {
-        deleted = await passwords.deleteBySite(context.args[0]!, context.options.username);
+        deleted = await device.passwords.deleteBySite({
+          site: context.args[0]!,
+          ...(username !== undefined && { username }),
+        });
       } catch (error) {
         throw error instanceof MeshError && error.code === 'INVALID_ARGUMENT'
           ? asUsageError(error)
           : error;
       }
       const sync = await syncAround(context, device, 'after');
-      const { entryDisplayName } = await catalogHelpers();
       return {
-        text: deleted.map(
-          (entry) => `Deleted ${entryDisplayName(entry)} (${entry.Username ?? ''})`,
-        ),
-        json: { deleted: deleted.map((entry) => listed(entry, entryDisplayName(entry))), sync },
+        text: deleted.map((entry) => `Deleted ${entry.title} (${entry.username ?? ''})`),
+        json: { deleted: deleted.map(listed), sync },
       };
     });
   },
@@ -375,13 +374,13 @@ const generateCommand = defineCommand({
 });
 
 /** The lines of an import report: counts, then each skipped row and warning (never values). */
-function reportLines(report: PasswordImportReport): string[] {
+function reportLines(report: Awaited<ReturnType<MeshDevice['passwords']['import']>>): string[] {
   return [
-    `Imported a ${report.format} export of ${report.rows} rows: ${report.added.length} added, ${report.merged.length} merged, ${report.skipped.length} skipped`,
+    `Imported a ${report.format} export of ${report.rows} rows: ${report.added} added, ${report.merged} merged, ${report.skipped.length} skipped`,
     ...report.skipped.map((row) => `  row ${row.row} (line ${row.line}) skipped: ${row.reason}`),
     ...report.warnings.map(
       (warning) =>
-        `  ${warning.row === undefined ? `line ${warning.line ?? 1}` : `row ${warning.row}`}: ${warning.message}`,
+        `  ${warning.row === null ? `line ${warning.line ?? 1}` : `row ${warning.row}`}: ${warning.message}`,
     ),
   ];
 }
@@ -404,21 +403,31 @@ const importCommand = defineCommand({
       );
     }
     const file = await readInput(context, context.args[0]!);
-    return withApplications(context, async (applications, device) => {
-      const passwords = await applications.passwords();
+    const { decodeCsvText } = await import('../../core/passwords/csv-import');
+    let csv: string;
+    try {
+      csv = decodeCsvText(file);
+    } catch (error) {
+      throw asUsageError(error);
+    }
+    return withDevice(context, async (device) => {
       const showProgress = !context.json && context.io.stderrIsTTY === true;
-      let report: PasswordImportReport;
+      const stop = showProgress
+        ? device.on('progress', ({ operation, done, total }) => {
+            if (operation !== 'import-passwords') return;
+            context.io.stderr(`\r\u001b[KReading rows [${done ?? 0}/${total ?? 0}]`);
+          })
+        : undefined;
+      let report: Awaited<ReturnType<MeshDevice['passwords']['import']>>;
       try {
-        report = await passwords.import(file, {
-          format: format as PasswordCsvFormat | undefined,
-          ...(showProgress && {
-            onProgress: ({ done, total }: { done: number; total: number }) =>
-              context.io.stderr(`\r\u001b[KReading rows [${done}/${total}]`),
-          }),
+        report = await device.passwords.import({
+          csv,
+          ...(format !== undefined && { format: format as PasswordCsvFormat }),
         });
       } catch (error) {
         throw asUsageError(error);
       } finally {
+        stop?.();
         if (showProgress) context.io.stderr('\r\u001b[K');
       }
       const sync = await syncAround(context, device, 'after');
@@ -444,10 +453,9 @@ const exportCommand = defineCommand({
       throw usageError(`--format takes bitwarden or chrome, not ${JSON.stringify(format)}`);
     }
     const target = context.args[0]!;
-    return withApplications(context, async (applications, device) => {
+    return withDevice(context, async (device) => {
       const sync = await syncAround(context, device, 'before');
-      const passwords = await applications.passwords();
-      const csv = passwords.export(format);
+      const { csv, entries } = await device.passwords.export({ format });
       if (target === '-') {
         context.io.stdout(csv);
         return;
@@ -462,8 +470,8 @@ const exportCommand = defineCommand({
         throw new MeshError('INVALID_ARGUMENT', `cannot write ${target}`, { field: 'FILE' });
       }
       return {
-        text: `Exported ${passwords.size} entries to ${target}`,
-        json: { file: path, entries: passwords.size, format, sync },
+        text: `Exported ${entries} entries to ${target}`,
+        json: { file: path, entries, format, sync },
       };
     });
   },

@@ -123,6 +123,26 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
       return summaryOf(await passwords.add({ Sites: request.sites, ...inputOf(request) }, options));
     },
 
+    async put(request, options = {}) {
+      const passwords = await open();
+      const { entry, replaced } = await passwords.put(
+        { Sites: request.sites, ...inputOf(request) },
+        options,
+      );
+      return { entry: summaryOf(entry), replaced };
+    },
+
+    async find(request) {
+      return (await open())
+        .find(request.site, request.username)
+        .map((match) => ({ site: match.site, entry: summaryOf(match.entry) }));
+    },
+
+    async deleteBySite(request, options = {}) {
+      const deleted = await (await open()).deleteBySite(request.site, request.username, options);
+      return deleted.map(summaryOf);
+    },
+
     async update(request, options = {}) {
       const passwords = await open();
       const { sites, ...rest } = request.changes;
@@ -222,15 +242,27 @@ export function passwordsApi(core: DeviceCore): ApiGroup<'passwords'> {
       ).import(request.csv, {
         signal: options.signal,
         format: request.format as PasswordCsvFormat | undefined,
+        onProgress: ({ done, total }) =>
+          core.context.events.emit('progress', {
+            operation: 'import-passwords',
+            step: 'rows',
+            done,
+            total,
+          }),
       });
       return {
         format: report.format,
         rows: report.rows,
         added: report.added.length,
         merged: report.merged.length,
-        skipped: report.skipped.map((item) => ({ row: item.row, reason: item.reason })),
+        skipped: report.skipped.map((item) => ({
+          row: item.row,
+          line: item.line,
+          reason: item.reason,
+        })),
         warnings: report.warnings.map((item) => ({
           row: item.row ?? null,
+          line: item.line ?? null,
           message: item.message,
         })),
       };

@@ -95,6 +95,36 @@ export const passwordsMethods = {
     z.strictObject({ id, password: z.string().nullable() }),
   ),
   'passwords.add': method(z.strictObject(entryInput), passwordSummarySchema),
+  /**
+   * Add an entry, or - when one entry already lists the first site with this user name - make
+   * this its new version (the previous one stays in its history): `mesh password add`.
+   */
+  'passwords.put': method(
+    z.strictObject({ ...entryInput, sites: entryInput.sites.min(1) }),
+    z.strictObject({ entry: passwordSummarySchema, replaced: z.boolean() }),
+  ),
+  /**
+   * The entries for a site or URL, the best match first (the exact host, then the nearest `*.`
+   * pattern), each with the site of the entry that matched; with `username`, only that user's.
+   */
+  'passwords.find': method(
+    z.strictObject({
+      site: z.string().min(1).max(2000),
+      username: z.string().max(1000).optional(),
+    }),
+    z.array(z.strictObject({ site: z.string(), entry: passwordSummarySchema })),
+  ),
+  /**
+   * Delete the entries listing exactly `site`, or the one of them with `username`: NOT_FOUND
+   * when none does, INVALID_ARGUMENT (`matches`) when several do and no user name says which.
+   */
+  'passwords.deleteBySite': method(
+    z.strictObject({
+      site: z.string().min(1).max(2000),
+      username: z.string().max(1000).optional(),
+    }),
+    z.array(passwordSummarySchema),
+  ),
   /** The given fields replace the current ones (an empty string clears one). */
   'passwords.update': method(
     z.strictObject({ id, changes: z.strictObject(entryInput).partial() }),
@@ -155,7 +185,10 @@ export const passwordsMethods = {
       suggestions: z.array(z.string()),
     }),
   ),
-  /** Import a CSV export (Chrome, Firefox, Bitwarden, LastPass, KeePassXC). */
+  /**
+   * Import a CSV export (Chrome, Firefox, Bitwarden, LastPass, KeePassXC); `progress` events
+   * (operation `import-passwords`) count the rows read.
+   */
   'passwords.import': method(
     z.strictObject({
       csv: textSchema.max(64 * 1024 * 1024),
@@ -166,8 +199,17 @@ export const passwordsMethods = {
       rows: z.number().int().nonnegative(),
       added: z.number().int().nonnegative(),
       merged: z.number().int().nonnegative(),
-      skipped: z.array(z.strictObject({ row: z.number().int(), reason: z.string() })),
-      warnings: z.array(z.strictObject({ row: z.number().int().nullable(), message: z.string() })),
+      /** `line`: the file's line where the row starts. */
+      skipped: z.array(
+        z.strictObject({ row: z.number().int(), line: z.number().int(), reason: z.string() }),
+      ),
+      warnings: z.array(
+        z.strictObject({
+          row: z.number().int().nullable(),
+          line: z.number().int().nullable(),
+          message: z.string(),
+        }),
+      ),
     }),
   ),
   /** Every entry as a CSV file: it holds the passwords, for the person who asked. */
