@@ -253,6 +253,10 @@ describe.runIf(keychainInSession)(`every method of the contract${keychainSkipRea
       outbound: [smtp],
     });
     await call(admin, 'mail.list');
+    expect(await call(admin, 'mail.revealPasswords', { address: 'walker@example.com' })).toEqual({
+      inbound: ['imap secret'],
+      outbound: ['imap secret'],
+    });
     expect(await call(admin, 'mail.pending')).toMatchObject({ pending: expect.any(Number) });
     expect(await call(admin, 'mail.get', { address: 'walker@example.com' })).toMatchObject({
       inbound: [expect.objectContaining({ hasPassword: true })],

@@ -8,19 +8,15 @@
  * cleartext passwords go to standard error.
  */
 import type { Connection } from '../../../shared/apps/connection';
-import type { MailAccountEntry } from '../../../shared/apps/mail-profile';
-import { MeshError } from '../../../shared/errors';
-import type { MailAccountInput } from '../../core/mail/mail-catalog';
+import { isMeshError, MeshError } from '../../../shared/errors';
+import type { MeshDevice } from '../../core/mesh-device';
 import {
   buildMailConnection,
   describeMailConnection,
   parseHostPort,
   type MailProtocol,
   type MailSecurity,
-  type MailWarning,
 } from '../../core/mail/mail-connection';
-import { createSrvResolver } from '../../core/mail/srv-resolver';
-import type { AddedMailAccount } from '../../core/mail/mail-application';
 import {
   asUsageError,
   defineCommand,
@@ -28,21 +24,23 @@ import {
   usageError,
   type CommandContext,
 } from '../command';
-import {
-  offlineOption,
-  readInput,
-  secretArgument,
-  syncAround,
-  withApplications,
-} from './open-applications';
+import { offlineOption, readInput, secretArgument, syncAround } from './open-applications';
+import { withDevice } from './open-device';
+
+type MailAccount = Awaited<ReturnType<MeshDevice['mail']['get']>>;
+type AddedMailAccount = Awaited<ReturnType<MeshDevice['mail']['add']>>;
+type ShownConnection = MailAccount['inbound'][number];
+/** The server passwords of an account, when asked for (`mail.revealPasswords`). */
+type Passwords = Awaited<ReturnType<MeshDevice['mail']['revealPasswords']>>;
 
 const SECURITY: readonly MailSecurity[] = ['ssl', 'starttls', 'plain'];
 
-/** A connection as shown: protocol, host:port, security, user; the password only when asked. */
-function connectionView(connection: Connection, showPassword: boolean) {
+/** A connection as shown: protocol, host:port, security, user; the password when given. */
+function connectionView(connection: ShownConnection, password?: string | null) {
   let described: ReturnType<typeof describeMailConnection> | undefined;
   try {
-    described = describeMailConnection(connection);
+    const { hasPassword: _hasPassword, ...fields } = connection;
+    described = describeMailConnection(fields as Connection);
   } catch {
     described = undefined;
   }
@@ -53,55 +51,58 @@ function connectionView(connection: Connection, showPassword: boolean) {
     host: connection.ServiceName ?? null,
     port: connection.Port ?? described?.port ?? null,
     ...(connection.UserName === undefined ? {} : { username: connection.UserName }),
-    hasPassword: connection.Password !== undefined,
-    ...(showPassword && connection.Password !== undefined ? { password: connection.Password } : {}),
+    hasPassword: connection.hasPassword,
+    ...(typeof password === 'string' ? { password } : {}),
     ...(connection.Authentication === undefined
       ? {}
       : { authentication: connection.Authentication }),
   };
 }
 
-function accountView(entry: MailAccountEntry, showPasswords = false) {
+function accountView(entry: MailAccount, passwords?: Passwords) {
   return {
-    identifier: entry.Identifier,
-    emailAddress: entry.EmailAddress,
-    ...(entry.AccountName === undefined ? {} : { accountName: entry.AccountName }),
-    ...(entry.DisplayName === undefined ? {} : { displayName: entry.DisplayName }),
-    ...(entry.ReplyToAddress === undefined ? {} : { replyTo: entry.ReplyToAddress }),
-    inbound: entry.Inbound.map((connection) => connectionView(connection, showPasswords)),
-    outbound: entry.Outbound.map((connection) => connectionView(connection, showPasswords)),
-    updated: entry.Updated,
+    identifier: entry.id,
+    emailAddress: entry.address,
+    ...(entry.accountName === null ? {} : { accountName: entry.accountName }),
+    ...(entry.displayName === null ? {} : { displayName: entry.displayName }),
+    ...(entry.replyTo === null ? {} : { replyTo: entry.replyTo }),
+    inbound: entry.inbound.map((c, i) => connectionView(c, passwords?.inbound[i])),
+    outbound: entry.outbound.map((c, i) => connectionView(c, passwords?.outbound[i])),
+    updated: entry.updated,
   };
 }
 
-function connectionLine(connection: Connection, showPassword: boolean): string {
-  const view = connectionView(connection, showPassword);
+function connectionLine(connection: ShownConnection, password?: string | null): string {
+  const view = connectionView(connection, password);
   const what = view.protocol?.toUpperCase() ?? 'server';
   return `${what} ${view.host ?? '?'}:${view.port ?? '?'} (${view.security ?? '?'})${view.username === undefined ? '' : ` as ${view.username}`}${'password' in view ? `, password ${view.password}` : ''}`;
 }
 
-function accountLines(entry: MailAccountEntry, showPasswords: boolean): string[] {
+function accountLines(entry: MailAccount, passwords?: Passwords): string[] {
   return [
-    `Address:  ${entry.EmailAddress}`,
-    ...(entry.AccountName === undefined ? [] : [`Account:  ${entry.AccountName}`]),
-    ...(entry.DisplayName === undefined ? [] : [`Name:     ${entry.DisplayName}`]),
-    ...(entry.ReplyToAddress === undefined ? [] : [`Reply-To: ${entry.ReplyToAddress}`]),
-    ...entry.Inbound.map((c) => `Inbound:  ${connectionLine(c, showPasswords)}`),
-    ...entry.Outbound.map((c) => `Outbound: ${connectionLine(c, showPasswords)}`),
+    `Address:  ${entry.address}`,
+    ...(entry.accountName === null ? [] : [`Account:  ${entry.accountName}`]),
+    ...(entry.displayName === null ? [] : [`Name:     ${entry.displayName}`]),
+    ...(entry.replyTo === null ? [] : [`Reply-To: ${entry.replyTo}`]),
+    ...entry.inbound.map((c, i) => `Inbound:  ${connectionLine(c, passwords?.inbound[i])}`),
+    ...entry.outbound.map((c, i) => `Outbound: ${connectionLine(c, passwords?.outbound[i])}`),
   ];
 }
 
-function printWarnings(context: CommandContext, warnings: readonly MailWarning[]): void {
+function printWarnings(
+  context: CommandContext,
+  warnings: readonly { readonly message: string }[],
+): void {
   for (const warning of warnings) context.io.stderr(`mesh: warning: ${warning.message}\n`);
 }
 
 function addedOutput(added: AddedMailAccount, sync: unknown) {
   return {
-    text: [`Added ${added.entry.EmailAddress}`, ...accountLines(added.entry, false).slice(1)],
+    text: [`Added ${added.account.address}`, ...accountLines(added.account).slice(1)],
     json: {
-      ...accountView(added.entry),
+      ...accountView(added.account),
       warnings: added.warnings.map((warning) => warning.message),
-      ...(added.discovery === undefined
+      ...(added.discovery === null
         ? {}
         : {
             discovery: added.discovery.found
@@ -181,25 +182,23 @@ const add = defineCommand({
         throw asUsageError(error);
       }
     };
-    const input: MailAccountInput = {
-      EmailAddress: email,
-      DisplayName: options['display-name'],
-      AccountName: options['account-name'],
-      ReplyToAddress: options['reply-to'],
-      Inbound: given === undefined ? [] : [connection(options.imap ? 'imap' : 'pop3', given)],
-      Outbound: options.smtp === undefined ? [] : [connection('smtp', options.smtp)],
-    };
+    const inbound = given === undefined ? [] : [connection(options.imap ? 'imap' : 'pop3', given)];
+    const outbound = options.smtp === undefined ? [] : [connection('smtp', options.smtp)];
     const dnsServers = options['dns-server'];
-    return withApplications(context, async (applications, device) => {
-      const mail = await applications.mail();
+    return withDevice(context, async (device) => {
       let added: AddedMailAccount;
       try {
-        added = await mail.add(input, {
+        added = await device.mail.add({
+          address: email,
+          ...(options['display-name'] !== undefined && { displayName: options['display-name'] }),
+          ...(options['account-name'] !== undefined && { accountName: options['account-name'] }),
+          ...(options['reply-to'] !== undefined && { replyTo: options['reply-to'] }),
+          inbound,
+          outbound,
           discover: options.discover === true,
-          ...(dnsServers === undefined
-            ? {}
-            : { discovery: { resolveSrv: createSrvResolver({ servers: dnsServers }) } }),
-          credentials: { username, password },
+          ...(dnsServers !== undefined && { dnsServers }),
+          username,
+          ...(password !== undefined && { password }),
         });
       } catch (error) {
         throw error instanceof MeshError && error.code === 'INVALID_ARGUMENT'
@@ -218,19 +217,19 @@ const list = defineCommand({
   summary: 'list the mail accounts (without passwords)',
   options: { offline: offlineOption },
   async run(context) {
-    return withApplications(context, async (applications, device) => {
+    return withDevice(context, async (device) => {
       const sync = await syncAround(context, device, 'before');
-      const accounts = (await applications.mail()).list();
+      const accounts = await device.mail.list();
       return {
         text:
           accounts.length === 0
             ? ['No mail accounts.']
             : accounts.map((entry) => {
-                const inbound = entry.Inbound[0];
-                const outbound = entry.Outbound[0];
+                const inbound = entry.inbound[0];
+                const outbound = entry.outbound[0];
                 return [
-                  entry.EmailAddress,
-                  entry.AccountName ?? '',
+                  entry.address,
+                  entry.accountName ?? '',
                   inbound === undefined ? '' : `${inbound.ServiceName ?? ''}:${inbound.Port ?? ''}`,
                   outbound === undefined
                     ? ''
@@ -253,10 +252,16 @@ const show = defineCommand({
   },
   async run(context) {
     const show = context.options['show-passwords'] === true;
-    return withApplications(context, async (applications, device) => {
+    return withDevice(context, async (device) => {
       const sync = await syncAround(context, device, 'before');
-      const entry = lookUp(await applications.mail(), context.args[0]!);
-      return { text: accountLines(entry, show), json: { ...accountView(entry, show), sync } };
+      const entry = await lookUp(device, context.args[0]!);
+      const passwords = show
+        ? await device.mail.revealPasswords({ address: entry.address })
+        : undefined;
+      return {
+        text: accountLines(entry, passwords),
+        json: { ...accountView(entry, passwords), sync },
+      };
     });
   },
 });
@@ -267,13 +272,12 @@ const remove = defineCommand({
   positionals: [{ name: 'EMAIL', description: 'the address' }],
   options: { offline: offlineOption },
   async run(context) {
-    return withApplications(context, async (applications, device) => {
-      const mail = await applications.mail();
-      const entry = lookUp(mail, context.args[0]!);
-      await mail.delete(entry.EmailAddress);
+    return withDevice(context, async (device) => {
+      const entry = await lookUp(device, context.args[0]!);
+      await device.mail.delete({ address: entry.address });
       const sync = await syncAround(context, device, 'after');
       return {
-        text: `Deleted ${entry.EmailAddress}`,
+        text: `Deleted ${entry.address}`,
         json: { deleted: accountView(entry), sync },
       };
     });
@@ -289,14 +293,14 @@ const exportCommand = defineCommand({
     offline: offlineOption,
   },
   async run(context) {
-    return withApplications(context, async (applications, device) => {
+    return withDevice(context, async (device) => {
       await syncAround(context, device, 'before');
-      const mail = await applications.mail();
-      const entry = lookUp(mail, context.args[0]!);
-      const xml = mail.exportAutoconfig(entry.EmailAddress, {
+      const entry = await lookUp(device, context.args[0]!);
+      const { xml } = await device.mail.exportAutoconfig({
+        address: entry.address,
         includePasswords: context.options['include-passwords'] === true,
       });
-      return { text: xml.trimEnd(), json: { emailAddress: entry.EmailAddress, xml } };
+      return { text: xml.trimEnd(), json: { emailAddress: entry.address, xml } };
     });
   },
 });
@@ -316,12 +320,12 @@ const importCommand = defineCommand({
   },
   async run(context) {
     const xml = new TextDecoder().decode(await readInput(context, context.args[0]!));
-    return withApplications(context, async (applications, device) => {
-      const mail = await applications.mail();
+    return withDevice(context, async (device) => {
       let added: AddedMailAccount;
       try {
-        added = await mail.importAutoconfig(xml, {
-          ...(context.options.email === undefined ? {} : { emailAddress: context.options.email }),
+        added = await device.mail.importAutoconfig({
+          xml,
+          ...(context.options.email === undefined ? {} : { address: context.options.email }),
           ...(context.options['account-name'] === undefined
             ? {}
             : { accountName: context.options['account-name'] }),
@@ -339,22 +343,17 @@ const importCommand = defineCommand({
   },
 });
 
-function lookUp(
-  mail: { get(address: string): MailAccountEntry | undefined },
-  address: string,
-): MailAccountEntry {
-  let entry: MailAccountEntry | undefined;
+async function lookUp(device: MeshDevice, address: string): Promise<MailAccount> {
   try {
-    entry = mail.get(address);
+    return await device.mail.get({ address });
   } catch (error) {
-    throw asUsageError(error);
+    if (isMeshError(error) && error.code === 'NOT_FOUND') {
+      throw new MeshError('NOT_FOUND', `there is no mail account for ${address}`, {
+        field: 'EMAIL',
+      });
+    }
+    throw isMeshError(error) && error.code === 'INVALID_ARGUMENT' ? asUsageError(error) : error;
   }
-  if (entry === undefined) {
-    throw new MeshError('NOT_FOUND', `there is no mail account for ${address}`, {
-      field: 'EMAIL',
-    });
-  }
-  return entry;
 }
 
 export const mailCommands = defineGroup({

@@ -10,6 +10,7 @@ import type { MailAccountInput } from './mail-catalog';
 import type { MailWarning } from './mail-connection';
 import type { DiscoveryOptions, MailDiscovery } from './mail-discovery';
 import type { AddedMailAccount } from './mail-application';
+import { createSrvResolver } from './srv-resolver';
 import { type ApiGroup, type DeviceCore, orNull } from '../session/api-group';
 
 type Group = ApiGroup<'mail'>;
@@ -98,6 +99,15 @@ function inputOf(request: {
  */
 export function mailApi(core: DeviceCore, discovery: DiscoveryOptions = {}): Group {
   const open = () => core.applications.mail();
+  const require = async (address: string): Promise<MailAccountEntry> => {
+    const entry = (await open()).get(address);
+    if (entry === undefined) {
+      throw new MeshError('NOT_FOUND', 'there is no mail account for this address', {
+        field: 'address',
+      });
+    }
+    return entry;
+  };
   return {
     async list() {
       return (await open()).list().map(accountView);
@@ -108,13 +118,13 @@ export function mailApi(core: DeviceCore, discovery: DiscoveryOptions = {}): Gro
     },
 
     async get(request) {
-      const entry = (await open()).get(request.address);
-      if (entry === undefined) {
-        throw new MeshError('NOT_FOUND', 'there is no mail account for this address', {
-          field: 'address',
-        });
-      }
-      return accountView(entry);
+      return accountView(await require(request.address));
+    },
+
+    async revealPasswords(request) {
+      const entry = await require(request.address);
+      const password = (connection: Connection) => orNull(connection.Password);
+      return { inbound: entry.Inbound.map(password), outbound: entry.Outbound.map(password) };
     },
 
     async discover(request) {
@@ -132,7 +142,10 @@ export function mailApi(core: DeviceCore, discovery: DiscoveryOptions = {}): Gro
         {
           signal: options.signal,
           discover: request.discover ?? false,
-          discovery,
+          discovery:
+            request.dnsServers === undefined
+              ? discovery
+              : { ...discovery, resolveSrv: createSrvResolver({ servers: request.dnsServers }) },
           credentials: { username: request.username, password: request.password },
         },
       );

@@ -68,6 +68,17 @@ export const mailMethods = {
   /** Accounts changed on this device and not uploaded yet (`account.sync` uploads them). */
   'mail.pending': method(noRequest, z.strictObject({ pending: z.number().int().nonnegative() })),
   'mail.get': method(z.strictObject({ address }), mailAccountSchema),
+  /**
+   * The server passwords of one account, for the person who asked (`mesh mail get
+   * --show-passwords`): one per server in the order `mail.get` lists them, null where none is kept.
+   */
+  'mail.revealPasswords': method(
+    z.strictObject({ address }),
+    z.strictObject({
+      inbound: z.array(z.string().nullable()),
+      outbound: z.array(z.string().nullable()),
+    }),
+  ),
   'mail.discover': method(z.strictObject({ address }), discoverySchema),
   /** Add an account; with `discover`, servers not given are found (RFC 6186, autoconfig). */
   'mail.add': method(
@@ -77,6 +88,8 @@ export const mailMethods = {
       discover: z.boolean().optional(),
       username: z.string().max(1000).optional(),
       password: z.string().max(10_000).optional(),
+      /** DNS servers (host or host:port) for the SRV look-ups of `discover`; default the system's. */
+      dnsServers: z.array(z.string().min(1).max(300)).min(1).max(10).optional(),
     }),
     added,
   ),
