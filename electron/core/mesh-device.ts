@@ -132,15 +132,6 @@ export class MeshDevice implements CoreApi {
     this.#stops.push(this.#applications.on('sync-state', (event) => this.#syncChanged(event)));
   }
 
-  /**
-   * The applications of this home (passwords, mail, network on the synced catalogs) as objects:
-   * what the CLI's `mesh password` and `mesh mail` commands still use until they move to the
-   * `passwords` and `mail` groups (docs/core-api.md). It reaches no key store, seed or private key.
-   */
-  get applications(): MeshApplications {
-    return this.#applications;
-  }
-
   /** Open (and lock) the device home `options.home`. */
   static async open(options: MeshDeviceOptions): Promise<MeshDevice> {
     const context = await openDeviceContext(options);

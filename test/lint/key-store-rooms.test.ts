@@ -1,8 +1,10 @@
 // The lint rule that keeps a device home's secrets inside electron/core: a file of
 // electron/app, electron/cli or renderer that imports the key store, the local store, the device
 // context or the core's test-only way to it (session/device-internals.ts) fails
-// `npm run lint` with "Bad layering"; the same import is allowed in electron/core. Run through
-// ESLint's own API on the project's eslint.config.js, with the source given as text.
+// `npm run lint` with "Bad layering", and so does a file of electron/app or electron/cli that
+// imports the applications under MeshDevice's feature groups (mesh-applications.ts); the same
+// imports are allowed in electron/core. Run through ESLint's own API on the project's
+// eslint.config.js, with the source given as text.
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +41,24 @@ describe('the key store rooms', () => {
         expect(messages[0]).toContain('Bad layering');
       }
     }
+  });
+
+  it('refuses the applications under the feature groups in electron/app and electron/cli', async () => {
+    for (const [path, prefix] of [
+      ['electron/app/probe.ts', '../core'],
+      ['electron/cli/commands/probe.ts', '../../core'],
+    ] as const) {
+      for (const source of [
+        `import { MeshApplications } from '${prefix}/mesh-applications';\nvoid MeshApplications;\n`,
+        `import type { SyncReport } from '${prefix}/mesh-applications';\nexport type S = SyncReport;\n`,
+      ]) {
+        const messages = await layering(path, source);
+        expect(messages, `${path}: ${source}`).toHaveLength(1);
+        expect(messages[0]).toContain('use its feature groups');
+      }
+    }
+    const core = `import { MeshApplications } from './mesh-applications';\nvoid MeshApplications;\n`;
+    expect(await layering('electron/core/mesh-device.ts', core)).toEqual([]);
   });
 
   it('refuses them in the renderer', async () => {

@@ -1,19 +1,17 @@
 /**
- * Opening the applications of a device home for `mesh password` and `mesh mail` (docs/architecture.md section 7, "The CLI"): the device home as withDevice opens it (key
- * store from the environment, progress on a terminal), and the sync around a command - before it
+ * What `mesh password` and `mesh mail` share (docs/architecture.md section 7, "The CLI"): they open
+ * the device home as withDevice does and use MeshDevice's feature groups only (`device.passwords`,
+ * `device.mail`), with a sync around each command through `device.account.sync` - before it
  * reads, so it shows what other devices wrote; after it changes something, so the change reaches
- * them. Without the service (offline, or --offline) a change stays queued on this device and a read
- * shows what this device holds, with a note on standard error. A failed verification is never
- * downgraded to a note.
- */
+ * them. Without the service (offline, or --offline) a change stays queued on this device (the
+ * groups' `pending` counts it) and a read shows what this device holds, with a note on standard
+ * error. A failed verification is never downgraded to a note. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isMeshError, MeshError } from '../../../shared/errors';
-import type { MeshApplications } from '../../core/mesh-applications';
 import type { MeshDevice } from '../../core/mesh-device';
 import { usageError, type CommandContext, type OptionSpec } from '../command';
 import { cliWords } from '../error-words';
-import { withDevice } from './open-device';
 
 /** The --offline option of every password and mail command. */
 export const offlineOption: OptionSpec = {
@@ -30,17 +28,6 @@ export interface SyncOutcome {
   /** Local changes still waiting for upload. */
   readonly pending: number;
   readonly conflicts?: number;
-}
-
-/** Open the device home and its applications, run `work`, close the home. */
-export function withApplications<T>(
-  context: CommandContext,
-  work: (applications: MeshApplications, device: MeshDevice) => Promise<T>,
-): Promise<T> {
-  return withDevice(context, async (device) => {
-    // The applications close with the device (withDevice).
-    return work(device.applications, device);
-  });
 }
 
 /**
