@@ -22,7 +22,7 @@ import {
   screenHeading,
   VIEWPORT,
 } from './support/journey-browser';
-import { checkScreen, checked } from './support/screen-checks';
+import { checkScreen, logScreensChecked } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
 
 const PIN_PATTERN = /^[A-Z2-7]{4}(?:-[A-Z2-7]{4}){4}$/;
@@ -69,10 +69,7 @@ describe.skipIf(noChromium)(
       for (const home of cliHomes) await wipeHome(home);
       await service?.close();
       renderer?.remove();
-      console.log(
-        'screens checked:\n' +
-          checked.map((c) => `  ${c.name}-${c.theme}: ${c.violations} serious/critical`).join('\n'),
-      );
+      logScreensChecked();
     });
 
     it('the UI administrator issues a PIN with its QR code and expiry; the CLI device connects with it', async () => {

@@ -13,7 +13,7 @@ import { MeshDevice } from '../../electron/core/mesh-device';
 import { buildRenderer } from '../../scripts/build.mjs';
 import { startService, type TestService } from '../core/harness';
 import { wipeHome } from '../support/service-suite';
-import { checkScreen, checked } from './support/screen-checks';
+import { checkScreen, logScreensChecked } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
 
 const CHROMIUM = process.env.MESH_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -61,10 +61,7 @@ describe.skipIf(skip)(
       for (const device of [ui, ...extra]) await device?.close();
       await service?.close();
       rmSync(rendererDir, { recursive: true, force: true });
-      console.log(
-        'screens checked:\n' +
-          checked.map((c) => `  ${c.name}-${c.theme}: ${c.violations} serious/critical`).join('\n'),
-      );
+      logScreensChecked();
     });
 
     const nav = (name: string) =>

@@ -29,7 +29,7 @@ import {
   screenHeading,
   VIEWPORT,
 } from './support/journey-browser';
-import { checkScreen, checked } from './support/screen-checks';
+import { checkScreen, logScreensChecked } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
 
 const fixture = (name: string) =>
@@ -127,10 +127,7 @@ describe.skipIf(noChromium)(`adding a mail account by discovery${chromiumSkipRea
     await http?.close();
     await dns?.close();
     renderer?.remove();
-    console.log(
-      'screens checked:\n' +
-        checked.map((c) => `  ${c.name}-${c.theme}: ${c.violations} serious/critical`).join('\n'),
-    );
+    logScreensChecked();
   });
 
   /** Type the address and ask for its servers; the discovery panel once it shows. */

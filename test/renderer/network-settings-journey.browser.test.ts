@@ -21,7 +21,7 @@ import {
   screenHeading,
   VIEWPORT,
 } from './support/journey-browser';
-import { checkScreen, checked } from './support/screen-checks';
+import { checkScreen, logScreensChecked } from './support/screen-checks';
 import { startUiDevice, type UiDevice } from './support/ui-device';
 
 describe.skipIf(noChromium)(
@@ -70,10 +70,7 @@ describe.skipIf(noChromium)(
       if (otherHome) await wipeHome(otherHome);
       if (!serviceClosed) await service?.close();
       renderer?.remove();
-      console.log(
-        'screens checked:\n' +
-          checked.map((c) => `  ${c.name}-${c.theme}: ${c.violations} serious/critical`).join('\n'),
-      );
+      logScreensChecked();
     });
 
     it('adds a network setting that the other device reads, and shows the one it adds', async () => {

@@ -63,6 +63,14 @@ export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
 export const checked: { name: string; theme: string; violations: number; path: string }[] = [];
 
 /** axe in light and dark, a screenshot of each; fails on any serious or critical violation. */
+/** Print what the screens checked so far gave, for a person reading the test log. */
+export function logScreensChecked(): void {
+  console.log(
+    'screens checked:\n' +
+      checked.map((c) => `  ${c.name}-${c.theme}: ${c.violations} serious/critical`).join('\n'),
+  );
+}
+
 export async function checkScreen(page: Page, name: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: theme });
