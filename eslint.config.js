@@ -1,4 +1,4 @@
-// Lint, including the import rules of the rooms (shared/DESIGN.md section 2).
+// Lint, including the import rules of the rooms (docs/architecture.md section 2).
 // A file that crosses a room's wall fails `npm run lint` with "Bad layering".
 import tseslint from 'typescript-eslint';
 
@@ -81,7 +81,7 @@ function room(files, forbidden, why) {
         'error',
         {
           patterns: [
-            { group: forbidden, message: `Bad layering: ${why} (shared/DESIGN.md section 2).` },
+            { group: forbidden, message: `Bad layering: ${why} (docs/architecture.md section 2).` },
           ],
         },
       ],

@@ -1,4 +1,4 @@
-// The renderer's build (DESIGN.md section 8): React through @vitejs/plugin-react, from
+// The renderer's build (docs/architecture.md section 8): React through @vitejs/plugin-react, from
 // renderer/ to dist/renderer, with relative asset URLs so the same build loads from
 // `app://mesh/` in Electron and from the loopback browser harness. No inline scripts or styles,
 // so the strict Content-Security-Policy holds.
