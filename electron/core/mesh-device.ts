@@ -25,6 +25,7 @@ import { passwordsApi } from './passwords/passwords-api';
 import { recordTrustWarning, TRUST_CODES, trustApi, type TrustCode } from './protocol/trust-api';
 import { MeshApplications } from './mesh-applications';
 import type { SyncStateEvent } from './catalog/catalog-events';
+import { catalogsOf } from './catalog/catalog-set';
 import { acceptPending } from './connect/accept-connection';
 import {
   openDeviceContext,
@@ -120,7 +121,12 @@ export class MeshDevice implements CoreApi {
     });
     this.#core = core;
     const guard = <N extends CoreNamespace>(group: ApiGroup<N>): ApiGroup<N> => this.#guard(group);
-    this.account = guard(accountApi(core, { current: () => ({ ...this.#syncState }) }));
+    this.account = guard(
+      accountApi(core, {
+        current: () => ({ ...this.#syncState }),
+        pending: () => this.#pendingNow(),
+      }),
+    );
     this.connect = guard(connectApi(core));
     this.devices = guard(devicesApi(core));
     this.escrow = guard(escrowApi(core));
@@ -139,6 +145,22 @@ export class MeshDevice implements CoreApi {
       return new MeshDevice(context, options);
     } catch (error) {
       await context.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Local edits waiting for upload now: the catalogs' queues once this device is connected (what
+   * the `sync-state` event counts), else what was last announced.
+   */
+  async #pendingNow(): Promise<number> {
+    if (this.#context.account() === undefined) return this.#syncState.pending;
+    try {
+      const replicas = await catalogsOf(this.#context).all();
+      return replicas.reduce((sum, replica) => sum + replica.pendingCount, 0);
+    } catch (error) {
+      // Catalogs this device cannot open yet (no application keys) have nothing queued.
+      if (isMeshError(error)) return this.#syncState.pending;
       throw error;
     }
   }

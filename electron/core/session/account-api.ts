@@ -10,9 +10,11 @@ import { createAccount } from '../profile/create-account';
 import { deviceStatus } from './status';
 import { type ApiGroup, type DeviceCore, orNull } from './api-group';
 
-/** The sync state the device last announced (kept by MeshDevice). */
+/** The sync state the device last announced (kept by MeshDevice), and what is queued now. */
 export interface SyncStateSource {
   current(): SyncState;
+  /** Local edits waiting for upload now, counted as the `sync-state` event counts them. */
+  pending(): Promise<number>;
 }
 
 /** Why a name is refused, as a code: the message's words stay in the core's reason. */
@@ -110,7 +112,9 @@ export function accountApi(core: DeviceCore, sync: SyncStateSource): ApiGroup<'a
     },
 
     async syncState() {
-      return sync.current();
+      // The announced state, with the queue as it stands now: a change made since the last sync
+      // is counted before the next one runs.
+      return { ...sync.current(), pending: await sync.pending() };
     },
   };
 }
