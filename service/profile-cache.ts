@@ -59,6 +59,15 @@ export class VerifiedProfiles {
   }
 
   /**
+   * verifyPersonalProfileChain of a version not seen before (a Publish), not remembered by its
+   * text: the caller remembers it by its TransactionID once stored (rememberStored). The master
+   * and device profiles inside it are remembered by the verifier as usual.
+   */
+  newPersonalProfile(signed: SignedObject, field = 'Profile'): Promise<VerifiedPersonalProfile> {
+    return verifyPersonalProfileChain(signed, this.verify, field);
+  }
+
+  /**
    * The verified chain of a stored personal profile version (a PublishedRow of type
    * PersonalProfile), by its TransactionID: no parsing of the stored text when it is remembered.
    */

@@ -38,7 +38,17 @@ export function startTypeScript(
   cwd: string,
   nodeArgs: readonly string[] = [],
 ): BenchChild {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+  return startNode(script, args, cwd, [...nodeArgs, '--import', 'tsx']);
+}
+
+/** Start `node [...nodeArgs] <script> ...args` in `cwd`: JavaScript, no TypeScript loader. */
+export function startNode(
+  script: string,
+  args: readonly string[],
+  cwd: string,
+  nodeArgs: readonly string[] = [],
+): BenchChild {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
     env: { ...process.env, NODE_ENV: 'production' },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,7 +1,8 @@
 /**
- * The real Mesh service as the bench runs it: `npm run service`'s command line
- * (tsx service/main.ts --port 0 --host 127.0.0.1 --data <fresh temporary dir> --rate 0) in its own
- * process, found by the `listening on http://HOST:PORT` line it prints first.
+ * The real Mesh service as the bench runs it: `npm run service`'s command line (node
+ * scripts/service.mjs, the bundle dist-node/service/main.mjs, rebuilt first when its sources are
+ * newer; --port 0 --host 127.0.0.1 --data <fresh temporary dir> --rate 0) in its own process, found
+ * by the `listening on http://HOST:PORT` line it prints first.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import type { BenchChild } from './child-process';
 import type { FixedResponse } from './fixed-response';
 import { replayableHeaders } from './fixed-response';
-import { startTypeScript, stopChild, waitForLine } from './child-process';
+import { startNode, startTypeScript, stopChild, waitForLine } from './child-process';
 
 export const PROTOCOL_PATH = '/.well-known/mmm/';
 const START_TIMEOUT_MS = 30_000;
@@ -28,7 +29,7 @@ export async function startMeshService(
   repoRoot: string,
 ): Promise<RunningService | { skipped: string }> {
   // MESH_BENCH_SERVICE_MAIN points the bench at another entry point (to try the harness).
-  const main = path.resolve(repoRoot, process.env.MESH_BENCH_SERVICE_MAIN ?? 'service/main.ts');
+  const main = path.resolve(repoRoot, process.env.MESH_BENCH_SERVICE_MAIN ?? 'scripts/service.mjs');
   if (!existsSync(main)) {
     return { skipped: `${path.relative(repoRoot, main)} does not exist yet` };
   }
@@ -42,7 +43,9 @@ export async function startMeshService(
     // MESH_BENCH_SERVICE_NODE_ARGS: Node options for the service process only, e.g.
     // `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under the bench's load.
     const nodeArgs = (process.env.MESH_BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    child = startTypeScript(main, args, repoRoot, nodeArgs);
+    child = main.endsWith('.ts')
+      ? startTypeScript(main, args, repoRoot, nodeArgs)
+      : startNode(main, args, repoRoot, nodeArgs);
     const match = await waitForLine(child, /listening on http:\/\/(\S+?):(\d+)/, START_TIMEOUT_MS);
     const running = child;
     return {

@@ -86,7 +86,7 @@ export const verifySection: BenchSection = {
     if (!verify(null, jwsInput, onlineKey, jwsSignature))
       throw new Error('bench JWS does not verify');
     await verifyJwsNode(compact, online.publicJwk);
-    if (!verifyEd25519(authInput, authSignature, deviceAuth.publicJwk)) {
+    if (!(await verifyEd25519(authInput, authSignature, deviceAuth.publicJwk))) {
       throw new Error('bench Authorization signature does not verify');
     }
     const pairs: Pair[] = [

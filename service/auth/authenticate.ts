@@ -95,7 +95,7 @@ export async function authenticate(
   }
   const digest = createHash('sha256').update(check.body).digest('base64url');
   const input = authenticationInputForDigest(fields, digest);
-  if (!verifyEd25519(input, decodeAuthenticationSignature(fields.signature), key)) {
+  if (!(await verifyEd25519(input, decodeAuthenticationSignature(fields.signature), key))) {
     throw unauthorized('Authorization signature does not verify', 'signature');
   }
   // Kept one millisecond past the last instant the time check still accepts this request, so a

@@ -2,9 +2,10 @@
  * Signature verification on the service's hot path (docs/architecture.md section 10: at least 0.8
  * of raw node:crypto). The same checks as shared/crypto/jws.ts verifyJws - compact JWS, alg EdDSA,
  * a kid naming the key, a 64-byte signature - with node:crypto's Ed25519 and the imported key
- * objects kept, so most of the cost is the signature check itself.
+ * objects kept, so most of the cost is the signature check itself. The check runs where
+ * signature-checks.ts puts it: here on a quiet service, in the thread pool on a busy one.
  */
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { JwsProtectedHeader } from '../../shared/crypto/jws';
 import type { PublicKeyJwk } from '../../shared/crypto/public-key';
@@ -12,6 +13,7 @@ import { udfOfPublicKey } from '../../shared/crypto/public-key';
 import { MeshError } from '../../shared/errors';
 import type { JwsVerifier } from '../../shared/profiles/signed-object';
 import { udfMatches } from '../../shared/udf';
+import { checkSignature } from './signature-checks';
 
 const KEY_LIMIT = 4096;
 const keys = new Map<string, { key: KeyObject; udf: string }>();
@@ -37,18 +39,23 @@ export function ed25519KeyObject(jwk: PublicKeyJwk): { key: KeyObject; udf: stri
   return found;
 }
 
-/** Raw Ed25519 verification with node:crypto (RFC 8032). False when it does not verify. */
-export function verifyEd25519(
+/**
+ * Raw Ed25519 verification with node:crypto (RFC 8032), where signature-checks.ts runs it. False
+ * when it does not verify or the key is not an Ed25519 key.
+ */
+export async function verifyEd25519(
   bytes: Uint8Array,
   signature: Uint8Array,
   jwk: PublicKeyJwk,
-): boolean {
+): Promise<boolean> {
   if (signature.length !== 64) return false;
+  let key: KeyObject;
   try {
-    return verify(null, bytes, ed25519KeyObject(jwk).key, signature);
+    key = ed25519KeyObject(jwk).key;
   } catch {
     return false;
   }
+  return checkSignature(bytes, key, signature);
 }
 
 function bad(reason: string): MeshError {
@@ -118,7 +125,7 @@ export const verifyJwsNode: JwsVerifier = async (compact, jwk) => {
   const signature = Buffer.from(decoded.signaturePart, 'base64url');
   if (signature.length !== 64) throw bad('the signature is not 64 bytes');
   const input = Buffer.from(compact.slice(0, decoded.signingInputLength), 'latin1');
-  if (!verify(null, input, key, signature)) throw bad('the signature does not verify');
+  if (!(await checkSignature(input, key, signature))) throw bad('the signature does not verify');
   return {
     protectedHeader: {
       alg: header.alg,

@@ -89,6 +89,11 @@ export class BatchState {
     this.lastId += scope.writes.log.length;
   }
 
+  /** The TransactionID of the batch's last record so far. */
+  get last(): number {
+    return this.lastId;
+  }
+
   /** Staged rows (batch level), consulted before the committed state. */
   staged(): Overlay {
     return this.overlay;

@@ -95,6 +95,20 @@ export interface StorageBackend extends StateReader {
   /** Run one write batch serialized with all other writers; durable when it resolves. */
   writeBatch<T>(work: BatchWork<T>): Promise<T>;
 
+  /**
+   * Pipelined group commit, where the backend offers it (SQLite, whose COMMIT runs in another
+   * thread): run `work` now and queue its writes for commit, without waiting for the batches
+   * queued before it. Resolves once they are queued, with the work's result and `durable`, which
+   * settles when the writes are committed; batches commit in the order they were staged.
+   * `layered`: `work` read through the writes of batches not yet committed (log-writer.ts layers
+   * them; the backend's reader and `lastTransactionId` show committed state only), so it must
+   * fail if any of those fails. Not layered, it runs after every queued batch has committed.
+   */
+  stageBatch?<T>(
+    work: BatchWork<T>,
+    layered: boolean,
+  ): Promise<{ result: T; durable: Promise<void> }>;
+
   /** The number of transactions in the log. */
   logSize(): Promise<number>;
   /** Leaf hashes of transactions with id greater than `afterId`, in order, at most `limit`. */

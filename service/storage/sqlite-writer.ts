@@ -25,15 +25,10 @@ const inTransaction = () => (db.inTransaction !== undefined ? db.inTransaction :
 db.exec('PRAGMA journal_mode = WAL');
 db.exec('PRAGMA synchronous = FULL');
 db.exec('PRAGMA busy_timeout = 5000');
-const statements = new Map();
-function prepared(sql) {
-  let statement = statements.get(sql);
-  if (statement === undefined) {
-    statement = db.prepare(sql);
-    statements.set(sql, statement);
-  }
-  return statement;
-}
+// Statements by number: each statement's SQL comes once, with the first batch that uses it.
+const statements = [];
+// Whether the batch before failed: a batch built on it (layered) must not commit.
+let previousFailed = false;
 parentPort.on('message', (message) => {
   if (message.close) {
     db.close();
@@ -41,11 +36,17 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
+    for (const [index, sql] of message.statements) statements[index] = db.prepare(sql);
+    if (message.layered && previousFailed) {
+      throw new Error('the batch this one was built on did not commit');
+    }
     db.exec('BEGIN IMMEDIATE');
-    for (const [sql, values] of message.operations) prepared(sql).run(...values);
+    for (const [index, values] of message.operations) statements[index].run(...values);
     db.exec('COMMIT');
+    previousFailed = false;
     parentPort.postMessage({ id: message.id });
   } catch (error) {
+    previousFailed = true;
     if (inTransaction()) db.exec('ROLLBACK');
     parentPort.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }
@@ -63,6 +64,8 @@ export class SqliteWriter {
   readonly #pending = new Map<number, Pending>();
   #next = 0;
   #failure: Error | undefined;
+  /** The number the worker knows each statement's SQL by. */
+  readonly #numbers = new Map<string, number>();
 
   constructor(file: string) {
     let driver: string | undefined;
@@ -89,14 +92,28 @@ export class SqliteWriter {
     this.#worker.on('exit', () => fail(this.#failure ?? new Error('the SQLite writer stopped')));
   }
 
-  /** Run `operations` in one transaction and COMMIT; resolves once the COMMIT returned. */
-  commit(operations: readonly WriteOperation[]): Promise<void> {
+  /**
+   * Run `operations` in one transaction and COMMIT, after the batches sent before; resolves once
+   * the COMMIT returned. `layered`: built on the batch sent just before, so refused (rejects) when
+   * that one failed.
+   */
+  commit(operations: readonly WriteOperation[], layered = false): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const id = this.#next++;
+    const statements: [number, string][] = [];
+    const numbered = operations.map(([sql, values]): [number, readonly unknown[]] => {
+      let number = this.#numbers.get(sql);
+      if (number === undefined) {
+        number = this.#numbers.size;
+        this.#numbers.set(sql, number);
+        statements.push([number, sql]);
+      }
+      return [number, values];
+    });
     return new Promise<void>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.ref();
-      this.#worker.postMessage({ id, operations });
+      this.#worker.postMessage({ id, statements, operations: numbered, layered });
     });
   }
 

@@ -123,6 +123,8 @@ export class SqliteBackend implements StorageBackend {
    * an account drops its row, read again when next asked.
    */
   private readonly accountRows = new Map<string, AccountRow>();
+  /** Settles when the last batch staged has committed or failed (stageBatch). */
+  private uncommitted: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SqliteOptions) {}
 
@@ -357,19 +359,34 @@ export class SqliteBackend implements StorageBackend {
   }
 
   async writeBatch<T>(work: BatchWork<T>): Promise<T> {
+    const { result, durable } = await this.stageBatch(work, false);
+    await durable;
+    return result;
+  }
+
+  async stageBatch<T>(
+    work: BatchWork<T>,
+    layered: boolean,
+  ): Promise<{ result: T; durable: Promise<void> }> {
     return this.mutex.run(async () => {
-      // Batches run one at a time (the mutex) and only the writer writes, so what `work` reads
-      // here is what the batch's transaction starts from.
+      // Not layered, `work` must start from every write queued before it.
+      if (!layered) await this.uncommitted;
+      // Batches are staged one at a time (the mutex) and only the writer writes, so what `work`
+      // reads here is the committed state its transaction starts from, plus what log-writer.ts
+      // layers over it.
       const last = num((this.s.maxId.get() as Row).id);
       const { writes, result } = await work(this, last);
       const writer = this.writer;
       if (writer === undefined)
         throw new MeshError('SERVICE_ERROR', 'the SQLite store is not open');
-      await writer.commit(this.operations(writes));
-      for (const row of writes.published) this.remember(row);
-      for (const row of writes.accounts) this.accountRows.delete(row.name);
-      this.connectionListeners.announce(writes);
-      return result;
+      const durable = writer.commit(this.operations(writes), layered).then(() => {
+        // In commit order, before anyone waiting on `durable` runs.
+        for (const row of writes.published) this.remember(row);
+        for (const row of writes.accounts) this.accountRows.delete(row.name);
+        this.connectionListeners.announce(writes);
+      });
+      this.uncommitted = durable.catch(() => undefined);
+      return { result, durable };
     });
   }
 

@@ -44,6 +44,6 @@ export async function currentProfile(
   if (row === undefined || row.type !== 'PersonalProfile') {
     throw new MeshError('STORE_CORRUPT', 'an open account has no personal profile');
   }
-  const signed = storedSignedObject(row);
-  return { row, signed, profile: await context.profiles.personalProfile(signed) };
+  const profile = await context.profiles.storedProfile(row.txId, () => storedSignedObject(row));
+  return { row, signed: profile.signed, profile };
 }

@@ -8,6 +8,7 @@
  */
 import { MeshError } from '../../shared/errors';
 import type { EscrowEntry } from '../../shared/profiles/escrow-entry';
+import type { VerifiedPersonalProfile } from '../../shared/profiles/personal-profile';
 import { checkPersonalProfileUpdate } from '../../shared/profiles/personal-profile';
 import type { SignedObject } from '../../shared/profiles/signed-object';
 import { STATUS } from '../../shared/protocol/status-codes';
@@ -56,20 +57,25 @@ async function publishProfileVersion(
   signed: SignedObject,
   expected: number | undefined,
 ) {
-  const profile = await context.profiles.personalProfile(signed, 'PublishRequest.Profile');
   const identifier = canonicalIdentifier(signed.Identifier, 'PublishRequest.Profile.Identifier');
+  // A new version is verified once, here, and remembered by the TransactionID it is stored under
+  // (rememberStored below), not by its text: a Publish brings each version once.
+  let verified: Promise<VerifiedPersonalProfile> | undefined;
   return retryStale(async () => {
     const latest = await context.backend.latestPublished(identifier);
     if (latest === undefined || latest.type !== 'PersonalProfile') throw noAccount();
     const bound = await context.backend.account(latest.account);
     if (bound?.status !== 'Open' || bound.profileId !== identifier) throw noAccount();
-    if (storedSignedObject(latest).SignedData === signed.SignedData) {
-      return respond(STATUS.OK, { Identifier: identifier, TransactionID: latest.txId });
-    }
-    if (expected !== undefined && expected !== latest.txId) throw new StaleVersion(latest.txId);
     const previous = await context.profiles.storedProfile(latest.txId, () =>
       storedSignedObject(latest),
     );
+    // The version stored already, byte for byte: nothing to verify or write.
+    if (previous.signed.SignedData === signed.SignedData) {
+      return respond(STATUS.OK, { Identifier: identifier, TransactionID: latest.txId });
+    }
+    if (expected !== undefined && expected !== latest.txId) throw new StaleVersion(latest.txId);
+    verified ??= context.profiles.newPersonalProfile(signed, 'PublishRequest.Profile');
+    const profile = await verified;
     checkPersonalProfileUpdate(previous, profile);
     const txId = await submit(context, request, async (scope) => {
       const now = await scope.latestPublished(identifier);

@@ -385,6 +385,19 @@ describe('udfSchema', () => {
     expect(result.error?.issues[0]?.message).toMatch(/expected a nonce/);
     expect(udfSchema().safeParse(42).success).toBe(false);
   });
+
+  it('still names a wrong type for a UDF it has already found valid', () => {
+    const nonce = randomNonce();
+    expect(udfSchema().parse(nonce)).toBe(nonce);
+    expect(udfSchema(UDF_TYPE.nonce).parse(nonce)).toBe(nonce);
+    const result = udfSchema(UDF_TYPE.secret).safeParse(nonce);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(/expected a secret/);
+    // A text found invalid stays invalid, with its reason each time.
+    for (let i = 0; i < 2; i++) {
+      expect(udfSchema().safeParse('NOT-A-UDF!').error?.issues[0]?.message).toMatch(/Base32/);
+    }
+  });
 });
 
 describeInterop('the Mesh drafts and the reference implementation (vectors/vectors.json)', () => {

@@ -466,6 +466,67 @@ export function storageConformance(
         expect(records.map((record) => record.n)).toEqual([1, 3]);
       });
 
+      it('builds the next batch on one still committing: it sees its writes, answered after it', async () => {
+        const { backend } = await open();
+        const writer = new LogWriter(backend);
+        const answered: string[] = [];
+        let second: Promise<{ id: number; seen: string | undefined }> | undefined;
+        const first = writer.submit(async (scope) => {
+          // Queued while this batch is being built: it goes into the next one, which a pipelined
+          // backend (stageBatch) builds before this one's COMMIT has returned.
+          second ??= writer.submit(async (next) => ({
+            seen: (await next.account('dave'))?.profileId,
+            id: next.append('Publish', { n: 2 }),
+          }));
+          const txId = scope.append('CreateAccount', {});
+          scope.putAccount({ name: 'dave', profileId: 'D', status: 'Open', created: 1, txId });
+          return txId;
+        });
+        void first.then(() => answered.push('first'));
+        const firstId = await first;
+        const later = await (second as NonNullable<typeof second>);
+        answered.push('second');
+        expect(firstId).toBe(1);
+        expect(later).toEqual({ seen: 'D', id: 2 });
+        expect(answered).toEqual(['first', 'second']);
+        expect((await backend.logRows(0, 10, 10)).map((row) => row.id)).toEqual([1, 2]);
+        await writer.flushed();
+      });
+
+      it('lets nothing of a batch that failed to commit reach a later batch', async () => {
+        const { backend } = await open();
+        const writer = new LogWriter(backend);
+        let second: Promise<string | undefined> | undefined;
+        const first = writer.submit(async (scope) => {
+          second ??= writer.submit(async (next) => {
+            next.append('Publish', { n: 'second' });
+            return (await next.account('erin'))?.profileId;
+          });
+          const txId = scope.append('CreateAccount', {});
+          scope.putAccount({ name: 'erin', profileId: 'E', status: 'Open', created: 1, txId });
+          // Two rows under one TransactionID: the database refuses the batch at COMMIT.
+          scope.putPublished(publishedRow(txId, 'MA'));
+          scope.putPublished(publishedRow(txId, 'MB'));
+          return txId;
+        });
+        await expect(first).rejects.toThrow();
+        const outcome = await Promise.allSettled([second as NonNullable<typeof second>]);
+        if (backend.stageBatch !== undefined) {
+          // Built on the failed batch while it was committing: refused with it.
+          expect(outcome[0]?.status).toBe('rejected');
+        } else {
+          // Built after it failed: it did not see the failed batch's account.
+          expect(outcome[0]).toEqual({ status: 'fulfilled', value: undefined });
+        }
+        expect(await backend.account('erin')).toBeUndefined();
+        const third = await writer.submit(async (scope) => scope.append('Publish', { n: 3 }));
+        const ids = (await backend.logRows(0, 10, 10)).map((row) => row.id);
+        // No gap and no record of the failed batch: the log goes on from what was committed.
+        expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
+        expect(ids.at(-1)).toBe(third);
+        await writer.flushed();
+      });
+
       it('lets a later transaction of the same batch see an earlier one', async () => {
         const { backend } = await open();
         const writer = new LogWriter(backend);
