@@ -112,7 +112,8 @@ function decodeUnverified(compact: string): {
 }
 
 const REMEMBERED_LIMIT = 8192;
-const rememberedVerifications = new Map<string, Promise<unknown>>();
+/** By SignedData (the text the request brought: no copy made), then by kind and Identifier. */
+const rememberedVerifications = new Map<string, Map<string, Promise<unknown>>>();
 
 /** A JwsVerifier (shared/profiles/signed-object.ts) on node:crypto. */
 export const verifyJwsNode: JwsVerifier = async (compact, jwk) => {
@@ -148,15 +149,21 @@ verifyJwsNode.remember = <T>(
   signed: { Identifier: string; SignedData: string },
   run: () => Promise<T>,
 ): Promise<T> => {
-  const k = `${kind}\n${signed.Identifier}\n${signed.SignedData}`;
-  const found = rememberedVerifications.get(k);
+  const k = `${kind}\n${signed.Identifier}`;
+  let byText = rememberedVerifications.get(signed.SignedData);
+  const found = byText?.get(k);
   if (found !== undefined) return found as Promise<T>;
   const made = run();
-  if (rememberedVerifications.size >= REMEMBERED_LIMIT) {
-    rememberedVerifications.delete(rememberedVerifications.keys().next().value as string);
+  if (byText === undefined) {
+    if (rememberedVerifications.size >= REMEMBERED_LIMIT) {
+      rememberedVerifications.delete(rememberedVerifications.keys().next().value as string);
+    }
+    byText = new Map();
+    rememberedVerifications.set(signed.SignedData, byText);
   }
-  rememberedVerifications.set(k, made);
-  made.catch(() => rememberedVerifications.delete(k));
+  byText.set(k, made);
+  const kept = byText;
+  made.catch(() => kept.delete(k));
   return made;
 };
 
